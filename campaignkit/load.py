@@ -1,0 +1,263 @@
+"""Stage 1: read content/ into documents that remember where every value came from.
+
+Files are read defensively: size limit before reading, encoding detection with a
+Chinese hint (GBK from Windows editors is common), no YAML aliases (a
+billion-laughs file is refused before it is expanded), tabs reported by line.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
+
+from .problems import Problems
+
+# One folder per content type; the order is the order of the site's sections.
+KINDS = ("cases", "enterprises", "people", "lessons", "patrols", "facilities", "events")
+PAGES = "pages"
+MEDIA = "media"
+MAX_FILE_BYTES = 1_000_000
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_IGNORED = re.compile(r"^(\.|~\$)|(~|\.swp|\.bak|\.tmp)$")
+
+
+@dataclass
+class Document:
+    """One content file: its kind, id, where it lives, and its data with line marks."""
+
+    kind: str
+    id: str
+    relpath: str
+    data: CommentedMap
+    body: str = ""  # free pages only: the Markdown after the front matter
+    body_line: int = 0
+    line_offset: int = 0  # free pages: the front matter starts on the file's second line
+
+    def line(self, *path) -> int:
+        return line_of(self.data, path) + self.line_offset
+
+
+@dataclass
+class Content:
+    root: Path
+    site: Document | None = None
+    items: dict[str, list[Document]] = field(default_factory=lambda: {k: [] for k in KINDS})
+    pages: list[Document] = field(default_factory=list)
+
+
+def line_of(node, path) -> int:
+    """1-based line of the value at `path` (keys and list indexes), or of its nearest parent."""
+    line = (getattr(getattr(node, "lc", None), "line", 0) or 0) + 1
+    for step in path:
+        if isinstance(node, CommentedMap) and step in node:
+            line = node.lc.key(step)[0] + 1
+            node = node[step]
+        elif isinstance(node, CommentedSeq) and isinstance(step, int) and 0 <= step < len(node):
+            line = node.lc.item(step)[0] + 1
+            node = node[step]
+        else:
+            break
+    return line
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt", pure=True)
+    yaml.allow_duplicate_keys = False
+    # Dates stay text: validation checks them and reports 2023-13-45 in Chinese
+    # instead of the parser crashing on an impossible date.
+    yaml.constructor.add_constructor(
+        "tag:yaml.org,2002:timestamp",
+        lambda constructor, node: constructor.construct_scalar(node),
+    )
+    return yaml
+
+
+def load_content(root: Path) -> tuple[Content, Problems]:
+    """Read every content file under `root`; return what parsed and every problem found."""
+    root = Path(root)
+    problems = Problems()
+    content = Content(root=root)
+    if not root.is_dir():
+        problems.add(_rel(root, root), 0, "", "找不到内容文件夹")
+        return content, problems
+
+    site_path = root / "site.yml"
+    if site_path.is_file():
+        content.site = read_yaml_document(site_path, root, "site", "site", problems)
+    else:
+        problems.add(_rel(site_path, root), 0, "", "缺少网站设置文件 site.yml")
+
+    for entry in sorted(root.iterdir()):
+        if _IGNORED.search(entry.name) or entry.name == "site.yml":
+            continue
+        if entry.is_dir() and entry.name in KINDS:
+            content.items[entry.name] = _load_folder(entry, root, entry.name, problems)
+        elif entry.is_dir() and entry.name == PAGES:
+            content.pages = _load_pages(entry, root, problems)
+        elif entry.is_dir() and entry.name == MEDIA:
+            continue
+        elif entry.is_dir():
+            problems.add(_rel(entry, root), 0, "",
+                         f"不认识的文件夹“{entry.name}”，可用的文件夹：{'、'.join(KINDS + (PAGES, MEDIA))}")
+        else:
+            problems.add(_rel(entry, root), 0, "", "content/ 下只能放 site.yml 和各内容文件夹")
+    return content, problems
+
+
+def _load_folder(folder: Path, root: Path, kind: str, problems: Problems) -> list[Document]:
+    docs = []
+    for path in _files(folder, (".yml", ".yaml"), root, problems, "此文件夹只能放 .yml 文件"):
+        doc = read_yaml_document(path, root, kind, path.stem, problems)
+        if doc is not None:
+            docs.append(doc)
+    return docs
+
+
+def _files(folder: Path, suffixes, root: Path, problems: Problems, wrong_type: str) -> list[Path]:
+    found: dict[str, Path] = {}
+    for path in sorted(folder.iterdir()):
+        if _IGNORED.search(path.name):
+            continue
+        rel = _rel(path, root)
+        if path.is_dir() or path.suffix.lower() not in suffixes:
+            problems.add(rel, 0, "", wrong_type)
+            continue
+        if not ID_PATTERN.match(path.stem):
+            problems.add(rel, 0, "", f"文件名“{path.stem}”不能作编号：只能用小写英文字母、数字和连字符“-”，"
+                                     "如 2023-09-feixian.yml（编号就是网址，发布后不要再改）")
+        twin = found.get(path.stem.lower())
+        if twin is not None:
+            problems.add(rel, 0, "", f"编号与 {_rel(twin, root)} 重复（不区分大小写和扩展名）")
+            continue
+        found[path.stem.lower()] = path
+    return list(found.values())
+
+
+def _load_pages(folder: Path, root: Path, problems: Problems) -> list[Document]:
+    docs = []
+    for path in _files(folder, (".md",), root, problems, "pages/ 文件夹只能放 .md 文件"):
+        text = _read_text(path, root, problems)
+        if text is None:
+            continue
+        rel = _rel(path, root)
+        match = re.match(r"^---[ \t]*\n(.*?\n)---[ \t]*\n?", text, re.S)
+        if not match:
+            problems.add(rel, 1, "", "缺少开头的信息块：第一行写 ---，接着写 title: 标题，再写一行 ---")
+            continue
+        data = _parse_yaml(match.group(1), rel, problems, line_offset=1)
+        if data is None:
+            continue
+        body_line = match.group(0).count("\n") + 1
+        docs.append(Document(PAGES, path.stem, rel, data, text[match.end():], body_line, line_offset=1))
+    return docs
+
+
+def read_yaml_document(path: Path, root: Path, kind: str, doc_id: str, problems: Problems):
+    text = _read_text(path, root, problems)
+    if text is None:
+        return None
+    rel = _rel(path, root)
+    data = _parse_yaml(text, rel, problems)
+    if data is None:
+        return None
+    return Document(kind, doc_id, rel, data)
+
+
+def _read_text(path: Path, root: Path, problems: Problems) -> str | None:
+    rel = _rel(path, root)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        problems.add(rel, 0, "", f"文件太大（{size / 1_000_000:.1f} MB）：内容文件不能超过 1 MB，"
+                                 "长文请精简，图片请放进 content/media/")
+        return None
+    raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.add(rel, 1, "", "文件是 UTF-16 编码，请在编辑器中“另存为”UTF-8 编码")
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):  # BOM from Windows Notepad: harmless, dropped
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.add(rel, line, "", f"文件不是 UTF-8 编码（看起来是 {_guess_encoding(raw)}，"
+                                    "常见于 Windows 记事本或 WPS），请“另存为”UTF-8 编码")
+        return None
+    if "\x00" in text:
+        problems.add(rel, text[: text.index("\x00")].count("\n") + 1, "", "文件里有空字符（\\0），可能不是文本文件")
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _guess_encoding(raw: bytes) -> str:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw[:65536]).best()
+    if best is None:
+        return "未知编码"
+    name = best.encoding.lower()
+    if name in ("gb2312", "gbk", "gb18030", "hz"):
+        return "GBK/GB18030"
+    return {"big5": "Big5（繁体）", "utf_16": "UTF-16"}.get(name, name.upper())
+
+
+_YAML_HINTS = [
+    ("mapping values are not allowed", "这里不能出现冒号“: ”；如果文字里有冒号，请把整段文字用引号括起来"),
+    ("could not find expected ':'", "缺少冒号“:”，或者上一行的引号没有配对"),
+    ("found character '\\t'", "不能用制表符（Tab），请改用空格"),
+    ("found duplicate key", "同一个字段写了两次"),
+    ("found unexpected end of stream", "引号没有配对"),
+    ("did not find expected key", "缩进不对齐，或者列表项前缺少“- ”"),
+    ("did not find expected '-' indicator", "列表项缩进不一致"),
+    ("found undefined alias", "不支持 YAML 别名（*）"),
+    ("expected <block end>", "缩进不对齐"),
+    ("found unknown escape character", "双引号里的反斜杠“\\”需要写成“\\\\”，或改用单引号"),
+]
+
+
+def _parse_yaml(text: str, rel: str, problems: Problems, line_offset: int = 0):
+    if not re.sub(r"(?m)^\s*#.*$", "", text).strip():
+        problems.add(rel, 1, "", "文件是空的")
+        return None
+    bad_tabs = [n for n, line in enumerate(text.split("\n"), 1) if re.match(r"^ *\t", line)]
+    for n in bad_tabs[:5]:
+        problems.add(rel, n + line_offset, "", "这一行用制表符（Tab）缩进；YAML 只能用空格缩进")
+    if bad_tabs:
+        return None
+    yaml = _yaml()
+    try:
+        for event in yaml.parse(text):
+            if isinstance(event, AliasEvent):
+                line = event.start_mark.line + 1 + line_offset
+                problems.add(rel, line, "", "不支持 YAML 别名（*名称）：请把内容直接写出来")
+                return None
+        data = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 + line_offset) if mark else 0
+        col = (mark.column + 1) if mark else 0
+        problem = f"{exc.problem or ''} {exc.context or ''}"
+        hint = next((cn for en, cn in _YAML_HINTS if en in problem), None)
+        message = f"YAML 格式错误（第 {line} 行第 {col} 列）：{hint or '无法解析（' + (exc.problem or '') + '）'}"
+        problems.add(rel, line, "", message)
+        return None
+    except (YAMLError, ValueError, RecursionError) as exc:
+        problems.add(rel, 0, "", f"YAML 格式错误：无法解析（{type(exc).__name__}）")
+        return None
+    if not isinstance(data, CommentedMap):
+        problems.add(rel, 1, "", "文件内容应是“字段: 值”的形式（每行一个字段）")
+        return None
+    return data
+
+
+def _rel(path: Path, root: Path) -> str:
+    """Paths in messages start with content/ as editors see them."""
+    try:
+        return (Path(root.name) / Path(path).relative_to(root)).as_posix()
+    except ValueError:
+        return Path(path).as_posix()

@@ -1,0 +1,162 @@
+"""Photos: checked where they are referenced, published resized for phones.
+
+Originals under content/media/ are only read. Published copies are re-encoded
+JPEGs (EXIF orientation applied, then every metadata block dropped: GPS, camera,
+thumbnails), named by a hash of the original so no editor's file name leaks, and
+cached in .cache/media/ between builds.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
+SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
+MAX_PIXELS = 200_000_000  # a 150-megapixel phone photo passes; a 30000×30000 bomb does not
+WIDTHS = (480, 960)
+QUALITY = 78
+# Pillow's own bomb guard is replaced by the explicit check above, made before decoding.
+Image.MAX_IMAGE_PIXELS = None
+
+
+def check_photo_path(root: Path, rel: str) -> str | None:
+    """Return a Chinese message if `rel` (relative to content/media/) is not a usable photo."""
+    if rel.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", rel):
+        return "图片路径不能是绝对路径：请写 content/media/ 之后的部分，如 cases/a-before.jpg"
+    if "\\" in rel:
+        return "图片路径请用“/”分隔，不要用“\\”"
+    parts = PurePosixPath(rel).parts
+    if ".." in parts:
+        return "图片路径不能含“..”：图片必须放在 content/media/ 里"
+    if parts and parts[0] in ("content", "media"):
+        return f"图片路径从 content/media/ 之后写起，如 {'/'.join(parts[2:] if parts[0] == 'content' else parts[1:])}"
+    media_dir = (Path(root) / "media").resolve()
+    path = Path(root) / "media" / rel
+    if not path.exists() and not path.is_symlink():
+        return f"找不到图片文件 content/media/{rel}"
+    try:
+        path.resolve().relative_to(media_dir)
+    except ValueError:
+        return "图片是指向 content/media/ 以外的链接，不能使用"
+    if not path.is_file():
+        return f"content/media/{rel} 不是文件"
+    if path.suffix.lower() not in SUFFIXES:
+        return "只支持 JPEG、PNG、WebP 图片（扩展名 .jpg .jpeg .png .webp）"
+    stat = path.stat()
+    return inspect_image(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=4096)
+def inspect_image(path: str, _size: int, _mtime: int) -> str | None:
+    """Decode the image once (JPEG at 1/8 scale) to catch truncated and fake files early."""
+    try:
+        with Image.open(path) as im:
+            if im.format not in FORMATS:
+                return f"文件不是 JPEG/PNG/WebP 图片（实际是 {im.format}）"
+            width, height = im.size
+            if width * height > MAX_PIXELS:
+                return f"图片太大（{width}×{height} 像素，超过 2 亿像素），可能是异常文件，请换一张"
+            if im.format == "JPEG":
+                im.draft("RGB", (max(1, width // 8), max(1, height // 8)))
+            im.load()
+    except UnidentifiedImageError:
+        return "这个文件不是图片（可能是扩展名写错了，或文件已损坏）"
+    except (OSError, SyntaxError, ValueError, EOFError):
+        return "图片文件损坏或不完整，无法读取，请重新导出"
+    return None
+
+
+@dataclass(frozen=True)
+class Rendition:
+    url: str  # relative to the site root, e.g. media/3f2a…-960.jpg
+    width: int
+    height: int
+
+
+def publish_photo(source: Path, cache_dir: Path) -> list[Rendition]:
+    """Resize one original into the phone widths; reuse cached files when the original is unchanged."""
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    marker = cache_dir / f"{digest}.sizes"
+    if marker.exists():
+        renditions = []
+        for line in marker.read_text().split():
+            w, h = (int(x) for x in line.split("x"))
+            if not (cache_dir / f"{digest}-{w}.jpg").exists():
+                break
+            renditions.append(Rendition(f"media/{digest}-{w}.jpg", w, h))
+        else:
+            return renditions
+    with Image.open(source) as im:
+        width, height = im.size
+        if im.format == "JPEG":
+            im.draft("RGB", (max(WIDTHS), max(WIDTHS) * height // max(width, 1)))
+        im = ImageOps.exif_transpose(im)
+        im = _flatten(im)
+        renditions = []
+        for target in WIDTHS:
+            if renditions and im.width <= renditions[-1].width:
+                break
+            copy = im.copy()
+            if copy.width > target:
+                copy = copy.resize((target, max(1, round(copy.height * target / copy.width))), Image.LANCZOS)
+            out = cache_dir / f"{digest}-{copy.width}.jpg"
+            tmp = out.with_suffix(".tmp")
+            copy.save(tmp, "JPEG", quality=QUALITY, optimize=True, progressive=True)
+            tmp.replace(out)
+            renditions.append(Rendition(f"media/{digest}-{copy.width}.jpg", copy.width, copy.height))
+    marker.write_text(" ".join(f"{r.width}x{r.height}" for r in renditions))
+    return renditions
+
+
+def _flatten(im: Image.Image) -> Image.Image:
+    if im.mode in ("RGBA", "LA", "P"):
+        im = im.convert("RGBA")
+        background = Image.new("RGB", im.size, "white")
+        background.paste(im, mask=im.getchannel("A"))
+        return background
+    return im.convert("RGB")
+
+
+def copy_renditions(renditions: list[Rendition], cache_dir: Path, docs_dir: Path) -> None:
+    for r in renditions:
+        target = docs_dir / r.url
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(cache_dir / Path(r.url).name, target)
+
+
+def photos_of(campaign) -> list[tuple[object, dict]]:
+    """Every photo map in the public view, with the item that holds it."""
+    found = []
+    for items in (campaign.cases, campaign.enterprises, campaign.events):
+        for item in items:
+            found += [(item, p) for p in item["photos"]]
+    for items in (campaign.people, campaign.facilities):
+        for item in items:
+            if item["photo"]:
+                found.append((item, item["photo"]))
+    return found
+
+
+def attach_renditions(campaign, content_root: Path, cache_dir: Path, problems) -> list[Rendition]:
+    """Resize every published photo; each photo map gains `renditions`, `src`, `width`, `height`."""
+    published: list[Rendition] = []
+    for item, photo in photos_of(campaign):
+        try:
+            renditions = publish_photo(Path(content_root) / "media" / photo["file"], cache_dir)
+        except (OSError, SyntaxError, ValueError, EOFError):
+            line = item.doc.line()
+            problems.add(item.source, line, "photos", f"图片 content/media/{photo['file']} 无法处理（文件损坏或不完整）")
+            continue
+        largest = renditions[-1]
+        photo.update(renditions=renditions, src=largest.url, width=largest.width, height=largest.height,
+                     srcset=", ".join(f"{r.url} {r.width}w" for r in renditions))
+        published += renditions
+    return published

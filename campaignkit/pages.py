@@ -1,0 +1,234 @@
+"""Stage 4a: write the site's Markdown pages (front matter + HTML blocks) into a staging docs folder.
+
+Pages are generated from templates/pages/*.md.j2 with autoescaping and
+StrictUndefined: content text is escaped, Markdown fields arrive already
+sanitised (markup.py), and a typo in a template fails the build instead of
+printing nothing. Item pages are kept out of the navigation (design-notes: the
+nav is copied into every page) and reached from section index pages.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import posixpath
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from markupsafe import Markup
+
+from . import charts
+from .markup import plain_text, render_markdown
+from .model import HAZARD_SLUGS, STATUS_SLUGS, Campaign, Item
+from .problems import BuildError
+
+PAGE_SIZE = 50
+DEFAULT_SHARE_IMAGE = "assets/share.png"
+SECTIONS = [  # (title, index page): the whole navigation, whatever the amount of content
+    ("首页", "index.md"),
+    ("隐患案例", "cases/index.md"),
+    ("典型示范", "enterprises/index.md"),
+    ("党员先锋", "people/index.md"),
+    ("安全课堂", "lessons/index.md"),
+    ("充电去哪儿", "facilities/index.md"),
+    ("巡查记录", "patrols/index.md"),
+    ("活动动态", "events/index.md"),
+    ("资料下载", "downloads/index.md"),
+]
+NOT_IN_NAV = "\n".join(f"/{section}/*" for section in
+                       ("cases", "enterprises", "people", "lessons", "facilities", "patrols", "events"))
+
+
+@dataclass(frozen=True)
+class Handout:
+    """A published PDF: what it is, where it is, how big; pages and lists link to it."""
+
+    kind: str  # lesson / event / answers / case / poster / form
+    kind_label: str  # 课程讲义 …
+    item_kind: str  # cases / lessons / events / "" for site-wide
+    item_id: str
+    title: str
+    path: str  # site-relative, e.g. downloads/lessons/x.pdf
+    pages: int
+    size: int
+
+    @property
+    def size_label(self) -> str:
+        return f"{self.size / 1024:.0f} KB" if self.size < 1024 * 1024 else f"{self.size / 1024 / 1024:.1f} MB"
+
+
+def cn_date(value: str | None) -> str:
+    if not value:
+        return ""
+    d = dt.date.fromisoformat(value)
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def md_path_to_url(md_path: str) -> str:
+    if md_path == "index.md":
+        return ""
+    if md_path.endswith("/index.md"):
+        return md_path[: -len("index.md")]
+    return md_path[: -len(".md")] + "/"
+
+
+@pass_context
+def _rel(context, target: str) -> str:
+    """Link from the page being rendered to a site-relative target ("" is home; "x/" a page; a file path)."""
+    here = context["page_url"]
+    base = here.rstrip("/") or "."
+    if target.endswith("/") or target == "":
+        out = posixpath.relpath(target.rstrip("/") or ".", base)
+        return "./" if out == "." else out + "/"
+    return posixpath.relpath(target, base)
+
+
+def environment(templates: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(md=render_markdown, plain=plain_text, cn_date=cn_date)
+    env.globals.update(rel=_rel, status_slugs=STATUS_SLUGS, hazard_slugs=HAZARD_SLUGS)
+    return env
+
+
+class PageWriter:
+    """Writes each page once; a second page at the same path is a bug (e.g. an id clash), not an overwrite."""
+
+    def __init__(self, docs_dir: Path, env: Environment, common: dict):
+        self.docs_dir = docs_dir
+        self.env = env
+        self.common = common
+        self.written: dict[str, str] = {}
+
+    def write(self, md_path: str, template: str, meta: dict, **context) -> None:
+        if md_path in self.written:
+            raise BuildError(f"两个页面要写到同一个位置 {md_path}（{self.written[md_path]} 和 {template}），请检查编号")
+        self.written[md_path] = template
+        url = md_path_to_url(md_path)
+        body = self.env.get_template(template).render(**self.common, **context, page_url=url)
+        meta = {k: v for k, v in meta.items() if v not in (None, "")}
+        meta.setdefault("image", DEFAULT_SHARE_IMAGE)
+        front = "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items())
+        target = self.docs_dir / md_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(f"---\n{front}\n---\n\n{body}", encoding="utf-8")
+
+
+def share_image(item: Item) -> str | None:
+    photos = item.get("photos") or ([item["photo"]] if item.get("photo") else [])
+    after = [p for p in photos if p.get("stage") == "after"]
+    for photo in after + photos:
+        if photo.get("src"):
+            return photo["src"]
+    return None
+
+
+def write_docs(campaign: Campaign, docs_dir: Path, templates: Path, handouts: list[Handout]) -> list:
+    """Write every page; return the MkDocs nav."""
+    env = environment(templates / "pages")
+    by_item: dict[tuple[str, str], list[Handout]] = {}
+    for h in handouts:
+        by_item.setdefault((h.item_kind, h.item_id), []).append(h)
+    site = campaign.site
+    common = dict(site=site, campaign=campaign, stats=campaign.stats, handouts=handouts,
+                  handouts_for=lambda item: by_item.get((item.kind, item.id), []))
+    w = PageWriter(docs_dir, env, common)
+    desc = site["description"]
+
+    w.write("index.md", "home.md.j2", {"title": site["title"], "description": desc, "hide": ["navigation", "toc"]},
+            patrol_chart=Markup(charts.patrol_chart(campaign.patrols)))
+
+    _case_pages(w, campaign)
+    w.write("enterprises/index.md", "enterprises.md.j2",
+            {"title": "典型示范", "description": f"共建区安全生产典型企业和整改到位的企业：放样子、亮群像。"})
+    for e in campaign.enterprises:
+        w.write(f"enterprises/{e.id}.md", "enterprise.md.j2",
+                {"title": e["name"], "description": e["honor"] or plain_text(e["story"], 100) or desc,
+                 "image": share_image(e)}, e=e)
+    w.write("people/index.md", "people.md.j2",
+            {"title": "党员先锋", "description": "共建区党员志愿服务队和巡查队伍的群像。"})
+    for p in campaign.people:
+        w.write(f"people/{p.id}.md", "person.md.j2",
+                {"title": p["name"], "description": f"{p['role'] or ''} {plain_text(p['story'], 80)}".strip() or desc,
+                 "image": share_image(p)}, p=p)
+    w.write("lessons/index.md", "lessons.md.j2", {"title": "安全课堂", "description": "飞线充电危害、消防责任和电池安全课程，可在线学习和答题。"})
+    for lesson in campaign.lessons:
+        w.write(f"lessons/{lesson.id}.md", "lesson.md.j2",
+                {"title": lesson["title"], "description": "；".join(lesson["key_points"][:2]) or plain_text(lesson["body"], 100) or desc},
+                lesson=lesson)
+    w.write("facilities/index.md", "facilities.md.j2",
+            {"title": "充电去哪儿", "description": "共建区集中充电处和微型消防站的位置、开放时间和收费。"})
+    for f in campaign.facilities:
+        w.write(f"facilities/{f.id}.md", "facility.md.j2",
+                {"title": f["name"], "description": f"{f['kind']}：{f['address']}", "image": share_image(f)}, f=f)
+    w.write("patrols/index.md", "patrols.md.j2",
+            {"title": "巡查记录", "description": f"“网格员+党员志愿者+物业人员”巡查 {campaign.stats.patrol_rounds} 轮的记录。"},
+            patrol_chart=Markup(charts.patrol_chart(campaign.patrols)))
+    for p in campaign.patrols:
+        w.write(f"patrols/{p.id}.md", "patrol.md.j2",
+                {"title": f"第 {p['round']} 轮巡查", "description": p["note"] or f"{cn_date(p['date'])} 巡查记录"}, p=p)
+    w.write("events/index.md", "events.md.j2", {"title": "活动动态", "description": "安全讲座、培训、研讨会等活动。"})
+    for e in campaign.events:
+        w.write(f"events/{e.id}.md", "event.md.j2",
+                {"title": e["title"], "description": plain_text(e["summary"], 100) or f"{cn_date(e['date'])} {e['kind'] or '活动'}",
+                 "image": share_image(e)}, e=e)
+    w.write("downloads/index.md", "downloads.md.j2", {"title": "资料下载", "description": "课程讲义、讲座资料包、案例警示单、光荣榜和巡查记录表。"})
+
+    nav = [{title: path} for title, path in SECTIONS]
+    about = []
+    for page in campaign.pages:
+        w.write(f"{page.id}.md", "page.md.j2",
+                {"title": page["title"], "description": page["description"] or plain_text(page.body, 100)}, page=page)
+        about.append({page["title"]: f"{page.id}.md"})
+    if len(about) == 1:
+        nav += about
+    elif about:
+        nav.append({"关于": about})
+    _copy_assets(templates / "assets", docs_dir / "assets")
+    return nav
+
+
+def _case_pages(w: PageWriter, campaign: Campaign) -> None:
+    cases = campaign.cases
+    w.write("cases/index.md", "cases.md.j2",
+            {"title": "隐患案例", "description": f"巡查发现的飞线充电等隐患和整改情况，共 {len(cases)} 例。"},
+            cases=cases[:PAGE_SIZE], heading="最新案例", pager=_pager("cases/all/", len(cases)))
+    groups = [("all", "全部案例", "cases/all/", cases)]
+    groups += [(slug, f"状态：{status}", f"cases/status/{slug}/", [c for c in cases if c["status"] == status])
+               for status, slug in STATUS_SLUGS.items()]
+    groups += [(slug, f"类型：{hazard}", f"cases/hazard/{slug}/", [c for c in cases if c["hazard"] == hazard])
+               for hazard, slug in HAZARD_SLUGS.items()]
+    for _slug, heading, base, members in groups:
+        if not members:
+            continue
+        pages = max(1, -(-len(members) // PAGE_SIZE))
+        for n in range(1, pages + 1):
+            md = f"{base}index.md" if n == 1 else f"{base}page-{n}/index.md"
+            w.write(md, "cases.md.j2",
+                    {"title": f"隐患案例 · {heading}" + (f"（第 {n} 页）" if n > 1 else ""),
+                     "description": f"{heading}，共 {len(members)} 例。"},
+                    cases=members[(n - 1) * PAGE_SIZE: n * PAGE_SIZE], heading=heading,
+                    pager=_pager(base, len(members), n))
+    for c in cases:
+        w.write(f"cases/{c.id}.md", "case.md.j2",
+                {"title": c["title"], "description": c["summary"] or plain_text(c["description"], 100),
+                 "image": share_image(c)}, c=c)
+
+
+def _pager(base: str, total: int, current: int = 0) -> list[tuple[int, str, bool]]:
+    pages = max(1, -(-total // PAGE_SIZE))
+    if pages == 1 and current:
+        return []
+    return [(n, base if n == 1 else f"{base}page-{n}/", n == current) for n in range(1, pages + 1)]
+
+
+def _copy_assets(source: Path, target: Path) -> None:
+    if source.is_dir():
+        shutil.copytree(source, target, dirs_exist_ok=True)

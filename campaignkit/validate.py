@@ -1,0 +1,289 @@
+"""Stage 2: check every document against the schema, the references and the privacy rules.
+
+Every problem is collected (never raised one at a time) so that an editor gets the
+whole list from one run, each with file, line and field.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+
+from jsonschema import Draft202012Validator, ValidationError
+from jsonschema.validators import extend
+
+from . import media
+from .load import KINDS, Content, Document
+from .problems import Problems
+from .schema import KIND_NAMES, SCHEMAS
+
+MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+# Free pages live at the site root, so they may not take a section's name.
+RESERVED_PAGE_IDS = set(KINDS) | {"index", "downloads", "assets", "search", "media", "feed", "404", "charts", "people-group", "honor"}
+TYPE_NAMES = {"string": "文字", "integer": "整数", "number": "数字", "boolean": "true 或 false",
+              "array": "列表（每项以“- ”开头）", "object": "“字段: 值”的映射"}
+
+
+def _check_date(validator, enabled, instance, schema):
+    if not enabled or not isinstance(instance, str):
+        return
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", instance):
+        yield ValidationError(f"日期应写成 YYYY-MM-DD（如 2023-09-12），现为“{instance}”", validator="x-date")
+        return
+    try:
+        dt.date.fromisoformat(instance)
+    except ValueError:
+        yield ValidationError(f"“{instance}”不是真实存在的日期", validator="x-date")
+
+
+_Validator = extend(Draft202012Validator, {"x-date": _check_date})
+_VALIDATORS = {kind: _Validator(schema) for kind, schema in SCHEMAS.items()}
+
+
+def field_name(path) -> str:
+    """photos[2].alt — list positions counted from 1, as editors count them."""
+    out = ""
+    for step in path:
+        out += f"[{step + 1}]" if isinstance(step, int) else (f".{step}" if out else str(step))
+    return out
+
+
+def _show(value) -> str:
+    if value is None:
+        return "空"
+    s = str(value).replace("\n", " ")
+    return f"“{s[:40]}{'…' if len(s) > 40 else ''}”"
+
+
+@dataclass
+class Checked:
+    """What validation learnt that later stages need: which items are published."""
+
+    published: dict[str, dict[str, Document]]
+    drafts: dict[str, dict[str, Document]]
+
+
+def validate(content: Content, include_drafts: bool = False) -> tuple[Checked, Problems]:
+    problems = Problems()
+    all_docs = ([content.site] if content.site else []) + content.pages + [d for k in KINDS for d in content.items[k]]
+    for doc in all_docs:
+        _check_schema(doc, problems)
+
+    published: dict[str, dict[str, Document]] = {k: {} for k in KINDS + ("pages",)}
+    drafts: dict[str, dict[str, Document]] = {k: {} for k in KINDS + ("pages",)}
+    for kind in KINDS:
+        for doc in content.items[kind]:
+            (drafts if doc.data.get("draft") is True and not include_drafts else published)[kind][doc.id] = doc
+    for doc in content.pages:
+        (drafts if doc.data.get("draft") is True and not include_drafts else published)["pages"][doc.id] = doc
+        if doc.id in RESERVED_PAGE_IDS:
+            problems.add(doc.relpath, 0, "", f"页面编号“{doc.id}”与栏目网址冲突，请换一个文件名")
+
+    for doc in all_docs:
+        _check_values(doc, content, published, drafts, problems)
+    _check_aliases(content, problems)
+    _check_cases(published, problems)
+    _check_patrols(content, problems)
+    _check_people(published, problems)
+    _check_quizzes(content, problems)
+    _check_enterprises(published, problems)
+    return Checked(published, drafts), problems
+
+
+def _check_schema(doc: Document, problems: Problems) -> None:
+    validator = _VALIDATORS[doc.kind]
+    for error in validator.iter_errors(doc.data):
+        path = list(error.absolute_path)
+        for sub_path, message in _translate(error, path):
+            problems.add(doc.relpath, doc.line(*sub_path), field_name(sub_path), message)
+
+
+def _translate(error: ValidationError, path: list):
+    v, value, schema = error.validator, error.instance, error.schema
+    if v == "additionalProperties":
+        known = list(schema.get("properties", {}))
+        for key in value:
+            if key not in known:
+                close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+                hint = f"，是不是要写“{close[0]}”？" if close else f"。可用的字段：{'、'.join(known)}"
+                yield path + [key], f"不认识的字段{hint}"
+    elif v == "required":
+        for key in error.validator_value:
+            if key not in value:
+                desc = schema["properties"][key].get("description", "")
+                yield path + [key], f"缺少必填字段（{desc}）" if desc else "缺少必填字段"
+    elif v == "type":
+        if value is None or value == "":
+            yield path, "不能为空"
+        else:
+            want = TYPE_NAMES.get(error.validator_value, error.validator_value)
+            quoted = "（数字不要加引号）" if error.validator_value in ("integer", "number") and isinstance(value, str) and re.fullmatch(r"\s*-?\d+(\.\d+)?\s*", value) else ""
+            yield path, f"应为{want}{quoted}，现为{_show(value)}"
+    elif v == "enum":
+        yield path, f"必须是 {'/'.join(map(str, error.validator_value))} 之一，现为{_show(value)}"
+    elif v == "minLength":
+        yield path, "不能为空"
+    elif v == "maxLength":
+        yield path, f"太长（{len(value)} 字），最多 {error.validator_value} 字"
+    elif v == "minimum":
+        yield path, f"不能小于 {error.validator_value}，现为 {value}"
+    elif v == "maximum":
+        yield path, f"不能大于 {error.validator_value}，现为 {value}"
+    elif v == "pattern" and schema.get("x-ref") or v == "pattern" and "aliases" in path:
+        yield path, f"编号只能用小写英文字母、数字和“-”，现为{_show(value)}"
+    elif v == "pattern":
+        yield path, f"格式不对，现为{_show(value)}（网址须以 http:// 或 https:// 开头）"
+    else:
+        yield path, error.message
+
+
+def _walk(schema: dict, value, path: list):
+    """Yield (path, subschema, value) for every value present in a document."""
+    yield path, schema, value
+    if isinstance(value, dict) and schema.get("type") == "object":
+        for key, sub in value.items():
+            if key in schema.get("properties", {}):
+                yield from _walk(schema["properties"][key], sub, path + [key])
+    elif isinstance(value, list) and "items" in schema:
+        for i, sub in enumerate(value):
+            yield from _walk(schema["items"], sub, path + [i])
+
+
+def _check_values(doc, content, published, drafts, problems: Problems) -> None:
+    """References, photo files and personal data: the per-value rules JSON Schema can't express."""
+    allow_personal = doc.data.get("allow_personal_data") is True
+    is_draft = doc.data.get("draft") is True
+    for path, schema, value in _walk(SCHEMAS[doc.kind], doc.data, []):
+        where = (doc.relpath, doc.line(*path), field_name(path))
+        kind = schema.get("x-ref")
+        if kind and isinstance(value, str):
+            if value in published[kind]:
+                pass
+            elif value in drafts[kind]:
+                if not is_draft:
+                    problems.add(*where, f"引用的{KIND_NAMES[kind]}“{value}”是草稿（draft），不会发布；请先发布它或去掉这个引用")
+            else:
+                problems.add(*where, f"找不到{KIND_NAMES[kind]}“{value}”（content/{kind}/{value}.yml 不存在）")
+        if schema.get("x-photo") and isinstance(value, str):
+            message = media.check_photo_path(content.root, value)
+            if message:
+                problems.add(*where, message)
+        if isinstance(value, str) and not allow_personal:
+            for pattern, label in ((MOBILE, "手机号码"), (RESIDENT_ID, "身份证号码")):
+                match = pattern.search(value)
+                if match:
+                    masked = match.group()[:3] + "****" + match.group()[-4:]
+                    problems.add(*where, f"含{label}（{masked}），公开内容不能有个人信息；确需公开请在本文件加 allow_personal_data: true")
+    if doc.kind == "pages" and not allow_personal:
+        for pattern, label in ((MOBILE, "手机号码"), (RESIDENT_ID, "身份证号码")):
+            for match in pattern.finditer(doc.body):
+                line = doc.body_line + doc.body[: match.start()].count("\n")
+                masked = match.group()[:3] + "****" + match.group()[-4:]
+                problems.add(doc.relpath, line, "正文", f"含{label}（{masked}），公开内容不能有个人信息")
+
+
+def _check_aliases(content: Content, problems: Problems) -> None:
+    for kind in KINDS:
+        owners: dict[str, Document] = {d.id: d for d in content.items[kind]}
+        for doc in content.items[kind]:
+            aliases = doc.data.get("aliases")
+            if not isinstance(aliases, list):
+                continue
+            for i, alias in enumerate(aliases):
+                other = owners.get(alias)
+                if other is not None and other is not doc:
+                    problems.add(doc.relpath, doc.line("aliases", i), f"aliases[{i + 1}]",
+                                 f"旧编号“{alias}”的网址已被 {other.relpath} 使用，两个条目不能占用同一个网址")
+                elif other is doc:
+                    problems.add(doc.relpath, doc.line("aliases", i), f"aliases[{i + 1}]", "旧编号不能和本条目现在的编号相同")
+                else:
+                    owners[alias] = doc
+
+
+def _check_cases(published, problems: Problems) -> None:
+    for doc in published["cases"].values():
+        d = doc.data
+        if d.get("status") == "已整改" and "rectified_on" not in d:
+            problems.add(doc.relpath, doc.line("status"), "rectified_on", "状态为“已整改”时必须填写整改完成日期")
+        found, fixed = d.get("found_on"), d.get("rectified_on")
+        if _is_date(found) and _is_date(fixed) and fixed < found:
+            problems.add(doc.relpath, doc.line("rectified_on"), "rectified_on", f"整改日期 {fixed} 早于发现日期 {found}")
+        if d.get("anonymous", True) is True:
+            ent = published["enterprises"].get(d.get("enterprise"))
+            name = ent.data.get("name") if ent else None
+            if ent is not None and ent.data.get("model") is True:
+                problems.add(doc.relpath, doc.line("enterprise"), "enterprise",
+                             f"匿名案例不能关联典型企业“{d.get('enterprise')}”（典型企业会公开展示，匿名就失效了）；"
+                             "请改为 anonymous: false，或去掉 enterprise")
+            if isinstance(name, str) and name:
+                for path, _schema, value in _walk(SCHEMAS["cases"], d, []):
+                    if isinstance(value, str) and name in value and path != ["enterprise"]:
+                        problems.add(doc.relpath, doc.line(*path), field_name(path),
+                                     f"匿名案例的公开文字里出现了企业名称“{name}”")
+
+
+def _is_date(value) -> bool:
+    return isinstance(value, str) and bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value))
+
+
+def _check_patrols(content: Content, problems: Problems) -> None:
+    rounds: dict[int, Document] = {}
+    for doc in content.items["patrols"]:
+        number = doc.data.get("round")
+        if not isinstance(number, int) or isinstance(number, bool):
+            continue
+        if number in rounds:
+            problems.add(doc.relpath, doc.line("round"), "round", f"第 {number} 轮已在 {rounds[number].relpath} 中使用，轮次不能重复")
+        else:
+            rounds[number] = doc
+
+
+def _check_people(published, problems: Problems) -> None:
+    for doc in published["people"].values():
+        if doc.data.get("consent") is not True:
+            line = doc.line("consent") if "consent" in doc.data else 1
+            problems.add(doc.relpath, line, "consent",
+                         "本人未同意公开（consent 必须为 true）才能发布姓名、照片和事迹；暂不发布请加 draft: true")
+
+
+def _check_enterprises(published, problems: Problems) -> None:
+    for doc in published["enterprises"].values():
+        if doc.data.get("model") is True and "recognized_on" not in doc.data:
+            problems.add(doc.relpath, doc.line("model"), "recognized_on", "典型企业（model: true）必须填写评选日期")
+
+
+def _check_quizzes(content: Content, problems: Problems) -> None:
+    for doc in content.items["lessons"]:
+        quiz = doc.data.get("quiz")
+        if not isinstance(quiz, list):
+            continue
+        for i, q in enumerate(quiz):
+            if isinstance(q, dict):
+                for path, message in _quiz_problems(q):
+                    full = ["quiz", i] + path
+                    problems.add(doc.relpath, doc.line(*full), field_name(full), message)
+
+
+def _quiz_problems(q: dict):
+    kind, answer, options = q.get("kind"), q.get("answer"), q.get("options")
+    if kind == "judge":
+        if answer not in ("对", "错"):
+            yield ["answer"], f"判断题的答案只能是 对 或 错，现为{_show(answer)}"
+        return
+    if kind not in ("single", "multiple"):
+        return
+    if not isinstance(options, list) or len(options) < 2:
+        yield ["options"] if options is not None else [], "选择题至少要有两个选项（options）"
+        return
+    letters = [chr(ord("A") + i) for i in range(len(options))]
+    answers = answer if isinstance(answer, list) else [answer]
+    if kind == "single" and isinstance(answer, list):
+        yield ["answer"], f"单选题只能有一个答案，现为{_show(answer)}"
+        return
+    if kind == "multiple" and not answers:
+        yield ["answer"], "多选题至少要有一个答案"
+    for a in answers:
+        if not isinstance(a, str) or a.strip().upper() not in letters:
+            yield ["answer"], f"答案{_show(a)}不在选项范围内（可选 {'/'.join(letters)}）"
