@@ -44,28 +44,22 @@ def _source_date_epoch(epoch: int):
 
 def build(project: Path, content_root: Path, site_dir: Path, include_drafts: bool = False,
           pdf: bool = True, jobs: int = 1) -> str:
-    templates = project / "templates"
-    cache = project / ".cache"
-    with publish.build_lock(project):
+    """The full build; site_dir is replaced only if every stage succeeded."""
+    site_dir = site_dir.resolve()
+    base = site_dir.parent
+    with publish.build_lock(base):
         content, checked = load_and_validate(content_root, include_drafts)
         if pdf:
             missing = fonts.check_pdf_environment()
             if missing:
                 raise BuildError("\n".join(missing) + "\n未生成网站，site/ 保持不变。")
         campaign = build_campaign(content, checked)
-        work = publish.workspace(project)
+        work = publish.workspace(base)
         try:
-            docs, out = work / "docs", work / "site"
-            docs.mkdir()
+            out = work / "site"
             with _source_date_epoch(extras.content_epoch(campaign)):
-                problems = Problems()
-                renditions = media.attach_renditions(campaign, content_root, cache / "media", problems)
-                problems.raise_if_any()
-                media.copy_renditions(renditions, cache / "media", docs)
-                made = handouts.render_all(campaign, templates, docs, cache / "handouts", cache / "media", jobs) if pdf else []
-                nav = pages.write_docs(campaign, docs, templates, made)
-                extras.share_card(campaign, docs / pages.DEFAULT_SHARE_IMAGE, fonts.font_file("Noto Sans CJK SC"))
-                site.run_mkdocs(project / "mkdocs.yml", docs, out, campaign.site, nav)
+                made, nav = render_docs(project, content_root, campaign, work / "docs", pdf=pdf, jobs=jobs)
+                site.run_mkdocs(project / "mkdocs.yml", work / "docs", out, campaign.site, nav)
                 extras.write_feed(campaign, out)
                 redirects = extras.write_redirects(campaign, out)
             publish.swap_into_place(out, site_dir)
@@ -76,3 +70,17 @@ def build(project: Path, content_root: Path, site_dir: Path, include_drafts: boo
             f"{len(campaign.people)} 位人物、{len(campaign.lessons)} 节课程、{len(campaign.facilities)} 处设施、"
             f"{len(campaign.events)} 场活动、{len(made)} 份讲义、{redirects} 个旧网址跳转。"
             f"巡查 {s.patrol_rounds} 轮，发现隐患 {s.hazards_found} 处，已整改 {s.rectified} 处。")
+
+
+def render_docs(project: Path, content_root: Path, campaign, docs: Path, pdf: bool = True, jobs: int = 1):
+    """Photos, handouts and Markdown pages into the staging docs folder; returns (handouts, nav)."""
+    templates, cache = project / "templates", project / ".cache"
+    docs.mkdir(parents=True, exist_ok=True)
+    problems = Problems()
+    renditions = media.attach_renditions(campaign, content_root, cache / "media", problems)
+    problems.raise_if_any()
+    media.copy_renditions(renditions, cache / "media", docs)
+    made = handouts.render_all(campaign, templates, docs, cache / "handouts", cache / "media", jobs) if pdf else []
+    nav = pages.write_docs(campaign, docs, templates, made)
+    extras.share_card(campaign, docs / pages.DEFAULT_SHARE_IMAGE, fonts.font_file("Noto Sans CJK SC"))
+    return made, nav

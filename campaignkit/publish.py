@@ -1,10 +1,10 @@
 """Stage 6: put a finished build in place of site/ in one step, and keep two builds apart.
 
-The build works in .build/<pid>/; only when everything succeeded is the new tree
+The build works in .build/run-<pid>/ beside the output folder; only when everything succeeded is the new tree
 swapped with site/ by renameat2(RENAME_EXCHANGE), so a reader (or a web server
 serving site/) sees either the old complete site or the new one, never a mix.
 A build killed at any moment leaves site/ as it was. The lock is an flock(2) on
-.build.lock: the kernel drops it when the process dies, so a killed build never
+.build/lock: the kernel drops it when the process dies, so a killed build never
 leaves a stale lock behind.
 """
 from __future__ import annotations
@@ -25,9 +25,10 @@ _AT_FDCWD = -100
 
 
 @contextmanager
-def build_lock(project: Path):
-    lock_path = project / ".build.lock"
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+def build_lock(base: Path):
+    """Hold .build/lock beside the output folder for the whole build."""
+    (base / ".build").mkdir(parents=True, exist_ok=True)
+    fd = os.open(base / ".build" / "lock", os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -41,22 +42,21 @@ def build_lock(project: Path):
         os.close(fd)
 
 
-def workspace(project: Path) -> Path:
+def workspace(base: Path) -> Path:
     """A fresh folder for this build, beside site/ so the final swap is a rename on one filesystem."""
-    base = project / ".build"
-    base.mkdir(exist_ok=True)
-    clean_leftovers(project)
-    work = base / f"run-{os.getpid()}"
+    (base / ".build").mkdir(parents=True, exist_ok=True)
+    clean_leftovers(base)
+    work = base / ".build" / f"run-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()
     return work
 
 
-def clean_leftovers(project: Path) -> None:
+def clean_leftovers(base: Path) -> None:
     """Remove what killed builds left (their work folders, a swapped-out old site)."""
-    base = project / ".build"
-    if base.is_dir():
-        for entry in base.iterdir():
+    folder = base / ".build"
+    if folder.is_dir():
+        for entry in folder.iterdir():
             if entry.name.startswith(("run-", "old-")):
                 shutil.rmtree(entry, ignore_errors=True)
 

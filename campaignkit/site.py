@@ -35,6 +35,7 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, site: dict, na
         site.get("copyright") or "",
     ) if x)
     base_url = site["base_url"] if site["base_url"].endswith("/") else site["base_url"] + "/"
+    logging.getLogger("jieba").setLevel(logging.WARNING)  # its dictionary-loading chatter is not for editors
     collector = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Set up this project on a Debian/Ubuntu machine; safe to run again (a second run takes seconds).
+#   scripts/setup.sh         what the build needs: fonts, WeasyPrint's libraries, .venv with requirements.txt
+#   scripts/setup.sh --dev   also what the tests need: poppler, zbar, chromium, Node.js, requirements-dev.txt
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+dev=0
+[ "${1:-}" = "--dev" ] && dev=1
+
+say() { printf '[setup] %s\n' "$*"; }
+
+# Debian packages: CJK fonts (no tofu in PDFs), HarfBuzz subsetting (50x faster PDFs),
+# Pango and fontconfig for WeasyPrint.
+debs=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig)
+if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then debs+=(python3-venv); fi
+if [ "$dev" = 1 ]; then
+  debs+=(poppler-utils libzbar0 chromium)
+  command -v node >/dev/null 2>&1 || debs+=(nodejs)
+  command -v npm >/dev/null 2>&1 || debs+=(npm)
+fi
+missing=()
+for p in "${debs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  say "installing Debian packages: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Python packages into .venv, reinstalled only when a requirements file changed.
+[ -x .venv/bin/python ] || { say "creating .venv"; python3 -m venv .venv; }
+req=requirements.txt
+[ "$dev" = 1 ] && req=requirements-dev.txt
+stamp=".venv/.installed-$(cat requirements.txt "$req" | sha256sum | cut -c1-16)"
+if [ ! -e "$stamp" ]; then
+  say "installing Python packages from $req"
+  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install -q --disable-pip-version-check -r "$req"
+  touch "$stamp"
+fi
+
+# Node packages for the Lighthouse audit (tests only), pinned by package-lock.json.
+if [ "$dev" = 1 ] && [ -f package-lock.json ]; then
+  lock_stamp="node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)"
+  if [ ! -e "$lock_stamp" ]; then
+    say "installing Node packages (npm ci)"
+    npm ci --no-audit --no-fund --loglevel=error
+    touch "$lock_stamp"
+  fi
+fi
+say "ready"

@@ -1,0 +1,82 @@
+"""Shared fixtures (Lektor's habit): the sample site is built once per session and many
+tests read it; `scratch` copies the sample content into a temp folder for each bad-input case."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[1]
+SAMPLE_CONTENT = PROJECT / "content"
+
+
+def run_build(*args: str, cwd: Path = PROJECT, env: dict | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
+    """Run build.py as an editor would; returns the finished process (stdout/stderr as text)."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, str(PROJECT / "build.py"), *args], cwd=cwd, env=full_env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    out = tmp_path_factory.mktemp("sample") / "site"
+    result = run_build("--output", str(out))
+    assert result.returncode == 0, result.stderr
+    return out, result
+
+
+@pytest.fixture(scope="session")
+def sample_site(sample_build) -> Path:
+    """The sample content built into a temporary site/ folder."""
+    return sample_build[0]
+
+
+class Scratch:
+    """A copy of the sample content to break on purpose."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.content = root / "content"
+        shutil.copytree(SAMPLE_CONTENT, self.content)
+
+    def path(self, rel: str) -> Path:
+        return self.content / rel
+
+    def read(self, rel: str) -> str:
+        return self.path(rel).read_text(encoding="utf-8")
+
+    def write(self, rel: str, text: str | bytes) -> Path:
+        p = self.path(rel)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            p.write_bytes(text)
+        else:
+            p.write_text(text, encoding="utf-8")
+        return p
+
+    def replace(self, rel: str, old: str, new: str) -> None:
+        text = self.read(rel)
+        assert old in text, f"{old!r} not in {rel}"
+        self.write(rel, text.replace(old, new, 1))
+
+    def line_of(self, rel: str, needle: str) -> int:
+        """1-based line number of the first line containing `needle`."""
+        for n, line in enumerate(self.read(rel).splitlines(), 1):
+            if needle in line:
+                return n
+        raise AssertionError(f"{needle!r} not in {rel}")
+
+    def check(self) -> subprocess.CompletedProcess:
+        return run_build("check", "--content", str(self.content))
+
+    def build(self, *args: str, output: Path | None = None) -> subprocess.CompletedProcess:
+        return run_build("--content", str(self.content), "--output", str(output or self.root / "site"), *args)
+
+
+@pytest.fixture
+def scratch(tmp_path) -> Scratch:
+    return Scratch(tmp_path)
