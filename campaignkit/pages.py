@@ -9,6 +9,7 @@ nav is copied into every page) and reached from section index pages.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import posixpath
 import shutil
@@ -113,7 +114,8 @@ class PageWriter:
         self.written[md_path] = template
         url = md_path_to_url(md_path)
         body = self.env.get_template(template).render(**self.common, **context, page_url=url)
-        meta = {k: v for k, v in meta.items() if v not in (None, "")}
+        # Material's templates print page.meta raw (MkDocs does not autoescape): escape here.
+        meta = {k: html.escape(v) if isinstance(v, str) else v for k, v in meta.items() if v not in (None, "")}
         meta.setdefault("image", DEFAULT_SHARE_IMAGE)
         front = "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items())
         target = self.docs_dir / md_path
@@ -186,7 +188,7 @@ def write_docs(campaign: Campaign, docs_dir: Path, templates: Path, handouts: li
     for page in campaign.pages:
         w.write(f"{page.id}.md", "page.md.j2",
                 {"title": page["title"], "description": page["description"] or plain_text(page.body, 100)}, page=page)
-        about.append({page["title"]: f"{page.id}.md"})
+        about.append({html.escape(page["title"]): f"{page.id}.md"})
     if len(about) == 1:
         nav += about
     elif about:
