@@ -6,6 +6,7 @@ content, so the output is the same on every rebuild.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import posixpath
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
@@ -86,6 +87,15 @@ def write_redirects(campaign: Campaign, site_dir: Path) -> int:
                                                   target_attr=quoteattr(relative)), encoding="utf-8")
                 count += 1
     return count
+
+
+def compact_search_index(site_dir: Path) -> None:
+    """MkDocs writes the search index with every Chinese character as a \\uXXXX escape
+    (6 bytes instead of 3). Readers download it on every first visit: store it as UTF-8."""
+    path = site_dir / "search" / "search_index.json"
+    if path.exists():
+        data = json.loads(path.read_text(encoding="utf-8"))
+        path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def share_card(campaign: Campaign, target: Path, font_path: str | None) -> None:

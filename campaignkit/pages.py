@@ -201,7 +201,11 @@ def _case_pages(w: PageWriter, campaign: Campaign) -> None:
     cases = campaign.cases
     w.write("cases/index.md", "cases.md.j2",
             {"title": "隐患案例", "description": f"巡查发现的飞线充电等隐患和整改情况，共 {len(cases)} 例。"},
-            cases=cases[:PAGE_SIZE], heading="最新案例", pager=_pager("cases/all/", len(cases)))
+            cases=cases[:PAGE_SIZE], heading="最新案例", pager=_pager("cases/all/", len(cases)),
+            status_chart=Markup(charts.horizontal_bars("by-status", "隐患案例按整改状态统计",
+                                                       list(campaign.stats.cases_by_status.items()))),
+            hazard_chart=Markup(charts.horizontal_bars("by-hazard", "隐患案例按类型统计",
+                                                       list(campaign.stats.cases_by_hazard.items()))))
     groups = [("all", "全部案例", "cases/all/", cases)]
     groups += [(slug, f"状态：{status}", f"cases/status/{slug}/", [c for c in cases if c["status"] == status])
                for status, slug in STATUS_SLUGS.items()]
@@ -215,9 +219,10 @@ def _case_pages(w: PageWriter, campaign: Campaign) -> None:
             md = f"{base}index.md" if n == 1 else f"{base}page-{n}/index.md"
             w.write(md, "cases.md.j2",
                     {"title": f"隐患案例 · {heading}" + (f"（第 {n} 页）" if n > 1 else ""),
-                     "description": f"{heading}，共 {len(members)} 例。"},
+                     "description": f"{heading}，共 {len(members)} 例。",
+                     "search": {"exclude": True}},  # lists repeat the case pages' text
                     cases=members[(n - 1) * PAGE_SIZE: n * PAGE_SIZE], heading=heading,
-                    pager=_pager(base, len(members), n))
+                    pager=_pager(base, len(members), n), status_chart=None, hazard_chart=None)
     for c in cases:
         w.write(f"cases/{c.id}.md", "case.md.j2",
                 {"title": c["title"], "description": c["summary"] or plain_text(c["description"], 100),

@@ -61,6 +61,7 @@ def build(project: Path, content_root: Path, site_dir: Path, include_drafts: boo
                 made, nav = render_docs(project, content_root, campaign, work / "docs", pdf=pdf, jobs=jobs)
                 site.run_mkdocs(project / "mkdocs.yml", work / "docs", out, campaign.site, nav)
                 extras.write_feed(campaign, out)
+                extras.compact_search_index(out)
                 redirects = extras.write_redirects(campaign, out)
             publish.swap_into_place(out, site_dir)
         finally:

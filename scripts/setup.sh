@@ -10,9 +10,9 @@ dev=0
 
 say() { printf '[setup] %s\n' "$*"; }
 
-# Debian packages: CJK fonts (no tofu in PDFs), HarfBuzz subsetting (50x faster PDFs),
+# Debian packages: CJK and emoji fonts (no tofu in PDFs), HarfBuzz subsetting (50x faster PDFs),
 # Pango and fontconfig for WeasyPrint.
-debs=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig)
+debs=(fonts-noto-cjk fonts-noto-color-emoji libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig)
 if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then debs+=(python3-venv); fi
 if [ "$dev" = 1 ]; then
   debs+=(poppler-utils libzbar0 chromium)
