@@ -194,6 +194,8 @@ def write_docs(campaign: Campaign, docs_dir: Path, templates: Path, handouts: li
     elif about:
         nav.append({"关于": about})
     _copy_assets(templates / "assets", docs_dir / "assets")
+    base = site["base_url"].rstrip("/") + "/"
+    (docs_dir / "robots.txt").write_text(f"User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n", encoding="utf-8")
     return nav
 
 
