@@ -165,6 +165,9 @@ def build_campaign(content: Content, checked: Checked) -> Campaign:
         case.status_slug = STATUS_SLUGS[case["status"]]
         case.hazard_slug = HAZARD_SLUGS[case["hazard"]]
     for lesson in items["lessons"].values():
+        for q in lesson["quiz"]:  # validation accepts "b" or " B"; pages and answer keys show "B"
+            if q["kind"] != "judge":
+                q["answer"] = [a.strip().upper() for a in q["answer"]] if isinstance(q["answer"], list) else str(q["answer"]).strip().upper()
         lesson["cases"] = resolve("cases", lesson["cases"])
         extra = [c for c in items["cases"].values() if lesson in c["lessons"] and c not in lesson["cases"]]
         lesson.related_cases = lesson["cases"] + sorted(extra, key=_newest_case)
