@@ -1,15 +1,33 @@
 """Stage 4b: printable handouts (PDF via WeasyPrint), rendered in parallel and cached.
 
 Each handout is planned as one self-contained HTML string (its stylesheet inlined,
-its images named by content hash, its QR code inline SVG). The cache key is a hash
-of that HTML plus the fonts and the WeasyPrint version, so an unchanged handout is
-never rendered again and a changed one always is. WeasyPrint runs in worker
-processes; templates run here, so workers receive only strings.
+its images named by content hash, its QR code inline SVG, its dates taken from the
+content it shows). The cache key is a hash of that HTML plus the fonts, the
+WeasyPrint version and the render options, so an unchanged handout is never
+rendered again and a changed one always is. WeasyPrint runs in worker processes;
+templates run here, so workers receive only strings.
+
+Kinds (site-relative paths are part of the public interface, keep them):
+
+    课程讲义          downloads/lessons/<id>.pdf          one per lesson
+    讲座资料包        downloads/events/<id>.pdf           one per event
+    讲座答案（讲师用） downloads/events/<id>-answers.pdf   one per event whose lessons have a quiz
+    案例警示单        downloads/cases/<id>.pdf            one page per case
+    光荣榜            downloads/honor-roll.pdf            A3 portrait poster
+    巡查记录表        downloads/patrol-form.pdf           A4 landscape blank form
+
+WeasyPrint's log policy is followed: a warning while rendering (an image that did
+not load, a CSS rule it dropped) fails the build instead of shipping a handout
+that silently lost something; such a PDF is not cached.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import json
+import logging
 import os
+import re
 import shutil
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -22,8 +40,30 @@ from markupsafe import Markup
 
 from . import fonts
 from .markup import plain_text, render_markdown
-from .model import Campaign
+from .model import Campaign, Item
 from .pages import Handout, cn_date
+from .problems import BuildError
+
+# Photos are downsampled to print resolution inside the PDF (the site keeps its 960 px renditions).
+RENDER_OPTIONS = {"dpi": 200, "jpeg_quality": 82}
+LETTERS = "ABCDEFGHIJ"
+QUIZ_KINDS = {"single": "单选", "multiple": "多选", "judge": "判断"}
+RISK_TAGS = {"高": "▲ 高风险", "中": "△ 中风险", "低": "低风险"}
+STATUS_TAGS = {"已发现": "● 已发现", "整改中": "◐ 整改中", "已整改": "✓ 已整改", "已移交职能部门": "→ 已移交职能部门"}
+CN_DIGITS = "〇一二三四五六七八九"
+SIGN_ROWS = 22  # rows on the sign-in sheet: as many as fill one A4 page
+PATROL_ROWS = 7  # rows on the blank patrol form: as many as fill one A4 landscape page
+# The patrol form's checklist: the schema's hazard kinds first (same words as the cases), then
+# the other things patrols look for. (code, name, what it looks like)
+PATROL_HAZARDS = [
+    ("①", "飞线充电", "从窗口、门口、楼上拉线给电动车充电"),
+    ("②", "楼道停放充电", "车辆停在楼道、门厅、楼梯间、安全出口或在那里充电"),
+    ("③", "私拉电线", "私接插线板、电线不穿管、接头缠胶布"),
+    ("④", "电池改装", "私自改装车辆、加装大电池、使用来路不明的电池或充电器"),
+    ("⑤", "车辆电池进室内", "电动车或电池进入车间、仓库、宿舍"),
+    ("⑥", "充电处设施不全", "集中充电处缺灭火器、灭火器过期、充满不断电"),
+    ("⑦", "其他", "其他可能引发火灾或堵塞疏散通道的情况（写明）"),
+]
 
 
 @dataclass
@@ -37,31 +77,149 @@ class Job:
     title: str
     path: str  # site-relative output path
     html: str
+    date: str | None = None  # the newest content date the handout shows (its PDF dates)
+
+    @property
+    def epoch(self) -> str:
+        """SOURCE_DATE_EPOCH for this handout: from its own content, so other content never touches it."""
+        if not self.date:
+            return ""
+        day = dt.date.fromisoformat(self.date)
+        return str(int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp()))
 
     def digest(self) -> str:
         import weasyprint
 
         h = hashlib.sha256()
-        for part in (self.html, fonts.fingerprint(), weasyprint.__version__, os.environ.get("SOURCE_DATE_EPOCH", "")):
+        for part in (self.html, fonts.fingerprint(), weasyprint.__version__,
+                     json.dumps(RENDER_OPTIONS, sort_keys=True), self.epoch):
             h.update(part.encode())
             h.update(b"\0")
         return h.hexdigest()
 
 
+# ---- small helpers the templates call ----------------------------------------------------------
+
 def qr_svg(url: str) -> Markup:
     return Markup(segno.make(url, error="m").svg_inline(scale=3, border=2, dark="#000", light="#fff", omitsize=False))
 
 
+def css_string(value: str | None) -> Markup:
+    """A quoted CSS string (for @page margin boxes): safe inside <style>, whatever the text."""
+    text = str(value or "")
+    out = []
+    for ch in text:
+        if ch in '"\\<>&' or ord(ch) < 0x20:
+            out.append(f"\\{ord(ch):x} ")
+        else:
+            out.append(ch)
+    return Markup('"' + "".join(out) + '"')
+
+
+def markdown_at(text: str | None, level: int) -> Markup:
+    """Editors' Markdown whose headings (h2 and below) start at `level`, so they nest under the handout's."""
+    html = str(render_markdown(text))
+    shift = level - 2
+    if shift:
+        html = re.sub(r"<(/?)h([2-6])\b", lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + shift)}", html)
+    return Markup(html)
+
+
+def cn_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十 (section numbers up to 99)."""
+    if n < 10:
+        return CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return (CN_DIGITS[tens] if tens > 1 else "") + "十" + (CN_DIGITS[ones] if ones else "")
+
+
+class SectionCounter:
+    """Numbers a handout's sections 一、二、三、 in the order the template writes them."""
+
+    def __init__(self):
+        self.n = 0
+
+    def next(self) -> str:
+        self.n += 1
+        return cn_number(self.n) + "、"
+
+
+def circled(n: int) -> str:
+    return chr(0x2460 + n - 1) if 1 <= n <= 20 else f"{n}."
+
+
+def right_answers(question: dict) -> list[str]:
+    answer = question["answer"]
+    return [str(a) for a in answer] if isinstance(answer, list) else [str(answer)]
+
+
+def question_text(question: dict) -> str:
+    """The question without a trailing （多选） the editor typed: the handout prints the kind itself."""
+    return re.sub(r"\s*[（(](单选|多选|判断)(题)?[)）]\s*$", "", question["question"])
+
+
+def agenda(lessons: list[Item]) -> list[dict]:
+    """The event's programme: each lesson with its time slot counted from the start (0:00)."""
+    rows, start = [], 0
+    for lesson in lessons:
+        minutes = lesson["minutes"] or 0
+        rows.append({"lesson": lesson, "minutes": minutes, "start": _clock(start),
+                     "end": _clock(start + minutes) if minutes else ""})
+        start += minutes
+    return rows
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+# Words that tie a lesson's key point to a kind of hazard, to pick the point a case sheet ends with.
+HAZARD_WORDS = {"飞线充电": ("飞线", "拉线"), "楼道停放充电": ("楼道", "疏散", "出口"), "私拉电线": ("电线", "插线板", "拉线"),
+                "电池改装": ("改装", "电池"), "其他": ()}
+
+
+def lesson_point(case: Item) -> dict | None:
+    """The one thing to remember from a case: the key point of its lessons that speaks of its hazard."""
+    points = [(p, lesson) for lesson in case["lessons"] for p in lesson["key_points"]]
+    words = HAZARD_WORDS.get(case["hazard"], ())
+    for point, lesson in points:
+        if any(w in point for w in words):
+            return {"text": point, "lesson": lesson}
+    return {"text": points[0][0], "lesson": points[0][1]} if points else None
+
+
+def newest(*dates: str | None) -> str | None:
+    found = [d for d in dates if d]
+    return max(found) if found else None
+
+
+def _case_dates(cases) -> list[str | None]:
+    return [d for c in cases for d in (c["found_on"], c["rectified_on"])]
+
+
+# ---- planning: one Job (HTML string) per PDF ------------------------------------------------------
+
 def environment(templates: Path, campaign: Campaign, media_dir: Path) -> Environment:
     env = Environment(loader=FileSystemLoader(str(templates / "handouts")), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    base = campaign.site["base_url"].rstrip("/") + "/"
+    site = campaign.site
+    base = site["base_url"].rstrip("/") + "/"
     css = (templates / "handouts" / "handout.css").read_text(encoding="utf-8")
-    env.filters.update(md=render_markdown, plain=plain_text, cn_date=cn_date)
+    credits = site.get("credits") or {}
+    credits_line = "　".join(f"{label}：{credits[key]}" for key, label in
+                            (("contributor", "供稿"), ("reviewer", "审核"), ("publisher", "发布")) if credits.get(key))
+    area = (site.get("area") or {}).get("name")
+    env.filters.update(md=render_markdown, md_at=markdown_at, plain=plain_text, cn_date=cn_date,
+                       css_string=css_string)
     env.globals.update(
-        site=campaign.site, campaign=campaign, css=Markup(css), qr=qr_svg,
+        site=site, campaign=campaign, css=Markup(css), qr=qr_svg,
         online=lambda item_url: base + item_url,
-        # Photos in PDFs use the 960 px renditions from the media cache, not the originals.
+        running_org=site["org"] + (f" · {area}" if area else ""), credits_line=credits_line,
+        section_counter=SectionCounter, circled=circled, right_answers=right_answers,
+        question_text=question_text, lesson_point=lesson_point, agenda=agenda, cn_number=cn_number,
+        sign_rows=SIGN_ROWS, patrol_rows=PATROL_ROWS, patrol_hazards=PATROL_HAZARDS, QUIZ_KINDS=QUIZ_KINDS, RISK_TAGS=RISK_TAGS, STATUS_TAGS=STATUS_TAGS, LETTERS=LETTERS,
+        # Photos in PDFs come from the media cache (file names are content hashes, so the
+        # HTML, and with it the cache key, changes when a photo does).
         photo_src=lambda photo: (media_dir / Path(photo["src"]).name).resolve().as_uri(),
     )
     return env
@@ -69,51 +227,131 @@ def environment(templates: Path, campaign: Campaign, media_dir: Path) -> Environ
 
 def plan(campaign: Campaign, templates: Path, media_dir: Path) -> list[Job]:
     env = environment(templates, campaign, media_dir)
+    site = campaign.site
+    base = site["base_url"].rstrip("/") + "/"
+    area = (site.get("area") or {}).get("name") or ""
+    common_keywords = [k for k in ("飞线充电", "电动自行车", "消防安全", area) if k]
     jobs: list[Job] = []
+    paths: set[str] = set()
 
-    def add(kind, label, item, template, path, title, **context):
-        html = env.get_template(template).render(kind_label=label, title=title, **context)
+    def add(kind, label, item, template, path, title, subject, keywords, date, qr_url, **context):
+        if path in paths:  # two handouts at one path is a bug (an id clash), never an overwrite
+            raise BuildError(f"两份讲义要写到同一个位置 {path}，请检查编号")
+        paths.add(path)
+        html = env.get_template(template).render(
+            kind_label=label, title=title, subject=subject, keywords=common_keywords + keywords,
+            date=date, qr_url=qr_url, **context)
         jobs.append(Job(kind, label, item.kind if item is not None else "", item.id if item is not None else "",
-                        title, path, html))
+                        title, path, html, date))
 
     for lesson in campaign.lessons:
         add("lesson", "课程讲义", lesson, "lesson.html.j2", f"downloads/lessons/{lesson.id}.pdf",
-            lesson["title"], lesson=lesson)
+            lesson["title"], f"课程讲义：{lesson['title']}（{lesson['audience'] or '通用'}）",
+            [lesson["audience"] or "", "安全课堂", "课程讲义"],
+            newest(*_case_dates(lesson.related_cases[:2])), base + lesson.url, lesson=lesson)
+
+    for event in campaign.events:
+        has_quiz = any(lesson["quiz"] for lesson in event["lessons"])
+        add("event", "讲座资料包", event, "event.html.j2", f"downloads/events/{event.id}.pdf",
+            event["title"], f"讲座资料包：{event['title']}（{cn_date(event['date'])}）",
+            [event["kind"] or "", "讲座资料包", "签到表"] + [lesson["title"] for lesson in event["lessons"]],
+            event["date"], base + event.url, event=event, has_quiz=has_quiz)
+        if has_quiz:
+            add("answers", "讲座答案（讲师用）", event, "answers.html.j2", f"downloads/events/{event.id}-answers.pdf",
+                f"{event['title']}：测验答案", f"讲座答案（讲师用）：{event['title']}（{cn_date(event['date'])}）",
+                ["测验答案", "讲师用"], event["date"], base + event.url, event=event)
+
+    for case in campaign.cases:
+        add("case", "案例警示单", case, "case.html.j2", f"downloads/cases/{case.id}.pdf",
+            case["title"], f"案例警示单：{case['title']}",
+            [case["hazard"], f"风险{case['risk']}", case["status"], "隐患案例"],
+            newest(case["found_on"], case["rectified_on"]), base + case.url, case=case)
+
+    models = campaign.models
+    rectifying = [e for e in campaign.rectifying_enterprises if e not in models]
+    teams = campaign.teams()
+    if models or rectifying or teams:
+        stats = campaign.stats
+        rectified_cases = [c for c in campaign.cases if c["status"] == "已整改"]
+        add("poster", "光荣榜", None, "poster.html.j2", "downloads/honor-roll.pdf",
+            f"{site['title']}光荣榜", f"光荣榜：{area or site['title']}安全生产示范企业和党员先锋群像",
+            ["光荣榜", "示范企业", "党员先锋", "志愿者"],
+            newest(*[e["recognized_on"] for e in models], *_case_dates(rectified_cases),
+                   *[p["date"] for p in campaign.patrols]),
+            base + "enterprises/", models=models, rectifying=rectifying, teams=teams, stats=stats,
+            anonymous_rectified=campaign.anonymous_rectified_count)
+
+    add("form", "巡查记录表", None, "patrol-form.html.j2", "downloads/patrol-form.pdf",
+        "电动车充电安全巡查记录表", f"巡查记录表：{area or site['title']}电动车充电安全巡查（空白表）",
+        ["巡查记录表", "隐患排查"], None, base + "patrols/")
     return jobs
 
 
-def _render(html: str, base_url: str, target: str) -> int:
+# ---- rendering -----------------------------------------------------------------------------------
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+def _render(html: str, base_url: str, target: str, epoch: str = "") -> tuple[int, list[str]]:
+    """Render one handout (in a worker process); return its page count and WeasyPrint's warnings."""
     from weasyprint import HTML
 
-    document = HTML(string=html, base_url=base_url).render()
-    document.write_pdf(target)
-    return len(document.pages)
+    if epoch:
+        os.environ["SOURCE_DATE_EPOCH"] = epoch
+    logger = logging.getLogger("weasyprint")
+    collect = _Collect()
+    logger.addHandler(collect)
+    try:
+        document = HTML(string=html, base_url=base_url).render()
+        document.write_pdf(target, **RENDER_OPTIONS)
+    finally:
+        logger.removeHandler(collect)
+    return len(document.pages), collect.messages
 
 
 def render_all(campaign: Campaign, templates: Path, docs_dir: Path, cache_dir: Path, media_dir: Path,
                jobs: int = 1) -> list[Handout]:
     """Render (or take from the cache) every handout into docs_dir; return what the site lists."""
+    missing = fonts.check_pdf_environment()
+    if missing:
+        raise BuildError("\n".join(missing))
     planned = plan(campaign, templates, media_dir)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    todo = []
-    for job in planned:
-        cached = cache_dir / f"{job.digest()}.pdf"
-        if not (cached.exists() and (cache_dir / f"{job.digest()}.pages").exists()):
-            todo.append((job, cached))
-    progress = _progress(len(todo))
+    digests = {job.path: job.digest() for job in planned}
+    todo = [job for job in planned if not _cached(cache_dir, digests[job.path])]
+    todo.sort(key=lambda job: len(job.html), reverse=True)  # longest first: workers finish together
+    failures: list[str] = []
     if todo:
+        progress = _progress(len(todo))
+        base_url = str(templates / "handouts")
         with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as pool:
-            futures = [(job, cached, pool.submit(_render, job.html, str(templates / "handouts"), str(cached) + ".tmp"))
-                       for job, cached in todo]
-            for job, cached, future in futures:
-                pages = future.result()
-                os.replace(str(cached) + ".tmp", cached)
-                cached.with_suffix(".pages").write_text(str(pages))
+            futures = []
+            for job in todo:
+                cached = cache_dir / f"{digests[job.path]}.pdf"
+                tmp = cache_dir / f"{digests[job.path]}.{os.getpid()}.tmp"
+                futures.append((job, cached, tmp, pool.submit(_render, job.html, base_url, str(tmp), job.epoch)))
+            for job, cached, tmp, future in futures:
+                pages, warnings = future.result()
+                if warnings:
+                    tmp.unlink(missing_ok=True)
+                    failures += [f"  {job.path}：{message}" for message in warnings]
+                else:
+                    cached.with_suffix(".pages").write_text(str(pages))
+                    os.replace(tmp, cached)
                 progress.update(1)
-    progress.close()
+        progress.close()
+    if failures:
+        raise BuildError("生成讲义时排版引擎报告了问题（是排版模板或图片的问题，不是内容格式的问题），"
+                         "这些讲义没有生成，请把下面的信息发给技术人员：\n" + "\n".join(failures))
     handouts = []
     for job in planned:
-        cached = cache_dir / f"{job.digest()}.pdf"
+        cached = cache_dir / f"{digests[job.path]}.pdf"
         target = docs_dir / job.path
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(cached, target)
@@ -125,6 +363,10 @@ def render_all(campaign: Campaign, templates: Path, docs_dir: Path, cache_dir: P
     return handouts
 
 
+def _cached(cache_dir: Path, digest: str) -> bool:
+    return (cache_dir / f"{digest}.pdf").exists() and (cache_dir / f"{digest}.pages").exists()
+
+
 class _Quiet:
     def update(self, n):
         pass
@@ -134,6 +376,7 @@ class _Quiet:
 
 
 def _progress(total: int):
+    """A progress bar in a terminal; nothing in CI or logs (the summary line is printed either way)."""
     if total and sys.stderr.isatty():
         from tqdm import tqdm
 
