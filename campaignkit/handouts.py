@@ -302,6 +302,7 @@ def _render(html: str, base_url: str, target: str, epoch: str = "") -> tuple[int
     """Render one handout (in a worker process); return its page count and WeasyPrint's warnings."""
     from weasyprint import HTML
 
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         os.environ["SOURCE_DATE_EPOCH"] = epoch
     logger = logging.getLogger("weasyprint")
@@ -312,6 +313,11 @@ def _render(html: str, base_url: str, target: str, epoch: str = "") -> tuple[int
         document.write_pdf(target, **RENDER_OPTIONS)
     finally:
         logger.removeHandler(collect)
+        if epoch:
+            if previous is None:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = previous
     return len(document.pages), collect.messages
 
 
