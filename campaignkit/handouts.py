@@ -30,6 +30,7 @@ import os
 import re
 import shutil
 import sys
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,7 @@ from .problems import BuildError
 
 # Photos are downsampled to print resolution inside the PDF (the site keeps its 960 px renditions).
 RENDER_OPTIONS = {"dpi": 200, "jpeg_quality": 82}
+CACHE_DAYS = 30  # a cached PDF no build has used for this long is deleted
 LETTERS = "ABCDEFGHIJ"
 QUIZ_KINDS = {"single": "单选", "multiple": "多选", "judge": "判断"}
 RISK_TAGS = {"高": "▲ 高风险", "中": "△ 中风险", "低": "低风险"}
@@ -364,13 +366,31 @@ def render_all(campaign: Campaign, templates: Path, docs_dir: Path, cache_dir: P
         pages = int(cached.with_suffix(".pages").read_text())
         handouts.append(Handout(job.kind, job.kind_label, job.item_kind, job.item_id, job.title, job.path,
                                 pages, target.stat().st_size))
+    _prune(cache_dir, set(digests.values()))
     print(f"讲义：共 {len(planned)} 份，新生成 {len(todo)} 份，{len(planned) - len(todo)} 份未变化沿用缓存。",
           file=sys.stderr)
     return handouts
 
 
 def _cached(cache_dir: Path, digest: str) -> bool:
-    return (cache_dir / f"{digest}.pdf").exists() and (cache_dir / f"{digest}.pages").exists()
+    pdf, pages = cache_dir / f"{digest}.pdf", cache_dir / f"{digest}.pages"
+    if pdf.exists() and pages.exists():
+        os.utime(pages)  # last used now: kept by _prune
+        return True
+    return False
+
+
+def _prune(cache_dir: Path, keep: set[str]) -> None:
+    """Drop cached PDFs no build has used for CACHE_DAYS (each content edit leaves an old one behind)."""
+    limit = time.time() - CACHE_DAYS * 86400
+    for pages in cache_dir.glob("*.pages"):
+        digest = pages.stem
+        try:
+            if digest not in keep and pages.stat().st_mtime < limit:
+                (cache_dir / f"{digest}.pdf").unlink(missing_ok=True)
+                pages.unlink(missing_ok=True)
+        except FileNotFoundError:  # another build pruned it first
+            pass
 
 
 class _Quiet:
@@ -386,5 +406,6 @@ def _progress(total: int):
     if total and sys.stderr.isatty():
         from tqdm import tqdm
 
+        tqdm.monitor_interval = 0  # no monitor thread: the worker processes are forked after this
         return tqdm(total=total, desc="生成讲义", unit="份", file=sys.stderr)
     return _Quiet()

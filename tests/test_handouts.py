@@ -504,3 +504,40 @@ def test_fonts_are_checked_before_anything_is_rendered(campaign, tmp_path, monke
 def test_css_strings_cannot_break_out_of_the_stylesheet():
     assert str(handouts.css_string('孙唐"社区</style><script>')) == '"孙唐\\22 社区\\3c /style\\3e \\3c script\\3e "'
     assert handouts.cn_number(1) == "一" and handouts.cn_number(10) == "十" and handouts.cn_number(23) == "二十三"
+
+
+def test_thin_content_still_makes_clean_handouts(scratch, tmp_path):
+    """An event without lessons, a case without photos, a person without a photo: no warning, no empty section."""
+    scratch.write("events/xuanchuan-2023-12.yml", "title: 入企发放安全宣传单\ndate: 2023-12-05\nkind: 其他\n")
+    text = scratch.read("cases/kuaidi-sanlunche-gaizhuang.yml")
+    scratch.write("cases/kuaidi-sanlunche-gaizhuang.yml", text[: text.index("photos:")] + text[text.index("lessons:"):])
+    text = scratch.read("people/xu-lei.yml")
+    scratch.write("people/xu-lei.yml", text[: text.index("photo:")] + text[text.index("story:"):])
+    jobs = {job.path: job for job in handouts.plan(public_campaign(scratch.content), TEMPLATES, MEDIA_CACHE)}
+    assert "downloads/events/xuanchuan-2023-12.pdf" in jobs
+    assert "downloads/events/xuanchuan-2023-12-answers.pdf" not in jobs  # nothing to answer
+    counts = {}
+    for rel in ("downloads/events/xuanchuan-2023-12.pdf", "downloads/cases/kuaidi-sanlunche-gaizhuang.pdf",
+                "downloads/honor-roll.pdf"):
+        target = tmp_path / rel.replace("/", "_")
+        counts[rel], warnings = handouts._render(jobs[rel].html, str(TEMPLATES / "handouts"), str(target))
+        assert warnings == [], (rel, warnings)
+        text = flat("".join(pages_text(target)))
+        assert "讲座议程" not in text and "整改前" not in text.replace("整改前：", "")
+    assert counts == {"downloads/events/xuanchuan-2023-12.pdf": 2, "downloads/cases/kuaidi-sanlunche-gaizhuang.pdf": 1,
+                      "downloads/honor-roll.pdf": 1}
+
+
+def test_cache_keeps_what_is_used_and_drops_what_no_build_used_for_a_month(tmp_path):
+    import os
+    import time
+
+    for digest in ("used", "fresh", "stale"):
+        (tmp_path / f"{digest}.pdf").write_bytes(b"%PDF")
+        (tmp_path / f"{digest}.pages").write_text("1")
+    old = time.time() - 40 * 86400
+    for digest in ("used", "stale"):
+        os.utime(tmp_path / f"{digest}.pages", (old, old))
+    assert handouts._cached(tmp_path, "used")  # a hit counts as a use
+    handouts._prune(tmp_path, keep=set())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fresh.pages", "fresh.pdf", "used.pages", "used.pdf"]
