@@ -46,7 +46,8 @@ from .pages import Handout, cn_date
 from .problems import BuildError
 
 # Photos are downsampled to print resolution inside the PDF (the site keeps its 960 px renditions).
-RENDER_OPTIONS = {"dpi": 200, "jpeg_quality": 82}
+# Tagged PDF (structure for screen readers and reflow) costs ~2 % in size and nothing in time.
+RENDER_OPTIONS = {"dpi": 200, "jpeg_quality": 82, "pdf_tags": True}
 CACHE_DAYS = 30  # a cached PDF no build has used for this long is deleted
 LETTERS = "ABCDEFGHIJ"
 QUIZ_KINDS = {"single": "单选", "multiple": "多选", "judge": "判断"}
@@ -260,7 +261,7 @@ def plan(campaign: Campaign, templates: Path, media_dir: Path) -> list[Job]:
             event["date"], base + event.url, event=event, has_quiz=has_quiz)
         if has_quiz:
             add("answers", "讲座答案（讲师用）", event, "answers.html.j2", f"downloads/events/{event.id}-answers.pdf",
-                f"{event['title']}：测验答案", f"讲座答案（讲师用）：{event['title']}（{cn_date(event['date'])}）",
+                f"{event['title']}测验答案", f"讲座答案（讲师用）：{event['title']}（{cn_date(event['date'])}）",
                 ["测验答案", "讲师用"], event["date"], base + event.url, event=event)
 
     for case in campaign.cases:

@@ -64,7 +64,7 @@ def expected(campaign) -> dict[str, dict]:
                                                       item=event, date=event["date"])
         if any(lesson["quiz"] for lesson in event["lessons"]):
             out[f"downloads/events/{event.id}-answers.pdf"] = dict(
-                kind="讲座答案（讲师用）", title=f"{event['title']}：测验答案", qr=base + event.url, item=event,
+                kind="讲座答案（讲师用）", title=f"{event['title']}测验答案", qr=base + event.url, item=event,
                 date=event["date"])
     for case in campaign.cases:
         out[f"downloads/cases/{case.id}.pdf"] = dict(kind="案例警示单", title=case["title"], qr=base + case.url,
@@ -331,6 +331,7 @@ def test_pdf_metadata(pdfs, expected, campaign):
         assert "飞线充电" in info["/Keywords"] and site["area"]["name"] in info["/Keywords"]
         assert info["/Creator"] == site["title"]
         assert pdf.trailer["/Root"]["/Lang"] == "zh-CN"
+        assert pdf.trailer["/Root"]["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in pdf.trailer["/Root"]  # tagged
         date = expected[rel].get("date")
         if date:  # dates come from the content, never from the clock
             assert info["/CreationDate"] == info["/ModDate"] == "D:" + date.replace("-", ""), rel
