@@ -7,6 +7,11 @@ WeasyPrint version and the render options, so an unchanged handout is never
 rendered again and a changed one always is. WeasyPrint runs in worker processes;
 templates run here, so workers receive only strings.
 
+Reproducible bytes: the PDF's dates come from <meta name="dcterms.created/modified">
+(WeasyPrint 70 reads no clock and no SOURCE_DATE_EPOCH for a plain PDF); each worker
+still gets SOURCE_DATE_EPOCH set from the handout's own date, not from the build's
+newest content date, so a new case elsewhere neither changes nor re-renders this file.
+
 Kinds (site-relative paths are part of the public interface, keep them):
 
     课程讲义          downloads/lessons/<id>.pdf          one per lesson
@@ -220,7 +225,8 @@ def environment(templates: Path, campaign: Campaign, media_dir: Path) -> Environ
         running_org=site["org"] + (f" · {area}" if area else ""), credits_line=credits_line,
         section_counter=SectionCounter, circled=circled, right_answers=right_answers,
         question_text=question_text, lesson_point=lesson_point, agenda=agenda, cn_number=cn_number,
-        sign_rows=SIGN_ROWS, patrol_rows=PATROL_ROWS, patrol_hazards=PATROL_HAZARDS, QUIZ_KINDS=QUIZ_KINDS, RISK_TAGS=RISK_TAGS, STATUS_TAGS=STATUS_TAGS, LETTERS=LETTERS,
+        sign_rows=SIGN_ROWS, patrol_rows=PATROL_ROWS, patrol_hazards=PATROL_HAZARDS,
+        QUIZ_KINDS=QUIZ_KINDS, RISK_TAGS=RISK_TAGS, STATUS_TAGS=STATUS_TAGS, LETTERS=LETTERS,
         # Photos in PDFs come from the media cache (file names are content hashes, so the
         # HTML, and with it the cache key, changes when a photo does).
         photo_src=lambda photo: (media_dir / Path(photo["src"]).name).resolve().as_uri(),
@@ -242,7 +248,7 @@ def plan(campaign: Campaign, templates: Path, media_dir: Path) -> list[Job]:
             raise BuildError(f"两份讲义要写到同一个位置 {path}，请检查编号")
         paths.add(path)
         html = env.get_template(template).render(
-            kind_label=label, title=title, subject=subject, keywords=common_keywords + keywords,
+            kind_label=label, title=title, subject=subject, keywords=[k for k in common_keywords + keywords if k],
             date=date, qr_url=qr_url, **context)
         jobs.append(Job(kind, label, item.kind if item is not None else "", item.id if item is not None else "",
                         title, path, html, date))
