@@ -7,6 +7,7 @@ billion-laughs file is refused before it is expanded), tabs reported by line.
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,15 @@ KINDS = ("cases", "enterprises", "people", "lessons", "patrols", "facilities", "
 PAGES = "pages"
 MEDIA = "media"
 MAX_FILE_BYTES = 1_000_000
+# Bounds on what one content file may hold, checked on libyaml's (C) parse events before the
+# pure-Python loader (slow: ~10 s per MB of small nodes, and far worse for deep [[[ nesting) runs.
+MAX_YAML_DEPTH = 20
+MAX_YAML_NODES = 20_000
+# Characters YAML does not allow (C0/C1 controls but tab and newline, DEL, noncharacters):
+# pasted from Word, WeChat or a PDF, invisible in most editors.
+_FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+# Spaces that look like indentation but are not to YAML: full-width (Chinese input methods), no-break.
+_WIDE_INDENT = re.compile("^[ \u3000\u00a0\u2000-\u200a\u202f\u205f]*[\u3000\u00a0\u2000-\u200a\u202f\u205f]")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _IGNORED = re.compile(r"^(\.|~\$)|(~|\.swp|\.bak|\.tmp)$")
 
@@ -48,6 +58,9 @@ class Content:
     site: Document | None = None
     items: dict[str, list[Document]] = field(default_factory=lambda: {k: [] for k in KINDS})
     pages: list[Document] = field(default_factory=list)
+    # Ids of files that exist but could not be read (already reported): references to them
+    # are not reported again as "not found", so one broken file gives one message.
+    unreadable: dict[str, set[str]] = field(default_factory=lambda: {k: set() for k in KINDS})
 
 
 def line_of(node, path) -> int:
@@ -96,7 +109,7 @@ def load_content(root: Path) -> tuple[Content, Problems]:
         if _IGNORED.search(entry.name) or entry.name == "site.yml":
             continue
         if entry.is_dir() and entry.name in KINDS:
-            content.items[entry.name] = _load_folder(entry, root, entry.name, problems)
+            content.items[entry.name] = _load_folder(entry, root, entry.name, problems, content.unreadable[entry.name])
         elif entry.is_dir() and entry.name == PAGES:
             content.pages = _load_pages(entry, root, problems)
         elif entry.is_dir() and entry.name == MEDIA:
@@ -109,33 +122,41 @@ def load_content(root: Path) -> tuple[Content, Problems]:
     return content, problems
 
 
-def _load_folder(folder: Path, root: Path, kind: str, problems: Problems) -> list[Document]:
+def _load_folder(folder: Path, root: Path, kind: str, problems: Problems, unreadable: set[str]) -> list[Document]:
     docs = []
     for path in _files(folder, (".yml", ".yaml"), root, problems, "此文件夹只能放 .yml 文件"):
         doc = read_yaml_document(path, root, kind, path.stem, problems)
         if doc is not None:
             docs.append(doc)
+        else:
+            unreadable.add(path.stem)
     return docs
 
 
 def _files(folder: Path, suffixes, root: Path, problems: Problems, wrong_type: str) -> list[Path]:
     found: dict[str, Path] = {}
-    for path in sorted(folder.iterdir()):
+    # Of two files with the same id (x.yml and X.yml, or x.yml and x.yaml) the one with a
+    # valid name and the first suffix is kept, so references to the id still resolve and
+    # only the intruder is reported.
+    def preference(path: Path):
+        return (not ID_PATTERN.match(path.stem), path.suffix.lower() != suffixes[0], path.name)
+
+    for path in sorted(folder.iterdir(), key=preference):
         if _IGNORED.search(path.name):
             continue
         rel = _rel(path, root)
         if path.is_dir() or path.suffix.lower() not in suffixes:
             problems.add(rel, 0, "", wrong_type)
             continue
+        twin = found.get(path.stem.lower())
+        if twin is not None:
+            problems.add(rel, 0, "", f"编号与 {_rel(twin, root)} 重复（不区分大小写和扩展名），请删掉其中一个或改名")
+            continue
         if not ID_PATTERN.match(path.stem):
             problems.add(rel, 0, "", f"文件名“{path.stem}”不能作编号：只能用小写英文字母、数字和连字符“-”，"
                                      "如 2023-09-feixian.yml（编号就是网址，发布后不要再改）")
-        twin = found.get(path.stem.lower())
-        if twin is not None:
-            problems.add(rel, 0, "", f"编号与 {_rel(twin, root)} 重复（不区分大小写和扩展名）")
-            continue
         found[path.stem.lower()] = path
-    return list(found.values())
+    return sorted(found.values())
 
 
 def _load_pages(folder: Path, root: Path, problems: Problems) -> list[Document]:
@@ -170,12 +191,24 @@ def read_yaml_document(path: Path, root: Path, kind: str, doc_id: str, problems:
 
 def _read_text(path: Path, root: Path, problems: Problems) -> str | None:
     rel = _rel(path, root)
-    size = path.stat().st_size
+    try:
+        info = path.stat()
+    except OSError:
+        problems.add(rel, 0, "", "无法读取这个文件（可能是指向不存在的文件的链接）")
+        return None
+    if not stat.S_ISREG(info.st_mode):  # a link to /dev/zero or a pipe would never end
+        problems.add(rel, 0, "", "这不是普通文件（可能是指向设备或管道的链接），不能作为内容文件")
+        return None
+    size = info.st_size
     if size > MAX_FILE_BYTES:
         problems.add(rel, 0, "", f"文件太大（{size / 1_000_000:.1f} MB）：内容文件不能超过 1 MB，"
                                  "长文请精简，图片请放进 content/media/")
         return None
-    raw = path.read_bytes()
+    with open(path, "rb") as f:
+        raw = f.read(MAX_FILE_BYTES + 1)  # never more than the limit, even if the file grew meanwhile
+    if len(raw) > MAX_FILE_BYTES:
+        problems.add(rel, 0, "", "文件太大：内容文件不能超过 1 MB，长文请精简，图片请放进 content/media/")
+        return None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         problems.add(rel, 1, "", "文件是 UTF-16 编码，请在编辑器中“另存为”UTF-8 编码")
         return None
@@ -191,7 +224,10 @@ def _read_text(path: Path, root: Path, problems: Problems) -> str | None:
     if "\x00" in text:
         problems.add(rel, text[: text.index("\x00")].count("\n") + 1, "", "文件里有空字符（\\0），可能不是文本文件")
         return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Line and paragraph separators (Word, WeChat) are line breaks to the YAML parser but not to
+    # editors' text editors: as spaces, line numbers in messages match what the editor sees.
+    return text.replace("\u2028", " ").replace("\u2029", " ").replace("\x85", " ")
 
 
 def _guess_encoding(raw: bytes) -> str:
@@ -208,43 +244,64 @@ def _guess_encoding(raw: bytes) -> str:
 
 _YAML_HINTS = [
     ("mapping values are not allowed", "这里不能出现冒号“: ”；如果文字里有冒号，请把整段文字用引号括起来"),
-    ("could not find expected ':'", "缺少冒号“:”，或者上一行的引号没有配对"),
+    ("could not find expected ':'", "这一行缺少冒号“:”（字段名后要写“: ”），或者引号没有配对"),
     ("found character '\\t'", "不能用制表符（Tab），请改用空格"),
     ("found duplicate key", "同一个字段写了两次"),
-    ("found unexpected end of stream", "引号没有配对"),
+    ("found unexpected end of stream", "引号没有配对：这里开始的引号一直没有结束"),
     ("did not find expected key", "缩进不对齐，或者列表项前缺少“- ”"),
     ("did not find expected '-' indicator", "列表项缩进不一致"),
     ("found undefined alias", "不支持 YAML 别名（*）"),
     ("expected <block end>", "缩进不对齐"),
     ("found unknown escape character", "双引号里的反斜杠“\\”需要写成“\\\\”，或改用单引号"),
+    ("expected ',' or ']'", "方括号“[”没有配对的“]”，或者方括号里的文字含有冒号（请把这项文字用引号括起来）"),
+    ("expected ',' or '}'", "花括号“{”没有配对的“}”，或者花括号里的文字含有冒号（请把这项文字用引号括起来）"),
+    ("that cannot start any token", "@、`、% 等符号不能放在值的开头，请把整段文字用引号括起来"),
+    ("but found another document", "一个文件只能写一份内容：请删掉中间的“---”行"),
 ]
+# For these the start of the unfinished thing (the opening quote or bracket, the line
+# without a colon) is where the editor has to look, not where the parser gave up.
+_AT_CONTEXT = ("found unexpected end of stream", "could not find expected ':'", "expected ',' or ']'", "expected ',' or '}'")
+_DUPLICATE_KEY = re.compile(r'found duplicate key "(.*?)"')
 
 
 def _parse_yaml(text: str, rel: str, problems: Problems, line_offset: int = 0):
     if not re.sub(r"(?m)^\s*#.*$", "", text).strip():
         problems.add(rel, 1, "", "文件是空的")
         return None
-    bad_tabs = [n for n, line in enumerate(text.split("\n"), 1) if re.match(r"^ *\t", line)]
+    lines = text.split("\n")
+    bad_chars = [(n, m.group()) for n, line in enumerate(lines, 1) for m in [_FORBIDDEN_CHARS.search(line)] if m]
+    for n, ch in bad_chars[:5]:
+        problems.add(rel, n + line_offset, "", f"这一行有看不见的控制字符（U+{ord(ch):04X}），"
+                                               "常见于从 Word、微信或 PDF 复制的文字：请删掉这一行重新输入")
+    bad_tabs = [n for n, line in enumerate(lines, 1) if re.match(r"^ *\t", line)]
     for n in bad_tabs[:5]:
         problems.add(rel, n + line_offset, "", "这一行用制表符（Tab）缩进；YAML 只能用空格缩进")
-    if bad_tabs:
+    wide = [n for n, line in enumerate(lines, 1) if _WIDE_INDENT.match(line)]
+    for n in wide[:5]:
+        problems.add(rel, n + line_offset, "", "这一行用全角空格（或不间断空格）缩进；YAML 只能用半角空格缩进，"
+                                               "请切换到英文输入法重新输入行首的空格")
+    if bad_chars or bad_tabs or wide:
         return None
     yaml = _yaml()
     try:
-        for event in yaml.parse(text):
-            if isinstance(event, AliasEvent):
-                line = event.start_mark.line + 1 + line_offset
-                problems.add(rel, line, "", "不支持 YAML 别名（*名称）：请把内容直接写出来")
-                return None
+        if not _prescan(text, yaml, rel, problems, line_offset):
+            return None
         data = yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and any(p in (exc.problem or "") for p in _AT_CONTEXT):
+            mark = exc.context_mark
         line = (mark.line + 1 + line_offset) if mark else 0
         col = (mark.column + 1) if mark else 0
         problem = f"{exc.problem or ''} {exc.context or ''}"
         hint = next((cn for en, cn in _YAML_HINTS if en in problem), None)
+        duplicate = _DUPLICATE_KEY.search(exc.problem or "")
+        if duplicate and mark is not None:
+            first = _first_key_line(text, duplicate.group(1), mark.line, mark.column)
+            if first:
+                hint += f"（第 {first + line_offset} 行已经写过）"
         message = f"YAML 格式错误（第 {line} 行第 {col} 列）：{hint or '无法解析（' + (exc.problem or '') + '）'}"
-        problems.add(rel, line, "", message)
+        problems.add(rel, line, duplicate.group(1) if duplicate else "", message)
         return None
     except (YAMLError, ValueError, RecursionError) as exc:
         problems.add(rel, 0, "", f"YAML 格式错误：无法解析（{type(exc).__name__}）")
@@ -252,7 +309,98 @@ def _parse_yaml(text: str, rel: str, problems: Problems, line_offset: int = 0):
     if not isinstance(data, CommentedMap):
         problems.add(rel, 1, "", "文件内容应是“字段: 值”的形式（每行一个字段）")
         return None
+    if not _check_strings(data, rel, problems, line_offset):
+        return None
     return data
+
+
+def _prescan(text: str, yaml: YAML, rel: str, problems: Problems, line_offset: int) -> bool:
+    """Refuse what must never reach the loader: aliases (a billion-laughs file expands
+    exponentially), merge keys, nesting deeper and nodes more than any content file needs.
+
+    Reads parse events from libyaml (PyYAML's C parser) when present: milliseconds for a
+    1 MB file. A file libyaml cannot parse is scanned again with ruamel, whose syntax error
+    (with the Chinese hints) is what the editor then sees."""
+    try:
+        import yaml as pyyaml
+
+        loader = pyyaml.CBaseLoader
+    except (ImportError, AttributeError):
+        return _check_events(yaml.parse(text), rel, problems, line_offset)
+    try:
+        return _check_events(pyyaml.parse(text, Loader=loader), rel, problems, line_offset)
+    except pyyaml.YAMLError as exc:
+        if "nesting depth" in str(exc):
+            mark = getattr(exc, "problem_mark", None)
+            problems.add(rel, (mark.line + 1 + line_offset) if mark else 0, "",
+                         f"括号或缩进层次太深（超过 {MAX_YAML_DEPTH} 层），请检查括号“[ ]”“{{ }}”是否配对")
+            return False
+    return _check_events(yaml.parse(text), rel, problems, line_offset)
+
+
+def _check_events(events, rel: str, problems: Problems, line_offset: int) -> bool:
+    depth = nodes = 0
+    state: list[str] = []  # per open collection: "key" or "value" (mappings), "item" (sequences)
+    for event in events:
+        kind = type(event).__name__
+        if kind in ("MappingEndEvent", "SequenceEndEvent"):
+            state.pop()
+            depth -= 1
+            continue
+        if kind not in ("ScalarEvent", "AliasEvent", "MappingStartEvent", "SequenceStartEvent"):
+            continue
+        line = event.start_mark.line + 1 + line_offset
+        nodes += 1
+        if kind == "AliasEvent":
+            problems.add(rel, line, "", "不支持 YAML 别名（*名称）：请把内容直接写出来")
+            return False
+        if state and state[-1] == "key":
+            if kind == "ScalarEvent" and event.value == "<<" and not event.style:  # plain, not quoted
+                problems.add(rel, line, "", "不支持 YAML 合并键“<<”：请把内容直接写出来")
+                return False
+            state[-1] = "value"
+        elif state and state[-1] == "value":
+            state[-1] = "key"
+        if kind in ("MappingStartEvent", "SequenceStartEvent"):
+            depth += 1
+            state.append("key" if kind == "MappingStartEvent" else "item")
+            if depth > MAX_YAML_DEPTH:
+                problems.add(rel, line, "", f"括号或缩进层次太深（超过 {MAX_YAML_DEPTH} 层），"
+                                            "请检查括号“[ ]”“{ }”是否配对、缩进是否正确")
+                return False
+        if nodes > MAX_YAML_NODES:
+            problems.add(rel, line, "", f"内容条目太多（超过 {MAX_YAML_NODES} 项），一个内容文件用不到这么多；"
+                                        "请检查是否粘贴了大量无关内容")
+            return False
+    return True
+
+
+def _check_strings(data, rel: str, problems: Problems, line_offset: int) -> bool:
+    """Escapes in double quotes ("\\x01", "\\ud800") can still produce characters no page may hold."""
+    found = []
+
+    def walk(node, path):
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, value in items:
+            for text in ((key, value) if isinstance(node, dict) else (value,)):
+                if isinstance(text, str) and _FORBIDDEN_CHARS.search(text):
+                    found.append((line_of(data, path + [key]) + line_offset, _FORBIDDEN_CHARS.search(text).group()))
+            if isinstance(value, (dict, list)):
+                walk(value, path + [key])
+
+    walk(data, [])
+    for line, ch in found[:5]:
+        problems.add(rel, line, "", f"这里有无法发布的字符（U+{ord(ch):04X}），请删掉引号里的“\\”转义，直接写出文字")
+    return not found
+
+
+def _first_key_line(text: str, key: str, before: int, column: int) -> int:
+    """1-based line of the nearest earlier `key:` in the same column (the first of a duplicate), or 0."""
+    found = 0
+    for n, line in enumerate(text.split("\n")[:before], 1):
+        if line[:column].strip(" -") == "" and re.match(rf"{re.escape(key)}\s*:", line[column:]):
+            found = n
+    return found
 
 
 def _rel(path: Path, root: Path) -> str:

@@ -157,9 +157,9 @@ PERSON = item(
 QUESTION = obj(
     {
         "question": text("题目", LONG_TEXT_MAX),
-        "kind": choice(QUIZ_KINDS, "题型：single 单选 / multiple 多选 / judge 判断"),
-        "options": list_of(text("选项"), "选项"),
-        "answer": {"description": "答案：单选如 B，多选如 [A, C]，判断 对/错"},
+        "kind": choice(QUIZ_KINDS, "题型（single 单选 / multiple 多选 / judge 判断）"),
+        "options": {**list_of(text("选项"), "选项（A、B、C……，最多 10 个）"), "maxItems": 10},
+        "answer": {"description": "答案（单选如 B，多选如 [A, C]，判断 对/错）"},
         "explanation": text("解析", LONG_TEXT_MAX),
     },
     required=("question", "kind", "answer"),

@@ -22,7 +22,7 @@ MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 # Free pages live at the site root, so they may not take a section's name.
 RESERVED_PAGE_IDS = set(KINDS) | {"index", "downloads", "assets", "search", "media", "feed", "404", "charts", "people-group", "honor"}
-TYPE_NAMES = {"string": "文字", "integer": "整数", "number": "数字", "boolean": "true 或 false",
+TYPE_NAMES = {"string": "文字", "integer": "整数", "number": "数字", "boolean": " true 或 false",
               "array": "列表（每项以“- ”开头）", "object": "“字段: 值”的映射"}
 
 
@@ -53,8 +53,21 @@ def field_name(path) -> str:
 def _show(value) -> str:
     if value is None:
         return "空"
-    s = str(value).replace("\n", " ")
+    s = _as_written(value).replace("\n", " ")
     return f"“{s[:40]}{'…' if len(s) > 40 else ''}”"
+
+
+def _as_written(value) -> str:
+    """A value the way an editor writes it in YAML (true, [a, b]), not Python's repr."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, list):
+        return "[" + ", ".join(_as_written(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_as_written(v)}" for k, v in value.items()) + "}"
+    return str(value)
 
 
 @dataclass
@@ -100,23 +113,51 @@ def _check_schema(doc: Document, problems: Problems) -> None:
             problems.add(doc.relpath, doc.line(*sub_path), field_name(sub_path), message)
 
 
+def suggest_field(key, properties: dict) -> str | None:
+    """The field an unknown key was probably meant to be: a typo (sumary) or the Chinese name (标题)."""
+    known = list(properties)
+    close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+    if close:
+        return close[0]
+    lowered = difflib.get_close_matches(str(key).lower().replace(" ", "_"), known, n=1, cutoff=0.6)
+    if lowered:
+        return lowered[0]
+    names = {name: re.split(r"[，（,(]", spec.get("description", ""))[0].strip() for name, spec in properties.items()}
+    exact = [name for name, label in names.items() if label and str(key) == label]
+    inside = [name for name, label in names.items() if label and len(str(key)) >= 2 and str(key) in label]
+    for found in (exact, inside):
+        if len(found) == 1:
+            return found[0]
+    return None
+
+
+def _typos(data, properties: dict) -> set:
+    """Fields that an unknown key in `data` stands for; they are not reported missing as well."""
+    if not isinstance(data, dict):
+        return set()
+    return {suggest_field(key, properties) for key in data if key not in properties} - {None}
+
+
 def _translate(error: ValidationError, path: list):
     v, value, schema = error.validator, error.instance, error.schema
     if v == "additionalProperties":
-        known = list(schema.get("properties", {}))
+        known = schema.get("properties", {})
         for key in value:
             if key not in known:
-                close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
-                hint = f"，是不是要写“{close[0]}”？" if close else f"。可用的字段：{'、'.join(known)}"
+                close = suggest_field(key, known)
+                hint = f"，是不是要写“{close}”？" if close else f"。可用的字段：{'、'.join(known)}"
                 yield path + [key], f"不认识的字段{hint}"
     elif v == "required":
+        typos = _typos(value, schema.get("properties", {}))
         for key in error.validator_value:
-            if key not in value:
+            if key not in value and key not in typos:
                 desc = schema["properties"][key].get("description", "")
-                yield path + [key], f"缺少必填字段（{desc}）" if desc else "缺少必填字段"
+                yield path + [key], f"缺少必填字段：{desc}" if desc else "缺少必填字段"
     elif v == "type":
         if value is None or value == "":
             yield path, "不能为空"
+        elif schema.get("x-date"):
+            yield path, f"日期应写成 YYYY-MM-DD（如 2023-09-12），现为{_show(value)}"
         else:
             want = TYPE_NAMES.get(error.validator_value, error.validator_value)
             quoted = "（数字不要加引号）" if error.validator_value in ("integer", "number") and isinstance(value, str) and re.fullmatch(r"\s*-?\d+(\.\d+)?\s*", value) else ""
@@ -129,6 +170,8 @@ def _translate(error: ValidationError, path: list):
         yield path, f"太长（{len(value)} 字），最多 {error.validator_value} 字"
     elif v == "minimum":
         yield path, f"不能小于 {error.validator_value}，现为 {value}"
+    elif v == "maxItems":
+        yield path, f"最多 {error.validator_value} 项，现有 {len(value)} 项"
     elif v == "maximum":
         yield path, f"不能大于 {error.validator_value}，现为 {value}"
     elif v == "pattern" and schema.get("x-ref") or v == "pattern" and "aliases" in path:
@@ -158,8 +201,10 @@ def _check_values(doc, content, published, drafts, problems: Problems) -> None:
     for path, schema, value in _walk(SCHEMAS[doc.kind], doc.data, []):
         where = (doc.relpath, doc.line(*path), field_name(path))
         kind = schema.get("x-ref")
-        if kind and isinstance(value, str):
-            if value in published[kind]:
+        # A malformed id is reported by the schema; a file that failed to parse was reported
+        # where it is broken: neither is reported again as "not found".
+        if kind and isinstance(value, str) and re.match(schema["pattern"], value):
+            if value in published[kind] or value in content.unreadable.get(kind, ()):
                 pass
             elif value in drafts[kind]:
                 if not is_draft:
@@ -192,6 +237,8 @@ def _check_aliases(content: Content, problems: Problems) -> None:
             if not isinstance(aliases, list):
                 continue
             for i, alias in enumerate(aliases):
+                if not isinstance(alias, str):
+                    continue  # reported by the schema
                 other = owners.get(alias)
                 if other is not None and other is not doc:
                     problems.add(doc.relpath, doc.line("aliases", i), f"aliases[{i + 1}]",
@@ -202,15 +249,20 @@ def _check_aliases(content: Content, problems: Problems) -> None:
                     owners[alias] = doc
 
 
+def _missing(doc: Document, key: str) -> bool:
+    """`key` is absent and not merely misspelt (the misspelling is reported as an unknown field)."""
+    return key not in doc.data and key not in _typos(doc.data, SCHEMAS[doc.kind]["properties"])
+
+
 def _check_cases(published, problems: Problems) -> None:
     for doc in published["cases"].values():
         d = doc.data
-        if d.get("status") == "已整改" and "rectified_on" not in d:
+        if d.get("status") == "已整改" and _missing(doc, "rectified_on"):
             problems.add(doc.relpath, doc.line("status"), "rectified_on", "状态为“已整改”时必须填写整改完成日期")
         found, fixed = d.get("found_on"), d.get("rectified_on")
         if _is_date(found) and _is_date(fixed) and fixed < found:
             problems.add(doc.relpath, doc.line("rectified_on"), "rectified_on", f"整改日期 {fixed} 早于发现日期 {found}")
-        if d.get("anonymous", True) is True:
+        if d.get("anonymous", True) is True and isinstance(d.get("enterprise"), str):
             ent = published["enterprises"].get(d.get("enterprise"))
             name = ent.data.get("name") if ent else None
             if ent is not None and ent.data.get("model") is True:
@@ -242,7 +294,8 @@ def _check_patrols(content: Content, problems: Problems) -> None:
 
 def _check_people(published, problems: Problems) -> None:
     for doc in published["people"].values():
-        if doc.data.get("consent") is not True:
+        consent = doc.data.get("consent")
+        if consent is False or consent is None and _missing(doc, "consent"):
             line = doc.line("consent") if "consent" in doc.data else 1
             problems.add(doc.relpath, line, "consent",
                          "本人未同意公开（consent 必须为 true）才能发布姓名、照片和事迹；暂不发布请加 draft: true")
@@ -250,7 +303,7 @@ def _check_people(published, problems: Problems) -> None:
 
 def _check_enterprises(published, problems: Problems) -> None:
     for doc in published["enterprises"].values():
-        if doc.data.get("model") is True and "recognized_on" not in doc.data:
+        if doc.data.get("model") is True and _missing(doc, "recognized_on"):
             problems.add(doc.relpath, doc.line("model"), "recognized_on", "典型企业（model: true）必须填写评选日期")
 
 
@@ -268,22 +321,32 @@ def _check_quizzes(content: Content, problems: Problems) -> None:
 
 def _quiz_problems(q: dict):
     kind, answer, options = q.get("kind"), q.get("answer"), q.get("options")
+    if "answer" not in q:
+        return  # reported by the schema as a missing field
     if kind == "judge":
         if answer not in ("对", "错"):
             yield ["answer"], f"判断题的答案只能是 对 或 错，现为{_show(answer)}"
         return
     if kind not in ("single", "multiple"):
         return
+    if options is not None and not isinstance(options, list):
+        return  # reported by the schema
     if not isinstance(options, list) or len(options) < 2:
-        yield ["options"] if options is not None else [], "选择题至少要有两个选项（options）"
+        yield ["options"], "选择题至少要有两个选项"
         return
     letters = [chr(ord("A") + i) for i in range(len(options))]
     answers = answer if isinstance(answer, list) else [answer]
     if kind == "single" and isinstance(answer, list):
         yield ["answer"], f"单选题只能有一个答案，现为{_show(answer)}"
         return
+    if kind == "multiple" and isinstance(answer, str) and answer.strip().upper() not in letters:
+        yield ["answer"], f"多选题的答案写成列表，如 [A, C]（可选 {'/'.join(letters)}），现为{_show(answer)}"
+        return
     if kind == "multiple" and not answers:
         yield ["answer"], "多选题至少要有一个答案"
+    if answer is None:
+        yield ["answer"], f"不能为空：单选题写一个字母，如 B；多选题写 [A, C]（可选 {'/'.join(letters)}）"
+        return
     for a in answers:
         if not isinstance(a, str) or a.strip().upper() not in letters:
             yield ["answer"], f"答案{_show(a)}不在选项范围内（可选 {'/'.join(letters)}）"
