@@ -1,13 +1,21 @@
 """Photos: checked where they are referenced, published resized for phones.
 
 Originals under content/media/ are only read. Published copies are re-encoded
-JPEGs (EXIF orientation applied, then every metadata block dropped: GPS, camera,
+JPEGs (EXIF orientation applied, colours converted to sRGB, then every metadata
+block dropped: EXIF with GPS and camera, XMP, JPEG comments, ICC profiles,
 thumbnails), named by a hash of the original so no editor's file name leaks, and
 cached in .cache/media/ between builds.
+
+Decompression bombs are refused before decoding. A JPEG is decoded at 1/8 scale
+(libjpeg's DCT scaling), so a 150-megapixel phone photo costs little and is
+resized, not refused; PNG and WebP have no such shortcut and are decoded in full,
+so their limit is lower.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
+import io
 import re
 import shutil
 from dataclasses import dataclass
@@ -16,11 +24,16 @@ from pathlib import Path, PurePosixPath
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
+FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WebP"}  # MPO: JPEG + depth map (Samsung, some iPhones)
+DRAFT_FORMATS = {"JPEG", "MPO"}
 SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
-MAX_PIXELS = 200_000_000  # a 150-megapixel phone photo passes; a 30000×30000 bomb does not
+MAX_PIXELS = 200_000_000  # JPEG: a 150-megapixel phone photo passes; a 30000×30000 bomb does not
+MAX_FULL_DECODE_PIXELS = 50_000_000  # PNG/WebP are decoded in full: ~200 MB at this size
 WIDTHS = (480, 960)
 QUALITY = 78
+# Part of every published file name: bump it when the encoding changes (e.g. which metadata is
+# dropped), so renditions cached by an older kit are never published again.
+RENDITION_VERSION = "2"
 # Pillow's own bomb guard is replaced by the explicit check above, made before decoding.
 Image.MAX_IMAGE_PIXELS = None
 
@@ -36,20 +49,31 @@ def check_photo_path(root: Path, rel: str) -> str | None:
         return "图片路径不能含“..”：图片必须放在 content/media/ 里"
     if parts and parts[0] in ("content", "media"):
         return f"图片路径从 content/media/ 之后写起，如 {'/'.join(parts[2:] if parts[0] == 'content' else parts[1:])}"
-    media_dir = (Path(root) / "media").resolve()
-    path = Path(root) / "media" / rel
-    if not path.exists() and not path.is_symlink():
-        return f"找不到图片文件 content/media/{rel}"
+    if "\0" in rel or any(ord(ch) < 0x20 for ch in rel):
+        return "图片路径里有不可见的控制字符，请重新输入文件名"
     try:
-        path.resolve().relative_to(media_dir)
-    except ValueError:
-        return "图片是指向 content/media/ 以外的链接，不能使用"
-    if not path.is_file():
-        return f"content/media/{rel} 不是文件"
-    if path.suffix.lower() not in SUFFIXES:
-        return "只支持 JPEG、PNG、WebP 图片（扩展名 .jpg .jpeg .png .webp）"
-    stat = path.stat()
-    return inspect_image(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+        media_dir = (Path(root) / "media").resolve()
+        path = Path(root) / "media" / rel
+        if not path.exists() and not path.is_symlink():
+            return f"找不到图片文件 content/media/{rel}"
+        try:
+            path.resolve(strict=True).relative_to(media_dir)
+        except ValueError:
+            return "图片是指向 content/media/ 以外的链接，不能使用"
+        except (FileNotFoundError, NotADirectoryError):
+            return f"图片文件 content/media/{rel} 是一个失效的链接（指向的文件不存在）"
+        if not path.is_file():
+            return f"content/media/{rel} 不是文件"
+        if path.suffix.lower() not in SUFFIXES:
+            return "只支持 JPEG、PNG、WebP 图片（扩展名 .jpg .jpeg .png .webp）"
+        stat = path.stat()
+        return inspect_image(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    except RuntimeError:  # Path.resolve() on a symlink loop (Python < 3.13)
+        return f"图片文件 content/media/{rel} 是一个循环链接，不能使用"
+    except OSError as exc:  # a name too long for the file system, a loop, no permission …
+        reason = {errno.ENAMETOOLONG: "文件名太长", errno.EACCES: "没有读取权限", errno.ELOOP: "循环链接"}.get(exc.errno, "系统错误")
+        shown = rel if len(rel) <= 60 else rel[:57] + "…"
+        return f"无法读取图片文件 content/media/{shown}（{reason}）"
 
 
 @lru_cache(maxsize=4096)
@@ -62,7 +86,10 @@ def inspect_image(path: str, _size: int, _mtime: int) -> str | None:
             width, height = im.size
             if width * height > MAX_PIXELS:
                 return f"图片太大（{width}×{height} 像素，超过 2 亿像素），可能是异常文件，请换一张"
-            if im.format == "JPEG":
+            if im.format not in DRAFT_FORMATS and width * height > MAX_FULL_DECODE_PIXELS:
+                return (f"{FORMATS[im.format]} 图片太大（{width}×{height} 像素，超过 5000 万像素），"
+                        "请另存为 JPEG 或缩小后再用")
+            if im.format in DRAFT_FORMATS:
                 im.draft("RGB", (max(1, width // 8), max(1, height // 8)))
             im.load()
     except UnidentifiedImageError:
@@ -81,7 +108,7 @@ class Rendition:
 
 def publish_photo(source: Path, cache_dir: Path) -> list[Rendition]:
     """Resize one original into the phone widths; reuse cached files when the original is unchanged."""
-    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+    digest = published_name(source)
     cache_dir.mkdir(parents=True, exist_ok=True)
     marker = cache_dir / f"{digest}.sizes"
     if marker.exists():
@@ -95,10 +122,14 @@ def publish_photo(source: Path, cache_dir: Path) -> list[Rendition]:
             return renditions
     with Image.open(source) as im:
         width, height = im.size
-        if im.format == "JPEG":
+        if width * height > (MAX_PIXELS if im.format in DRAFT_FORMATS else MAX_FULL_DECODE_PIXELS):
+            raise ValueError("too many pixels")  # validation refuses these first; never decode one here
+        if im.format in DRAFT_FORMATS:
             im.draft("RGB", (max(WIDTHS), max(WIDTHS) * height // max(width, 1)))
         im = ImageOps.exif_transpose(im)
+        im = _to_srgb(im)
         im = _flatten(im)
+        im.info.clear()  # EXIF, XMP, comments, ICC: nothing of the original's metadata is written
         renditions = []
         for target in WIDTHS:
             if renditions and im.width <= renditions[-1].width:
@@ -106,13 +137,37 @@ def publish_photo(source: Path, cache_dir: Path) -> list[Rendition]:
             copy = im.copy()
             if copy.width > target:
                 copy = copy.resize((target, max(1, round(copy.height * target / copy.width))), Image.LANCZOS)
+            copy.info.clear()
             out = cache_dir / f"{digest}-{copy.width}.jpg"
             tmp = out.with_suffix(".tmp")
-            copy.save(tmp, "JPEG", quality=QUALITY, optimize=True, progressive=True)
+            copy.save(tmp, "JPEG", quality=QUALITY, optimize=True, progressive=True, exif=b"", comment=b"")
             tmp.replace(out)
             renditions.append(Rendition(f"media/{digest}-{copy.width}.jpg", copy.width, copy.height))
     marker.write_text(" ".join(f"{r.width}x{r.height}" for r in renditions))
     return renditions
+
+
+def published_name(source: Path) -> str:
+    """The name (without size and suffix) a photo is published under: a hash of its bytes, never its file name."""
+    h = hashlib.sha256(Path(source).read_bytes())
+    h.update(f"\0rendition-{RENDITION_VERSION}".encode())
+    return h.hexdigest()[:16]
+
+
+def _to_srgb(im: Image.Image) -> Image.Image:
+    """Convert from the photo's embedded colour profile (e.g. Display P3 from an iPhone) to sRGB.
+
+    The profile is then dropped with the rest of the metadata; browsers assume sRGB."""
+    icc = im.info.get("icc_profile")
+    if not icc or im.mode not in ("RGB", "RGBA"):
+        return im
+    try:
+        from PIL import ImageCms
+
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        return ImageCms.profileToProfile(im, source, ImageCms.createProfile("sRGB"), outputMode=im.mode) or im
+    except Exception:  # a broken or unusual profile: keep the pixels as they are
+        return im
 
 
 def _flatten(im: Image.Image) -> Image.Image:

@@ -5,7 +5,14 @@ swapped with site/ by renameat2(RENAME_EXCHANGE), so a reader (or a web server
 serving site/) sees either the old complete site or the new one, never a mix.
 A build killed at any moment leaves site/ as it was. The lock is an flock(2) on
 .build/lock: the kernel drops it when the process dies, so a killed build never
-leaves a stale lock behind.
+leaves a stale lock behind. Forked children (the PDF workers) close their copy of
+the lock's descriptor at once: flock belongs to the open file, so a worker orphaned
+by a killed build would otherwise hold the lock, and block every later build, for
+as long as it lives.
+
+Before the swap the finished tree is audited (safety.audit_site): a page with a
+script, event handler, javascript: link or frame the kit did not put there is never
+published, whatever went wrong upstream.
 """
 from __future__ import annotations
 
@@ -18,27 +25,45 @@ import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
+from . import safety
 from .problems import BuildError
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
+_held: set[int] = set()  # lock descriptors this process holds
+
+
+def _close_held_in_child() -> None:
+    for fd in list(_held):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _held.clear()
+
+
+os.register_at_fork(after_in_child=_close_held_in_child)
+
+
 @contextmanager
 def build_lock(base: Path):
     """Hold .build/lock beside the output folder for the whole build."""
     (base / ".build").mkdir(parents=True, exist_ok=True)
-    fd = os.open(base / ".build" / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(base / ".build" / "lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 64, 0).decode(errors="replace").strip()
             raise BuildError(f"另一个构建正在进行（进程 {holder or '未知'}），请等它结束后再运行。") from None
+        _held.add(fd)
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         yield
     finally:
+        _held.discard(fd)
         os.close(fd)
 
 
@@ -62,7 +87,15 @@ def clean_leftovers(base: Path) -> None:
 
 
 def swap_into_place(new_site: Path, site_dir: Path) -> None:
-    """Make `new_site` the content of `site_dir` atomically; the old tree is then deleted."""
+    """Make `new_site` the content of `site_dir` atomically; the old tree is then deleted.
+
+    Nothing is swapped in unless the safety audit of the finished tree passes."""
+    findings = safety.audit_site(new_site)
+    if findings:
+        shown = "\n".join(f"  - {f}" for f in findings[:20])
+        more = f"\n  （另有 {len(findings) - 20} 处）" if len(findings) > 20 else ""
+        raise BuildError("生成的网站里有不安全的内容，已停止发布，site/ 保持不变。"
+                         f"请把这条信息发给技术人员：\n{shown}{more}")
     if not site_dir.exists():
         os.rename(new_site, site_dir)
         return

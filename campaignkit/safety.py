@@ -1,0 +1,171 @@
+"""The last gate before publishing: audit the finished site for HTML the kit never writes.
+
+markup.py sanitises editors' Markdown and the page templates escape plain text, so
+nothing here should ever fire. It exists because a page is assembled by several
+hands (Jinja templates, MkDocs' own Markdown pass over the generated pages, the
+Material theme, the feed and search index writers): a template that puts an editor's
+text where Markdown is parsed again (a heading line, a paragraph) would turn
+`[x](javascript:…)` or `{: onclick=… }` into live HTML. The audit reads the output
+the way a browser would and refuses to publish:
+
+- a <script> that is not one of the theme's or the kit's (assets/…, Material's inline
+  bootstrap and its JSON config);
+- any on*= event handler attribute;
+- a javascript:, vbscript: or data: URL in a link, source, form action or refresh;
+- <iframe>, <frame>, <object>, <embed>, <applet>, <base> or a <style> element;
+- the same in the search index (its texts are HTML fragments) and a feed or sitemap
+  that is not well-formed XML or links to anything but http(s).
+"""
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from xml.etree import ElementTree
+
+FORBIDDEN_TAGS = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "style"}
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background",
+                  "cite", "longdesc", "manifest", "ping", "lowsrc", "dynsrc", "codebase", "icon"}
+_BAD_SCHEME = re.compile(r"^(javascript|vbscript|data|livescript|mocha)\s*:", re.I)
+# Browsers ignore ASCII whitespace and control characters inside a URL scheme (java\tscript:).
+_IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20\x7f]+")
+# Inline scripts Material writes on every page (no content in them): accepted as they are.
+_THEME_INLINE = ("__md_scope=new URL(", "var target=document.getElementById(location.hash.slice(1));")
+
+
+def bad_url(value: str) -> bool:
+    return bool(_BAD_SCHEME.match(_IGNORED_IN_SCHEME.sub("", value or "")))
+
+
+class _Auditor(HTMLParser):
+    def __init__(self, where: str, site_root: Path | None, page_dir: str):
+        super().__init__(convert_charrefs=True)
+        self.where = where
+        self.site_root = site_root
+        self.page_dir = page_dir
+        self.findings: list[str] = []
+        self._script: dict | None = None
+        self._script_text: list[str] = []
+
+    def _add(self, what: str) -> None:
+        self.findings.append(f"{self.where}: {what}")
+
+    def handle_starttag(self, tag, attrs):
+        self._check_tag(tag, attrs)
+
+    def handle_startendtag(self, tag, attrs):
+        self._check_tag(tag, attrs)
+        if tag == "script":
+            self._end_script()
+
+    def _check_tag(self, tag, attrs):
+        tag = tag.lower()
+        if tag in FORBIDDEN_TAGS:
+            self._add(f"<{tag}> 元素")
+        for name, value in attrs:
+            name = (name or "").lower()
+            if name.startswith("on"):
+                self._add(f"<{tag}> 带事件属性 {name}=")
+            elif name in URL_ATTRIBUTES and value and bad_url(value):
+                self._add(f"<{tag}> 的 {name} 是 {value[:40]!r}")
+            elif name == "srcset" and value and any(bad_url(part.strip()) for part in value.split(",")):
+                self._add(f"<{tag}> 的 srcset 含危险网址")
+            elif tag == "meta" and name == "content" and value and re.search(r"url\s*=\s*['\"]?\s*(javascript|vbscript|data)\s*:", value, re.I):
+                self._add("<meta> 刷新跳转到危险网址")
+        if tag == "script":
+            self._script = dict(attrs)
+            self._script_text = []
+
+    def handle_data(self, data):
+        if self._script is not None:
+            self._script_text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag.lower() == "script" and self._script is not None:
+            self._end_script()
+
+    def _end_script(self):
+        attrs, text = self._script or {}, "".join(self._script_text).strip()
+        self._script = None
+        src = attrs.get("src")
+        if src is not None:
+            if not self._kit_script(src):
+                self._add(f"<script src={src[:60]!r}> 不是本站自带的脚本")
+            return
+        if attrs.get("id") == "__config" and attrs.get("type") == "application/json":
+            try:
+                json.loads(text)
+            except ValueError:
+                self._add("<script id=__config> 不是合法的 JSON")
+            return
+        if text.startswith(_THEME_INLINE):
+            return
+        self._add(f"<script> 内嵌脚本不是本站自带的：{text[:40]!r}")
+
+    def _kit_script(self, src: str) -> bool:
+        """A script file the theme or the kit ships: relative, under assets/, present in the site."""
+        if re.match(r"^[a-z][a-z0-9+.-]*:|^//", src, re.I) or "?" in src or "#" in src:
+            return False
+        target = posixpath.normpath(posixpath.join(self.page_dir, src)) if not src.startswith("/") \
+            else posixpath.normpath(src.lstrip("/"))
+        if target.startswith("../") or not target.startswith("assets/") or not target.endswith(".js"):
+            return False
+        return self.site_root is None or (self.site_root / target).is_file()
+
+
+def audit_html(text: str, where: str = "", site_root: Path | None = None, page_dir: str = ".") -> list[str]:
+    """Findings (Chinese, one line each) for one HTML document or fragment; empty when clean."""
+    auditor = _Auditor(where, site_root, page_dir)
+    auditor.feed(text)
+    auditor.close()
+    if auditor._script is not None:  # an unterminated <script> runs to the end of the page
+        auditor._end_script()
+    return auditor.findings
+
+
+def _audit_xml(path: Path, where: str) -> list[str]:
+    try:
+        tree = ElementTree.parse(path)
+    except ElementTree.ParseError as exc:
+        return [f"{where}: 不是合法的 XML（{exc}）"]
+    findings = []
+    for element in tree.iter():
+        local = element.tag.rsplit("}", 1)[-1].lower()
+        if local in FORBIDDEN_TAGS | {"script"}:
+            findings.append(f"{where}: <{local}> 元素")
+        for name, value in element.attrib.items():
+            if name.rsplit("}", 1)[-1].lower() in URL_ATTRIBUTES and not re.match(r"^https?://", value.strip()):
+                findings.append(f"{where}: 链接不是 http(s) 网址：{value[:40]!r}")
+        if local == "loc" and not re.match(r"^https?://", (element.text or "").strip()):
+            findings.append(f"{where}: 网址不是 http(s)：{(element.text or '')[:40]!r}")
+    return findings
+
+
+def audit_site(root: Path) -> list[str]:
+    """Every finding in a built site: pages, redirects, search index, feed and sitemap."""
+    root = Path(root)
+    findings: list[str] = []
+    for path in sorted(root.rglob("*.html")):
+        rel = path.relative_to(root).as_posix()
+        findings += audit_html(path.read_text(encoding="utf-8", errors="replace"), rel, root,
+                               posixpath.dirname(rel) or ".")
+    index = root / "search" / "search_index.json"
+    if index.is_file():
+        try:
+            docs = json.loads(index.read_text(encoding="utf-8")).get("docs", [])
+        except ValueError:
+            docs = []
+            findings.append("search/search_index.json: 不是合法的 JSON")
+        for doc in docs:
+            where = f"search/search_index.json（{doc.get('location', '')}）"
+            for key in ("title", "text"):
+                if isinstance(doc.get(key), str):
+                    findings += audit_html(doc[key], where)
+            if bad_url(doc.get("location", "")):
+                findings.append(f"{where}: 危险网址")
+    for name in ("feed.xml", "sitemap.xml"):
+        if (root / name).is_file():
+            findings += _audit_xml(root / name, name)
+    return findings
