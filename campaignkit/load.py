@@ -295,6 +295,15 @@ def _parse_yaml(text: str, rel: str, problems: Problems, line_offset: int = 0):
         col = (mark.column + 1) if mark else 0
         problem = f"{exc.problem or ''} {exc.context or ''}"
         hint = next((cn for en, cn in _YAML_HINTS if en in problem), None)
+        if "mapping values are not allowed" in problem and mark is not None:
+            better = _explain_stray_colon(text.split("\n"), mark.line, mark.column)
+            if better:
+                row, column, hint = better
+                line, col = row + 1 + line_offset, column + 1
+        if "could not find expected ':'" in problem and mark is not None:
+            bad = text.split("\n")[mark.line] if mark.line < len(text.split("\n")) else ""
+            if "：" in bad and ":" not in bad[: bad.index("：")]:
+                hint = _CHINESE_COLON
         duplicate = _DUPLICATE_KEY.search(exc.problem or "")
         if duplicate and mark is not None:
             first = _first_key_line(text, duplicate.group(1), mark.line, mark.column)
@@ -392,6 +401,39 @@ def _check_strings(data, rel: str, problems: Problems, line_offset: int) -> bool
     for line, ch in found[:5]:
         problems.add(rel, line, "", f"这里有无法发布的字符（U+{ord(ch):04X}），请删掉引号里的“\\”转义，直接写出文字")
     return not found
+
+
+_CHINESE_COLON = "字段名后要用英文冒号“:”再加一个空格，不能用中文冒号“：”"
+_KEY_VALUE = re.compile(r"^( *)(- +)?[^\s#][^:]*?:( +\S| *$)")
+
+
+def _explain_stray_colon(lines: list[str], row: int, column: int):
+    """A colon the parser did not expect, traced back to the editor's mistake: (row, column, hint) or None.
+
+    When the colon is the first on its line, the line itself looks like a good `field: value`;
+    the mistake is then the line before it (no colon, a Chinese colon, no space after the
+    colon), which the parser read as text continuing onto this line, or this line's indentation.
+    """
+    line = lines[row] if row < len(lines) else ""
+    if ":" in line[:column]:
+        return None  # a colon inside a value: the default hint (use quotes) is right
+    prev_row = next((r for r in range(row - 1, -1, -1) if lines[r].strip() and not lines[r].lstrip().startswith("#")), None)
+    if prev_row is None:
+        return None
+    prev = lines[prev_row]
+    start = len(prev) - len(prev.lstrip(" -"))
+    key_value = _KEY_VALUE.match(prev)
+    if not key_value:
+        if "：" in prev:
+            return prev_row, prev.index("："), _CHINESE_COLON
+        no_space = re.match(r"^ *(- +)?[A-Za-z_][\w-]*:(?=\S)", prev)
+        if no_space:
+            return prev_row, no_space.end() - 1, "冒号“:”后面要加一个空格，如 title: 标题"
+        return prev_row, start, "这一行缺少冒号“:”（字段名后要写“: ”）"
+    indent = len(line) - len(line.lstrip(" "))
+    if indent > len(key_value.group(1)) + len(key_value.group(2) or ""):
+        return row, indent, "这一行比上一行多缩进了空格：如果是新的字段，请和上一行左对齐；如果是上一行文字的继续，请把整段文字用引号括起来"
+    return None
 
 
 def _first_key_line(text: str, key: str, before: int, column: int) -> int:
