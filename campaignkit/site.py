@@ -35,7 +35,9 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, site: dict, na
         site.get("copyright") or "",
     ) if x)
     base_url = site["base_url"] if site["base_url"].endswith("/") else site["base_url"] + "/"
-    logging.getLogger("jieba").setLevel(logging.WARNING)  # its dictionary-loading chatter is not for editors
+    import jieba  # imported here so that its import-time log level is overridden below
+
+    jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not for editors
     collector = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
