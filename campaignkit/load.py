@@ -301,9 +301,10 @@ def _parse_yaml(text: str, rel: str, problems: Problems, line_offset: int = 0):
                 row, column, hint = better
                 line, col = row + 1 + line_offset, column + 1
         if "could not find expected ':'" in problem and mark is not None:
-            bad = text.split("\n")[mark.line] if mark.line < len(text.split("\n")) else ""
-            if "：" in bad and ":" not in bad[: bad.index("：")]:
-                hint = _CHINESE_COLON
+            lines = text.split("\n")
+            better = _explain_not_a_field(lines[mark.line] if mark.line < len(lines) else "")
+            if better:
+                col, hint = better[0] + 1, better[1]
         duplicate = _DUPLICATE_KEY.search(exc.problem or "")
         if duplicate and mark is not None:
             first = _first_key_line(text, duplicate.group(1), mark.line, mark.column)
@@ -407,6 +408,16 @@ _CHINESE_COLON = "字段名后要用英文冒号“:”再加一个空格，不�
 _KEY_VALUE = re.compile(r"^( *)(- +)?[^\s#][^:]*?:( +\S| *$)")
 
 
+def _explain_not_a_field(line: str):
+    """(column, hint) for a line meant as `field: value` that is written wrong, or None."""
+    if "：" in line and ":" not in line[: line.index("：")]:
+        return line.index("："), _CHINESE_COLON
+    no_space = re.match(r"^ *(- +)?[A-Za-z_][\w-]*:(?=[^\s:/])", line)
+    if no_space:
+        return no_space.end() - 1, "冒号“:”后面要加一个空格，如 title: 标题"
+    return None
+
+
 def _explain_stray_colon(lines: list[str], row: int, column: int):
     """A colon the parser did not expect, traced back to the editor's mistake: (row, column, hint) or None.
 
@@ -424,12 +435,8 @@ def _explain_stray_colon(lines: list[str], row: int, column: int):
     start = len(prev) - len(prev.lstrip(" -"))
     key_value = _KEY_VALUE.match(prev)
     if not key_value:
-        if "：" in prev:
-            return prev_row, prev.index("："), _CHINESE_COLON
-        no_space = re.match(r"^ *(- +)?[A-Za-z_][\w-]*:(?=\S)", prev)
-        if no_space:
-            return prev_row, no_space.end() - 1, "冒号“:”后面要加一个空格，如 title: 标题"
-        return prev_row, start, "这一行缺少冒号“:”（字段名后要写“: ”）"
+        column, hint = _explain_not_a_field(prev) or (start, "这一行缺少冒号“:”（字段名后要写“: ”）")
+        return prev_row, column, hint
     indent = len(line) - len(line.lstrip(" "))
     if indent > len(key_value.group(1)) + len(key_value.group(2) or ""):
         return row, indent, "这一行比上一行多缩进了空格：如果是新的字段，请和上一行左对齐；如果是上一行文字的继续，请把整段文字用引号括起来"

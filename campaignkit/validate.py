@@ -277,7 +277,14 @@ def _check_cases(published, problems: Problems) -> None:
 
 
 def _is_date(value) -> bool:
-    return isinstance(value, str) and bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value))
+    """A real YYYY-MM-DD date (a wrong one is reported by the schema, not compared again)."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _check_patrols(content: Content, problems: Problems) -> None:
