@@ -8,18 +8,23 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.validators import extend
 
 from . import media
+from .markup import MAX_PAGE_CHARS, markdown_problem
 from .load import KINDS, Content, Document
 from .problems import Problems
 from .schema import KIND_NAMES, SCHEMAS
 
-MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+# Searched in the NFKC form of the text (full-width digits from a Chinese input method become
+# ASCII), with the ways numbers are written in Chinese documents: +86 / 0086 prefixes,
+# 138 1234 5678 and 138-1234-5678 groupings.
+MOBILE = re.compile(r"(?<![0-9+])(?:(?:\+|00)?86[- ]?)?1[3-9][0-9](?:[- ]?[0-9]{4}){2}(?![0-9])")
+RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z])[0-9]{6}[- ]?[0-9]{8}[- ]?[0-9]{3}[0-9Xx](?![0-9A-Za-z])")
 # Free pages live at the site root, so they may not take a section's name.
 RESERVED_PAGE_IDS = set(KINDS) | {"index", "downloads", "assets", "search", "media", "feed", "404", "charts", "people-group", "honor"}
 TYPE_NAMES = {"string": "文字", "integer": "整数", "number": "数字", "boolean": " true 或 false",
@@ -29,7 +34,11 @@ TYPE_NAMES = {"string": "文字", "integer": "整数", "number": "数字", "bool
 def _check_date(validator, enabled, instance, schema):
     if not enabled or not isinstance(instance, str):
         return
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", instance):
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", instance):
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", unicodedata.normalize("NFKC", instance)):
+            yield ValidationError(f"日期里有全角数字，请用半角数字（切换到英文输入法），如 2023-09-12，现为“{instance}”",
+                                  validator="x-date")
+            return
         yield ValidationError(f"日期应写成 YYYY-MM-DD（如 2023-09-12），现为“{instance}”", validator="x-date")
         return
     try:
@@ -102,6 +111,7 @@ def validate(content: Content, include_drafts: bool = False) -> tuple[Checked, P
     _check_people(published, problems)
     _check_quizzes(content, problems)
     _check_enterprises(published, problems)
+    _check_hidden_enterprises(content, published, problems)
     return Checked(published, drafts), problems
 
 
@@ -216,17 +226,84 @@ def _check_values(doc, content, published, drafts, problems: Problems) -> None:
             if message:
                 problems.add(*where, message)
         if isinstance(value, str) and not allow_personal:
-            for pattern, label in ((MOBILE, "手机号码"), (RESIDENT_ID, "身份证号码")):
-                match = pattern.search(value)
-                if match:
-                    masked = match.group()[:3] + "****" + match.group()[-4:]
-                    problems.add(*where, f"含{label}（{masked}），公开内容不能有个人信息；确需公开请在本文件加 allow_personal_data: true")
+            for label, masked, _line in personal_data(value, first_only=True):
+                problems.add(*where, f"含{label}（{masked}），公开内容不能有个人信息；确需公开请在本文件加 allow_personal_data: true")
+        if schema.get("x-markdown") and isinstance(value, str):
+            message = markdown_problem(value)
+            if message:
+                problems.add(*where, message)
     if doc.kind == "pages" and not allow_personal:
-        for pattern, label in ((MOBILE, "手机号码"), (RESIDENT_ID, "身份证号码")):
-            for match in pattern.finditer(doc.body):
-                line = doc.body_line + doc.body[: match.start()].count("\n")
-                masked = match.group()[:3] + "****" + match.group()[-4:]
-                problems.add(doc.relpath, line, "正文", f"含{label}（{masked}），公开内容不能有个人信息")
+        for label, masked, line in personal_data(doc.body):
+            problems.add(doc.relpath, doc.body_line + line, "正文", f"含{label}（{masked}），公开内容不能有个人信息")
+    if doc.kind == "pages":
+        message = markdown_problem(doc.body, MAX_PAGE_CHARS)
+        if message:
+            problems.add(doc.relpath, doc.body_line, "正文", message)
+
+
+def personal_data(text: str, first_only: bool = False):
+    """(label, masked number, 0-based line within `text`) for each mobile or resident ID number."""
+    normal = unicodedata.normalize("NFKC", text)
+    for pattern, label in ((MOBILE, "手机号码"), (RESIDENT_ID, "身份证号码")):
+        for match in pattern.finditer(normal):
+            digits = re.sub(r"[^0-9Xx]", "", match.group())
+            digits = digits[-11:] if label == "手机号码" else digits  # without +86
+            yield label, digits[:3] + "****" + digits[-4:], normal[: match.start()].count("\n")
+            if first_only:
+                break
+
+
+def _check_hidden_enterprises(content: Content, published, problems: Problems) -> None:
+    """An enterprise behind an anonymous case is not published at all (model.py), so its name
+    may not appear in any published text either: not in another case, an event, a lesson, a page.
+
+    Both the registered name and the name people use (示例·速达快运有限公司 → 速达快运) are looked for."""
+    hidden: dict[str, tuple[list[str], Document]] = {}
+    for doc in published["cases"].values():
+        if doc.data.get("anonymous", True) is True and isinstance(doc.data.get("enterprise"), str):
+            ent = published["enterprises"].get(doc.data["enterprise"])
+            name = ent.data.get("name") if ent else None
+            if isinstance(name, str) and len(name.strip()) >= 2:
+                hidden.setdefault(doc.data["enterprise"], (_name_forms(name.strip()), doc))
+    if not hidden:
+        return
+    docs = ([content.site] if content.site else []) + [d for kind in published for d in published[kind].values()]
+    for doc in docs:
+        if doc.kind == "enterprises" and doc.id in hidden:
+            continue  # the hidden enterprise's own file: not published
+        texts = [(path, value) for path, _schema, value in _walk(SCHEMAS[doc.kind], doc.data, []) if isinstance(value, str)]
+        for ent_id, (forms, case) in hidden.items():
+            same = doc.kind == "cases" and doc.data.get("enterprise") == ent_id and doc.data.get("anonymous", True) is True
+            for path, value in texts:
+                if same and (path == ["enterprise"] or forms[0] in value):
+                    continue  # the full name in an anonymous case of its own: reported by _check_cases
+                found = next((f for f in forms if f in value), None)
+                if found:
+                    problems.add(doc.relpath, doc.line(*path), field_name(path), _hidden_message(found, case))
+            if doc.kind == "pages":
+                found = next((f for f in forms if f in doc.body), None)
+                if found:
+                    line = doc.body_line + doc.body[: doc.body.index(found)].count("\n")
+                    problems.add(doc.relpath, line, "正文", _hidden_message(found, case))
+
+
+_LEGAL_FORMS = ("股份有限公司", "有限责任公司", "有限公司", "集团公司", "公司", "集团", "分公司", "总厂", "厂", "商行", "经营部", "门市部", "工作室")
+
+
+def _name_forms(name: str) -> list[str]:
+    """The registered name and, when it is distinctive enough (4+ characters), the name without
+    a prefix like 示例· and without the legal form: 示例·速达快运有限公司 → [that, 速达快运]."""
+    core = name.rsplit("·", 1)[-1].strip()
+    for suffix in _LEGAL_FORMS:
+        if core.endswith(suffix) and len(core) > len(suffix):
+            core = core[: -len(suffix)]
+            break
+    return [name, core] if core != name and len(core) >= 4 else [name]
+
+
+def _hidden_message(name: str, case: Document) -> str:
+    return (f"出现了企业名称“{name}”，而该企业关联了匿名案例 {case.relpath}：为保护匿名，"
+            "它的名称不能出现在任何公开内容里")
 
 
 def _check_aliases(content: Content, problems: Problems) -> None:
@@ -278,7 +355,7 @@ def _check_cases(published, problems: Problems) -> None:
 
 def _is_date(value) -> bool:
     """A real YYYY-MM-DD date (a wrong one is reported by the schema, not compared again)."""
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         return False
     try:
         dt.date.fromisoformat(value)
