@@ -220,7 +220,9 @@ def _check_values(doc, content, published, drafts, problems: Problems) -> None:
                 if not is_draft:
                     problems.add(*where, f"引用的{KIND_NAMES[kind]}“{value}”是草稿（draft），不会发布；请先发布它或去掉这个引用")
             else:
-                problems.add(*where, f"找不到{KIND_NAMES[kind]}“{value}”（content/{kind}/{value}.yml 不存在）")
+                close = _closest_id(value, set(published[kind]) | set(drafts[kind]) | content.unreadable.get(kind, set()))
+                hint = f"，是不是要写“{close}”？" if close else ""
+                problems.add(*where, f"找不到{KIND_NAMES[kind]}“{value}”（content/{kind}/{value}.yml 不存在）{hint}")
         if schema.get("x-photo") and isinstance(value, str):
             message = media.check_photo_path(content.root, value)
             if message:
@@ -304,6 +306,14 @@ def _name_forms(name: str) -> list[str]:
 def _hidden_message(name: str, case: Document) -> str:
     return (f"出现了企业名称“{name}”，而该企业关联了匿名案例 {case.relpath}：为保护匿名，"
             "它的名称不能出现在任何公开内容里")
+
+
+def _closest_id(value: str, known: set[str]) -> str | None:
+    """The one id `value` was most likely meant to be; None when unsure (round-1: round-01 or round-10?)."""
+    scored = sorted(((difflib.SequenceMatcher(None, value, k).ratio(), k) for k in known), reverse=True)
+    if not scored or scored[0][0] < 0.75 or len(scored) > 1 and scored[1][0] > scored[0][0] - 0.05:
+        return None
+    return scored[0][1]
 
 
 def _check_aliases(content: Content, problems: Problems) -> None:

@@ -212,14 +212,14 @@ def value_outside_choice(s):
 
 
 def unknown_id(s):
-    s.replace(CASE, "patrol: round-01", "patrol: round-99")
-    return [f"content/{CASE}:{s.line_of(CASE, 'patrol:')}: patrol: 找不到巡查“round-99”（content/patrols/round-99.yml 不存在）"]
+    s.replace(CASE, "patrol: round-01", "patrol: round-2023-08")
+    return [f"content/{CASE}:{s.line_of(CASE, 'patrol:')}: patrol: 找不到巡查“round-2023-08”（content/patrols/round-2023-08.yml 不存在）"]
 
 
 def unknown_id_in_a_list(s):
     rel = "events/yanlian-2023-11.yml"
     s.replace(rel, "enterprises: [hengshun-wuliu, jinggong-jixie,", "enterprises: [hengshun-wuliu, jingong-jixie,")
-    return [f"content/{rel}:{s.line_of(rel, 'enterprises:')}: enterprises[2]: 找不到企业“jingong-jixie”（content/enterprises/jingong-jixie.yml 不存在）"]
+    return [f"content/{rel}:{s.line_of(rel, 'enterprises:')}: enterprises[2]: 找不到企业“jingong-jixie”（content/enterprises/jingong-jixie.yml 不存在），是不是要写“jinggong-jixie”？"]
 
 
 def malformed_id(s):
