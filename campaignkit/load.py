@@ -233,7 +233,8 @@ def _read_text(path: Path, root: Path, problems: Problems) -> str | None:
 def _guess_encoding(raw: bytes) -> str:
     from charset_normalizer import from_bytes
 
-    best = from_bytes(raw[:65536]).best()
+    # Chinese first: short Chinese files are otherwise often taken for Korean, Japanese or UTF-16LE.
+    best = from_bytes(raw[:65536], cp_isolation=["gb18030", "big5"]).best() or from_bytes(raw[:65536]).best()
     if best is None:
         return "未知编码"
     name = best.encoding.lower()

@@ -230,8 +230,8 @@ def _check_values(doc, content, published, drafts, problems: Problems) -> None:
         if isinstance(value, str) and not allow_personal:
             for label, masked, _line in personal_data(value, first_only=True):
                 problems.add(*where, f"含{label}（{masked}），公开内容不能有个人信息；确需公开请在本文件加 allow_personal_data: true")
-        if schema.get("x-markdown") and isinstance(value, str):
-            message = markdown_problem(value)
+        if schema.get("x-markdown") and isinstance(value, str) and len(value) <= schema.get("maxLength", len(value)):
+            message = markdown_problem(value)  # (a value over the limit is reported as too long, once)
             if message:
                 problems.add(*where, message)
     if doc.kind == "pages" and not allow_personal:
