@@ -250,7 +250,7 @@ def plan(campaign: Campaign, templates: Path, media_dir: Path) -> list[Job]:
         html = env.get_template(template).render(
             kind_label=label, title=title, subject=subject, keywords=[k for k in common_keywords + keywords if k],
             date=date, qr_url=qr_url, **context)
-        jobs.append(Job(kind, label, item.kind if item is not None else "", item.id if item is not None else "",
+        jobs.append(Job(kind, label, item.folder if item is not None else "", item.id if item is not None else "",
                         title, path, html, date))
 
     for lesson in campaign.lessons:

@@ -22,22 +22,25 @@ _DEFAULTS = {"anonymous": True}
 
 
 class Item(dict):
-    """A published item: its fields (every schema field present), plus kind, id, url and source."""
+    """A published item: its fields (every schema field present), plus folder, id, url and source.
+
+    The content folder is `folder`, not `kind`: facilities and events have a `kind` field,
+    and Jinja's `item.kind` looks at attributes before keys."""
 
     def __init__(self, doc: Document, url: str):
         super().__init__()
         self.update(_filled(SCHEMAS[doc.kind], doc.data))
-        self.kind = doc.kind
+        self.folder = doc.kind
         self.id = doc.id
         self.url = url
         self.source = doc.relpath
         self.doc = doc
 
     def __hash__(self):
-        return hash((self.kind, self.id))
+        return hash((self.folder, self.id))
 
     def __eq__(self, other):
-        return isinstance(other, Item) and (self.kind, self.id) == (other.kind, other.id)
+        return isinstance(other, Item) and (self.folder, self.id) == (other.folder, other.id)
 
 
 def _default(key: str, spec: dict):

@@ -140,7 +140,7 @@ def write_docs(campaign: Campaign, docs_dir: Path, templates: Path, handouts: li
         by_item.setdefault((h.item_kind, h.item_id), []).append(h)
     site = campaign.site
     common = dict(site=site, campaign=campaign, stats=campaign.stats, handouts=handouts,
-                  handouts_for=lambda item: by_item.get((item.kind, item.id), []))
+                  handouts_for=lambda item: by_item.get((item.folder, item.id), []))
     w = PageWriter(docs_dir, env, common)
     desc = site["description"]
 

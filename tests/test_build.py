@@ -140,9 +140,6 @@ def test_facility_page_has_name_address_and_hours(sample_site, facility_id):
         assert facility["hours"] in text
 
 
-@pytest.mark.xfail(strict=True, reason="templates print the item's content kind (facilities/events) instead of its "
-                                       "`kind` field: Item.kind shadows item['kind'] in Jinja's f.kind / e.kind "
-                                       "(templates/pages/facility.md.j2, event.md.j2, _macros.md.j2)")
 def test_facility_and_event_pages_show_their_chinese_kind(sample_site):
     for facility_id, facility in FACILITIES.items():
         assert f"<dd>{facility['kind']}</dd>" in page(sample_site, f"facilities/{facility_id}")
