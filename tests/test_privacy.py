@@ -1,0 +1,344 @@
+"""Privacy (issue 5): personal numbers are errors unless allowed; people without consent and
+enterprises behind anonymous cases never appear in any output (pages, search index, feed,
+sitemap, robots.txt, handouts, share images, file names, alt texts, image metadata); published
+photos carry no EXIF/GPS, camera, XMP, comment or ICC data.
+
+Outputs are read as a visitor's tools would: HTML and XML text, JSON, text extracted from
+PDFs (and their metadata), image metadata, and the path of every file.
+"""
+from __future__ import annotations
+
+import gzip
+import html
+import io
+import os
+import re
+import struct
+from pathlib import Path
+
+import pytest
+from PIL import ExifTags, Image
+from pypdf import PdfReader
+from ruamel.yaml import YAML
+
+from campaignkit import cli, media
+from campaignkit.validate import _name_forms, personal_data
+from conftest import SAMPLE_CONTENT, Scratch
+
+yaml = YAML(typ="safe", pure=True)
+CASE = "cases/hengshun-cangku-feixian.yml"  # named case (anonymous: false)
+PAGE = "pages/join.md"
+EVENT = "events/yantaohui-2023-07.yml"
+TEXT_SUFFIXES = {".html", ".xml", ".json", ".txt", ".js", ".css", ".svg", ".map"}
+
+
+def check(s: Scratch, capsys) -> tuple[int, list[str]]:
+    code = cli.main(["check", "--content", str(s.content)])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return code, err.splitlines()
+
+
+def problems(s: Scratch, capsys) -> list[str]:
+    code, lines = check(s, capsys)
+    assert code == 1, lines
+    return lines[:-1]
+
+
+# ---- personal numbers --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("written, masked", [
+    ("13812345678", "138****5678"),
+    ("138 1234 5678", "138****5678"),
+    ("138-1234-5678", "138****5678"),
+    ("+86 138 1234 5678", "138****5678"),
+    ("+8613812345678", "138****5678"),
+    ("0086-13812345678", "138****5678"),
+    ("１３８１２３４５６７８", "138****5678"),  # full-width digits from a Chinese input method
+])
+def test_mobile_numbers_as_people_write_them(scratch, capsys, written, masked):
+    scratch.replace(CASE, "summary: 仓库", f"summary: 联系人电话{written}，仓库")
+    n = scratch.line_of(CASE, "summary:")
+    assert problems(scratch, capsys) == [
+        f"content/{CASE}:{n}: summary: 含手机号码（{masked}），公开内容不能有个人信息；确需公开请在本文件加 allow_personal_data: true"]
+
+
+@pytest.mark.parametrize("written", ["32010219900101123X", "320102 19900101 123x", "３２０１０２１９９００１０１１２３４"])
+def test_resident_id_numbers(scratch, capsys, written):
+    scratch.replace("people/xu-lei.yml", "story: |\n", f"story: |\n  身份证 {written}\n")
+    found = problems(scratch, capsys)
+    assert len(found) == 1 and found[0].startswith("content/people/xu-lei.yml:") and ": story: 含身份证号码（320****" in found[0], found
+
+
+def test_numbers_in_lists_alt_texts_and_page_bodies(scratch, capsys):
+    scratch.replace(CASE, "  - 企业当场拆除", "  - 值班员 13912345678 当场拆除")
+    scratch.replace(CASE, "alt: 仓库外墙", "alt: 手机 13712345678 仓库外墙")
+    scratch.replace(PAGE, "## 想加入志愿服务队", "## 想加入志愿服务队\n\n报名请打 15012345678。")
+    found = problems(scratch, capsys)
+    assert found == [
+        f"content/{CASE}:{scratch.line_of(CASE, '值班员')}: actions[2]: 含手机号码（139****5678），公开内容不能有个人信息；确需公开请在本文件加 allow_personal_data: true",
+        f"content/{CASE}:{scratch.line_of(CASE, '手机 137')}: photos[1].alt: 含手机号码（137****5678），公开内容不能有个人信息；确需公开请在本文件加 allow_personal_data: true",
+        f"content/{PAGE}:{scratch.line_of(PAGE, '报名请打')}: 正文: 含手机号码（150****5678），公开内容不能有个人信息",
+    ], found
+
+
+def test_allow_personal_data_lets_an_item_publish_a_number(scratch, capsys):
+    scratch.replace(CASE, "summary: 仓库", "summary: 企业值班电话 13812345678，仓库")
+    scratch.replace(CASE, "title:", "allow_personal_data: true\ntitle:")
+    assert check(scratch, capsys)[0] == 0
+
+
+@pytest.mark.parametrize("text", ["0523-86000000", "订单 2023091212345678", "第 13 轮巡查发现 81 处", "2023年12月8日13时"])
+def test_what_is_not_a_personal_number(text):
+    assert list(personal_data(text)) == []
+
+
+# ---- consent ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("consent", ["consent: false", None], ids=["false", "missing"])
+def test_a_person_without_consent_is_refused(scratch, capsys, consent):
+    rel = "people/xu-lei.yml"
+    scratch.replace(rel, "consent: true\n", f"{consent}\n" if consent else "")
+    found = problems(scratch, capsys)
+    assert len(found) == 1 and found[0].startswith(f"content/{rel}:") and "consent" in found[0] and "draft: true" in found[0], found
+
+
+# ---- anonymous cases --------------------------------------------------------------------------
+
+def hidden_enterprises(content: Path = SAMPLE_CONTENT) -> dict[str, str]:
+    """id → name of every enterprise behind an anonymous published case."""
+    out = {}
+    for path in sorted((content / "cases").glob("*.yml")):
+        case = yaml.load(path.read_text(encoding="utf-8"))
+        if case.get("anonymous", True) and case.get("enterprise") and not case.get("draft"):
+            ent = yaml.load((content / "enterprises" / f"{case['enterprise']}.yml").read_text(encoding="utf-8"))
+            out[case["enterprise"]] = ent["name"]
+    return out
+
+
+def test_the_sample_has_enterprises_behind_anonymous_cases():
+    assert len(hidden_enterprises()) >= 2  # otherwise the output tests below prove nothing
+
+
+@pytest.mark.parametrize("rel, old, field", [
+    (EVENT, "title: 共建区安全工作研讨会", "title"),
+    ("lessons/qiye-zeren.yml", "title: 企业负责人的消防安全责任", "title"),
+    (CASE, "summary: 仓库", "summary"),  # another, named case
+    ("enterprises/hengshun-wuliu.yml", "honor: 共建区安全生产示范企业", "honor"),  # a model enterprise's page
+])
+@pytest.mark.parametrize("form", ["full", "short"])
+def test_the_name_of_an_enterprise_behind_an_anonymous_case_is_refused_anywhere(scratch, capsys, rel, old, field, form):
+    ent_id, name = sorted(hidden_enterprises().items())[0]
+    written = _name_forms(name)[0 if form == "full" else -1]
+    assert form == "full" or written != name
+    scratch.replace(rel, old, f"{old}（{written}）" if field in ("title", "honor") else f"{old}{written}")
+    found = problems(scratch, capsys)
+    assert len(found) == 1, found
+    assert found[0].startswith(f"content/{rel}:{scratch.line_of(rel, written)}: {field}: 出现了企业名称“{written}”"), found
+    assert "匿名案例" in found[0]
+
+
+def test_the_name_is_refused_in_page_bodies(scratch, capsys):
+    _ent_id, name = sorted(hidden_enterprises().items())[0]
+    scratch.replace(PAGE, "## 想加入志愿服务队", f"## 想加入志愿服务队\n\n感谢{name}的支持。")
+    found = problems(scratch, capsys)
+    assert found == [f"content/{PAGE}:{scratch.line_of(PAGE, name)}: 正文: 出现了企业名称“{name}”，而该企业关联了匿名案例 "
+                     f"{found[0].split('匿名案例 ')[1].split('：')[0]}：为保护匿名，它的名称不能出现在任何公开内容里"], found
+
+
+# ---- what the outputs hold ------------------------------------------------------------------
+
+_texts: dict[Path, dict[str, str]] = {}
+
+
+def output_texts(site: Path) -> dict[str, str]:
+    """Every output file as the text a reader or a crawler gets from it (whitespace removed)."""
+    if site not in _texts:
+        _texts[site] = _read_outputs(site)
+    return _texts[site]
+
+
+def _read_outputs(site: Path) -> dict[str, str]:
+    out = {}
+    for path in sorted(site.rglob("*")):
+        if not path.is_file():
+            continue
+        rel = path.relative_to(site).as_posix()
+        data = path.read_bytes()
+        if path.suffix == ".gz":
+            data, path = gzip.decompress(data), path.with_suffix("")
+        if path.suffix in TEXT_SUFFIXES:
+            text = html.unescape(data.decode("utf-8"))
+        elif path.suffix == ".pdf":
+            reader = PdfReader(io.BytesIO(data))
+            text = "".join(page.extract_text() for page in reader.pages)
+            text += " ".join(str(v) for v in (reader.metadata or {}).values())
+        elif path.suffix in (".jpg", ".png", ".webp"):
+            text = image_metadata_text(data)
+        else:
+            text = ""
+        out[rel] = re.sub(r"[\s\u200b]+", "", text)
+    return out
+
+
+def image_metadata_text(data: bytes) -> str:
+    with Image.open(io.BytesIO(data)) as im:
+        parts = [str(v) for k, v in im.info.items() if isinstance(v, (str, bytes))]
+        parts += [str(v) for v in im.getexif().values()]
+    return " ".join(parts)
+
+
+def assert_absent(site: Path, needles: list[str]) -> None:
+    texts = output_texts(site)
+    for needle in needles:
+        squeezed = re.sub(r"\s+", "", needle)
+        in_files = [rel for rel, text in texts.items() if squeezed in text]
+        in_names = [rel for rel in texts if needle in rel]
+        assert not in_files and not in_names, f"{needle!r} published in {in_files or in_names}"
+
+
+def test_no_trace_of_enterprises_behind_anonymous_cases(sample_site):
+    hidden = hidden_enterprises()
+    needles = []
+    for ent_id, name in hidden.items():
+        needles += _name_forms(name) + [f"enterprises/{ent_id}"]
+    assert_absent(sample_site, needles)
+    texts = output_texts(sample_site)
+    assert any("示例·恒顺物流有限公司" in t for t in texts.values())  # named enterprises are there: the scan works
+    for ent_id in hidden:  # not even their photos
+        for photo in (SAMPLE_CONTENT / "media" / "enterprises").glob(f"{ent_id}*"):
+            assert not list((sample_site / "media").glob(f"{media.published_name(photo)}-*")), photo
+
+
+def test_no_trace_of_people_without_consent(sample_site):
+    for path in sorted((SAMPLE_CONTENT / "people").glob("*.yml")):
+        person = yaml.load(path.read_text(encoding="utf-8"))
+        if person.get("consent") is not True:
+            assert_absent(sample_site, [person["name"], f"people/{path.stem}"])
+
+
+def test_no_personal_numbers_in_any_output(sample_site):
+    for rel, text in output_texts(sample_site).items():
+        assert not list(personal_data(text)), rel
+
+
+def jpeg_segments(data: bytes) -> list[tuple[int, bytes]]:
+    """(marker, payload) of a JPEG's segments up to the image data."""
+    out, i = [], 2
+    while i + 4 <= len(data) and data[i] == 0xFF:
+        marker = data[i + 1]
+        if marker == 0xDA:
+            break
+        length = struct.unpack(">H", data[i + 2:i + 4])[0]
+        out.append((marker, data[i + 4:i + 2 + length]))
+        i += 2 + length
+    return out
+
+
+def assert_bare_photo(path: Path) -> None:
+    """No EXIF, GPS, XMP, ICC, comment or any other metadata segment: only JFIF and the image."""
+    data = path.read_bytes()
+    with Image.open(path) as im:
+        assert not im.getexif(), (path, dict(im.getexif()))
+        assert not set(im.info) - {"jfif", "jfif_version", "jfif_unit", "jfif_density", "dpi", "progressive", "progression"}, (path, im.info.keys())
+    kinds = {marker for marker, _ in jpeg_segments(data)}
+    assert not kinds & ({0xE1, 0xE2, 0xED, 0xFE} | set(range(0xE3, 0xF0))), (path, sorted(hex(k) for k in kinds))
+    assert b"GPS" not in data and b"Exif" not in data and b"http://ns.adobe.com/xap" not in data
+
+
+def test_published_photos_carry_no_metadata(sample_site):
+    photos = sorted((sample_site / "media").glob("*.jpg"))
+    assert photos
+    for path in photos:
+        assert_bare_photo(path)
+    assert all(re.fullmatch(r"[0-9a-f]{16}-\d+\.jpg", p.name) for p in photos)  # no editor's file name
+
+
+# ---- a build with everything that must stay private ------------------------------------------
+
+SECRET_PERSON = "保密人员测试姓名"
+SECRET_CASE = "未发布的草稿案例标题测试"
+CAMERA = "SecretPhoneMaker"
+
+
+def make_exif_photo(path: Path, icc: bool = False) -> None:
+    """A phone photo: EXIF with GPS and camera, XMP with GPS, a JPEG comment; with `icc`, a colour profile."""
+    from PIL import ImageCms
+
+    im = Image.new("RGB", (1600, 1200), (200, 120, 60))
+    for x in range(0, 1600, 40):  # some detail, so the photo is not one flat colour
+        im.paste((30, 60, 90), (x, 0, x + 10, 1200))
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = CAMERA
+    exif[ExifTags.Base.Model] = "Model X"
+    exif[ExifTags.Base.Orientation] = 6  # taken sideways: must be applied, then dropped
+    exif[ExifTags.IFD.GPSInfo] = {ExifTags.GPS.GPSLatitudeRef: "N", ExifTags.GPS.GPSLatitude: (32.0, 29.0, 1.5),
+                                  ExifTags.GPS.GPSLongitudeRef: "E", ExifTags.GPS.GPSLongitude: (119.0, 55.0, 3.0)}
+    xmp = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+           b'<rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="32,29.0N"/></rdf:RDF></x:xmpmeta>')
+    extra = {"icc_profile": ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()} if icc else {}
+    # A fresh comment each run: a new file hash, so the media cache can't serve renditions made by older code.
+    comment = f"{CAMERA} GPS 32.48N {os.urandom(8).hex()}".encode()
+    im.save(path, "JPEG", exif=exif, xmp=xmp, comment=comment, quality=90, **extra)
+
+
+@pytest.fixture(scope="module")
+def private_build(tmp_path_factory):
+    root = tmp_path_factory.mktemp("private")
+    s = Scratch(root)
+    make_exif_photo(s.path("media/cases/phone.jpg"))
+    make_exif_photo(s.path("media/cases/phone-p3.jpg"), icc=True)
+    s.replace(CASE, "  - file: cases/hengshun-cangku-feixian-before.jpg", "  - file: cases/phone.jpg")
+    s.replace(CASE, "  - file: cases/hengshun-cangku-feixian-after.jpg", "  - file: cases/phone-p3.jpg")
+    Image.new("RGB", (400, 400), (1, 2, 3)).save(s.path("media/people/secret.jpg"))
+    s.write("people/secret-person.yml", f"name: {SECRET_PERSON}\nrole: 志愿者\nteam: 共建区党员志愿服务队\nconsent: false\n"
+                                        "draft: true\nphoto:\n  file: people/secret.jpg\n  alt: 保密人员的照片\n"
+                                        "story: 还没有同意公开。\n")
+    s.write("cases/secret-draft.yml", s.read(CASE).replace("title: 物流仓库窗口拉线给电动车充电", f"draft: true\ntitle: {SECRET_CASE}"))
+    result = s.build()
+    return s, root / "site", result
+
+
+def test_private_build_succeeds(private_build):
+    _s, _site, result = private_build
+    assert result.returncode == 0, result.stderr
+
+
+def test_drafts_and_people_without_consent_leave_no_trace(private_build):
+    s, site, result = private_build
+    assert result.returncode == 0, result.stderr
+    assert_absent(site, [SECRET_PERSON, SECRET_CASE, "secret-person", "secret-draft", "保密人员的照片"])
+    assert not list((site / "media").glob(f"{media.published_name(s.path('media/people/secret.jpg'))}-*"))
+    hidden = hidden_enterprises(s.content)
+    assert_absent(site, [f for name in hidden.values() for f in _name_forms(name)])
+
+
+def test_phone_photo_is_published_without_gps_camera_or_comment(private_build):
+    s, site, result = private_build
+    assert result.returncode == 0, result.stderr
+    published = []
+    for photo in ("phone.jpg", "phone-p3.jpg"):
+        name = media.published_name(s.path(f"media/cases/{photo}"))
+        published += sorted((site / "media").glob(f"{name}-*.jpg"))
+    assert len(published) >= 4
+    for path in published:
+        assert_bare_photo(path)
+        assert CAMERA.encode() not in path.read_bytes()
+        with Image.open(path) as im:
+            assert im.height > im.width  # the EXIF orientation was applied before it was dropped
+    assert_absent(site, [CAMERA, "32,29.0N"])
+    # the same renditions go into the handouts: the case sheet's PDF holds no camera data either
+    assert CAMERA.encode() not in (site / "downloads/cases/hengshun-cangku-feixian.pdf").read_bytes()
+
+
+def test_share_images_are_published_photos_or_the_site_card(private_build):
+    _s, site, result = private_build
+    assert result.returncode == 0, result.stderr
+    for page in site.rglob("index.html"):
+        m = re.search(r'<meta property="og:image" content="([^"]+)"', page.read_text(encoding="utf-8"))
+        if not m:
+            continue
+        url = m.group(1)
+        rel = re.sub(r"^https?://[^/]+/", "", url)
+        assert (site / rel).is_file(), (page, url)
+        assert rel == "assets/share.png" or re.fullmatch(r"media/[0-9a-f]{16}-\d+\.jpg", rel), (page, url)
