@@ -44,7 +44,13 @@ if [ ! -e "$stamp" ]; then
 fi
 
 # Node packages for the Lighthouse audit (tests only), pinned by package-lock.json.
+# Lighthouse 12 needs Node.js >= 18.16 (Debian 12 ships 18.20; Lighthouse 13 would need 22.19).
 if [ "$dev" = 1 ] && [ -f package-lock.json ]; then
+  node_version="$(node -p 'process.versions.node' 2>/dev/null || echo 0)"
+  if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 18 || (a === 18 && b >= 16) ? 0 : 1)' 2>/dev/null; then
+    say "Node.js $node_version is too old for Lighthouse (needs 18.16 or newer): install a newer nodejs, then run this again"
+    exit 1
+  fi
   lock_stamp="node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)"
   if [ ! -e "$lock_stamp" ]; then
     say "installing Node packages (npm ci)"

@@ -1,0 +1,25 @@
+"""Lighthouse on the home page, a case and a lesson, as a phone on slow 4G sees them: performance
+at least 95, accessibility, best practices and SEO 100. How a run is judged (median of three when
+the first falls short) is explained in lighthouse.py; the reports are in test-artifacts/lighthouse/."""
+from __future__ import annotations
+
+import pytest
+
+from .lighthouse import PAGES, REQUIRED, audit, markdown
+from .support import artifacts_dir
+
+DONE = []
+
+
+@pytest.fixture(scope="module")
+def scores_table():
+    yield DONE
+    if DONE:
+        (artifacts_dir() / "lighthouse" / "scores.md").write_text(markdown(DONE), encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_lighthouse_scores(site_server, scores_table, name):
+    result = audit(name, site_server.url(PAGES[name]), artifacts_dir() / "lighthouse")
+    scores_table.append(result)
+    assert result.problems() == [], f"required: {REQUIRED}"
