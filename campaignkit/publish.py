@@ -5,10 +5,11 @@ swapped with site/ by renameat2(RENAME_EXCHANGE), so a reader (or a web server
 serving site/) sees either the old complete site or the new one, never a mix.
 A build killed at any moment leaves site/ as it was. The lock is an flock(2) on
 .build/lock: the kernel drops it when the process dies, so a killed build never
-leaves a stale lock behind. Forked children (the PDF workers) close their copy of
-the lock's descriptor at once: flock belongs to the open file, so a worker orphaned
-by a killed build would otherwise hold the lock, and block every later build, for
-as long as it lives.
+leaves a stale lock behind. A process forked while the lock is held (a PDF worker)
+closes its copy of the lock's descriptor at once (flock belongs to the open file,
+shared across fork: a worker orphaned by a killed build held the lock, and blocked
+every later build, for as long as it lived) and asks the kernel to kill it when the
+build dies (PR_SET_PDEATHSIG), so a killed build leaves no process behind either.
 
 Before the swap the finished tree is audited (safety.audit_site): a page with a
 script, event handler, javascript: link or frame the kit did not put there is never
@@ -22,6 +23,7 @@ import errno
 import fcntl
 import os
 import shutil
+import signal
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -32,19 +34,32 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
+_PR_SET_PDEATHSIG = 1
 _held: set[int] = set()  # lock descriptors this process holds
+_holder = 0  # the pid that holds them
 
 
-def _close_held_in_child() -> None:
+def _in_forked_child() -> None:
+    """In a child forked during a build: drop the lock, and die with the build."""
+    if not _held:
+        return
     for fd in list(_held):
         try:
             os.close(fd)
         except OSError:
             pass
     _held.clear()
+    try:
+        # The signal comes when the thread that forked ends: ProcessPoolExecutor (fork) starts its
+        # workers from the thread that submits, here the build's main thread.
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != _holder:  # the build died before prctl took effect
+        os._exit(1)
 
 
-os.register_at_fork(after_in_child=_close_held_in_child)
+os.register_at_fork(after_in_child=_in_forked_child)
 
 
 @contextmanager
@@ -58,7 +73,9 @@ def build_lock(base: Path):
         except BlockingIOError:
             holder = os.pread(fd, 64, 0).decode(errors="replace").strip()
             raise BuildError(f"另一个构建正在进行（进程 {holder or '未知'}），请等它结束后再运行。") from None
+        global _holder
         _held.add(fd)
+        _holder = os.getpid()
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         yield
