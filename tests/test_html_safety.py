@@ -311,6 +311,8 @@ def poisoned(tmp_path_factory):
     data["title"], data["summary"] = EVIL_TITLE, EVIL_SUMMARY
     with s.path(CASE).open("w", encoding="utf-8") as f:
         yaml.dump(data, f)
+    about = s.read("pages/about.md").split("---\n", 2)
+    s.write("pages/about.md", f"---\ntitle: '{EVIL_TITLE}'\ndescription: '{EVIL_SUMMARY}'\n---\n{about[2]}")
     result = s.build()
     return s, root / "site", result
 
@@ -348,6 +350,11 @@ def test_titles_and_descriptions_are_escaped_everywhere(poisoned):
     assert entry.find(f"{atom}summary").text == EVIL_SUMMARY
     raw_feed = (site / "feed.xml").read_text(encoding="utf-8")
     assert "<script" not in raw_feed and "<img" not in raw_feed
+    about = (site / "about/index.html").read_text(encoding="utf-8")  # a free page: title in the nav too
+    assert f"<title>{escaped} - " in about and EVIL_TITLE not in about
+    assert '<meta name="description" content="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;">' in about
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert escaped in home and EVIL_TITLE not in home  # the navigation on every page
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     assert "<script" not in sitemap and "alert" not in sitemap
 
