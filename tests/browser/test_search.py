@@ -45,6 +45,13 @@ def test_central_charging_finds_the_charging_places_first(phone):
     results = search(phone, "集中充电")
     charging = {f"facilities/{i}/" for i, f in FACILITIES.items() if f["kind"] == "集中充电处"}
     assert charging and set(results[:len(charging)]) == charging, results[:6]
+    assert missing_word_notes(phone.page) == []
+
+
+def missing_word_notes(page) -> list[str]:
+    """Material's "缺少: …" notes under results, as shown: wrong for Chinese queries (campaign.css)."""
+    return page.locator(".md-search-result__terms").evaluate_all(
+        "notes => notes.filter(n => n.getClientRects().length).map(n => n.textContent.trim())")
 
 
 @pytest.mark.parametrize("enterprise_id", sorted(MODELS))
