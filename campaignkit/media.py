@@ -18,11 +18,12 @@ import hashlib
 import io
 import re
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WebP"}  # MPO: JPEG + depth map (Samsung, some iPhones)
 DRAFT_FORMATS = {"JPEG", "MPO"}
@@ -76,11 +77,23 @@ def check_photo_path(root: Path, rel: str) -> str | None:
         return f"无法读取图片文件 content/media/{shown}（{reason}）"
 
 
+@contextmanager
+def _strict_decoding():
+    """Truncated files raise. WeasyPrint sets Pillow's global LOAD_TRUNCATED_IMAGES = True when it
+    is imported (before validation in a long-lived process, or in tests): not for our checks."""
+    previous = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 @lru_cache(maxsize=4096)
 def inspect_image(path: str, _size: int, _mtime: int) -> str | None:
     """Decode the image once (JPEG at 1/8 scale) to catch truncated and fake files early."""
     try:
-        with Image.open(path) as im:
+        with _strict_decoding(), Image.open(path) as im:
             if im.format not in FORMATS:
                 return f"文件不是 JPEG/PNG/WebP 图片（实际是 {im.format}）"
             width, height = im.size
@@ -120,7 +133,7 @@ def publish_photo(source: Path, cache_dir: Path) -> list[Rendition]:
             renditions.append(Rendition(f"media/{digest}-{w}.jpg", w, h))
         else:
             return renditions
-    with Image.open(source) as im:
+    with _strict_decoding(), Image.open(source) as im:
         width, height = im.size
         if width * height > (MAX_PIXELS if im.format in DRAFT_FORMATS else MAX_FULL_DECODE_PIXELS):
             raise ValueError("too many pixels")  # validation refuses these first; never decode one here

@@ -363,6 +363,18 @@ def test_broken_photos(scratch, capsys, make, expect):
     assert line.startswith(where(CASE, n, "photos[1].file")) and expect in line, line
 
 
+def test_truncated_photo_is_refused_even_after_weasyprint_is_imported(scratch, capsys):
+    """Importing WeasyPrint sets Pillow's global LOAD_TRUNCATED_IMAGES = True."""
+    import weasyprint  # noqa: F401
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    good = scratch.path("media/cases/hengshun-cangku-feixian-before.jpg").read_bytes()
+    scratch.write("media/cases/half.jpg", good[: len(good) // 2])
+    n = use_photo(scratch, "cases/half.jpg")
+    assert one_problem(scratch, capsys) == where(CASE, n, "photos[1].file") + "图片文件损坏或不完整，无法读取，请重新导出"
+
+
 def test_phone_jpeg_with_depth_map_is_accepted(scratch, capsys):
     """Samsung and some iPhones write MPO (a JPEG plus a second image): Pillow calls it MPO, not JPEG."""
     im = Image.new("RGB", (1200, 900), (90, 120, 150))
