@@ -13,6 +13,8 @@ DONE = []
 
 @pytest.fixture(scope="module")
 def scores_table():
+    for old in (artifacts_dir() / "lighthouse").glob("*.report.*"):  # reports of an earlier session
+        old.unlink()
     yield DONE
     if DONE:
         (artifacts_dir() / "lighthouse" / "scores.md").write_text(markdown(DONE), encoding="utf-8")
