@@ -359,9 +359,6 @@ def test_titles_and_descriptions_are_escaped_everywhere(poisoned):
     assert "<script" not in sitemap and "alert" not in sitemap
 
 
-@pytest.mark.xfail(strict=True, reason="templates/pages/people.md.j2 writes `## {{ team }}`: MkDocs parses the team "
-                                       "name as Markdown (link syntax, attr_list {: onclick=… }); safety.audit_site "
-                                       "refuses to publish the result, so the build fails instead of leaking")
 def test_team_names_are_not_parsed_as_markdown(tmp_path, sample_site):
     s = Scratch(tmp_path)
     s.replace("people/xu-lei.yml", "team: 共建区党员志愿服务队", 'team: "共建区党员志愿服务队 [x](javascript:alert(1)) {: onclick=alert(2) }"')
