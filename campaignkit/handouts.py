@@ -27,6 +27,7 @@ that silently lost something; such a PDF is not cached.
 """
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import json
@@ -227,11 +228,25 @@ def environment(templates: Path, campaign: Campaign, media_dir: Path) -> Environ
         question_text=question_text, lesson_point=lesson_point, agenda=agenda, cn_number=cn_number,
         sign_rows=SIGN_ROWS, patrol_rows=PATROL_ROWS, patrol_hazards=PATROL_HAZARDS,
         QUIZ_KINDS=QUIZ_KINDS, RISK_TAGS=RISK_TAGS, STATUS_TAGS=STATUS_TAGS, LETTERS=LETTERS,
-        # Photos in PDFs come from the media cache (file names are content hashes, so the
-        # HTML, and with it the cache key, changes when a photo does).
-        photo_src=lambda photo: (media_dir / Path(photo["src"]).name).resolve().as_uri(),
+        photo_src=_photo_uri(media_dir),
     )
     return env
+
+
+def _photo_uri(media_dir: Path):
+    """Photos in PDFs: the cached renditions as data: URIs. WeasyPrint names each image in the
+    PDF after an MD5 of its URL, so a file:// URL would make a PDF depend on where the checkout
+    lives; the bytes themselves make it depend only on the photo (and put it in the cache key)."""
+    cache: dict[str, str] = {}
+
+    def uri(photo: dict) -> str:
+        name = Path(photo["src"]).name
+        if name not in cache:
+            data = base64.b64encode((media_dir / name).read_bytes()).decode("ascii")
+            cache[name] = f"data:image/jpeg;base64,{data}"
+        return cache[name]
+
+    return uri
 
 
 def plan(campaign: Campaign, templates: Path, media_dir: Path) -> list[Job]:
