@@ -49,7 +49,7 @@ from . import fonts
 from .markup import plain_text, render_markdown
 from .model import Campaign, Item
 from .pages import Handout, cn_date
-from .problems import BuildError
+from .problems import BuildError, WarningCollector
 
 # Photos are downsampled to print resolution inside the PDF (the site keeps its 960 px renditions).
 # Tagged PDF (structure for screen readers and reflow) costs ~2 % in size and nothing in time.
@@ -313,15 +313,6 @@ def plan(campaign: Campaign, templates: Path, media_dir: Path) -> list[Job]:
 
 # ---- rendering -----------------------------------------------------------------------------------
 
-class _Collect(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record):
-        self.messages.append(record.getMessage())
-
-
 def _render(html: str, base_url: str, target: str, epoch: str = "") -> tuple[int, list[str]]:
     """Render one handout (in a worker process); return its page count and WeasyPrint's warnings."""
     from weasyprint import HTML
@@ -330,7 +321,7 @@ def _render(html: str, base_url: str, target: str, epoch: str = "") -> tuple[int
     if epoch:
         os.environ["SOURCE_DATE_EPOCH"] = epoch
     logger = logging.getLogger("weasyprint")
-    collect = _Collect()
+    collect = WarningCollector()
     logger.addHandler(collect)
     try:
         document = HTML(string=html, base_url=base_url).render()

@@ -1,6 +1,7 @@
 """Problems found in the content, and the one exception the CLI turns into a clean exit."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 
@@ -66,3 +67,14 @@ class ContentError(BuildError):
         lines = [str(p) for p in problems]
         lines.append(f"共发现 {len(problems)} 处问题，未生成网站，site/ 保持不变。")
         super().__init__("\n".join(lines))
+
+
+class WarningCollector(logging.Handler):
+    """Collects a library's warnings (MkDocs, WeasyPrint) so they become one Chinese error."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())

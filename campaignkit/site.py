@@ -10,16 +10,7 @@ import html
 import logging
 from pathlib import Path
 
-from .problems import BuildError
-
-
-class _Collect(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record):
-        self.messages.append(record.getMessage())
+from .problems import BuildError, WarningCollector
 
 
 def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, site: dict, nav: list) -> None:
@@ -38,7 +29,7 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, site: dict, na
     import jieba  # imported here so that its import-time log level is overridden below
 
     jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not for editors
-    collector = _Collect()
+    collector = WarningCollector()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
     previous_level = logger.level

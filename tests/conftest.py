@@ -2,6 +2,7 @@
 tests read it; `scratch` copies the sample content into a temp folder for each bad-input case."""
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -19,6 +20,15 @@ def run_build(*args: str, cwd: Path = PROJECT, env: dict | None = None, timeout:
     full_env = {**os.environ, **(env or {})}
     return subprocess.run([sys.executable, str(PROJECT / "build.py"), *args], cwd=cwd, env=full_env,
                           capture_output=True, text=True, timeout=timeout)
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """Every file and folder under `folder` with the SHA-256 of its bytes."""
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        out[rel] = "<dir>" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
 
 
 @pytest.fixture(scope="session")

@@ -23,21 +23,12 @@ import pytest
 
 from campaignkit import pipeline, publish, site as site_stage
 from campaignkit.problems import BuildError
-from conftest import PROJECT, SAMPLE_CONTENT, Scratch, run_build
+from conftest import PROJECT, SAMPLE_CONTENT, Scratch, run_build, tree
 
 CASE = "cases/hengshun-cangku-feixian.yml"
 LESSON = "lessons/feixian-chongdian.yml"
 OLD_TITLE = "物流仓库窗口拉线给电动车充电"
 NEW_TITLE = "物流仓库窗口拉线给电动车充电（更新）"
-
-
-def tree(folder: Path) -> dict[str, str]:
-    """Every file and folder under `folder` with the SHA-256 of its bytes."""
-    out = {}
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder).as_posix()
-        out[rel] = "<dir>" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
-    return out
 
 
 def children(pid: int) -> list[int]:

@@ -10,7 +10,6 @@ the message text is asserted in full.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 import shutil
 import subprocess
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from campaignkit import cli
+from conftest import tree
 
 CASE = "cases/hengshun-cangku-feixian.yml"  # named (anonymous: false), 已整改, two photos, patrol round-01
 LESSON = "lessons/feixian-chongdian.yml"
@@ -41,15 +41,6 @@ def run_in_process(*args: str) -> subprocess.CompletedProcess:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         status = cli.main(list(args))
     return subprocess.CompletedProcess(["build.py", *args], status, out.getvalue(), err.getvalue())
-
-
-def tree(folder: Path) -> dict[str, str]:
-    """Every file and folder under `folder` with the SHA-256 of its bytes."""
-    out = {}
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder).as_posix()
-        out[rel] = "<dir>" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
-    return out
 
 
 @pytest.fixture(scope="module")
