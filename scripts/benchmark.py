@@ -82,6 +82,8 @@ def variant(name: str, work: Path, cases: int) -> dict:
         job = next(j for j in handouts.plan(campaign, templates, work / "media") if j.kind == "lesson")
         if name == "subset-fonttools":
             wfonts.harfbuzz_subset = None  # what WeasyPrint does when libharfbuzz-subset0 is missing
+        # Warm up (fontconfig, font loading, Python imports) so only the document itself is timed.
+        HTML(string='<p style="font-family: Noto Sans CJK SC">预热</p><p style="font-family: Noto Serif CJK SC">预热</p>').write_pdf()
         start = time.perf_counter()
         pdf = HTML(string=job.html, base_url=str(templates / "handouts")).write_pdf()
         result.update(seconds=time.perf_counter() - start, bytes=len(pdf))
@@ -153,6 +155,7 @@ def main() -> None:
     print(f"{'measurement (this kit vs the alternative)':<52} {'kit':>12} {'other':>12} {'ratio':>8}")
     hb, ft = run_child("subset-harfbuzz", args.cases), run_child("subset-fonttools", args.cases)
     row("lesson PDF: HarfBuzz subset vs fontTools fallback", hb, ft)
+    row("  peak memory of that render", hb, ft, key="peak_mb", unit="MB")
     serial, parallel, warm = (run_child(n, args.cases) for n in ("handouts-serial", "handouts-parallel", "handouts-warm"))
     row(f"{serial['handouts']} handouts: parallel ({os.cpu_count()} workers) vs serial", parallel, serial)
     row(f"{serial['handouts']} handouts: warm cache vs cold serial", warm, serial)
