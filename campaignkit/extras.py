@@ -90,7 +90,7 @@ def write_redirects(campaign: Campaign, site_dir: Path) -> int:
 
 
 def compact_search_index(site_dir: Path) -> None:
-    """MkDocs writes the search index with every Chinese character as a \\uXXXX escape
+    """MkDocs writes the search index with every Chinese character as a \\u escape (\\u4e2d)
     (6 bytes instead of 3). Readers download it on every first visit: store it as UTF-8."""
     path = site_dir / "search" / "search_index.json"
     if path.exists():
