@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import posixpath
+from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -104,15 +105,27 @@ def share_card(campaign: Campaign, target: Path, font_path: str | None) -> None:
     draw = ImageDraw.Draw(image)
     draw.rectangle((60, 470, 1140, 474), fill="white")
     if font_path:
-        big = ImageFont.truetype(font_path, 96, index=_sc_index(font_path))
-        small = ImageFont.truetype(font_path, 44, index=_sc_index(font_path))
-        draw.text((60, 180), campaign.site["title"], font=big, fill="white")
-        draw.text((60, 330), campaign.site["org"], font=small, fill="white")
+        index = _sc_index(font_path)
+        big = ImageFont.truetype(font_path, 96, index=index)
+        small = ImageFont.truetype(font_path, 44, index=index)
+
+        def drawable(text: str) -> str:  # an emoji the font lacks is left out, not drawn as a box
+            return "".join(ch for ch in text if ord(ch) in _code_points(font_path, index))
+
+        draw.text((60, 180), drawable(campaign.site["title"]), font=big, fill="white")
+        draw.text((60, 330), drawable(campaign.site["org"]), font=small, fill="white")
         area = campaign.site.get("area") or {}
         if area.get("name"):
-            draw.text((60, 510), area["name"], font=small, fill="white")
+            draw.text((60, 510), drawable(area["name"]), font=small, fill="white")
     target.parent.mkdir(parents=True, exist_ok=True)
     image.save(target, "PNG", optimize=True)
+
+
+@lru_cache(maxsize=4)
+def _code_points(font_path: str, index: int) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    return frozenset(TTFont(font_path, fontNumber=index, lazy=True).getBestCmap())
 
 
 def _sc_index(font_path: str) -> int:

@@ -294,3 +294,20 @@ def test_anonymous_enterprises_appear_nowhere(sample_site):
             for name in hidden:
                 assert name not in text, (name, path)
                 assert json.dumps(name)[1:-1] not in text, (name, path)
+
+
+def test_share_card_leaves_out_characters_its_font_lacks(tmp_path):
+    from types import SimpleNamespace
+
+    from campaignkit import extras, fonts
+
+    font = fonts.font_file("Noto Sans CJK SC")
+
+    def card(title: str) -> bytes:
+        target = tmp_path / f"{len(title)}.png"
+        extras.share_card(SimpleNamespace(site={**SITE, "title": title}), target, font)
+        return target.read_bytes()
+
+    plain, with_emoji, other = card("共建区安全充电"), card("共建区安全充电🔋"), card("共建区安全充电𡃁")
+    assert with_emoji == plain  # no tofu box where the emoji would be
+    assert other != plain  # a rare character the font has (CJK Extension B) is drawn
