@@ -149,7 +149,7 @@ def write_docs(campaign: Campaign, docs_dir: Path, templates: Path, handouts: li
 
     _case_pages(w, campaign)
     w.write("enterprises/index.md", "enterprises.md.j2",
-            {"title": "典型示范", "description": f"共建区安全生产典型企业和整改到位的企业：放样子、亮群像。"})
+            {"title": "典型示范", "description": "共建区安全生产典型企业和整改到位的企业：放样子、亮群像。"})
     for e in campaign.enterprises:
         w.write(f"enterprises/{e.id}.md", "enterprise.md.j2",
                 {"title": e["name"], "description": e["honor"] or plain_text(e["story"], 100) or desc,
