@@ -42,37 +42,49 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import segno
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 from markupsafe import Markup
 
 from . import fonts
-from .markup import plain_text, render_markdown
+from . import templating
+from .enums import HAZARD, PATROL_EXTRA_CHECKS, STATUS
+from .markup import render_markdown
 from .model import Campaign, Item
-from .pages import Handout, cn_date
 from .problems import BuildError, WarningCollector
+from .templating import cn_date
 
 # Photos are downsampled to print resolution inside the PDF (the site keeps its 960 px renditions).
 # Tagged PDF (structure for screen readers and reflow) costs ~2 % in size and nothing in time.
 RENDER_OPTIONS = {"dpi": 200, "jpeg_quality": 82, "pdf_tags": True}
 CACHE_DAYS = 30  # a cached PDF no build has used for this long is deleted
 LETTERS = "ABCDEFGHIJ"
-QUIZ_KINDS = {"single": "单选", "multiple": "多选", "judge": "判断"}
-RISK_TAGS = {"高": "▲ 高风险", "中": "△ 中风险", "低": "低风险"}
-STATUS_TAGS = {"已发现": "● 已发现", "整改中": "◐ 整改中", "已整改": "✓ 已整改", "已移交职能部门": "→ 已移交职能部门"}
 CN_DIGITS = "〇一二三四五六七八九"
 SIGN_ROWS = 22  # rows on the sign-in sheet: as many as fill one A4 page
 PATROL_ROWS = 7  # rows on the blank patrol form: as many as fill one A4 landscape page
-# The patrol form's checklist: the schema's hazard kinds first (same words as the cases), then
-# the other things patrols look for. (code, name, what it looks like)
-PATROL_HAZARDS = [
-    ("①", "飞线充电", "从窗口、门口、楼上拉线给电动车充电"),
-    ("②", "楼道停放充电", "车辆停在楼道、门厅、楼梯间、安全出口或在那里充电"),
-    ("③", "私拉电线", "私接插线板、电线不穿管、接头缠胶布"),
-    ("④", "电池改装", "私自改装车辆、加装大电池、使用来路不明的电池或充电器"),
-    ("⑤", "车辆电池进室内", "电动车或电池进入车间、仓库、宿舍"),
-    ("⑥", "充电处设施不全", "集中充电处缺灭火器、灭火器过期、充满不断电"),
-    ("⑦", "其他", "其他可能引发火灾或堵塞疏散通道的情况（写明）"),
-]
+# The patrol form's checklist: the hazard kinds a case can have (same words as the cases), the
+# other things patrols look for, then 其他 last. (code, name, what it looks like)
+PATROL_HAZARDS = [(circled_number, name, what) for circled_number, (name, what) in zip(
+    "①②③④⑤⑥⑦⑧⑨⑩",
+    [(h.text, h.checklist) for h in HAZARD if h is not HAZARD.other] + list(PATROL_EXTRA_CHECKS)
+    + [(HAZARD.other.text, HAZARD.other.checklist)])]
+
+
+@dataclass(frozen=True)
+class Handout:
+    """A published PDF: what it is, where it is, how big; pages and lists link to it."""
+
+    kind: str  # lesson / event / answers / case / poster / form
+    kind_label: str  # 课程讲义 …
+    item_kind: str  # cases / lessons / events / "" for site-wide
+    item_id: str
+    title: str
+    path: str  # site-relative, e.g. downloads/lessons/x.pdf
+    pages: int
+    size: int
+
+    @property
+    def size_label(self) -> str:
+        return f"{self.size / 1024:.0f} KB" if self.size < 1024 * 1024 else f"{self.size / 1024 / 1024:.1f} MB"
 
 
 @dataclass
@@ -182,15 +194,11 @@ def _clock(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
-# Words that tie a lesson's key point to a kind of hazard, to pick the point a case sheet ends with.
-HAZARD_WORDS = {"飞线充电": ("飞线", "拉线"), "楼道停放充电": ("楼道", "疏散", "出口"), "私拉电线": ("电线", "插线板", "拉线"),
-                "电池改装": ("改装", "电池"), "其他": ()}
-
 
 def lesson_point(case: Item) -> dict | None:
     """The one thing to remember from a case: the key point of its lessons that speaks of its hazard."""
     points = [(p, lesson) for lesson in case["lessons"] for p in lesson["key_points"]]
-    words = HAZARD_WORDS.get(case["hazard"], ())
+    words = HAZARD[case["hazard"]].words
     for point, lesson in points:
         if any(w in point for w in words):
             return {"text": point, "lesson": lesson}
@@ -209,8 +217,7 @@ def _case_dates(cases) -> list[str | None]:
 # ---- planning: one Job (HTML string) per PDF ------------------------------------------------------
 
 def environment(templates: Path, campaign: Campaign, media_dir: Path) -> Environment:
-    env = Environment(loader=FileSystemLoader(str(templates / "handouts")), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = templating.environment(templates / "handouts")
     site = campaign.site
     base = site["base_url"].rstrip("/") + "/"
     css = (templates / "handouts" / "handout.css").read_text(encoding="utf-8")
@@ -218,8 +225,7 @@ def environment(templates: Path, campaign: Campaign, media_dir: Path) -> Environ
     credits_line = "　".join(f"{label}：{credits[key]}" for key, label in
                             (("contributor", "供稿"), ("reviewer", "审核"), ("publisher", "发布")) if credits.get(key))
     area = (site.get("area") or {}).get("name")
-    env.filters.update(md=render_markdown, md_at=markdown_at, plain=plain_text, cn_date=cn_date,
-                       css_string=css_string)
+    env.filters.update(md_at=markdown_at, css_string=css_string)
     env.globals.update(
         site=site, campaign=campaign, css=Markup(css), qr=qr_svg,
         online=lambda item_url: base + item_url,
@@ -227,7 +233,7 @@ def environment(templates: Path, campaign: Campaign, media_dir: Path) -> Environ
         section_counter=SectionCounter, circled=circled, right_answers=right_answers,
         question_text=question_text, lesson_point=lesson_point, agenda=agenda, cn_number=cn_number,
         sign_rows=SIGN_ROWS, patrol_rows=PATROL_ROWS, patrol_hazards=PATROL_HAZARDS,
-        QUIZ_KINDS=QUIZ_KINDS, RISK_TAGS=RISK_TAGS, STATUS_TAGS=STATUS_TAGS, LETTERS=LETTERS,
+        LETTERS=LETTERS,
         photo_src=_photo_uri(media_dir),
     )
     return env
@@ -296,7 +302,7 @@ def plan(campaign: Campaign, templates: Path, media_dir: Path) -> list[Job]:
     teams = campaign.teams()
     if models or rectifying or teams:
         stats = campaign.stats
-        rectified_cases = [c for c in campaign.cases if c["status"] == "已整改"]
+        rectified_cases = [c for c in campaign.cases if c["status"] == STATUS.fixed.text]
         add("poster", "光荣榜", None, "poster.html.j2", "downloads/honor-roll.pdf",
             f"{site['title']}光荣榜", f"光荣榜：{area or site['title']}安全生产示范企业和党员先锋群像",
             ["光荣榜", "示范企业", "党员先锋", "志愿者"],

@@ -10,12 +10,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .load import Content, Document
-from .schema import SCHEMAS, STATUSES, HAZARDS
+from .enums import EVENT_KIND, FACILITY_KIND, HAZARD, QUIZ_KIND, STATUS
+from .schema import SCHEMAS
 from .validate import Checked
 
-STATUS_SLUGS = {"已发现": "found", "整改中": "in-progress", "已整改": "fixed", "已移交职能部门": "referred"}
-HAZARD_SLUGS = {"飞线充电": "flying-cord", "楼道停放充电": "corridor", "私拉电线": "private-wiring",
-                "电池改装": "battery-mod", "其他": "other"}
 SECTION_URLS = {"cases": "cases/", "enterprises": "enterprises/", "people": "people/", "lessons": "lessons/",
                 "patrols": "patrols/", "facilities": "facilities/", "events": "events/"}
 _DEFAULTS = {"anonymous": True}
@@ -116,13 +114,13 @@ class Campaign:
         """Named enterprises that put a hazard right (亮群像); anonymous ones are only counted."""
         seen = {}
         for case in sorted(self.cases, key=lambda c: c["rectified_on"] or ""):
-            if case["status"] == "已整改" and case["enterprise"] is not None:
+            if case["status"] == STATUS.fixed.text and case["enterprise"] is not None:
                 seen.setdefault(case["enterprise"].id, case["enterprise"])
         return list(seen.values())
 
     @property
     def anonymous_rectified_count(self) -> int:
-        return sum(1 for c in self.cases if c["status"] == "已整改" and c["anonymous"])
+        return sum(1 for c in self.cases if c["status"] == STATUS.fixed.text and c["anonymous"])
 
     def teams(self) -> list[tuple[str, list[Item]]]:
         groups: dict[str, list[Item]] = {}
@@ -165,11 +163,9 @@ def build_campaign(content: Content, checked: Checked) -> Campaign:
             case["enterprise"] = items["enterprises"].get(case["enterprise"])
         case["lessons"] = resolve("lessons", case["lessons"])
         case["patrol"] = items["patrols"].get(case["patrol"]) if case["patrol"] else None
-        case.status_slug = STATUS_SLUGS[case["status"]]
-        case.hazard_slug = HAZARD_SLUGS[case["hazard"]]
     for lesson in items["lessons"].values():
         for q in lesson["quiz"]:  # validation accepts "b" or " B"; pages and answer keys show "B"
-            if q["kind"] != "judge":
+            if q["kind"] != QUIZ_KIND.judge.text:
                 q["answer"] = [a.strip().upper() for a in q["answer"]] if isinstance(q["answer"], list) else str(q["answer"]).strip().upper()
         lesson["cases"] = resolve("cases", lesson["cases"])
         extra = [c for c in items["cases"].values() if lesson in c["lessons"] and c not in lesson["cases"]]
@@ -192,7 +188,7 @@ def build_campaign(content: Content, checked: Checked) -> Campaign:
     campaign.people = sorted(items["people"].values(), key=lambda p: (p["team"] or "", not p["party_member"], p.id))
     campaign.lessons = sorted(items["lessons"].values(), key=lambda x: x.id)
     campaign.patrols = sorted(items["patrols"].values(), key=lambda p: p["round"])
-    campaign.facilities = sorted(items["facilities"].values(), key=lambda f: (f["kind"] != "集中充电处", f.id))
+    campaign.facilities = sorted(items["facilities"].values(), key=lambda f: (f["kind"] != FACILITY_KIND.charging.text, f.id))
     campaign.events = sorted(items["events"].values(), key=lambda e: (e["date"], e.id), reverse=True)
     campaign.pages = sorted((_page(doc) for doc in pub["pages"].values()), key=lambda p: (p["order"] or 99, p.id))
     campaign.stats = _stats(campaign)
@@ -219,7 +215,7 @@ def _stats(c: Campaign) -> Stats:
         return sum(p[field_name] or 0 for p in c.patrols)
 
     found, fixed = total("hazards_found"), total("rectified_on_spot")
-    charging = [f for f in c.facilities if f["kind"] == "集中充电处"]
+    charging = [f for f in c.facilities if f["kind"] == FACILITY_KIND.charging.text]
     return Stats(
         enterprise_count=c.site["area"]["enterprise_count"] if c.site.get("area") else 0,
         patrol_rounds=len(c.patrols),
@@ -230,11 +226,11 @@ def _stats(c: Campaign) -> Stats:
         fix_rate=(fixed * 100 // found) if found else 0,
         charging_points=len(charging),
         charging_places=sum(f["capacity"] or 0 for f in charging),
-        fire_stations=sum(1 for f in c.facilities if f["kind"] == "微型消防站"),
-        events_held=sum(1 for e in c.events if e["kind"] != "巡查"),
+        fire_stations=sum(1 for f in c.facilities if f["kind"] == FACILITY_KIND.fire_station.text),
+        events_held=sum(1 for e in c.events if e["kind"] != EVENT_KIND.patrol.text),
         attendance=sum(e["attendance"] or 0 for e in c.events),
         model_count=sum(1 for e in c.enterprises if e["model"]),
         volunteer_count=len(c.people),
-        cases_by_status={s: sum(1 for x in c.cases if x["status"] == s) for s in STATUSES},
-        cases_by_hazard={h: sum(1 for x in c.cases if x["hazard"] == h) for h in HAZARDS},
+        cases_by_status={s: sum(1 for x in c.cases if x["status"] == s) for s in STATUS.texts},
+        cases_by_hazard={h: sum(1 for x in c.cases if x["hazard"] == h) for h in HAZARD.texts},
     )

@@ -8,21 +8,22 @@ nav is copied into every page) and reached from section index pages.
 """
 from __future__ import annotations
 
-import datetime as dt
 import html
 import json
 import posixpath
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import Environment, pass_context
 from markupsafe import Markup
 
-from . import charts
-from .markup import plain_text, render_markdown
-from .model import HAZARD_SLUGS, STATUS_SLUGS, Campaign, Item
+from . import charts, templating
+from .enums import HAZARD, STATUS
+from .handouts import Handout
+from .markup import plain_text
+from .model import Campaign, Item
 from .problems import BuildError
+from .templating import cn_date
 
 PAGE_SIZE = 50
 DEFAULT_SHARE_IMAGE = "assets/share.png"
@@ -37,35 +38,6 @@ SECTIONS = [  # (title, index page): the whole navigation, whatever the amount o
     ("活动动态", "events/index.md"),
     ("资料下载", "downloads/index.md"),
 ]
-NOT_IN_NAV = "\n".join(f"/{section}/*" for section in
-                       ("cases", "enterprises", "people", "lessons", "facilities", "patrols", "events"))
-
-
-@dataclass(frozen=True)
-class Handout:
-    """A published PDF: what it is, where it is, how big; pages and lists link to it."""
-
-    kind: str  # lesson / event / answers / case / poster / form
-    kind_label: str  # 课程讲义 …
-    item_kind: str  # cases / lessons / events / "" for site-wide
-    item_id: str
-    title: str
-    path: str  # site-relative, e.g. downloads/lessons/x.pdf
-    pages: int
-    size: int
-
-    @property
-    def size_label(self) -> str:
-        return f"{self.size / 1024:.0f} KB" if self.size < 1024 * 1024 else f"{self.size / 1024 / 1024:.1f} MB"
-
-
-def cn_date(value: str | None) -> str:
-    if not value:
-        return ""
-    d = dt.date.fromisoformat(value)
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def md_path_to_url(md_path: str) -> str:
     if md_path == "index.md":
         return ""
@@ -86,16 +58,8 @@ def _rel(context, target: str) -> str:
 
 
 def environment(templates: Path) -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(str(templates)),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters.update(md=render_markdown, plain=plain_text, cn_date=cn_date)
-    env.globals.update(rel=_rel, status_slugs=STATUS_SLUGS, hazard_slugs=HAZARD_SLUGS)
+    env = templating.environment(templates, keep_trailing_newline=True)
+    env.globals.update(rel=_rel)
     return env
 
 
@@ -209,10 +173,10 @@ def _case_pages(w: PageWriter, campaign: Campaign) -> None:
             hazard_chart=Markup(charts.horizontal_bars("by-hazard", "隐患案例按类型统计",
                                                        list(campaign.stats.cases_by_hazard.items()))))
     groups = [("all", "全部案例", "cases/all/", cases)]
-    groups += [(slug, f"状态：{status}", f"cases/status/{slug}/", [c for c in cases if c["status"] == status])
-               for status, slug in STATUS_SLUGS.items()]
-    groups += [(slug, f"类型：{hazard}", f"cases/hazard/{slug}/", [c for c in cases if c["hazard"] == hazard])
-               for hazard, slug in HAZARD_SLUGS.items()]
+    groups += [(v.slug, f"状态：{v.text}", f"cases/status/{v.slug}/", [c for c in cases if c["status"] == v.text])
+               for v in STATUS]
+    groups += [(v.slug, f"类型：{v.text}", f"cases/hazard/{v.slug}/", [c for c in cases if c["hazard"] == v.text])
+               for v in HAZARD]
     for _slug, heading, base, members in groups:
         if not members:
             continue

@@ -7,17 +7,12 @@ and, where the validator needs more than JSON Schema says, an `x-` key:
 """
 from __future__ import annotations
 
+from .enums import ENUMERATIONS, EVENT_KIND, FACILITY_KIND, HAZARD, PHOTO_STAGE, QUIZ_KIND, RISK, STATUS, Enumeration
+
 TEXT_MAX = 200
 LONG_TEXT_MAX = 2_000
 MARKDOWN_MAX = 20_000
 
-HAZARDS = ["飞线充电", "楼道停放充电", "私拉电线", "电池改装", "其他"]
-RISKS = ["高", "中", "低"]
-STATUSES = ["已发现", "整改中", "已整改", "已移交职能部门"]
-FACILITY_KINDS = ["集中充电处", "微型消防站"]
-EVENT_KINDS = ["讲座", "培训", "研讨会", "演练", "巡查", "其他"]
-QUIZ_KINDS = ["single", "multiple", "judge"]
-STAGES = ["before", "after"]
 ID_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
@@ -41,8 +36,10 @@ def boolean(desc: str) -> dict:
     return {"type": "boolean", "description": desc}
 
 
-def choice(values: list[str], desc: str) -> dict:
-    return {"enum": values, "description": desc}
+def choice(values: Enumeration, desc: str) -> dict:
+    """One of an enumeration's values (enums.py); `x-enum` names it for the forms and the reference."""
+    name = next(key for key, e in ENUMERATIONS.items() if e is values)
+    return {"enum": values.texts, "x-enum": name, "description": desc}
 
 
 def ref(kind: str, desc: str) -> dict:
@@ -68,7 +65,7 @@ PHOTO = obj(
         "file": {"type": "string", "minLength": 1, "x-photo": True, "description": "content/media/ 下的图片路径（JPEG/PNG/WebP）"},
         "alt": text("图片内容的文字说明（读屏软件和图片加载失败时显示）"),
         "caption": text("图片说明（显示在图片下方）"),
-        "stage": choice(STAGES, "before=整改前，after=整改后"),
+        "stage": choice(PHOTO_STAGE, "before=整改前，after=整改后"),
     },
     required=("file", "alt"),
     desc="照片",
@@ -110,9 +107,9 @@ CASE = item(
         "place": text("公开显示的地点，如 共建区某物流企业"),
         "enterprise": ref("enterprises", "涉及的企业（匿名时不公开）"),
         "anonymous": boolean("是否匿名，默认 true：不公开企业名称"),
-        "hazard": choice(HAZARDS, "隐患类型"),
-        "risk": choice(RISKS, "风险等级"),
-        "status": choice(STATUSES, "整改状态"),
+        "hazard": choice(HAZARD, "隐患类型"),
+        "risk": choice(RISK, "风险等级"),
+        "status": choice(STATUS, "整改状态"),
         "rectified_on": date("整改完成日期"),
         "summary": text("一句话摘要"),
         "description": markdown("发现了什么、为什么危险"),
@@ -157,7 +154,7 @@ PERSON = item(
 QUESTION = obj(
     {
         "question": text("题目", LONG_TEXT_MAX),
-        "kind": choice(QUIZ_KINDS, "题型（single 单选 / multiple 多选 / judge 判断）"),
+        "kind": choice(QUIZ_KIND, "题型（single 单选 / multiple 多选 / judge 判断）"),
         "options": {**list_of(text("选项"), "选项（A、B、C……，最多 10 个）"), "maxItems": 10},
         "answer": {"description": "答案（单选如 B，多选如 [A, C]，判断 对/错）"},
         "explanation": text("解析", LONG_TEXT_MAX),
@@ -204,7 +201,7 @@ PATROL = item(
 FACILITY = item(
     {
         "name": text("名称"),
-        "kind": choice(FACILITY_KINDS, "类型"),
+        "kind": choice(FACILITY_KIND, "类型"),
         "address": text("地址"),
         "opened_on": date("启用日期"),
         "capacity": integer("充电车位数"),
@@ -221,7 +218,7 @@ EVENT = item(
     {
         "title": text("标题"),
         "date": date("日期"),
-        "kind": choice(EVENT_KINDS, "类型"),
+        "kind": choice(EVENT_KIND, "类型"),
         "venue": text("地点"),
         "speaker": text("主讲"),
         "lessons": list_of(ref("lessons", "课程编号"), "讲座资料包包含的课程"),

@@ -15,6 +15,7 @@ from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.validators import extend
 
 from . import media
+from .enums import QUIZ_KIND, STATUS
 from .markup import MAX_PAGE_CHARS, markdown_problem
 from .load import KINDS, Content, Document
 from .problems import Problems
@@ -344,8 +345,8 @@ def _missing(doc: Document, key: str) -> bool:
 def _check_cases(published, problems: Problems) -> None:
     for doc in published["cases"].values():
         d = doc.data
-        if d.get("status") == "已整改" and _missing(doc, "rectified_on"):
-            problems.add(doc.relpath, doc.line("status"), "rectified_on", "状态为“已整改”时必须填写整改完成日期")
+        if d.get("status") == STATUS.fixed.text and _missing(doc, "rectified_on"):
+            problems.add(doc.relpath, doc.line("status"), "rectified_on", f"状态为“{STATUS.fixed.text}”时必须填写整改完成日期")
         found, fixed = d.get("found_on"), d.get("rectified_on")
         if _is_date(found) and _is_date(fixed) and fixed < found:
             problems.add(doc.relpath, doc.line("rectified_on"), "rectified_on", f"整改日期 {fixed} 早于发现日期 {found}")
@@ -417,11 +418,11 @@ def _quiz_problems(q: dict):
     kind, answer, options = q.get("kind"), q.get("answer"), q.get("options")
     if "answer" not in q:
         return  # reported by the schema as a missing field
-    if kind == "judge":
+    if kind == QUIZ_KIND.judge.text:
         if answer not in ("对", "错"):
             yield ["answer"], f"判断题的答案只能是 对 或 错，现为{_show(answer)}"
         return
-    if kind not in ("single", "multiple"):
+    if kind not in (QUIZ_KIND.single.text, QUIZ_KIND.multiple.text):
         return
     if options is not None and not isinstance(options, list):
         return  # reported by the schema
@@ -430,13 +431,13 @@ def _quiz_problems(q: dict):
         return
     letters = [chr(ord("A") + i) for i in range(len(options))]
     answers = answer if isinstance(answer, list) else [answer]
-    if kind == "single" and isinstance(answer, list):
+    if kind == QUIZ_KIND.single.text and isinstance(answer, list):
         yield ["answer"], f"单选题只能有一个答案，现为{_show(answer)}"
         return
-    if kind == "multiple" and isinstance(answer, str) and answer.strip().upper() not in letters:
+    if kind == QUIZ_KIND.multiple.text and isinstance(answer, str) and answer.strip().upper() not in letters:
         yield ["answer"], f"多选题的答案写成列表，如 [A, C]（可选 {'/'.join(letters)}），现为{_show(answer)}"
         return
-    if kind == "multiple" and not answers:
+    if kind == QUIZ_KIND.multiple.text and not answers:
         yield ["answer"], "多选题至少要有一个答案"
     if answer is None:
         yield ["answer"], f"不能为空：单选题写一个字母，如 B；多选题写 [A, C]（可选 {'/'.join(letters)}）"

@@ -1,0 +1,146 @@
+"""Every enumerated value, declared once: what editors write, its URL slug, how the site and
+print show it, and the words editors type instead of it.
+
+Code refers to a value by its slug (`STATUS.fixed`, `FACILITY_KIND.charging`), never by
+its Chinese text; the schema's `enum` lists, the templates' badges, the handouts' tags, the
+charts, the field reference and the forms all read these declarations. Adding a value is
+one line here (and, for a value that changes behaviour, the code that asks for it by slug).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Value:
+    """One allowed value of an enumerated field."""
+
+    text: str  # what an editor writes in YAML, and what pages show as the value
+    slug: str  # URL part (cases/status/<slug>/), CSS class, and the name code uses
+    mark: str = ""  # the sign beside it on the site (status and risk never read from colour alone)
+    label: str = ""  # how it reads as a badge or a choice; the text itself when empty
+    print_tag: str = ""  # how handouts print it (sign + words); mark + text when empty
+    synonyms: tuple[str, ...] = ()  # what editors type instead: "did you mean" suggestions
+    hint: str = ""  # one line for the field reference and the forms
+    words: tuple[str, ...] = ()  # words that tie a text to this value (a lesson's key point to a hazard)
+    checklist: str = ""  # what it looks like, for the patrol form's checklist
+
+    @property
+    def shown(self) -> str:
+        return self.label or self.text
+
+    @property
+    def tag(self) -> str:
+        return self.print_tag or f"{self.mark} {self.text}".strip()
+
+
+@dataclass(frozen=True)
+class Enumeration:
+    """An ordered set of values; the order is the order of lists, charts and pick-lists."""
+
+    name: str  # Chinese name of the field (状态, 隐患类型)
+    values: tuple[Value, ...]
+    _by_text: dict = field(init=False, repr=False, compare=False)
+    _by_slug: dict = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "_by_text", {v.text: v for v in self.values})
+        object.__setattr__(self, "_by_slug", {v.slug.replace("-", "_"): v for v in self.values})
+        assert len(self._by_text) == len(self.values) == len(self._by_slug), f"{self.name}: duplicate value"
+
+    def __iter__(self):
+        return iter(self.values)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __contains__(self, text) -> bool:
+        return text in self._by_text
+
+    def __getitem__(self, text: str) -> Value:
+        """The value an editor wrote (已整改) → its declaration."""
+        return self._by_text[text]
+
+    def __getattr__(self, slug: str) -> Value:
+        """STATUS.fixed, STATUS.in_progress: the value code means, by its slug."""
+        try:
+            return self.__dict__["_by_slug"][slug]
+        except KeyError:
+            raise AttributeError(f"{self.name} has no value {slug!r}") from None
+
+    @property
+    def texts(self) -> list[str]:
+        return [v.text for v in self.values]
+
+    def synonyms(self) -> dict[str, str]:
+        """Every synonym → the value's text (for "did you mean")."""
+        return {s: v.text for v in self.values for s in v.synonyms}
+
+
+STATUS = Enumeration("整改状态", (
+    Value("已发现", "found", "!", print_tag="● 已发现", synonyms=("发现", "未整改", "待整改", "新发现"),
+          hint="刚发现，还没开始整改"),
+    Value("整改中", "in-progress", "…", print_tag="◐ 整改中", synonyms=("正在整改", "限期整改", "整改进行中"),
+          hint="已要求整改，正在进行"),
+    Value("已整改", "fixed", "✓", print_tag="✓ 已整改",
+          synonyms=("整改完成", "完成", "已完成", "整改完毕", "已经整改", "已处理", "已解决", "整改到位"),
+          hint="已经整改到位（要写 rectified_on 整改日期）"),
+    Value("已移交职能部门", "referred", "→", print_tag="→ 已移交职能部门",
+          synonyms=("已移交", "移交", "移交职能部门", "已上报", "移交处理"),
+          hint="拒不整改等情况，已移交职能部门处理"),
+))
+
+HAZARD = Enumeration("隐患类型", (
+    Value("飞线充电", "flying-cord", words=("飞线", "拉线"), synonyms=("飞线", "拉飞线", "私拉飞线", "飞线充电隐患"),
+          checklist="从窗口、门口、楼上拉线给电动车充电"),
+    Value("楼道停放充电", "corridor", words=("楼道", "疏散", "出口"), synonyms=("楼道充电", "楼道停放", "楼道停车"),
+          checklist="车辆停在楼道、门厅、楼梯间、安全出口或在那里充电"),
+    Value("私拉电线", "private-wiring", words=("电线", "插线板", "拉线"), synonyms=("私接电线", "乱拉电线", "私搭乱接"),
+          checklist="私接插线板、电线不穿管、接头缠胶布"),
+    Value("电池改装", "battery-mod", words=("改装", "电池"), synonyms=("改装电池", "私自改装", "改装"),
+          checklist="私自改装车辆、加装大电池、使用来路不明的电池或充电器"),
+    Value("其他", "other", synonyms=("其它",), checklist="其他可能引发火灾或堵塞疏散通道的情况（写明）"),
+))
+
+RISK = Enumeration("风险等级", (
+    Value("高", "high", "▲", label="风险高", print_tag="▲ 高风险", synonyms=("高风险", "较高", "重大")),
+    Value("中", "mid", "■", label="风险中", print_tag="△ 中风险", synonyms=("中风险", "中等", "一般")),
+    Value("低", "low", "●", label="风险低", print_tag="低风险", synonyms=("低风险", "较低")),
+))
+
+FACILITY_KIND = Enumeration("设施类型", (
+    Value("集中充电处", "charging", synonyms=("充电处", "充电点", "集中充电点", "充电桩", "充电棚", "集中充电站")),
+    Value("微型消防站", "fire-station", synonyms=("消防站", "微型站", "微站")),
+))
+
+EVENT_KIND = Enumeration("活动类型", (
+    Value("讲座", "lecture", synonyms=("讲课", "宣讲", "专题讲座")),
+    Value("培训", "training", synonyms=("培训班",)),
+    Value("研讨会", "seminar", synonyms=("座谈会", "研讨")),
+    Value("演练", "drill", synonyms=("消防演练", "应急演练")),
+    Value("巡查", "patrol", synonyms=("检查", "排查")),
+    Value("其他", "other", synonyms=("其它",)),
+))
+
+QUIZ_KIND = Enumeration("题型", (
+    Value("single", "single", label="单选", synonyms=("单选", "单选题")),
+    Value("multiple", "multiple", label="多选", synonyms=("多选", "多选题")),
+    Value("judge", "judge", label="判断", synonyms=("判断", "判断题", "对错")),
+))
+
+PHOTO_STAGE = Enumeration("照片阶段", (
+    Value("before", "before", "✕", label="整改前", synonyms=("整改前", "前")),
+    Value("after", "after", "✓", label="整改后", synonyms=("整改后", "后")),
+))
+
+# Patrols look for more than the hazard kinds a case can have: the patrol form's checklist
+# lists these between the case hazards and 其他.
+PATROL_EXTRA_CHECKS = (
+    ("车辆电池进室内", "电动车或电池进入车间、仓库、宿舍"),
+    ("充电处设施不全", "集中充电处缺灭火器、灭火器过期、充满不断电"),
+)
+
+ENUMERATIONS = {
+    "status": STATUS, "hazard": HAZARD, "risk": RISK, "facility_kind": FACILITY_KIND,
+    "event_kind": EVENT_KIND, "quiz_kind": QUIZ_KIND, "photo_stage": PHOTO_STAGE,
+}

@@ -1,0 +1,43 @@
+"""One Jinja set-up for every output: the same filters, the same enumerations, StrictUndefined.
+
+Each output (site pages, handouts, and later articles) calls `environment()` with its own
+template folder and adds only what is its own (the site's relative links, the handouts'
+QR codes). A typo in a template fails the build instead of printing nothing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from . import enums
+from .markup import plain_text, render_markdown
+
+
+def cn_date(value: str | None) -> str:
+    """2023-12-08 → 2023年12月8日, as dates are written on Chinese public pages."""
+    if not value:
+        return ""
+    d = dt.date.fromisoformat(value)
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+FILTERS = {"md": render_markdown, "plain": plain_text, "cn_date": cn_date}
+# Templates name enumerations as the code does: STATUS[c.status].mark, QUIZ_KIND.judge.text.
+GLOBALS = {name.upper(): enumeration for name, enumeration in enums.ENUMERATIONS.items()}
+
+
+def environment(folder: Path, autoescape: bool = True, **options) -> Environment:
+    """A Jinja environment for one output's templates, with the shared filters and globals."""
+    env = Environment(
+        loader=FileSystemLoader(str(folder)),
+        autoescape=autoescape,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        **options,
+    )
+    env.filters.update(FILTERS)
+    env.globals.update(GLOBALS)
+    return env
