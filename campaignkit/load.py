@@ -37,18 +37,32 @@ _IGNORED = re.compile(r"^(\.|~\$)|(~|\.swp|\.bak|\.tmp)$")
 
 @dataclass
 class Document:
-    """One content file: its kind, id, where it lives, and its data with line marks."""
+    """One content file: its kind, id, where it lives, and its data.
+
+    `data` is what libyaml read (plain dicts and lists) for a file without problems, or
+    ruamel's commented map for one read the slow way. Line marks are needed only when a
+    problem is reported: then the YAML `source` is read again with ruamel, once."""
 
     kind: str
     id: str
     relpath: str
-    data: CommentedMap
+    data: dict
     body: str = ""  # free pages only: the Markdown after the front matter
     body_line: int = 0
     line_offset: int = 0  # free pages: the front matter starts on the file's second line
+    source: str = ""  # the YAML text (front matter of a free page)
+    _marks: CommentedMap | None = field(default=None, repr=False, compare=False)
 
     def line(self, *path) -> int:
-        return line_of(self.data, path) + self.line_offset
+        return line_of(self.marks(), path) + self.line_offset
+
+    def marks(self) -> CommentedMap:
+        """The data with ruamel's line and column marks (read on first use)."""
+        if isinstance(self.data, CommentedMap):
+            return self.data
+        if self._marks is None:
+            self._marks = _yaml().load(self.source)
+        return self._marks
 
 
 @dataclass
@@ -173,7 +187,8 @@ def _load_pages(folder: Path, root: Path, problems: Problems) -> list[Document]:
         if data is None:
             continue
         body_line = match.group(0).count("\n") + 1
-        docs.append(Document(PAGES, path.stem, rel, data, text[match.end():], body_line, line_offset=1))
+        docs.append(Document(PAGES, path.stem, rel, data, text[match.end():], body_line, line_offset=1,
+                             source=match.group(1)))
     return docs
 
 
@@ -185,7 +200,7 @@ def read_yaml_document(path: Path, root: Path, kind: str, doc_id: str, problems:
     data = _parse_yaml(text, rel, problems)
     if data is None:
         return None
-    return Document(kind, doc_id, rel, data)
+    return Document(kind, doc_id, rel, data, source=text)
 
 
 def _read_text(path: Path, root: Path, problems: Problems) -> str | None:
@@ -282,6 +297,9 @@ def _parse_yaml(text: str, rel: str, problems: Problems, line_offset: int = 0):
                                                "请切换到英文输入法重新输入行首的空格")
     if bad_chars or bad_tabs or wide:
         return None
+    fast = _fast_parse(text)
+    if fast is not None:
+        return fast
     yaml = _yaml()
     try:
         if not _prescan(text, yaml, rel, problems, line_offset):
@@ -322,6 +340,134 @@ def _parse_yaml(text: str, rel: str, problems: Problems, line_offset: int = 0):
     if not _check_strings(data, rel, problems, line_offset):
         return None
     return data
+
+
+class _NotPlain(Exception):
+    """The file needs the full (ruamel) reading: a problem to report with its line, or a YAML
+    feature whose meaning only ruamel decides (tags, anchors, unusual numbers, several documents)."""
+
+
+_PLAIN_INT = re.compile(r"-?(0|[1-9][0-9]*)\Z")
+_PLAIN_FLOAT = re.compile(r"-?(0|[1-9][0-9]*)\.[0-9]+\Z")
+_SCALAR_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"}  # dates stay text (see _yaml)
+_CONTAINER_TAGS = (None, "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+
+def _fast_parse(text: str):
+    """Plain dicts and lists read from libyaml's (C) parse events, for a file with nothing to report;
+    None when the file must be read by ruamel (problems, or anything whose meaning could differ).
+
+    Scalars are resolved by ruamel's own YAML 1.2 resolver, so `yes` stays text and `true` is a
+    boolean exactly as on the slow path; only the simple forms of numbers are built here. The
+    bounds of _check_events (aliases, merge keys, depth, node count) are checked on the same events."""
+    try:
+        import yaml as pyyaml
+
+        events = list(pyyaml.parse(text, Loader=pyyaml.CBaseLoader))
+    except Exception:  # no libyaml, or a syntax error: ruamel reports it with its line and hint
+        return None
+    if not _check_events(events, "", Problems(), 0):
+        return None
+    try:
+        data = _build(events)
+    except (_NotPlain, TypeError):  # TypeError: a list or map used as a key
+        return None
+    if not isinstance(data, dict) or _has_forbidden_chars(data):
+        return None
+    return data
+
+
+def _build(events):
+    resolver = _resolver()
+    documents = 0
+    stack: list = []  # open containers; a map's pending key is kept beside it
+    root = None
+
+    def put(value):
+        nonlocal root
+        if not stack:
+            root = value
+            return
+        top = stack[-1]
+        if isinstance(top[0], list):
+            top[0].append(value)
+        elif top[1] is _NO_KEY:
+            if value in top[0]:
+                raise _NotPlain  # a duplicate key: ruamel reports it
+            top[1] = value
+        else:
+            top[0][top[1]] = value
+            top[1] = _NO_KEY
+
+    for event in events:
+        kind = type(event).__name__
+        if kind == "DocumentStartEvent":
+            documents += 1
+            if documents > 1 or event.version is not None or event.tags:  # %YAML 1.1, %TAG: ruamel's rules
+                raise _NotPlain
+        elif kind == "ScalarEvent":
+            if event.anchor is not None or event.tag not in (None, "!"):
+                raise _NotPlain
+            put(_scalar(event, resolver))
+        elif kind in ("MappingStartEvent", "SequenceStartEvent"):
+            if event.anchor is not None or event.tag not in _CONTAINER_TAGS:
+                raise _NotPlain
+            container = {} if kind == "MappingStartEvent" else []
+            stack.append([container, _NO_KEY])
+        elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+            container = stack.pop()[0]
+            put(container)
+        elif kind == "AliasEvent":
+            raise _NotPlain
+    return root
+
+
+_NO_KEY = object()
+
+
+def _scalar(event, resolvers: dict):
+    value = event.value
+    if event.style:  # quoted or block: text
+        return value
+    # What ruamel's VersionedResolver.resolve does for a plain scalar, without its per-call lookups.
+    tag = next((t for t, regexp in resolvers.get(value[:1], resolvers[None]) if regexp.match(value)), _STR)
+    if tag in _SCALAR_TAGS:
+        return value
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:bool":
+        return value.lower() == "true"
+    if tag == "tag:yaml.org,2002:int" and _PLAIN_INT.match(value):
+        return int(value)
+    if tag == "tag:yaml.org,2002:float" and _PLAIN_FLOAT.match(value):
+        return float(value)
+    raise _NotPlain  # 0x1f, 1_000, .5, 1e3, merge keys …: built by ruamel
+
+
+_STR = "tag:yaml.org,2002:str"
+_RESOLVERS: dict | None = None
+
+
+def _resolver() -> dict:
+    """ruamel's YAML 1.2 implicit resolvers by first character ("" for the empty scalar)."""
+    global _RESOLVERS
+    if _RESOLVERS is None:
+        table = _yaml().resolver.versioned_resolver
+        anywhere = table.get(None, [])
+        _RESOLVERS = {first: [(str(tag), regexp) for tag, regexp in list(found) + anywhere]
+                      for first, found in table.items() if first is not None}
+        _RESOLVERS[None] = [(str(tag), regexp) for tag, regexp in anywhere]
+    return _RESOLVERS
+
+
+def _has_forbidden_chars(node) -> bool:
+    if isinstance(node, str):
+        return bool(_FORBIDDEN_CHARS.search(node))
+    if isinstance(node, dict):
+        return any(_has_forbidden_chars(k) or _has_forbidden_chars(v) for k, v in node.items())
+    if isinstance(node, list):
+        return any(_has_forbidden_chars(v) for v in node)
+    return False
 
 
 def _prescan(text: str, yaml: YAML, rel: str, problems: Problems, line_offset: int) -> bool:

@@ -210,7 +210,7 @@ def _check_values(doc, content, published, drafts, problems: Problems) -> None:
     allow_personal = doc.data.get("allow_personal_data") is True
     is_draft = doc.data.get("draft") is True
     for path, schema, value in _walk(SCHEMAS[doc.kind], doc.data, []):
-        where = (doc.relpath, doc.line(*path), field_name(path))
+        where = _Where(doc, path)
         kind = schema.get("x-ref")
         # A malformed id is reported by the schema; a file that failed to parse was reported
         # where it is broken: neither is reported again as "not found".
@@ -219,22 +219,22 @@ def _check_values(doc, content, published, drafts, problems: Problems) -> None:
                 pass
             elif value in drafts[kind]:
                 if not is_draft:
-                    problems.add(*where, f"引用的{KIND_NAMES[kind]}“{value}”是草稿（draft），不会发布；请先发布它或去掉这个引用")
+                    where.add(problems, f"引用的{KIND_NAMES[kind]}“{value}”是草稿（draft），不会发布；请先发布它或去掉这个引用")
             else:
                 close = _closest_id(value, set(published[kind]) | set(drafts[kind]) | content.unreadable.get(kind, set()))
                 hint = f"，是不是要写“{close}”？" if close else ""
-                problems.add(*where, f"找不到{KIND_NAMES[kind]}“{value}”（content/{kind}/{value}.yml 不存在）{hint}")
+                where.add(problems, f"找不到{KIND_NAMES[kind]}“{value}”（content/{kind}/{value}.yml 不存在）{hint}")
         if schema.get("x-photo") and isinstance(value, str):
             message = media.check_photo_path(content.root, value)
             if message:
-                problems.add(*where, message)
+                where.add(problems, message)
         if isinstance(value, str) and not allow_personal:
             for label, masked, _line in personal_data(value, first_only=True):
-                problems.add(*where, f"含{label}（{masked}），公开内容不能有个人信息；确需公开请在本文件加 allow_personal_data: true")
+                where.add(problems, f"含{label}（{masked}），公开内容不能有个人信息；确需公开请在本文件加 allow_personal_data: true")
         if schema.get("x-markdown") and isinstance(value, str) and len(value) <= schema.get("maxLength", len(value)):
             message = markdown_problem(value)  # (a value over the limit is reported as too long, once)
             if message:
-                problems.add(*where, message)
+                where.add(problems, message)
     if doc.kind == "pages" and not allow_personal:
         for label, masked, line in personal_data(doc.body):
             problems.add(doc.relpath, doc.body_line + line, "正文", f"含{label}（{masked}），公开内容不能有个人信息")
@@ -242,6 +242,17 @@ def _check_values(doc, content, published, drafts, problems: Problems) -> None:
         message = markdown_problem(doc.body, MAX_PAGE_CHARS)
         if message:
             problems.add(doc.relpath, doc.body_line, "正文", message)
+
+
+class _Where:
+    """File, line and field of a value; the line is looked up only when a problem is reported
+    (a file read without problems has no line marks until then, see load.Document)."""
+
+    def __init__(self, doc: Document, path: list):
+        self.doc, self.path = doc, path
+
+    def add(self, problems: Problems, message: str) -> None:
+        problems.add(self.doc.relpath, self.doc.line(*self.path), field_name(self.path), message)
 
 
 def personal_data(text: str, first_only: bool = False):
