@@ -6,6 +6,7 @@ billion-laughs file is refused before it is expanded), tabs reported by line.
 """
 from __future__ import annotations
 
+import os
 import re
 import stat
 from dataclasses import dataclass, field
@@ -280,9 +281,24 @@ _DUPLICATE_KEY = re.compile(r'found duplicate key "(.*?)"')
 
 
 def _parse_yaml(text: str, rel: str, problems: Problems, line_offset: int = 0):
-    if not re.sub(r"(?m)^\s*#.*$", "", text).strip():
+    if text.lstrip().startswith("#") and not re.sub(r"(?m)^\s*#.*$", "", text).strip() or not text.strip():
         problems.add(rel, 1, "", "文件是空的")
         return None
+    if _FORBIDDEN_CHARS.search(text) or _TAB_OR_WIDE_INDENT.search(text):
+        if not _report_bad_lines(text, rel, problems, line_offset):
+            return None
+    fast = _fast_parse(text)
+    if fast is not None:
+        return fast
+    return _slow_parse(text, rel, problems, line_offset)
+
+
+# Any line indented with a tab or a full-width/no-break space (searched in the whole text at once).
+_TAB_OR_WIDE_INDENT = re.compile("(?m)^ *\t|^[ \u3000\u00a0\u2000-\u200a\u202f\u205f]*[\u3000\u00a0\u2000-\u200a\u202f\u205f]")
+
+
+def _report_bad_lines(text: str, rel: str, problems: Problems, line_offset: int) -> bool:
+    """Report control characters and tab or full-width indentation by line; False when any was found."""
     lines = text.split("\n")
     bad_chars = [(n, m.group()) for n, line in enumerate(lines, 1) for m in [_FORBIDDEN_CHARS.search(line)] if m]
     for n, ch in bad_chars[:5]:
@@ -295,11 +311,11 @@ def _parse_yaml(text: str, rel: str, problems: Problems, line_offset: int = 0):
     for n in wide[:5]:
         problems.add(rel, n + line_offset, "", "这一行用全角空格（或不间断空格）缩进；YAML 只能用半角空格缩进，"
                                                "请切换到英文输入法重新输入行首的空格")
-    if bad_chars or bad_tabs or wide:
-        return None
-    fast = _fast_parse(text)
-    if fast is not None:
-        return fast
+    return not (bad_chars or bad_tabs or wide)
+
+
+def _slow_parse(text: str, rel: str, problems: Problems, line_offset: int):
+    """ruamel's reading, with line marks and the Chinese explanations of syntax errors."""
     yaml = _yaml()
     try:
         if not _prescan(text, yaml, rel, problems, line_offset):
@@ -372,24 +388,46 @@ def _fast_parse(text: str):
         data = _build(events)
     except (_NotPlain, TypeError):  # TypeError: a list or map used as a key
         return None
-    if not isinstance(data, dict) or _has_forbidden_chars(data):
+    # The text itself has no forbidden character (checked before): only a "\x01" escape can make one.
+    if not isinstance(data, dict) or "\\" in text and _has_forbidden_chars(data):
         return None
     return data
 
 
 def _build(events):
-    resolver = _resolver()
-    documents = 0
-    stack: list = []  # open containers; a map's pending key is kept beside it
-    root = None
+    import yaml as pyyaml
 
-    def put(value):
-        nonlocal root
+    resolvers = _resolver()
+    documents = 0
+    stack: list = []  # open containers, each with the key waiting for its value (maps)
+    root = None
+    for event in events:
+        cls = type(event)
+        if cls is pyyaml.ScalarEvent:
+            if event.anchor is not None or event.tag not in (None, "!"):
+                raise _NotPlain
+            value = _scalar(event, resolvers)
+        elif cls is pyyaml.MappingStartEvent or cls is pyyaml.SequenceStartEvent:
+            if event.anchor is not None or event.tag not in _CONTAINER_TAGS:
+                raise _NotPlain
+            stack.append([{} if cls is pyyaml.MappingStartEvent else [], _NO_KEY])
+            continue
+        elif cls is pyyaml.MappingEndEvent or cls is pyyaml.SequenceEndEvent:
+            value = stack.pop()[0]
+        elif cls is pyyaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1 or event.version is not None or event.tags:  # %YAML 1.1, %TAG: ruamel's rules
+                raise _NotPlain
+            continue
+        elif cls is pyyaml.AliasEvent:
+            raise _NotPlain
+        else:
+            continue
         if not stack:
             root = value
-            return
+            continue
         top = stack[-1]
-        if isinstance(top[0], list):
+        if type(top[0]) is list:
             top[0].append(value)
         elif top[1] is _NO_KEY:
             if value in top[0]:
@@ -398,27 +436,6 @@ def _build(events):
         else:
             top[0][top[1]] = value
             top[1] = _NO_KEY
-
-    for event in events:
-        kind = type(event).__name__
-        if kind == "DocumentStartEvent":
-            documents += 1
-            if documents > 1 or event.version is not None or event.tags:  # %YAML 1.1, %TAG: ruamel's rules
-                raise _NotPlain
-        elif kind == "ScalarEvent":
-            if event.anchor is not None or event.tag not in (None, "!"):
-                raise _NotPlain
-            put(_scalar(event, resolver))
-        elif kind in ("MappingStartEvent", "SequenceStartEvent"):
-            if event.anchor is not None or event.tag not in _CONTAINER_TAGS:
-                raise _NotPlain
-            container = {} if kind == "MappingStartEvent" else []
-            stack.append([container, _NO_KEY])
-        elif kind in ("MappingEndEvent", "SequenceEndEvent"):
-            container = stack.pop()[0]
-            put(container)
-        elif kind == "AliasEvent":
-            raise _NotPlain
     return root
 
 
@@ -600,6 +617,9 @@ def _first_key_line(text: str, key: str, before: int, column: int) -> int:
 
 def _rel(path: Path, root: Path) -> str:
     """Paths in messages start with content/ as editors see them."""
+    full, top = os.fspath(path), os.fspath(root).rstrip(os.sep)
+    if full.startswith(top + os.sep) and os.sep + ".." not in full and os.sep + "." + os.sep not in full:
+        return Path(top).name + "/" + full[len(top) + 1:].replace(os.sep, "/")
     try:
         return (Path(root.name) / Path(path).relative_to(root)).as_posix()
     except ValueError:

@@ -79,9 +79,28 @@ def markdown_problem(text: str, max_chars: int | None = None) -> str | None:
     costly = _too_costly(text)
     if costly:
         return costly
-    if _render(text) is None:
+    if _nesting(text) > SAFE_NESTING and _render(text) is None:
         return "列表或引用嵌套太深，无法排版；请减少缩进层级（一般不超过 3 层）"
     return None
+
+
+# Python-Markdown recurses once per level of block nesting (lists, quotes, indented blocks):
+# 150 levels render, a few hundred overflow the stack. Texts nested no deeper than this are
+# not rendered at validation time (the pages render them once, later).
+SAFE_NESTING = 100
+_LEADING = re.compile(r"[ \t]*(?:(?:[-+*]|[0-9]{1,9}[.)])[ \t]+|>[ \t]?)*")
+
+
+def _nesting(text: str) -> int:
+    """An upper bound on the block nesting of any line: its indentation (two columns a level)
+    plus the list markers and quote signs it starts with."""
+    deepest = 0
+    for line in text.split("\n"):
+        lead = _LEADING.match(line).group()
+        width = len(lead.expandtabs(4))
+        markers = len(re.findall(r"[-+*>]|[0-9]{1,9}[.)]", lead))
+        deepest = max(deepest, width // 2 + markers)
+    return deepest
 
 
 def render_markdown(text: str | None) -> Markup:
@@ -97,14 +116,21 @@ def render_markdown(text: str | None) -> Markup:
     return Markup(html)
 
 
+_converter: markdown.Markdown | None = None  # one converter, reset per text: building one costs more than most texts
+
+
 @lru_cache(maxsize=4096)
 def _render(text: str) -> str | None:
     """Sanitised HTML, or None when Python-Markdown cannot parse the text (too deeply nested).
 
     Cached: the same field is shown on its page, in lists, in the feed and in handouts."""
+    global _converter
+    if _converter is None:
+        _converter = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
     try:
-        html = markdown.markdown(text, extensions=_EXTENSIONS, output_format="html")
+        html = _converter.reset().convert(text)
     except RecursionError:
+        _converter = None  # possibly left half-way through a document: a fresh one next time
         return None
     html = re.sub(r"<(/?)h1\b", r"<\1h2", html)
     return sanitize(html)

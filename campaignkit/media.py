@@ -16,6 +16,8 @@ from __future__ import annotations
 import errno
 import hashlib
 import io
+import json
+import os
 import re
 import shutil
 from contextlib import contextmanager
@@ -52,6 +54,9 @@ def check_photo_path(root: Path, rel: str) -> str | None:
         return f"图片路径从 content/media/ 之后写起，如 {'/'.join(parts[2:] if parts[0] == 'content' else parts[1:])}"
     if "\0" in rel or any(ord(ch) < 0x20 for ch in rel):
         return "图片路径里有不可见的控制字符，请重新输入文件名"
+    plain = _plain_photo_file(os.fspath(root), rel)
+    if plain is not None:  # the usual case, decided with one realpath and one stat
+        return _inspect_remembered(plain)
     try:
         media_dir = (Path(root) / "media").resolve()
         path = Path(root) / "media" / rel
@@ -67,14 +72,36 @@ def check_photo_path(root: Path, rel: str) -> str | None:
             return f"content/media/{rel} 不是文件"
         if path.suffix.lower() not in SUFFIXES:
             return "只支持 JPEG、PNG、WebP 图片（扩展名 .jpg .jpeg .png .webp）"
-        stat = path.stat()
-        return inspect_image(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+        return _inspect_remembered(path.resolve())
     except RuntimeError:  # Path.resolve() on a symlink loop (Python < 3.13)
         return f"图片文件 content/media/{rel} 是一个循环链接，不能使用"
     except OSError as exc:  # a name too long for the file system, a loop, no permission …
         reason = {errno.ENAMETOOLONG: "文件名太长", errno.EACCES: "没有读取权限", errno.ELOOP: "循环链接"}.get(exc.errno, "系统错误")
         shown = rel if len(rel) <= 60 else rel[:57] + "…"
         return f"无法读取图片文件 content/media/{shown}（{reason}）"
+
+
+def _plain_photo_file(root: str, rel: str) -> Path | None:
+    """The photo's path when it is a regular file with a supported suffix reached without any
+    symbolic link inside content/media/; None for anything else (checked step by step below)."""
+    media_dir = _real_media_dir(root)
+    if media_dir is None or os.path.splitext(rel)[1].lower() not in SUFFIXES:
+        return None
+    expected = os.path.join(media_dir, os.path.normpath(rel))
+    try:
+        if os.path.realpath(os.path.join(root, "media", rel)) != expected or not os.path.isfile(expected):
+            return None
+    except (OSError, ValueError):
+        return None
+    return Path(expected)
+
+
+@lru_cache(maxsize=64)
+def _real_media_dir(root: str) -> str | None:
+    try:
+        return os.path.realpath(os.path.join(root, "media"), strict=True)
+    except (OSError, ValueError):
+        return None
 
 
 @contextmanager
@@ -87,6 +114,52 @@ def _strict_decoding():
         yield
     finally:
         ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
+# What earlier builds found when they decoded a photo, keyed by the file's identity: path, inode,
+# size, mtime and ctime (a ctime cannot be set back, so rewritten bytes always count as a new
+# file). Bump INSPECTION_VERSION when inspect_image checks something new.
+INSPECTION_VERSION = "1"
+_remembered: dict[str, str | None] | None = None
+_used: set[str] = set()
+
+
+def _inspect_remembered(path: Path) -> str | None:
+    info = path.stat()
+    if _remembered is None:
+        return inspect_image(str(path), info.st_size, info.st_mtime_ns)
+    key = f"{path}\0{info.st_ino}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}"
+    _used.add(key)
+    if key not in _remembered:
+        _remembered[key] = inspect_image(str(path), info.st_size, info.st_mtime_ns)
+    return _remembered[key]
+
+
+@contextmanager
+def remembered_inspections(cache_dir: Path):
+    """Within this block, photo checks reuse what earlier builds found for unchanged files
+    (decoding 1,400 photos costs seconds; a build reads them all again after every edit)."""
+    global _remembered
+    store = Path(cache_dir) / "inspected.json"
+    stamp = f"{INSPECTION_VERSION}/{Image.__version__}"
+    try:
+        saved = json.loads(store.read_text(encoding="utf-8"))
+        _remembered = saved["found"] if saved.get("version") == stamp else {}
+    except (OSError, ValueError, KeyError, TypeError):
+        _remembered = {}
+    _used.clear()
+    try:
+        yield
+    finally:  # kept even when the content has problems: the next run, after the fix, reuses it
+        kept = {k: v for k, v in _remembered.items() if k in _used}
+        _remembered = None
+        try:
+            store.parent.mkdir(parents=True, exist_ok=True)
+            tmp = store.with_name(f"{store.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"version": stamp, "found": kept}, ensure_ascii=False), encoding="utf-8")
+            tmp.replace(store)
+        except OSError:
+            pass  # a read-only cache folder costs time, never correctness
 
 
 @lru_cache(maxsize=4096)

@@ -47,7 +47,8 @@ def build(project: Path, content_root: Path, site_dir: Path, include_drafts: boo
     site_dir = site_dir.resolve()
     base = site_dir.parent
     with publish.build_lock(base):
-        content, checked = load_and_validate(content_root, include_drafts)
+        with media.remembered_inspections(project / ".cache" / "media"):
+            content, checked = load_and_validate(content_root, include_drafts)
         if pdf:
             missing = fonts.check_pdf_environment()
             if missing:
