@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import math
 import random
 from pathlib import Path
@@ -427,7 +428,7 @@ def scene_window_cord(name, floors=3, vehicles=("bike", "bike"), win=(1, 1),
         hub = ports[0]
         c.line(bezier(sill, (sill[0] + 10, (sill[1] + hub[1]) / 2 + 60), hub), fill=CORD,
                width=4)
-        for a, b in zip(ports, ports[1:]):
+        for a, b in itertools.pairwise(ports):
             c.line(bezier(a, ((a[0] + b[0]) / 2, a[1] + 40), b), fill=CORD, width=3)
     spark(c, hub[0], hub[1] - 4, s=0.8)
     warning_badge(c)
@@ -788,7 +789,7 @@ def scene_meeting(name):
     c.poly([(380, 470), (580, 470), (760, c.h), (200, c.h)], fill=(160, 116, 80))
     c.poly([(396, 478), (564, 478), (730, c.h - 6), (230, c.h - 6)], fill=(176, 130, 92))
     shirts = [BLUE, (230, 150, 60), (70, 140, 200), GREEN, (40, 60, 110), (120, 90, 170)]
-    for i, t in enumerate((0.05, 0.3, 0.6, 0.92)):
+    for _i, t in enumerate((0.05, 0.3, 0.6, 0.92)):
         s = 0.7 + 0.6 * t
         y = 470 + (c.h - 470) * t
         for side in (-1, 1):
@@ -812,7 +813,7 @@ def scene_drill(name):
     windows_grid(c, 0, 350, c.w, 500, 7, 1)
     # fire pan with flames
     c.rect(560, 600, 760, 640, fill=(70, 70, 70))
-    for i, (dx, h, col) in enumerate(((20, 120, ORANGE), (70, 170, RED), (120, 140, ORANGE),
+    for _i, (dx, h, col) in enumerate(((20, 120, ORANGE), (70, 170, RED), (120, 140, ORANGE),
                                       (165, 100, RED))):
         x = 560 + dx
         c.poly([(x - 30, 602), (x, 602 - h), (x + 30, 602)], fill=col)
