@@ -19,13 +19,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import PROJECT, SAMPLE_CONTENT
 from pypdf import PdfReader
 from ruamel.yaml import YAML
 
 from campaignkit import pipeline, validate
 from campaignkit.load import Document, load_content
 from campaignkit.registry import KINDS, schema_of
-from conftest import PROJECT, SAMPLE_CONTENT
 
 yaml = YAML(typ="safe")
 
@@ -239,7 +239,7 @@ def test_no_english_message_reaches_an_editor(tmp_path, kind):
     original = yaml.load(target.read_text(encoding="utf-8"))
     messages = []
     for n, value in enumerate(WRONG_VALUES):
-        data = {key: value for key in properties} | {"extra_field": value}
+        data = dict.fromkeys(properties, value) | {"extra_field": value}
         doc_path = target if n == 0 else target.with_name(f"wrong-{n}.yml") if kind != "site" else target
         y = YAML()
         y.width = 100_000
