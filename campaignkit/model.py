@@ -97,8 +97,6 @@ class Stats:
     fire_stations: int
     events_held: int
     attendance: int
-    model_count: int
-    volunteer_count: int
     cases_by_status: dict[str, int]
     cases_by_hazard: dict[str, int]
 
@@ -287,8 +285,6 @@ def _stats(c: Campaign) -> Stats:
         fire_stations=sum(1 for f in c.facilities if f.kind == FACILITY_KIND.fire_station.text),
         events_held=sum(1 for e in c.events if e.kind != EVENT_KIND.patrol.text),
         attendance=sum(e.attendance or 0 for e in c.events),
-        model_count=sum(1 for e in c.enterprises if e.model),
-        volunteer_count=len(c.people),
         cases_by_status={s: sum(1 for x in c.cases if x.status == s) for s in STATUS.texts},
         cases_by_hazard={h: sum(1 for x in c.cases if x.hazard == h) for h in HAZARD.texts},
     )

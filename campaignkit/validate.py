@@ -193,7 +193,37 @@ def _translate(error: ValidationError, path: list):
     elif v == "pattern":
         yield path, f"格式不对，现为{_show(value)}（网址须以 http:// 或 https:// 开头）"
     else:
-        yield path, error.message
+        yield path, _OTHER_KEYWORDS.get(v, "不符合要求，请对照《内容格式》检查这一项").format(
+            limit=error.validator_value if not isinstance(error.validator_value, (dict, list)) else "",
+            value=_show(value), count=len(value) if isinstance(value, (list, dict, str)) else "")
+
+
+# Every other JSON Schema keyword, in Chinese: none of jsonschema's English messages reaches an editor.
+_OTHER_KEYWORDS = {
+    "const": "只能是 {limit}，现为{value}",
+    "minItems": "至少要有 {limit} 项，现有 {count} 项",
+    "uniqueItems": "列表里有重复的项，每项只写一次",
+    "exclusiveMinimum": "必须大于 {limit}，现为{value}",
+    "exclusiveMaximum": "必须小于 {limit}，现为{value}",
+    "multipleOf": "必须是 {limit} 的整数倍，现为{value}",
+    "minProperties": "至少要写 {limit} 个字段",
+    "maxProperties": "最多写 {limit} 个字段",
+    "dependentRequired": "写了这一项，相关的字段也要写",
+    "format": "格式不对，现为{value}",
+    "propertyNames": "字段名不对",
+    "contains": "列表里缺少必需的一项",
+    "minContains": "列表里缺少必需的项",
+    "maxContains": "列表里这类项太多",
+    "anyOf": "不是允许的写法，现为{value}",
+    "oneOf": "不是允许的写法，现为{value}",
+    "allOf": "不符合要求，现为{value}",
+    "not": "不能写成{value}",
+    "if": "不符合要求，现为{value}",
+    "unevaluatedItems": "列表里有多余的项",
+    "unevaluatedProperties": "有多余的字段",
+    "additionalItems": "列表里有多余的项",
+    "x-date": "{value} 不是日期",
+}
 
 
 def _walk(schema: dict, value, path: list):

@@ -253,3 +253,21 @@ def test_no_english_message_reaches_an_editor(tmp_path, kind):
     assert messages
     for message in messages:
         assert not english_words(message.split(": ", 2)[-1], known), message
+
+
+@pytest.mark.parametrize("keyword, schema, instance", [
+    ("const", {"const": "a"}, "b"), ("minItems", {"type": "array", "minItems": 2}, [1]),
+    ("uniqueItems", {"type": "array", "uniqueItems": True}, [1, 1]),
+    ("exclusiveMinimum", {"exclusiveMinimum": 0}, 0), ("exclusiveMaximum", {"exclusiveMaximum": 1}, 1),
+    ("multipleOf", {"multipleOf": 5}, 3), ("minProperties", {"type": "object", "minProperties": 1}, {}),
+    ("maxProperties", {"type": "object", "maxProperties": 0}, {"a": 1}),
+    ("dependentRequired", {"dependentRequired": {"a": ["b"]}}, {"a": 1}),
+    ("anyOf", {"anyOf": [{"type": "string"}, {"type": "integer"}]}, []),
+    ("oneOf", {"oneOf": [{"type": "string"}, {"type": "integer"}]}, []),
+    ("not", {"not": {"type": "string"}}, "x"), ("contains", {"contains": {"type": "string"}}, [1]),
+])
+def test_every_jsonschema_keyword_has_a_chinese_message(keyword, schema, instance):
+    error = next(validate._Validator(schema).iter_errors(instance))
+    assert error.validator == keyword
+    messages = [m for _path, m in validate._translate(error, [])]
+    assert messages and all(re.search(r"[\u4e00-\u9fff]", m) and not english_words(m, set()) for m in messages), messages
