@@ -744,13 +744,18 @@ def scene_micro_station(name, people=False):
     return c.finish()
 
 
-def scene_lecture(name):
-    rnd = rng_for(name)
+def meeting_room(name, wall, floor_y, floor, screen):
+    """An indoor scene's start: its random source, the canvas, wall, floor and projection screen."""
     c = Canvas()
-    c.rect(0, 0, c.w, c.h, fill=(236, 232, 224))
-    c.rect(0, 380, c.w, c.h, fill=(200, 184, 160))
+    c.rect(0, 0, c.w, c.h, fill=wall)
+    c.rect(0, floor_y, c.w, c.h, fill=floor)
+    c.rect(*screen, fill=WHITE, outline=DARK, width=6)
+    return rng_for(name), c
+
+
+def scene_lecture(name):
     # screen with a battery-and-plug slide
-    c.rect(250, 50, 710, 300, fill=WHITE, outline=DARK, width=6)
+    rnd, c = meeting_room(name, (236, 232, 224), 380, (200, 184, 160), (250, 50, 710, 300))
     c.rect(300, 110, 430, 220, fill=(40, 44, 50), radius=10)
     c.rect(340, 96, 390, 112, fill=(40, 44, 50))
     c.rect(318, 180, 412, 204, fill=GREEN)
@@ -775,11 +780,7 @@ def scene_lecture(name):
 
 
 def scene_meeting(name):
-    rnd = rng_for(name)
-    c = Canvas()
-    c.rect(0, 0, c.w, c.h, fill=(232, 230, 222))
-    c.rect(0, 420, c.w, c.h, fill=(190, 176, 156))
-    c.rect(300, 40, 660, 250, fill=WHITE, outline=DARK, width=6)
+    rnd, c = meeting_room(name, (232, 230, 222), 420, (190, 176, 156), (300, 40, 660, 250))
     # slide: a wall, an open window, a cord hanging down
     c.rect(330, 70, 470, 230, fill=(226, 206, 176))
     c.rect(370, 100, 420, 140, fill=(60, 70, 82))
