@@ -10,24 +10,23 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.validators import extend
 
 from . import media
 from .enums import QUIZ_KIND, STATUS
+from .load import Content, Document
 from .markup import MAX_PAGE_CHARS, markdown_problem
-from .load import KINDS, Content, Document
 from .problems import Problems
-from .schema import KIND_NAMES, SCHEMAS
+from .registry import KINDS, PAGES, name_of, reserved_page_ids, schema_of
 
 # Searched in the NFKC form of the text (full-width digits from a Chinese input method become
 # ASCII), with the ways numbers are written in Chinese documents: +86 / 0086 prefixes,
 # 138 1234 5678 and 138-1234-5678 groupings.
 MOBILE = re.compile(r"(?<![0-9+])(?:(?:\+|00)?86[- ]?)?1[3-9][0-9](?:[- ]?[0-9]{4}){2}(?![0-9])")
 RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z])[0-9]{6}[- ]?[0-9]{8}[- ]?[0-9]{3}[0-9Xx](?![0-9A-Za-z])")
-# Free pages live at the site root, so they may not take a section's name.
-RESERVED_PAGE_IDS = set(KINDS) | {"index", "downloads", "assets", "search", "media", "feed", "404", "charts", "people-group", "honor"}
 TYPE_NAMES = {"string": "文字", "integer": "整数", "number": "数字", "boolean": " true 或 false",
               "array": "列表（每项以“- ”开头）", "object": "“字段: 值”的映射"}
 
@@ -49,7 +48,11 @@ def _check_date(validator, enabled, instance, schema):
 
 
 _Validator = extend(Draft202012Validator, {"x-date": _check_date})
-_VALIDATORS = {kind: _Validator(schema) for kind, schema in SCHEMAS.items()}
+
+
+@lru_cache(maxsize=64)
+def _validator(kind: str):
+    return _Validator(schema_of(kind))
 
 
 def field_name(path) -> str:
@@ -94,14 +97,14 @@ def validate(content: Content, include_drafts: bool = False) -> tuple[Checked, P
     for doc in all_docs:
         _check_schema(doc, problems)
 
-    published: dict[str, dict[str, Document]] = {k: {} for k in KINDS + ("pages",)}
-    drafts: dict[str, dict[str, Document]] = {k: {} for k in KINDS + ("pages",)}
+    published: dict[str, dict[str, Document]] = {k: {} for k in (*KINDS, PAGES)}
+    drafts: dict[str, dict[str, Document]] = {k: {} for k in (*KINDS, PAGES)}
     for kind in KINDS:
         for doc in content.items[kind]:
             (drafts if doc.data.get("draft") is True and not include_drafts else published)[kind][doc.id] = doc
     for doc in content.pages:
-        (drafts if doc.data.get("draft") is True and not include_drafts else published)["pages"][doc.id] = doc
-        if doc.id in RESERVED_PAGE_IDS:
+        (drafts if doc.data.get("draft") is True and not include_drafts else published)[PAGES][doc.id] = doc
+        if doc.id in reserved_page_ids():
             problems.add(doc.relpath, 0, "", f"页面编号“{doc.id}”与栏目网址冲突，请换一个文件名")
 
     for doc in all_docs:
@@ -125,25 +128,27 @@ def _compiled(schema: dict):
     return fastjsonschema.compile(schema)
 
 
-_QUICK = {kind: _compiled(schema) for kind, schema in SCHEMAS.items()}
+@lru_cache(maxsize=64)
+def _quick(kind: str):
+    return _compiled(schema_of(kind))
 
 
 def _passes_quickly(doc: Document) -> bool:
     import fastjsonschema
 
     try:
-        _QUICK[doc.kind](doc.data)
+        _quick(doc.kind)(doc.data)
     except fastjsonschema.JsonSchemaException:
         return False
     # x-date is this kit's own keyword, unknown to fastjsonschema: checked here the way _check_date does.
-    return all(_is_date(value) for _path, schema, value in _walk(SCHEMAS[doc.kind], doc.data, [])
+    return all(_is_date(value) for _path, schema, value in _walk(schema_of(doc.kind), doc.data, [])
                if schema.get("x-date") and isinstance(value, str))
 
 
 def _check_schema(doc: Document, problems: Problems) -> None:
     if _passes_quickly(doc):
         return
-    validator = _VALIDATORS[doc.kind]
+    validator = _validator(doc.kind)
     for error in validator.iter_errors(doc.data):
         path = list(error.absolute_path)
         for sub_path, message in _translate(error, path):
@@ -211,12 +216,42 @@ def _translate(error: ValidationError, path: list):
         yield path, f"最多 {error.validator_value} 项，现有 {len(value)} 项"
     elif v == "maximum":
         yield path, f"不能大于 {error.validator_value}，现为 {value}"
-    elif v == "pattern" and schema.get("x-ref") or v == "pattern" and "aliases" in path:
+    elif (v == "pattern" and schema.get("x-ref")) or (v == "pattern" and "aliases" in path):
         yield path, f"编号只能用小写英文字母、数字和“-”，现为{_show(value)}"
     elif v == "pattern":
         yield path, f"格式不对，现为{_show(value)}（网址须以 http:// 或 https:// 开头）"
     else:
-        yield path, error.message
+        yield path, _OTHER_KEYWORDS.get(v, "不符合要求，请对照《内容格式》检查这一项").format(
+            limit=error.validator_value if not isinstance(error.validator_value, (dict, list)) else "",
+            value=_show(value), count=len(value) if isinstance(value, (list, dict, str)) else "")
+
+
+# Every other JSON Schema keyword, in Chinese: none of jsonschema's English messages reaches an editor.
+_OTHER_KEYWORDS = {
+    "const": "只能是 {limit}，现为{value}",
+    "minItems": "至少要有 {limit} 项，现有 {count} 项",
+    "uniqueItems": "列表里有重复的项，每项只写一次",
+    "exclusiveMinimum": "必须大于 {limit}，现为{value}",
+    "exclusiveMaximum": "必须小于 {limit}，现为{value}",
+    "multipleOf": "必须是 {limit} 的整数倍，现为{value}",
+    "minProperties": "至少要写 {limit} 个字段",
+    "maxProperties": "最多写 {limit} 个字段",
+    "dependentRequired": "写了这一项，相关的字段也要写",
+    "format": "格式不对，现为{value}",
+    "propertyNames": "字段名不对",
+    "contains": "列表里缺少必需的一项",
+    "minContains": "列表里缺少必需的项",
+    "maxContains": "列表里这类项太多",
+    "anyOf": "不是允许的写法，现为{value}",
+    "oneOf": "不是允许的写法，现为{value}",
+    "allOf": "不符合要求，现为{value}",
+    "not": "不能写成{value}",
+    "if": "不符合要求，现为{value}",
+    "unevaluatedItems": "列表里有多余的项",
+    "unevaluatedProperties": "有多余的字段",
+    "additionalItems": "列表里有多余的项",
+    "x-date": "{value} 不是日期",
+}
 
 
 def _walk(schema: dict, value, path: list):
@@ -235,7 +270,7 @@ def _check_values(doc, content, published, drafts, problems: Problems) -> None:
     """References, photo files and personal data: the per-value rules JSON Schema can't express."""
     allow_personal = doc.data.get("allow_personal_data") is True
     is_draft = doc.data.get("draft") is True
-    values = list(_walk(SCHEMAS[doc.kind], doc.data, []))
+    values = list(_walk(schema_of(doc.kind), doc.data, []))
     # Personal numbers need 11 digits in a row (groupings aside): a file without them skips the search.
     may_hold_numbers = not allow_personal and bool(_ELEVEN_DIGITS.search(unicodedata.normalize(
         "NFKC", "\0".join(v for _p, _s, v in values if isinstance(v, str)))))
@@ -249,11 +284,11 @@ def _check_values(doc, content, published, drafts, problems: Problems) -> None:
                 pass
             elif value in drafts[kind]:
                 if not is_draft:
-                    where.add(problems, f"引用的{KIND_NAMES[kind]}“{value}”是草稿（draft），不会发布；请先发布它或去掉这个引用")
+                    where.add(problems, f"引用的{name_of(kind)}“{value}”是草稿（draft），不会发布；请先发布它或去掉这个引用")
             else:
                 close = _closest_id(value, set(published[kind]) | set(drafts[kind]) | content.unreadable.get(kind, set()))
                 hint = f"，是不是要写“{close}”？" if close else ""
-                where.add(problems, f"找不到{KIND_NAMES[kind]}“{value}”（content/{kind}/{value}.yml 不存在）{hint}")
+                where.add(problems, f"找不到{name_of(kind)}“{value}”（content/{kind}/{value}.yml 不存在）{hint}")
         if schema.get("x-photo") and isinstance(value, str):
             message = media.check_photo_path(content.root, value)
             if message:
@@ -268,7 +303,7 @@ def _check_values(doc, content, published, drafts, problems: Problems) -> None:
     if doc.kind == "pages" and not allow_personal:
         for label, masked, line in personal_data(doc.body):
             problems.add(doc.relpath, doc.body_line + line, "正文", f"含{label}（{masked}），公开内容不能有个人信息")
-    if doc.kind == "pages":
+    if doc.kind == PAGES:
         message = markdown_problem(doc.body, MAX_PAGE_CHARS)
         if message:
             problems.add(doc.relpath, doc.body_line, "正文", message)
@@ -319,7 +354,7 @@ def _check_hidden_enterprises(content: Content, published, problems: Problems) -
     for doc in docs:
         if doc.kind == "enterprises" and doc.id in hidden:
             continue  # the hidden enterprise's own file: not published
-        texts = [(path, value) for path, _schema, value in _walk(SCHEMAS[doc.kind], doc.data, []) if isinstance(value, str)]
+        texts = [(path, value) for path, _schema, value in _walk(schema_of(doc.kind), doc.data, []) if isinstance(value, str)]
         # One substring search per name form over the whole file first: most files name no hidden enterprise.
         joined = "\0".join([value for _path, value in texts] + ([doc.body] if doc.kind == "pages" else []))
         for ent_id, (forms, case) in ((e, fc) for e, fc in hidden.items() if any(f in joined for f in fc[0])):
@@ -330,7 +365,7 @@ def _check_hidden_enterprises(content: Content, published, problems: Problems) -
                 found = next((f for f in forms if f in value), None)
                 if found:
                     problems.add(doc.relpath, doc.line(*path), field_name(path), _hidden_message(found, case))
-            if doc.kind == "pages":
+            if doc.kind == PAGES:
                 found = next((f for f in forms if f in doc.body), None)
                 if found:
                     line = doc.body_line + doc.body[: doc.body.index(found)].count("\n")
@@ -359,7 +394,7 @@ def _hidden_message(name: str, case: Document) -> str:
 def _closest_id(value: str, known: set[str]) -> str | None:
     """The one id `value` was most likely meant to be; None when unsure (round-1: round-01 or round-10?)."""
     scored = sorted(((difflib.SequenceMatcher(None, value, k).ratio(), k) for k in known), reverse=True)
-    if not scored or scored[0][0] < 0.75 or len(scored) > 1 and scored[1][0] > scored[0][0] - 0.05:
+    if not scored or scored[0][0] < 0.75 or (len(scored) > 1 and scored[1][0] > scored[0][0] - 0.05):
         return None
     return scored[0][1]
 
@@ -386,7 +421,7 @@ def _check_aliases(content: Content, problems: Problems) -> None:
 
 def _missing(doc: Document, key: str) -> bool:
     """`key` is absent and not merely misspelt (the misspelling is reported as an unknown field)."""
-    return key not in doc.data and key not in _typos(doc.data, SCHEMAS[doc.kind]["properties"])
+    return key not in doc.data and key not in _typos(doc.data, schema_of(doc.kind)["properties"])
 
 
 def _check_cases(published, problems: Problems) -> None:
@@ -405,7 +440,7 @@ def _check_cases(published, problems: Problems) -> None:
                              f"匿名案例不能关联典型企业“{d.get('enterprise')}”（典型企业会公开展示，匿名就失效了）；"
                              "请改为 anonymous: false，或去掉 enterprise")
             if isinstance(name, str) and name:
-                for path, _schema, value in _walk(SCHEMAS["cases"], d, []):
+                for path, _schema, value in _walk(schema_of("cases"), d, []):
                     if isinstance(value, str) and name in value and path != ["enterprise"]:
                         problems.add(doc.relpath, doc.line(*path), field_name(path),
                                      f"匿名案例的公开文字里出现了企业名称“{name}”")
@@ -437,7 +472,7 @@ def _check_patrols(content: Content, problems: Problems) -> None:
 def _check_people(published, problems: Problems) -> None:
     for doc in published["people"].values():
         consent = doc.data.get("consent")
-        if consent is False or consent is None and _missing(doc, "consent"):
+        if consent is False or (consent is None and _missing(doc, "consent")):
             line = doc.line("consent") if "consent" in doc.data else 1
             problems.add(doc.relpath, line, "consent",
                          "本人未同意公开（consent 必须为 true）才能发布姓名、照片和事迹；暂不发布请加 draft: true")
