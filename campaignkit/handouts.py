@@ -34,7 +34,6 @@ import json
 import logging
 import os
 import re
-import shutil
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -45,7 +44,7 @@ import segno
 from jinja2 import Environment
 from markupsafe import Markup
 
-from . import fonts, templating
+from . import fonts, media, templating
 from .enums import HAZARD, PATROL_EXTRA_CHECKS, STATUS
 from .markup import render_markdown
 from .model import Campaign, PublicItem
@@ -380,7 +379,8 @@ def render_all(campaign: Campaign, templates: Path, docs_dir: Path, cache_dir: P
         cached = cache_dir / f"{digests[job.path]}.pdf"
         target = docs_dir / job.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(cached, target)
+        target.unlink(missing_ok=True)
+        media.link_or_copy(cached, target)
         pages = int(cached.with_suffix(".pages").read_text())
         handouts.append(Handout(job.kind, job.kind_label, job.item_kind, job.item_id, job.title, job.path,
                                 pages, target.stat().st_size))

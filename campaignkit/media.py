@@ -270,7 +270,16 @@ def copy_renditions(renditions: list[Rendition], cache_dir: Path, docs_dir: Path
         target = docs_dir / r.url
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(cache_dir / Path(r.url).name, target)
+            link_or_copy(cache_dir / Path(r.url).name, target)
+
+
+def link_or_copy(cached: Path, target: Path) -> None:
+    """A cached file (written once, replaced by rename, never in place) into a staging folder: a
+    hard link is free, and lets the incremental build see an unchanged file without reading it."""
+    try:
+        os.link(cached, target)
+    except OSError:  # another file system, or links not supported
+        shutil.copyfile(cached, target)
 
 
 class PhotoPublisher:

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import feed, fonts, handouts, media, pages, publish, redirects, safety, search_index, share_card, site
+from . import feed, fonts, handouts, incremental, media, pages, publish, redirects, safety, search_index, share_card, site
 from .load import Content, load_content
 from .model import Campaign, build_campaign
 from .problems import BuildError, Problems
@@ -38,6 +38,7 @@ class Build:
     made: list = field(default_factory=list)  # handouts
     nav: list = field(default_factory=list)
     counts: dict = field(default_factory=dict)
+    kept: incremental.Incremental | None = None  # the state kept between builds (None: build everything)
 
     @property
     def templates(self) -> Path:
@@ -77,7 +78,17 @@ def _share_card(b: Build) -> None:
 
 
 def _mkdocs(b: Build) -> None:
-    site.run_mkdocs(b.project / "mkdocs.yml", b.docs, b.out, b.campaign.site, b.nav)
+    if b.kept is None:
+        site.run_mkdocs(b.project / "mkdocs.yml", b.docs, b.out, b.campaign.site, b.nav)
+        return
+    # Incremental: MkDocs reads the kept docs folder (unchanged files keep their mtime) and
+    # builds only what changed into a tree of links to the published site (incremental.py).
+    kept = b.kept
+    kept.sync_docs(b.docs)
+    kept.prepare_site(b.out)
+    order = site.run_mkdocs(b.project / "mkdocs.yml", kept.docs, b.out, b.campaign.site, b.nav, dirty=kept.dirty)
+    kept.complete_search_index(b.out, order)
+    kept.note_mkdocs_output(b.out)
 
 
 def _redirects(b: Build) -> None:
@@ -103,9 +114,19 @@ def audit_rules() -> list[safety.Rule]:
     return [rule for output in OUTPUTS for rule in output.audit]
 
 
-def audit(site_dir: Path) -> list[str]:
-    """Every finding in a finished site by the rules its outputs declare (empty when safe)."""
-    return safety.audit_site(site_dir, audit_rules())
+def audit(site_dir: Path, kept: incremental.Incremental | None = None) -> list[str]:
+    """Every finding in a finished site by the rules its outputs declare (empty when safe);
+    with `kept`, a file audited before with the same bytes is not parsed again."""
+    rules = audit_rules()
+    if kept is not None:
+        rules = [(pattern, _remembered(rule, kept)) for pattern, rule in rules]
+    return safety.audit_site(site_dir, rules)
+
+
+def _remembered(rule, kept: incremental.Incremental):
+    def check(path: Path, rel: str, root: Path) -> list[str]:
+        return kept.audited(rule.__name__, rel, path.read_bytes(), lambda: rule(path, rel, root))
+    return check
 
 
 def load_and_validate(content_root: Path, include_drafts: bool) -> tuple[Content, Checked]:
@@ -161,7 +182,7 @@ def render_docs(b: Build) -> None:
 
 
 def build(project: Path, content_root: Path, site_dir: Path, include_drafts: bool = False,
-          pdf: bool = True, jobs: int = 1) -> str:
+          pdf: bool = True, jobs: int = 1, incremental_build: bool = True) -> str:
     """The full build; site_dir is replaced only if every stage succeeded and the audit is clean."""
     site_dir = site_dir.resolve()
     base = site_dir.parent
@@ -179,14 +200,18 @@ def build(project: Path, content_root: Path, site_dir: Path, include_drafts: boo
             b.docs.mkdir(parents=True, exist_ok=True)
             with _source_date_epoch(content_epoch(campaign)):
                 for output in OUTPUTS:
+                    if output.phase == MKDOCS and incremental_build:  # the navigation is known now
+                        b.kept = incremental.Incremental(base, site_dir, incremental.inputs(project, campaign.site, b.nav))
                     output.run(b)
-            findings = audit(b.out)
+            findings = audit(b.out, b.kept)
             if findings:
                 shown = "\n".join(f"  - {f}" for f in findings[:20])
                 more = f"\n  （另有 {len(findings) - 20} 处）" if len(findings) > 20 else ""
                 raise BuildError("生成的网站里有不安全的内容，已停止发布，site/ 保持不变。"
                                  f"请把这条信息发给技术人员：\n{shown}{more}")
             publish.swap_into_place(b.out, site_dir)
+            if b.kept is not None:
+                b.kept.commit(b.kept.docs_files())
         finally:
             shutil.rmtree(work, ignore_errors=True)
     s = campaign.stats

@@ -14,11 +14,8 @@ from .problems import BuildError, WarningCollector
 from .registry import KINDS
 
 
-def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, site: dict, nav: list) -> None:
-    from mkdocs import exceptions
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
+def settings(docs_dir: Path, site_dir: Path, site: dict, nav: list) -> dict:
+    """What the kit sets on top of mkdocs.yml: values from site.yml, the folders, the navigation."""
     credits = site.get("credits") or {}
     footer = " · ".join(x for x in (
         f"供稿：{credits['contributor']}" if credits.get("contributor") else "",
@@ -27,6 +24,37 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, site: dict, na
         site.get("copyright") or "",
     ) if x)
     base_url = site["base_url"] if site["base_url"].endswith("/") else site["base_url"] + "/"
+    return dict(
+        docs_dir=str(docs_dir),
+        site_dir=str(site_dir),
+        site_name=html.escape(site["title"]),
+        site_url=base_url,
+        site_description=html.escape(site["description"]),
+        site_author=html.escape(site["org"]),
+        copyright=html.escape(footer),
+        nav=nav,
+        # Item pages stay out of the navigation (it is copied into every page): reached from lists.
+        not_in_nav="\n".join(f"/{folder}/*" for folder in KINDS),
+        strict=True,
+    )
+
+
+class _NoDirtyWarning(logging.Filter):
+    """MkDocs warns that a dirty build may leave navigation stale; incremental.py rebuilds every
+    page such a change reaches (and builds cleanly when the navigation or the theme changes)."""
+
+    def filter(self, record):
+        return "'dirty' build" not in record.getMessage()
+
+
+def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, site: dict, nav: list,
+               dirty: bool = False) -> list[str]:
+    """Build the site; return the URLs of its pages in MkDocs' build order (the search index's)."""
+    from mkdocs import exceptions
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
+
     import jieba  # imported here so that its import-time log level is overridden below
 
     jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not for editors
@@ -36,21 +64,15 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, site: dict, na
     previous_level = logger.level
     logger.setLevel(logging.WARNING)
     try:
-        config = load_config(
-            config_file=str(config_file),
-            docs_dir=str(docs_dir),
-            site_dir=str(site_dir),
-            site_name=html.escape(site["title"]),
-            site_url=base_url,
-            site_description=html.escape(site["description"]),
-            site_author=html.escape(site["org"]),
-            copyright=html.escape(footer),
-            nav=nav,
-            # Item pages stay out of the navigation (it is copied into every page): reached from lists.
-            not_in_nav="\n".join(f"/{folder}/*" for folder in KINDS),
-            strict=True,
-        )
-        build(config)
+        config = load_config(config_file=str(config_file), **settings(docs_dir, site_dir, site, nav))
+        quiet = _NoDirtyWarning()
+        logging.getLogger("mkdocs.commands.build").addFilter(quiet)
+        try:
+            build(config, dirty=dirty)
+        finally:
+            logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
+        # File.url of the home page is "./"; the search index calls it "".
+        order = ["" if f.url == "./" else f.url for f in get_files(config).documentation_pages()]
     except (exceptions.Abort, exceptions.MkDocsException, SystemExit) as exc:
         details = "\n".join(f"  - {m}" for m in collector.messages) or f"  - {exc}"
         raise BuildError(f"网站生成失败（MkDocs 严格模式报告了问题），site/ 保持不变：\n{details}") from None
@@ -60,3 +82,4 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, site: dict, na
     if collector.messages:
         details = "\n".join(f"  - {m}" for m in collector.messages)
         raise BuildError(f"网站生成时出现警告，site/ 保持不变：\n{details}")
+    return order

@@ -1,0 +1,262 @@
+"""Rebuilds that redo only what an edit touched, and publish the same bytes a cold build would.
+
+Every build still loads, validates and renders every page into a fresh staging folder (that
+is fast); what is kept between builds, per output folder, in `.build/incremental/<name>/`:
+
+- `docs/`: the generated Markdown and files of the last published build. A freshly rendered
+  file replaces its copy only when its bytes differ, so an unchanged page keeps its mtime and
+  MkDocs' dirty build (`build(config, dirty=True)`: a page is built when its source is newer
+  than its output) rebuilds just the pages whose Markdown changed.
+- the published `site/` itself: the new tree starts as hard links to it. Before MkDocs runs,
+  every file it (or an output after it) is going to write is unlinked from the new tree, so
+  nothing is ever written into a file the published site shares: `site/` stays exactly as it
+  was until the atomic swap.
+- `state.json`: what the last build depended on beyond the Markdown (mkdocs.yml, the theme
+  overrides, the navigation, site.yml's values, the kit's and MkDocs' versions), a manifest of
+  the published tree, and the files written after MkDocs. Anything different, a published tree
+  touched by someone else, or a build that failed half-way (the state is removed before the
+  docs folder changes) makes the next build a clean one.
+- `audit.json`: the audit's findings by file content (SHA-256 of rule, path and bytes): only
+  new or changed files are parsed again.
+
+MkDocs' search index of a dirty build lists only the pages it rebuilt; the entries of the
+others are taken from the published index, in MkDocs' page order, so the index is the one a
+clean build writes. `tests/test_incremental.py` checks, after random edits, that an
+incremental build and a cold build of the same content give byte-identical trees.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from . import search_index
+
+STATE_VERSION = "1"
+# Written by MkDocs on every build whatever changed (its static templates and the search plugin).
+_ALWAYS_WRITTEN = ("404.html", "sitemap.xml", "sitemap.xml.gz")
+_ALWAYS_WRITTEN_DIRS = ("search",)
+
+
+class Incremental:
+    """One build's use of the kept state (see the module docstring)."""
+
+    def __init__(self, base: Path, site_dir: Path, inputs: dict):
+        self.folder = base / ".build" / "incremental" / site_dir.name
+        self.docs = self.folder / "docs"
+        self.site_dir = site_dir
+        self.key = _digest(json.dumps(inputs, sort_keys=True, ensure_ascii=False, default=str).encode())
+        self.state = self._valid_state()
+        self.rebuilt: set[str] = set()  # page URLs MkDocs builds in this run
+        self._audit_cache = self._read_json(self.folder / "audit.json", {}).get(STATE_VERSION, {})
+        self._audit_used: dict[str, list] = {}
+
+    @property
+    def dirty(self) -> bool:
+        """True when MkDocs may build only what changed (a valid state and a published site)."""
+        return self.state is not None
+
+    # ---- before MkDocs ------------------------------------------------------------------------
+
+    def sync_docs(self, fresh: Path) -> None:
+        """Make the kept docs folder equal to the freshly rendered one, touching only what changed."""
+        (self.folder / "state.json").unlink(missing_ok=True)  # from here on a failure means a clean next build
+        if not self.dirty:
+            shutil.rmtree(self.docs, ignore_errors=True)
+        self.docs.mkdir(parents=True, exist_ok=True)
+        wanted = set()
+        for path in sorted(fresh.rglob("*")):
+            rel = path.relative_to(fresh).as_posix()
+            kept = self.docs / rel
+            if path.is_dir():
+                kept.mkdir(exist_ok=True)
+                continue
+            wanted.add(rel)
+            if not _same_file(path, kept):
+                kept.unlink(missing_ok=True)
+                os.replace(path, kept)
+        for path in sorted(self.docs.rglob("*"), reverse=True):  # files first, then emptied folders
+            rel = path.relative_to(self.docs).as_posix()
+            if path.is_dir():
+                if not any(path.iterdir()):
+                    path.rmdir()
+            elif rel not in wanted:
+                path.unlink()
+
+    def prepare_site(self, out: Path) -> None:
+        """The new tree: hard links to the published one, minus every file this build writes."""
+        if not self.dirty:
+            return
+        _link_tree(self.site_dir, out)
+        for rel in self.state["after_mkdocs"]:
+            (out / rel).unlink(missing_ok=True)
+        for name in _ALWAYS_WRITTEN:
+            (out / name).unlink(missing_ok=True)
+        for name in _ALWAYS_WRITTEN_DIRS:
+            shutil.rmtree(out / name, ignore_errors=True)
+        published = set()
+        for src in self.docs.rglob("*"):
+            if src.is_dir():
+                continue
+            rel = src.relative_to(self.docs).as_posix()
+            dest = out / _output_of(rel)
+            published.add(_output_of(rel))
+            # MkDocs' own rule (File.is_modified): built when the output is missing or older.
+            if not dest.exists() or dest.stat().st_mtime < src.stat().st_mtime:
+                dest.unlink(missing_ok=True)
+                if rel.endswith(".md"):
+                    self.rebuilt.add(_url_of(rel))
+        for rel in self.state["from_docs"]:  # outputs of files no longer in docs
+            if rel not in published:
+                (out / rel).unlink(missing_ok=True)
+                _remove_empty_parents(out / rel, out)
+
+    # ---- after MkDocs -------------------------------------------------------------------------
+
+    def complete_search_index(self, out: Path, order: list[str]) -> None:
+        """Put back the index entries of the pages MkDocs did not rebuild, in its page order."""
+        if not self.dirty:
+            return
+        path = out / search_index.PATH
+        new = json.loads(path.read_text(encoding="utf-8"))
+        old = json.loads((self.site_dir / search_index.PATH).read_text(encoding="utf-8"))
+        groups: dict[str, list] = {}
+        for entry in old["docs"]:
+            groups.setdefault(entry["location"].split("#")[0], []).append(entry)
+        fresh: dict[str, list] = {}
+        for entry in new["docs"]:
+            fresh.setdefault(entry["location"].split("#")[0], []).append(entry)
+        new["docs"] = [e for url in order for e in (fresh.get(url, []) if url in self.rebuilt else groups.get(url, []))]
+        path.unlink()  # a new file, never one shared with the published tree
+        path.write_text(json.dumps(new), encoding="utf-8")
+
+    def note_mkdocs_output(self, out: Path) -> None:
+        self._after_mkdocs_start = set(_files(out))
+
+    # ---- audit and commit ----------------------------------------------------------------------
+
+    def audited(self, rule_name: str, rel: str, data: bytes, audit) -> list[str]:
+        """The audit's findings for one file, from the cache when its bytes were audited before."""
+        key = _digest(f"{rule_name}\0{rel}\0".encode() + data)
+        if key in self._audit_cache:
+            found = self._audit_cache[key]
+        else:
+            found = audit()
+        self._audit_used[key] = found
+        return found
+
+    def commit(self, docs_files: list[str]) -> None:
+        """After the swap: remember what the published tree now is."""
+        everything = set(_files(self.site_dir))
+        after = sorted(everything - getattr(self, "_after_mkdocs_start", everything))
+        state = {"version": STATE_VERSION, "key": self.key, "manifest": _manifest(self.site_dir),
+                 "after_mkdocs": after, "from_docs": sorted(_output_of(rel) for rel in docs_files)}
+        self.folder.mkdir(parents=True, exist_ok=True)
+        _write_json(self.folder / "audit.json", {STATE_VERSION: {k: v for k, v in self._audit_used.items() if not v}})
+        _write_json(self.folder / "state.json", state)
+
+    def docs_files(self) -> list[str]:
+        return sorted(p.relative_to(self.docs).as_posix() for p in self.docs.rglob("*") if p.is_file())
+
+    # ---- helpers -------------------------------------------------------------------------------
+
+    def _valid_state(self) -> dict | None:
+        state = self._read_json(self.folder / "state.json", None)
+        if not state or state.get("version") != STATE_VERSION or state.get("key") != self.key:
+            return None
+        if not self.site_dir.is_dir() or not self.docs.is_dir() or _manifest(self.site_dir) != state["manifest"]:
+            return None  # the published tree is not the one this state describes
+        return state
+
+    @staticmethod
+    def _read_json(path: Path, default):
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return default
+
+
+def inputs(project: Path, site: dict, nav: list) -> dict:
+    """What every page MkDocs builds depends on besides its own Markdown."""
+    import material
+    import mkdocs
+
+    overrides = project / "templates" / "overrides"
+    code = Path(__file__).parent
+    return {
+        "mkdocs.yml": _digest((project / "mkdocs.yml").read_bytes()),
+        "overrides": {p.relative_to(overrides).as_posix(): _digest(p.read_bytes())
+                      for p in sorted(overrides.rglob("*")) if p.is_file()},
+        "kit": {p.name: _digest(p.read_bytes()) for p in sorted(code.glob("*.py"))},
+        "versions": [mkdocs.__version__, getattr(material, "__version__", ""), sys.version],
+        "site": site, "nav": nav,
+    }
+
+
+def _output_of(rel: str) -> str:
+    """Where MkDocs (use_directory_urls) writes a docs file: x.md → x/index.html, x/index.md → x/index.html."""
+    if not rel.endswith(".md"):
+        return rel
+    if rel == "index.md" or rel.endswith("/index.md"):
+        return rel[: -len(".md")] + ".html"
+    return rel[: -len(".md")] + "/index.html"
+
+
+def _url_of(rel: str) -> str:
+    out = _output_of(rel)
+    return out[: -len("index.html")]
+
+
+def _same_file(new: Path, kept: Path) -> bool:
+    try:
+        a, b = new.stat(), kept.stat()
+    except FileNotFoundError:
+        return False
+    if (a.st_ino, a.st_dev) == (b.st_ino, b.st_dev):
+        return True  # both links to one cached photo or PDF
+    if a.st_size != b.st_size:
+        return False
+    return new.read_bytes() == kept.read_bytes()
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    for path in sorted(source.rglob("*")):
+        dest = target / path.relative_to(source)
+        if path.is_dir():
+            dest.mkdir(parents=True, exist_ok=True)
+        else:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, dest)
+
+
+def _remove_empty_parents(path: Path, root: Path) -> None:
+    parent = path.parent
+    while parent != root and parent.is_dir() and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent
+
+
+def _files(root: Path) -> list[str]:
+    return [p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()]
+
+
+def _manifest(root: Path) -> str:
+    """A digest of every file's path, inode, size and mtime: any change to the tree changes it."""
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        info = path.stat()
+        h.update(f"{path.relative_to(root).as_posix()}\0{info.st_ino}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _write_json(path: Path, data) -> None:
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(path)
