@@ -295,8 +295,11 @@ class PhotoPublisher:
         self.published: list[Rendition] = []
 
     def __call__(self, doc, path: list, photo: dict) -> tuple[Rendition, ...]:
+        from . import timing
+
         try:
-            renditions = publish_photo(self.content_root / "media" / photo["file"], self.cache_dir)
+            with timing.stage("photos"):
+                renditions = publish_photo(self.content_root / "media" / photo["file"], self.cache_dir)
         except (OSError, SyntaxError, ValueError, EOFError):
             from .validate import field_name
 

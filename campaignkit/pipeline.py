@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import feed, fonts, handouts, incremental, media, pages, publish, redirects, safety, search_index, share_card, site
+from . import feed, fonts, handouts, incremental, media, pages, publish, redirects, safety, search_index, share_card, site, timing
 from .load import Content, load_content
 from .model import Campaign, build_campaign
 from .problems import BuildError, Problems
@@ -84,8 +84,10 @@ def _mkdocs(b: Build) -> None:
     # Incremental: MkDocs reads the kept docs folder (unchanged files keep their mtime) and
     # builds only what changed into a tree of links to the published site (incremental.py).
     kept = b.kept
-    kept.sync_docs(b.docs)
-    kept.prepare_site(b.out)
+    with timing.stage("pages"):  # bookkeeping of the generated pages, not MkDocs' work
+        kept.sync_docs(b.docs)
+        kept.prepare_site(b.out)
+    timing.extra["mkdocs"] = site.settings(kept.docs, b.out, b.campaign.site, b.nav)
     order = site.run_mkdocs(b.project / "mkdocs.yml", kept.docs, b.out, b.campaign.site, b.nav, dirty=kept.dirty)
     kept.complete_search_index(b.out, order)
     kept.note_mkdocs_output(b.out)
@@ -94,6 +96,10 @@ def _mkdocs(b: Build) -> None:
 def _redirects(b: Build) -> None:
     b.counts["redirects"] = redirects.write_redirects(b.campaign, b.out)
 
+
+# The stage (timing.py, scripts/benchmark.py) an output's time counts in; by phase otherwise.
+_STAGES = {_photos: "photos", _handouts: "handouts", _pages: "pages", _share_card: "pages", DOCS: "pages",
+           MKDOCS: "mkdocs", SITE: "extras"}
 
 OUTPUTS: tuple[Output, ...] = (
     Output("照片", _photos),
@@ -187,13 +193,14 @@ def build(project: Path, content_root: Path, site_dir: Path, include_drafts: boo
     site_dir = site_dir.resolve()
     base = site_dir.parent
     with publish.build_lock(base):
-        with media.remembered_inspections(project / ".cache" / "media"):
+        with timing.stage("load+validate"), media.remembered_inspections(project / ".cache" / "media"):
             loaded = load_and_validate(content_root, include_drafts)
         if pdf:
             missing = fonts.check_pdf_environment()
             if missing:
                 raise BuildError("\n".join(missing) + "\n未生成网站，site/ 保持不变。")
-        campaign, renditions = public_view(project, content_root, include_drafts, loaded)
+        with timing.stage("model"):
+            campaign, renditions = public_view(project, content_root, include_drafts, loaded)
         work = publish.workspace(base)
         try:
             b = Build(project, content_root, campaign, renditions, work / "docs", work / "site", pdf=pdf, jobs=jobs)
@@ -202,18 +209,23 @@ def build(project: Path, content_root: Path, site_dir: Path, include_drafts: boo
                 for output in OUTPUTS:
                     if output.phase == MKDOCS and incremental_build:  # the navigation is known now
                         b.kept = incremental.Incremental(base, site_dir, incremental.inputs(project, campaign.site, b.nav))
-                    output.run(b)
-            findings = audit(b.out, b.kept)
+                    with timing.stage(_STAGES.get(output.run) or _STAGES[output.phase]):
+                        output.run(b)
+            with timing.stage("audit"):
+                findings = audit(b.out, b.kept)
             if findings:
                 shown = "\n".join(f"  - {f}" for f in findings[:20])
                 more = f"\n  （另有 {len(findings) - 20} 处）" if len(findings) > 20 else ""
                 raise BuildError("生成的网站里有不安全的内容，已停止发布，site/ 保持不变。"
                                  f"请把这条信息发给技术人员：\n{shown}{more}")
-            publish.swap_into_place(b.out, site_dir)
-            if b.kept is not None:
-                b.kept.commit(b.kept.docs_files())
+            with timing.stage("publish"):
+                publish.swap_into_place(b.out, site_dir)
+                if b.kept is not None:
+                    b.kept.commit(b.kept.docs_files())
         finally:
-            shutil.rmtree(work, ignore_errors=True)
+            with timing.stage("publish"):
+                shutil.rmtree(work, ignore_errors=True)
+    timing.write()
     s = campaign.stats
     return (f"已生成网站 {site_dir.name}/：{len(campaign.cases)} 个案例、{len(campaign.enterprises)} 家企业、"
             f"{len(campaign.people)} 位人物、{len(campaign.lessons)} 节课程、{len(campaign.facilities)} 处设施、"

@@ -1,28 +1,41 @@
 #!/usr/bin/env python3
-"""Side-by-side measurements of the choices that decide speed and memory.
+"""The kit against its floor, side by side in one run, on generated content.
 
-    .venv/bin/python scripts/benchmark.py [--cases 1000]
+    .venv/bin/python scripts/benchmark.py                      # 500 and 1,000 cases, median of 3
+    .venv/bin/python scripts/benchmark.py --sizes 50 --repeat 1 --pdf-cases 10 --json   # CI smoke run
 
-Each variant runs in its own child process (so its peak memory is its own) on the
-same machine in the same run, and the table reports each pair as a ratio:
+For each size a corpus is generated (campaignkit/corpus.py, seed fixed) into a scratch project
+(its own .cache, .build and output), the photo cache is warmed once, and then, each the median
+of --repeat runs, all in this one run so that a busy machine slows both sides alike:
 
-1. PDF font subsetting: HarfBuzz (libharfbuzz-subset0) vs WeasyPrint's fontTools fallback,
-   one lesson handout.
-2. Handouts: cold serial (1 worker) vs cold parallel (all cores) vs warm cache.
-3. Photos: resizing every sample photo cold vs from the media cache.
-4. A site with N extra cases: item pages kept out of the navigation (this kit) vs every
-   case page in the navigation (MkDocs' default habit): build time, peak memory,
-   mean case page size, site size.
+1. the kit's cold build without PDFs (`build.py --no-pdf`, no kept state, no audit cache), total
+   and by stage (load+validate, model, photos, pages, MkDocs, extras, audit, publish);
+2. plain `mkdocs build` of the very Markdown that build generated, with the same configuration
+   (mkdocs.yml plus the values the kit sets: a generated YAML file), and the ratio of the kit's
+   whole site stage to it;
+3. rebuilds: with nothing changed, and after editing one case's title, as ratios of the cold
+   build (the serve preview is measured when `build.py serve` exists);
+4. the largest size's cold build as a ratio of the smallest's;
+5. peak memory (the build process's maximum resident set), site size, the largest case page.
 
-Nothing here is asserted: the figures are for people (and the README), not for CI.
+PDFs are measured on a smaller corpus (--pdf-cases, default 50: one case sheet costs about half
+a second of CPU, so 1,000 of them three times over would not fit in the 15 minutes): the kit's
+handout stage with an empty handout cache, a plain serial WeasyPrint render of the same handout
+HTML in one process, the kit's handout stage with the cache warm, and the median handout size.
+
+Targets (printed as ✓/✗; CI's smoke run prints them but asserts nothing):
+site stage ≤ 1.15× plain MkDocs; load+validate ≤ 0.5 ms a file; one-case rebuild ≤ 0.2× cold at
+the largest size; handout stage ≤ 0.6× serial WeasyPrint, a no-op handout stage ≤ 0.02× of it;
+largest size ≤ 2.1× the smallest (for 1,000 vs 500); peak memory ≤ 1 GB; case page ≤ 40 KB.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import resource
+import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,140 +45,240 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
-CASE = """title: 第{n}号巡查发现的飞线充电
-found_on: 2023-{month:02d}-{day:02d}
-place: 共建区某企业
-hazard: 飞线充电
-risk: 中
-status: 已整改
-rectified_on: 2023-{month:02d}-{day:02d}
-summary: 第{n}号案例：窗口拉线充电，当场拆除。
-description: |
-  巡查发现员工从窗口拉出电线给电动车充电，已当场拆除。
-actions:
-  - 当场拆除电线
-lessons: [feixian-chongdian]
-patrol: round-01
+SITE_STAGES = ("load+validate", "model", "photos", "pages", "mkdocs", "extras", "audit", "publish")
+
+
+class Project:
+    """A scratch project: the kit's mkdocs.yml and templates, generated content, its own caches."""
+
+    def __init__(self, root: Path, cases: int, seed: int):
+        from campaignkit.corpus import generate
+
+        self.root = root
+        root.mkdir(parents=True)
+        shutil.copy(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
+        shutil.copytree(PROJECT / "templates", root / "templates")
+        self.content = root / "content"
+        self.counts = generate(self.content, cases, seed)
+        self.files = 1 + sum(v for k, v in self.counts.items() if k != "photos") + 1  # site.yml, items, about.md
+
+    def build(self, *args: str, output: str = "site") -> dict:
+        """Run build.py as an editor would; return wall time, peak memory and the stage figures."""
+        timings = self.root / "timings.json"
+        timings.unlink(missing_ok=True)
+        env = {**os.environ, "CAMPAIGNKIT_TIMINGS": str(timings)}
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, str(PROJECT / "build.py"), "--content", str(self.content),
+                                 "--output", output, *args], cwd=self.root, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        out, err = proc.communicate()
+        wall = time.perf_counter() - start
+        usage = _child_peak()
+        if proc.returncode != 0:
+            raise SystemExit(f"build.py {' '.join(args)} failed:\n{err}")
+        data = json.loads(timings.read_text(encoding="utf-8"))
+        return {"seconds": wall, "peak_mb": usage, "stages": data["stages"], "mkdocs": data.get("mkdocs")}
+
+    def forget(self, output: str = "site", handouts: bool = False) -> None:
+        """Back to a cold start: no output, no kept state; the photo cache stays warm."""
+        shutil.rmtree(self.root / output, ignore_errors=True)
+        shutil.rmtree(self.root / ".build", ignore_errors=True)
+        if handouts:
+            shutil.rmtree(self.root / ".cache" / "handouts", ignore_errors=True)
+
+    def edit_one_case(self, n: int) -> None:
+        path = sorted((self.content / "cases").glob("*.yml"))[n]
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"(?m)^title: .*$", f"title: 改过标题的案例（第{n}次修改）", text, count=1), encoding="utf-8")
+
+
+def _child_peak() -> float:
+    """Peak RSS (MB) of the build just finished: RUSAGE_CHILDREN is a running maximum, so the
+    largest so far is all one can read; each size's builds run in order, smallest first."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def plain_mkdocs(project: Project, settings: dict, target: Path) -> float:
+    """`mkdocs build` of the kit's generated docs with the same configuration, in a fresh process."""
+    import yaml
+
+    config = yaml.safe_load((project.root / "mkdocs.yml").read_text(encoding="utf-8"))
+    config.update(settings, site_dir=str(target))
+    config_file = project.root / "plain-mkdocs.yml"
+    config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    shutil.rmtree(target, ignore_errors=True)
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config_file)],
+                          cwd=project.root, capture_output=True, text=True,
+                          env={**os.environ, "SOURCE_DATE_EPOCH": "1782777600"})
+    if proc.returncode != 0:
+        raise SystemExit(f"plain mkdocs build failed:\n{proc.stderr}")
+    return time.perf_counter() - start
+
+
+def serial_weasyprint(project: Project) -> float:
+    """Every handout of the build, rendered one after the other by WeasyPrint in one process."""
+    code = f"""
+import sys, time
+sys.path.insert(0, {str(PROJECT)!r})
+from pathlib import Path
+from campaignkit import handouts, pipeline
+root = Path({str(project.root)!r})
+campaign, _ = pipeline.public_view(root, root / "content")
+jobs = handouts.plan(campaign, root / "templates", root / ".cache" / "media")
+from weasyprint import HTML
+start = time.perf_counter()
+for job in jobs:
+    HTML(string=job.html, base_url=str(root / "templates" / "handouts")).write_pdf(**handouts.RENDER_OPTIONS)
+print(time.perf_counter() - start)
 """
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=project.root)
+    if proc.returncode != 0:
+        raise SystemExit(f"serial WeasyPrint failed:\n{proc.stderr}")
+    return float(proc.stdout.strip().splitlines()[-1])
 
 
-def _campaign(content: Path):
-    from campaignkit.model import build_campaign
-    from campaignkit.pipeline import load_and_validate
-
-    content_obj, checked = load_and_validate(content, include_drafts=False)
-    return build_campaign(content_obj, checked)
+def median(runs: list[dict], key: str = "seconds") -> float:
+    return statistics.median(r[key] for r in runs)
 
 
-def _prepare_media(campaign, content: Path, cache: Path):
-    from campaignkit import media
-    from campaignkit.problems import Problems
-
-    problems = Problems()
-    media.attach_renditions(campaign, content, cache, problems)
-    problems.raise_if_any()
+def stage_medians(runs: list[dict]) -> dict[str, float]:
+    names = {n for r in runs for n in r["stages"]}
+    return {n: statistics.median(r["stages"].get(n, 0.0) for r in runs) for n in names}
 
 
-def variant(name: str, work: Path, cases: int) -> dict:
-    """Run one measured variant in this (child) process; return its figures."""
-    from campaignkit import extras, handouts, pipeline, site
-
-    content = PROJECT / "content"
-    templates = PROJECT / "templates"
-    result: dict = {}
-    if name in ("subset-harfbuzz", "subset-fonttools"):
-        import weasyprint.pdf.fonts as wfonts
-        from weasyprint import HTML
-
-        campaign = _campaign(content)
-        _prepare_media(campaign, content, work / "media")
-        job = next(j for j in handouts.plan(campaign, templates, work / "media") if j.kind == "lesson")
-        if name == "subset-fonttools":
-            wfonts.harfbuzz_subset = None  # what WeasyPrint does when libharfbuzz-subset0 is missing
-        # Warm up (fontconfig, font loading, Python imports) so only the document itself is timed.
-        HTML(string='<p style="font-family: Noto Sans CJK SC">预热</p><p style="font-family: Noto Serif CJK SC">预热</p>').write_pdf()
-        start = time.perf_counter()
-        pdf = HTML(string=job.html, base_url=str(templates / "handouts")).write_pdf()
-        result.update(seconds=time.perf_counter() - start, bytes=len(pdf))
-    elif name.startswith("handouts-"):
-        campaign = _campaign(content)
-        _prepare_media(campaign, content, work / "media")
-        cache = work / "handout-cache"
-        if name == "handouts-warm":
-            handouts.render_all(campaign, templates, work / "docs-prime", cache, work / "media", jobs=os.cpu_count() or 1)
-        jobs = 1 if name == "handouts-serial" else (os.cpu_count() or 1)
-        start = time.perf_counter()
-        made = handouts.render_all(campaign, templates, work / "docs", cache, work / "media", jobs=jobs)
-        result.update(seconds=time.perf_counter() - start, handouts=len(made))
-    elif name in ("media-cold", "media-warm"):
-        campaign = _campaign(content)
-        if name == "media-warm":
-            _prepare_media(campaign, content, work / "media")
-            campaign = _campaign(content)
-        start = time.perf_counter()
-        _prepare_media(campaign, content, work / "media")
-        result.update(seconds=time.perf_counter() - start)
-    elif name in ("nav-sections", "nav-every-case"):
-        big = work / "content"
-        shutil.copytree(content, big)
-        for n in range(cases):
-            (big / "cases" / f"bulk-{n:04d}.yml").write_text(
-                CASE.format(n=n, month=n % 12 + 1, day=n % 28 + 1), encoding="utf-8")
-        campaign = _campaign(big)
-        docs, out = work / "docs", work / "site"
-        os.environ.setdefault("SOURCE_DATE_EPOCH", str(extras.content_epoch(campaign)))
-        _, nav = pipeline.render_docs(PROJECT, big, campaign, docs, pdf=False)
-        if name == "nav-every-case":
-            nav = [{title: ([path] + [{c["title"]: f"cases/{c.id}.md"} for c in campaign.cases]
-                            if path == "cases/index.md" else path)}
-                   for entry in nav for title, path in entry.items()]
-        start = time.perf_counter()
-        site.run_mkdocs(PROJECT / "mkdocs.yml", docs, out, campaign.site, nav)
-        pages = [p for p in (out / "cases").glob("*/index.html") if p.parent.name not in ("all", "status", "hazard")]
-        result.update(seconds=time.perf_counter() - start,
-                      case_page_kb=sum(p.stat().st_size for p in pages) / len(pages) / 1024,
-                      site_mb=sum(p.stat().st_size for p in out.rglob("*") if p.is_file()) / 1e6)
-    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def measure_size(cases: int, repeat: int, work: Path, seed: int) -> dict:
+    project = Project(work / f"cases-{cases}", cases, seed)
+    project.build("--no-pdf")  # warms the photo cache (resizing is measured on its own line)
+    project.forget()
+    cold = []
+    for _ in range(repeat):
+        project.forget()
+        cold.append(project.build("--no-pdf"))
+    settings = cold[-1]["mkdocs"]
+    plain = [plain_mkdocs(project, settings, work / "plain-site") for _ in range(repeat)]
+    noop = [project.build("--no-pdf") for _ in range(repeat)]
+    edits = []
+    for n in range(repeat):
+        project.edit_one_case(n)
+        edits.append(project.build("--no-pdf"))
+    site = project.root / "site"
+    case_pages = [p for p in (site / "cases").glob("*/index.html") if p.parent.name not in ("all", "status", "hazard")]
+    result = {
+        "cases": cases, "files": project.files, "counts": project.counts,
+        "cold": median(cold), "cold_stages": stage_medians(cold),
+        "plain_mkdocs": statistics.median(plain),
+        "noop": median(noop), "edit": median(edits),
+        "peak_mb": max(r["peak_mb"] for r in cold + noop + edits),
+        "site_mb": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6,
+        "largest_case_page_kb": max(p.stat().st_size for p in case_pages) / 1024,
+    }
+    stages = result["cold_stages"]
+    result["load_validate_ms_per_file"] = 1000 * stages.get("load+validate", 0.0) / project.files
+    result["site_ratio"] = result["cold"] / result["plain_mkdocs"]
+    result["noop_ratio"] = result["noop"] / result["cold"]
+    result["edit_ratio"] = result["edit"] / result["cold"]
+    shutil.rmtree(project.root / "site", ignore_errors=True)
+    shutil.rmtree(work / "plain-site", ignore_errors=True)
     return result
 
 
-def run_child(name: str, cases: int) -> dict:
-    with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as tmp:
-        proc = subprocess.run([sys.executable, __file__, "--variant", name, "--work", tmp, "--cases", str(cases)],
-                              capture_output=True, text=True, cwd=PROJECT)
-        if proc.returncode != 0:
-            raise SystemExit(f"variant {name} failed:\n{proc.stderr}")
-        return json.loads(proc.stdout.strip().splitlines()[-1])
+def measure_pdfs(cases: int, repeat: int, work: Path, seed: int, jobs: int) -> dict:
+    project = Project(work / f"pdf-{cases}", cases, seed)
+    project.build("--no-pdf")  # photo cache
+    cold = []
+    for _ in range(repeat):
+        project.forget(handouts=True)
+        cold.append(project.build("--jobs", str(jobs)))
+    serial = [serial_weasyprint(project) for _ in range(repeat)]
+    noop = [project.build("--jobs", str(jobs)) for _ in range(repeat)]
+    sizes = sorted(p.stat().st_size for p in (project.root / "site" / "downloads").rglob("*.pdf"))
+    kit_cold = statistics.median(r["stages"]["handouts"] for r in cold)
+    kit_noop = statistics.median(r["stages"]["handouts"] for r in noop)
+    floor = statistics.median(serial)
+    return {"cases": cases, "handouts": len(sizes), "jobs": jobs, "kit_cold": kit_cold, "serial_weasyprint": floor,
+            "kit_noop": kit_noop, "cold_ratio": kit_cold / floor, "noop_ratio": kit_noop / floor,
+            "median_handout_kb": statistics.median(sizes) / 1024 if sizes else 0.0,
+            "peak_mb": max(r["peak_mb"] for r in cold + noop)}
+
+
+def report(results: dict) -> str:
+    sizes, pdf = results["sizes"], results["pdf"]
+    lines = [f"machine: {results['machine']}", ""]
+
+    def ok(good: bool) -> str:
+        return "✓" if good else "✗"
+
+    head = f"{'':<44}" + "".join(f"{str(s['cases']) + ' cases':>14}" for s in sizes)
+    lines.append(head)
+
+    def row(label, values, fmt="{:.2f}s"):
+        lines.append(f"{label:<44}" + "".join(f"{fmt.format(v):>14}" for v in values))
+
+    row("kit cold build, no PDFs (site stage)", [s["cold"] for s in sizes])
+    for name in SITE_STAGES:
+        row(f"  {name}", [s["cold_stages"].get(name, 0.0) for s in sizes])
+    row("plain mkdocs build, same docs and config", [s["plain_mkdocs"] for s in sizes])
+    row("site stage / plain MkDocs (≤ 1.15)", [s["site_ratio"] for s in sizes], "{:.2f}x")
+    row("load+validate per file (≤ 0.5 ms)", [s["load_validate_ms_per_file"] for s in sizes], "{:.2f}ms")
+    row("no-op rebuild", [s["noop"] for s in sizes])
+    row("  / cold", [s["noop_ratio"] for s in sizes], "{:.2f}x")
+    row("rebuild after editing one case", [s["edit"] for s in sizes])
+    row("  / cold (≤ 0.2 at the largest size)", [s["edit_ratio"] for s in sizes], "{:.2f}x")
+    row("peak memory (≤ 1024 MB)", [s["peak_mb"] for s in sizes], "{:.0f}MB")
+    row("site size", [s["site_mb"] for s in sizes], "{:.1f}MB")
+    row("largest case page (≤ 40 KB)", [s["largest_case_page_kb"] for s in sizes], "{:.1f}KB")
+    lines.append("")
+    growth = sizes[-1]["cold"] / sizes[0]["cold"] if len(sizes) > 1 else float("nan")
+    lines.append(f"cold build {sizes[-1]['cases']} / {sizes[0]['cases']} cases: {growth:.2f}x "
+                 f"(cases ratio {sizes[-1]['cases'] / sizes[0]['cases']:.1f}; ≤ 2.1 for 1,000 / 500)")
+    lines.append("")
+    lines.append(f"handouts ({pdf['handouts']} PDFs from {pdf['cases']} cases, {pdf['jobs']} workers):")
+    lines.append(f"  kit handout stage, empty cache        {pdf['kit_cold']:8.2f}s")
+    lines.append(f"  plain serial WeasyPrint, same HTML     {pdf['serial_weasyprint']:8.2f}s")
+    lines.append(f"  ratio (≤ 0.6)                          {pdf['cold_ratio']:8.2f}x {ok(pdf['cold_ratio'] <= 0.6)}")
+    lines.append(f"  kit handout stage, nothing changed     {pdf['kit_noop']:8.2f}s")
+    lines.append(f"  ratio to serial WeasyPrint (≤ 0.02)    {pdf['noop_ratio']:8.3f}x {ok(pdf['noop_ratio'] <= 0.02)}")
+    lines.append(f"  median handout size                    {pdf['median_handout_kb']:8.1f}KB")
+    lines.append("")
+    last = sizes[-1]
+    checks = [
+        ("site stage ≤ 1.15× plain MkDocs", all(s["site_ratio"] <= 1.15 for s in sizes)),
+        ("load+validate ≤ 0.5 ms a file", all(s["load_validate_ms_per_file"] <= 0.5 for s in sizes)),
+        (f"one-case rebuild ≤ 0.2× cold at {last['cases']} cases", last["edit_ratio"] <= 0.2),
+        ("handout stage ≤ 0.6× serial WeasyPrint", pdf["cold_ratio"] <= 0.6),
+        ("no-op handout stage ≤ 0.02× serial WeasyPrint", pdf["noop_ratio"] <= 0.02),
+        ("largest / smallest size ≤ 2.1×", len(sizes) < 2 or growth <= 2.1),
+        ("peak memory ≤ 1 GB", max(s["peak_mb"] for s in sizes) <= 1024),
+        ("case page ≤ 40 KB", all(s["largest_case_page_kb"] <= 40 for s in sizes)),
+    ]
+    lines += [f"{ok(good)} {label}" for label, good in checks]
+    lines.append(f"serve preview: not measured ({results['serve']})")
+    lines.append(f"benchmark took {results['seconds'] / 60:.1f} min")
+    return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--cases", type=int, default=1000)
-    parser.add_argument("--variant")
-    parser.add_argument("--work")
+    parser.add_argument("--sizes", default="500,1000", help="case counts, comma-separated (default 500,1000)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure; the median is shown (default 3)")
+    parser.add_argument("--pdf-cases", type=int, default=50, help="cases of the corpus the handouts are measured on")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of the table")
     args = parser.parse_args()
-    if args.variant:
-        print(json.dumps(variant(args.variant, Path(args.work), args.cases)))
-        return
-
-    def row(label, fast, slow, key="seconds", unit="s"):
-        a, b = fast[key], slow[key]
-        print(f"{label:<52} {a:>9.2f}{unit:<3} {b:>9.2f}{unit:<3} {b / a if a else float('inf'):>7.1f}x")
-
-    print(f"{'measurement (this kit vs the alternative)':<52} {'kit':>12} {'other':>12} {'ratio':>8}")
-    hb, ft = run_child("subset-harfbuzz", args.cases), run_child("subset-fonttools", args.cases)
-    row("lesson PDF: HarfBuzz subset vs fontTools fallback", hb, ft)
-    row("  peak memory of that render", hb, ft, key="peak_mb", unit="MB")
-    serial, parallel, warm = (run_child(n, args.cases) for n in ("handouts-serial", "handouts-parallel", "handouts-warm"))
-    row(f"{serial['handouts']} handouts: parallel ({os.cpu_count()} workers) vs serial", parallel, serial)
-    row(f"{serial['handouts']} handouts: warm cache vs cold serial", warm, serial)
-    cold, cached = run_child("media-cold", args.cases), run_child("media-warm", args.cases)
-    row("sample photos: cached vs resized cold", cached, cold)
-    small, every = run_child("nav-sections", args.cases), run_child("nav-every-case", args.cases)
-    row(f"+{args.cases} cases, MkDocs build: sections-only nav vs every case", small, every)
-    row("  peak memory of that build", small, every, key="peak_mb", unit="MB")
-    row("  mean case page size", small, every, key="case_page_kb", unit="KB")
-    row("  whole site size", small, every, key="site_mb", unit="MB")
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="campaignkit-bench-") as tmp:
+        work = Path(tmp)
+        sizes = [measure_size(int(n), args.repeat, work, args.seed) for n in sorted(int(x) for x in args.sizes.split(","))]
+        pdf = measure_pdfs(args.pdf_cases, args.repeat, work, args.seed, os.cpu_count() or 1)
+    uname = os.uname()
+    results = {"machine": f"{os.cpu_count()} CPUs, {uname.sysname} {uname.release}, Python {sys.version.split()[0]}, "
+                          f"load average at the end {os.getloadavg()[0]:.1f}",
+               "sizes": sizes, "pdf": pdf, "serve": "build.py serve is not on this branch",
+               "seconds": time.perf_counter() - start}
+    print(json.dumps(results, ensure_ascii=False, indent=2) if args.json else report(results))
 
 
 if __name__ == "__main__":
