@@ -12,6 +12,7 @@ import html
 import json
 import posixpath
 import shutil
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, pass_context
@@ -40,7 +41,12 @@ def md_path_to_url(md_path: str) -> str:
 @pass_context
 def _rel(context, target: str) -> str:
     """Link from the page being rendered to a site-relative target ("" is home; "x/" a page; a file path)."""
-    here = context["page_url"]
+    return _relative(target, context["page_url"])
+
+
+@lru_cache(maxsize=65536)
+def _relative(target: str, here: str) -> str:
+    """Cached: list pages link the same few targets from the same page thousands of times."""
     base = here.rstrip("/") or "."
     if target.endswith("/") or target == "":
         out = posixpath.relpath(target.rstrip("/") or ".", base)

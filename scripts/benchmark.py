@@ -267,6 +267,7 @@ def main() -> None:
     parser.add_argument("--pdf-cases", type=int, default=50, help="cases of the corpus the handouts are measured on")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of the table")
+    parser.add_argument("--save", help="also write the figures as JSON to this file")
     args = parser.parse_args()
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="campaignkit-bench-") as tmp:
@@ -278,6 +279,8 @@ def main() -> None:
                           f"load average at the end {os.getloadavg()[0]:.1f}",
                "sizes": sizes, "pdf": pdf, "serve": "build.py serve is not on this branch",
                "seconds": time.perf_counter() - start}
+    if args.save:
+        Path(args.save).write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
     print(json.dumps(results, ensure_ascii=False, indent=2) if args.json else report(results))
 
 

@@ -126,7 +126,7 @@ def test_sigkill_at_any_moment_leaves_the_previous_complete_site(tmp_path, reape
     assert last.returncode == 0, last.stderr
     assert "另一个构建正在进行" not in last.stderr
     assert NEW_TITLE in (out / "cases/hengshun-cangku-feixian/index.html").read_text(encoding="utf-8")
-    leftovers = [p.name for p in run_dir.iterdir() if p.name != "lock"]
+    leftovers = [p.name for p in run_dir.iterdir() if p.name not in ("lock", "incremental")]
     assert leftovers == [], leftovers  # killed builds' work folders are cleaned up
 
 
@@ -165,7 +165,7 @@ def test_sigkill_at_the_swap_itself(tmp_path):
     again = s.build("--no-pdf", output=out)
     assert again.returncode == 0, again.stderr
     assert killed_tree == tree(out)  # what the killed build published is exactly what a finished build publishes
-    assert [p.name for p in (out.parent / ".build").iterdir()] == ["lock"]
+    assert _leftovers(out) == []
 
 
 # ---- the lock -----------------------------------------------------------------------------------
@@ -215,7 +215,7 @@ def test_a_stale_lock_file_does_not_block(tmp_path):
     (out.parent / ".build" / "run-999999" / "half.html").write_text("<p>half a build</p>")
     result = s.build("--no-pdf", output=out)
     assert result.returncode == 0, result.stderr
-    assert [p.name for p in (out.parent / ".build").iterdir()] == ["lock"]
+    assert _leftovers(out) == []
 
 
 def test_workers_forked_during_a_build_do_not_hold_the_lock(tmp_path):
@@ -262,7 +262,7 @@ def test_a_failure_in_a_late_stage_leaves_the_site_and_no_leftovers(tmp_path, mo
     with pytest.raises(BuildError, match="测试"):
         pipeline.build(PROJECT, s.content, out, pdf=False)
     assert tree(out) == {"index.html": hashlib.sha256(b"previous").hexdigest()}
-    assert [p.name for p in (out.parent / ".build").iterdir()] == ["lock"]
+    assert _leftovers(out) == []
 
 
 def test_an_internal_error_is_not_a_traceback_and_leaves_the_site(tmp_path):
@@ -289,3 +289,8 @@ def test_content_errors_leave_the_site_untouched(tmp_path):
     result = s.build("--no-pdf", output=out)
     assert result.returncode == 1 and "site/ 保持不变" in result.stderr
     assert tree(out) == before
+
+
+def _leftovers(out):
+    """What .build/ holds beside the lock and the state kept for incremental builds (incremental.py)."""
+    return [p.name for p in (out.parent / ".build").iterdir() if p.name not in ("lock", "incremental")]
