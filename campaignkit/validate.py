@@ -192,6 +192,8 @@ def _translate(error: ValidationError, path: list):
         yield path, f"编号只能用小写英文字母、数字和“-”，现为{_show(value)}"
     elif v == "pattern":
         yield path, f"格式不对，现为{_show(value)}（网址须以 http:// 或 https:// 开头）"
+    elif v.startswith("x-"):
+        yield path, error.message  # the kit's own keywords (x-date) write Chinese messages themselves
     else:
         yield path, _OTHER_KEYWORDS.get(v, "不符合要求，请对照《内容格式》检查这一项").format(
             limit=error.validator_value if not isinstance(error.validator_value, (dict, list)) else "",
@@ -222,7 +224,6 @@ _OTHER_KEYWORDS = {
     "unevaluatedItems": "列表里有多余的项",
     "unevaluatedProperties": "有多余的字段",
     "additionalItems": "列表里有多余的项",
-    "x-date": "{value} 不是日期",
 }
 
 
