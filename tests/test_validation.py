@@ -199,7 +199,7 @@ def impossible_date(s):
 
 def value_outside_choice(s):
     s.replace(CASE, "status: 已整改", "status: 完成")
-    return [f"content/{CASE}:{s.line_of(CASE, 'status:')}: status: 必须是 已发现/整改中/已整改/已移交职能部门 之一，现为“完成”"]
+    return [f"content/{CASE}:{s.line_of(CASE, 'status:')}: status: 必须是 已发现/整改中/已整改/已移交职能部门 之一，现为“完成”，是不是要写“已整改”？"]
 
 
 def unknown_id(s):
@@ -338,7 +338,7 @@ def test_a_dozen_mistakes_in_different_files_are_all_reported_in_one_run_sorted(
     s.replace(CASE, "status: 已整改", "status: 完成")  # two mistakes in one file: sorted by line
     s.replace(CASE, "found_on: 2023-08-03", "found_on: 2023-08-32")
     expected.append(f"content/{CASE}:{s.line_of(CASE, 'found_on:')}: found_on: “2023-08-32”不是真实存在的日期")
-    expected.append(f"content/{CASE}:{s.line_of(CASE, 'status:')}: status: 必须是 已发现/整改中/已整改/已移交职能部门 之一，现为“完成”")
+    expected.append(f"content/{CASE}:{s.line_of(CASE, 'status:')}: status: 必须是 已发现/整改中/已整改/已移交职能部门 之一，现为“完成”，是不是要写“已整改”？")
 
     rel = "cases/kuaidi-sanlunche-gaizhuang.yml"
     s.replace(rel, "summary:", "summery:")
