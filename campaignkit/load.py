@@ -321,6 +321,7 @@ def _parse_yaml(text: str, rel: str, problems: Problems, line_offset: int = 0):
         return None
     if not _check_strings(data, rel, problems, line_offset):
         return None
+    _check_cut_values(data, text.split("\n"), rel, problems, line_offset)
     return data
 
 
@@ -402,6 +403,37 @@ def _check_strings(data, rel: str, problems: Problems, line_offset: int) -> bool
     for line, ch in found[:5]:
         problems.add(rel, line, "", f"这里有无法发布的字符（U+{ord(ch):04X}），请删掉引号里的“\\”转义，直接写出文字")
     return not found
+
+
+def _check_cut_values(data, lines: list[str], rel: str, problems: Problems, line_offset: int) -> None:
+    """`title: 食堂后门 #1 插线板` publishes 食堂后门: YAML takes “ #” as the start of a comment.
+
+    A comment after an unquoted text value on its own line is reported with the text that
+    would be lost; after a number, a list or a quoted value it is left alone (nothing is cut)."""
+    def walk(node, path):
+        if isinstance(node, CommentedMap):
+            entries = [(key, node.lc.value(key), node.ca.items.get(key, [None] * 4)[2]) for key in node]
+        elif isinstance(node, CommentedSeq):
+            entries = [(i, node.lc.item(i), (node.ca.items.get(i) or [None])[0]) for i in range(len(node))]
+        else:
+            return
+        for key, (row, col), token in entries:
+            value = node[key]
+            if isinstance(value, (CommentedMap, CommentedSeq)):
+                walk(value, path + [key])
+                continue
+            if not isinstance(value, str) or token is None or token.start_mark.line != row:
+                continue
+            line = lines[row] if row < len(lines) else ""
+            if line[col:col + 1] in ("'", '"', "|", ">"):
+                continue
+            lost = token.value.split("\n", 1)[0].strip()
+            name = ".".join(f"{p}" if isinstance(p, str) else f"[{p + 1}]" for p in path + [key]).replace(".[", "[")
+            problems.add(rel, row + 1 + line_offset, name,
+                         f"“ #”后面的文字会被当作注释丢掉：发布的只有“{value}”，“{lost}”不会出现；"
+                         f"如果这也是内容，请把整段文字用引号括起来，如 \"{value} {lost}\"")
+
+    walk(data, [])
 
 
 _CHINESE_COLON = "字段名后要用英文冒号“:”再加一个空格，不能用中文冒号“：”"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.validators import extend
 
-from . import figures, media, names, suggest
+from . import figures, mdlint, media, names, suggest
 from .enums import ENUMERATIONS, QUIZ_KIND, STATUS
 from .markup import MAX_PAGE_CHARS, markdown_problem
 from .load import KINDS, Content, Document
@@ -262,6 +262,8 @@ def _check_values(doc, content, published, drafts, problems: Problems) -> None:
             message = markdown_problem(value)  # (a value over the limit is reported as too long, once)
             if message:
                 problems.add(*where, message)
+            for offset, message in mdlint.mistakes(value):
+                problems.add(doc.relpath, _line_in_value(doc, path, value, offset), field_name(path), message)
     if doc.kind == "pages" and not allow_personal:
         for label, masked, line in personal_data(doc.body):
             problems.add(doc.relpath, doc.body_line + line, "正文", f"含{label}（{masked}），公开内容不能有个人信息")
@@ -269,6 +271,14 @@ def _check_values(doc, content, published, drafts, problems: Problems) -> None:
         message = markdown_problem(doc.body, MAX_PAGE_CHARS)
         if message:
             problems.add(doc.relpath, doc.body_line, "正文", message)
+        for offset, message in mdlint.mistakes(doc.body, photos_field=False):
+            problems.add(doc.relpath, doc.body_line + offset, "正文", message)
+
+
+def _line_in_value(doc: Document, path: list, value: str, offset: int) -> int:
+    """The file line of line `offset` of a text value: a block (`|`) starts on the line after its key."""
+    line = doc.line(*path)
+    return line + 1 + offset if "\n" in value.rstrip("\n") or value.endswith("\n") else line
 
 
 def personal_data(text: str, first_only: bool = False):
@@ -418,6 +428,17 @@ def _check_patrols(content: Content, problems: Problems) -> None:
 
 
 def _check_people(published, problems: Problems) -> None:
+    seen: dict[tuple, Document] = {}
+    for doc in sorted(published["people"].values(), key=lambda d: d.relpath):
+        name, role = doc.data.get("name"), doc.data.get("role")
+        if isinstance(name, str) and name.strip():
+            key = (suggest.cleaned(name), suggest.cleaned(role) if isinstance(role, str) else None)
+            first = seen.setdefault(key, doc)
+            if first is not doc:
+                who = "，".join(filter(None, key))
+                problems.add(doc.relpath, doc.line("name"), "name",
+                             f"与 {first.relpath} 的姓名和身份都相同（{who}），同一个人会发布两次：请删掉其中一个文件"
+                             f"（删掉本文件的话，在 {first.relpath} 里写 aliases: [{doc.id}]，旧网址会跳转过去）")
     for doc in published["people"].values():
         consent = doc.data.get("consent")
         if consent is False or consent is None and _missing(doc, "consent"):
@@ -444,6 +465,10 @@ def _check_quizzes(content: Content, problems: Problems) -> None:
                     problems.add(doc.relpath, doc.line(*full), field_name(full), message)
 
 
+# "A. 宿舍", "B、仓库", "(C) 楼道", "Ｄ．…": letters typed in by hand (the kit numbers options itself).
+_OPTION_LETTER = re.compile(r"^\s*[（(]?[A-JＡ-Ｊa-j][)）]?\s*[.．、:：)）]\s*|^\s*[（(][A-JＡ-Ｊa-j][)）]\s*")
+
+
 def _quiz_problems(q: dict):
     kind, answer, options = q.get("kind"), q.get("answer"), q.get("options")
     if "answer" not in q:
@@ -460,6 +485,11 @@ def _quiz_problems(q: dict):
         yield ["options"], "选择题至少要有两个选项"
         return
     letters = [chr(ord("A") + i) for i in range(len(options))]
+    lettered = next((i for i, o in enumerate(options) if isinstance(o, str) and _OPTION_LETTER.match(o)), None)
+    if lettered is not None:
+        typed = _OPTION_LETTER.match(options[lettered]).group().strip()
+        yield ["options", lettered], (f"选项开头不要自己写字母“{typed}”：网站和讲义会自动加上 A、B、C，"
+                                      f"否则会显示成“{letters[lettered]}. {options[lettered]}”；请删掉每个选项开头的字母")
     answers = answer if isinstance(answer, list) else [answer]
     if kind == QUIZ_KIND.single.text and isinstance(answer, list):
         yield ["answer"], f"单选题只能有一个答案，现为{_show(answer)}"
