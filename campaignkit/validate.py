@@ -186,7 +186,10 @@ def _translate(error: ValidationError, path: list):
             yield path, f"日期应写成 YYYY-MM-DD（如 2023-09-12），现为{_show(value)}"
         else:
             want = TYPE_NAMES.get(error.validator_value, error.validator_value)
-            yield path, f"应为{want}{_number_hint(value) if error.validator_value in ('integer', 'number') else ''}，现为{_show(value)}"
+            hint = _number_hint(value) if error.validator_value in ("integer", "number") else ""
+            if error.validator_value == "array" and isinstance(value, str) and re.match(r"-[^\s-]", value):
+                hint = "（“-”后面要加一个空格：列表的每一项写成“- 内容”）"
+            yield path, f"应为{want}{hint}，现为{_show(value)}"
     elif v == "enum":
         hint = suggest.enum_hint(value, ENUMERATIONS[schema["x-enum"]]) if "x-enum" in schema else ""
         yield path, f"必须是 {'/'.join(map(str, error.validator_value))} 之一，现为{_show(value)}{hint}"
