@@ -95,6 +95,10 @@ SITE = obj(
         "contact": obj({"office": text("办公室"), "phone": text("办公电话（只能是座机）"), "address": text("地址")}),
         "credits": obj({"contributor": text("供稿"), "reviewer": text("审核"), "publisher": text("发布")}),
         "copyright": text("版权声明", LONG_TEXT_MAX),
+        "withdrawn": list_of({"type": "string", "minLength": 1, "maxLength": TEXT_MAX,
+                              "description": "网址，如 cases/old-id/"},
+                             "确定撤下的已发布页面（网址，如 [cases/old-id/, people/zhang-san/]）：已发布的网址消失时构建会停止，"
+                             "写在这里表示是有意撤下"),
         "allow_personal_data": COMMON["allow_personal_data"],
     },
     required=("title", "org", "base_url", "description"),

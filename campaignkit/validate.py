@@ -10,11 +10,12 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.validators import extend
 
-from . import figures, mdlint, media, names, suggest
+from . import continuity, figures, mdlint, media, names, suggest
 from .enums import ENUMERATIONS, QUIZ_KIND, STATUS
 from .markup import MAX_PAGE_CHARS, markdown_problem
 from .load import Content, Document
@@ -90,8 +91,10 @@ class Checked:
     drafts: dict[str, dict[str, Document]]
 
 
-def validate(content: Content, include_drafts: bool = False, today: dt.date | None = None) -> tuple[Checked, Problems]:
-    """`today` (the clock's date unless given) is only compared with; it never reaches an output."""
+def validate(content: Content, include_drafts: bool = False, today: dt.date | None = None,
+             site_dir: Path | None = None) -> tuple[Checked, Problems]:
+    """`today` (the clock's date unless given) is only compared with; it never reaches an output.
+    `site_dir`: the last published site, whose URLs must stay reachable (continuity.py)."""
     problems = Problems()
     all_docs = ([content.site] if content.site else []) + content.pages + [d for k in KINDS for d in content.items[k]]
     for doc in all_docs:
@@ -118,7 +121,32 @@ def validate(content: Content, include_drafts: bool = False, today: dt.date | No
     _check_hidden_enterprises(content, published, problems)
     figures.check_patrol_figures(published, problems)
     figures.check_no_future_dates(_dates(published), problems, today or dt.date.today())
+    hidden = {ent_id: case for ent_id, (_forms, case) in _hidden_enterprises(published).items()}
+    the_plan = continuity.plan(content, published, hidden)
+    _check_links(content, published, drafts, the_plan, problems)
+    continuity.check_urls_kept(content, published, drafts, the_plan, site_dir, problems)
     return Checked(published, drafts), problems
+
+
+def _check_links(content: Content, published, drafts, the_plan, problems: Problems) -> None:
+    """Links inside Markdown to pages of this site that will not exist."""
+    base = content.site.data.get("base_url") if content.site is not None else ""
+    base = base if isinstance(base, str) else ""
+    for kind, docs in published.items():
+        for doc in docs.values():
+            page_url = f"{doc.id}/" if kind == PAGES else KINDS[kind].url(doc.id)
+            texts = [(path, value) for path, schema, value in _walk(schema_of(doc.kind), doc.data, [])
+                     if schema.get("x-markdown") and isinstance(value, str)]
+            for path, value in texts:
+                for offset, target in continuity.links(value):
+                    message = continuity.link_problem(target, the_plan, published, drafts, base, page_url)
+                    if message:
+                        problems.add(doc.relpath, _line_in_value(doc, path, value, offset), field_name(path), message)
+            if kind == PAGES:
+                for offset, target in continuity.links(doc.body):
+                    message = continuity.link_problem(target, the_plan, published, drafts, base, page_url)
+                    if message:
+                        problems.add(doc.relpath, doc.body_line + offset, "正文", message)
 
 
 def _dates(published):
