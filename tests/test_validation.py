@@ -231,7 +231,11 @@ def reference_to_a_draft(s):
             out.append(f"content/{user}:{s.line_of(user, 'lessons:')}: lessons[{items.index('qiye-zeren') + 1}]: "
                        "引用的课程“qiye-zeren”是草稿（draft），不会发布；请先发布它或去掉这个引用")
     assert len(out) >= 2
-    return out
+    # The lesson was published before (the previous site): its page would vanish (issue 11).
+    out.append(f"content/{rel}:1: draft: 已发布的网址 /lessons/qiye-zeren/ 这次会消失：本文件改成了草稿（draft: true）。"
+               "要继续发布，请去掉 draft；如确实要撤下这个页面，请在 content/site.yml 里写 withdrawn: [lessons/qiye-zeren/]"
+               "（撤下后这个网址会显示“页面不存在”）")
+    return sorted(out)
 
 
 def duplicate_id(s):
