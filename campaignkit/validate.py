@@ -122,10 +122,25 @@ def validate(content: Content, include_drafts: bool = False, today: dt.date | No
     figures.check_patrol_figures(published, problems)
     figures.check_no_future_dates(_dates(published), problems, today or dt.date.today())
     hidden = {ent_id: case for ent_id, (_forms, case) in _hidden_enterprises(published).items()}
+    _check_hidden_references(published, hidden, problems)
     the_plan = continuity.plan(content, published, hidden)
     _check_links(content, published, drafts, the_plan, problems)
     continuity.check_urls_kept(content, published, drafts, the_plan, site_dir, problems)
     return Checked(published, drafts), problems
+
+
+def _check_hidden_references(published, hidden: dict[str, Document], problems: Problems) -> None:
+    """A reference to an enterprise an anonymous case hides would be dropped without a word
+    (an event's 3 家企业 becoming 2 家企业): each one is reported with its choices."""
+    for kind, docs in published.items():
+        for doc in docs.values():
+            anonymous_case = kind == "cases" and doc.data.get("anonymous", True) is True
+            for path, schema, value in _walk(schema_of(doc.kind), doc.data, []):
+                if schema.get("x-ref") != "enterprises" or value not in hidden or anonymous_case and path == ["enterprise"]:
+                    continue
+                problems.add(doc.relpath, doc.line(*path), field_name(path),
+                             f"企业“{value}”关联了匿名案例 {hidden[value].relpath}，为保护匿名不会发布，这里也不会显示它："
+                             "请去掉这一项，或把那个案例改为 anonymous: false")
 
 
 def _check_links(content: Content, published, drafts, the_plan, problems: Problems) -> None:
@@ -458,7 +473,7 @@ def _check_patrols(content: Content, problems: Problems) -> None:
 
 def _check_people(published, problems: Problems) -> None:
     seen: dict[tuple, Document] = {}
-    for doc in sorted(published["people"].values(), key=lambda d: d.relpath):
+    for doc in sorted(published["people"].values(), key=lambda d: d.id):
         name, role = doc.data.get("name"), doc.data.get("role")
         if isinstance(name, str) and name.strip():
             key = (suggest.cleaned(name), suggest.cleaned(role) if isinstance(role, str) else None)
