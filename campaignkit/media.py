@@ -92,10 +92,13 @@ def _similar_file(path: Path, rel: str) -> str:
         return ""
     wanted = cleaned(path.name).lower()
     same = [p.name for p in folder.iterdir() if p.name.lower() == wanted]
+    why = f"文件名{oddities(path.name)}" if oddities(path.name) else "文件名的大小写要和文件完全一致"
+    if not same:  # x.jpeg written for x.jpg, x.jpg for x.heic
+        stem = PurePosixPath(wanted).stem
+        same = [p.name for p in folder.iterdir() if p.stem.lower() == stem and p.suffix.lower() in SUFFIXES]
+        why = "扩展名和文件不一致"
     if len(same) != 1:
         return ""
-    odd = oddities(path.name)
-    why = f"文件名{odd}" if odd else "文件名的大小写要和文件完全一致"
     return f"；文件夹里有 {same[0]}，{why}，是不是要写“{PurePosixPath(rel).parent / same[0]}”？"
 
 

@@ -93,6 +93,8 @@ def id_hint(value) -> str:
     if not isinstance(value, str):
         return ""
     candidate = cleaned(value)
+    if re.search("[，、,；;]", candidate) and all(ID_RE.match(p.strip()) for p in re.split("[，、,；;]", candidate) if p.strip()):
+        return "（几个编号之间要用英文逗号“,”加空格分隔，写成 [甲, 乙]）"
     reasons = []
     odd = oddities(value)
     if odd:

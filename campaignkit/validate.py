@@ -230,6 +230,10 @@ def _translate(error: ValidationError, path: list):
             hint = _number_hint(value) if error.validator_value in ("integer", "number") else ""
             if error.validator_value == "array" and isinstance(value, str) and re.match(r"-[^\s-]", value):
                 hint = "（“-”后面要加一个空格：列表的每一项写成“- 内容”）"
+            elif error.validator_value == "boolean" and value in _YES_NO:
+                hint = f"（“{value}”请写成 {_YES_NO[value]}）"
+            elif error.validator_value == "array" and isinstance(value, str) and re.search("[，、,；;]", value):
+                hint = "（几项要写成列表，如 [甲, 乙]，用英文逗号和方括号）"
             yield path, f"应为{want}{hint}，现为{_show(value)}"
     elif v == "enum":
         hint = suggest.enum_hint(value, ENUMERATIONS[schema["x-enum"]]) if "x-enum" in schema else ""
@@ -252,8 +256,14 @@ def _translate(error: ValidationError, path: list):
         yield path, error.message
 
 
+_YES_NO = {**dict.fromkeys(("是", "对", "有", "同意", "已同意", "匿名", "yes", "Yes", "YES", "y", "Y", "真"), "true"),
+           **dict.fromkeys(("否", "不", "错", "无", "没有", "不同意", "公开", "no", "No", "NO", "n", "N", "假"), "false")}
+
+
 def _number_hint(value) -> str:
     """Why a number was read as text: full-width digits, an invisible character, or quotes."""
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,3}([,，][0-9]{3})+", value.strip()):
+        return "（数字里不要用逗号分隔千位，如 1200）"
     if not isinstance(value, str) or not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", suggest.cleaned(value)):
         return ""
     if re.search("[０-９]", value):
