@@ -139,30 +139,21 @@ def test_random_patrol_figures_never_publish_a_rate_above_100_percent(sample_con
 STATUS_CHOICES = "必须是 已发现/整改中/已整改/已移交职能部门 之一"
 
 
-@pytest.mark.parametrize("written, hint", [
-    ("整改完成", "，是不是要写“已整改”？"),
-    ("已移交", "，是不是要写“已移交职能部门”？"),
-    ("已整改\u3000", "（末尾多了一个全角空格），是不是要写“已整改”？"),
-    ("已\u200b整改", "（含有看不见的零宽空格），是不是要写“已整改”？"),
+ID_RULE = "编号只能用小写英文字母、数字和“-”"
+
+
+@pytest.mark.parametrize("field, written, message", [
+    ("status", "整改完成", f"{STATUS_CHOICES}，现为“整改完成”，是不是要写“已整改”？"),
+    ("status", "已移交", f"{STATUS_CHOICES}，现为“已移交”，是不是要写“已移交职能部门”？"),
+    ("status", "已整改\u3000", f"{STATUS_CHOICES}，现为“已整改\u3000”（末尾多了一个全角空格），是不是要写“已整改”？"),
+    ("status", "已\u200b整改", f"{STATUS_CHOICES}，现为“已\u200b整改”（含有看不见的零宽空格），是不是要写“已整改”？"),
+    ("hazard", "飛線充電", "必须是 飞线充电/楼道停放充电/私拉电线/电池改装/其他 之一，现为“飛線充電”（繁体字），是不是要写“飞线充电”？"),
+    ("patrol", "round-01.yml", f"{ID_RULE}，现为“round-01.yml”，是不是要写“round-01”？（编号不带扩展名 .yml）"),
+    ("patrol", "Round-01", f"{ID_RULE}，现为“Round-01”，是不是要写“round-01”？（编号只用小写字母）"),
 ])
-def test_status_did_you_mean(scratch, written, hint):
-    n = set_line(scratch, CASE, "status:", f"status: {written}")
-    assert check(scratch) == [f"content/{CASE}:{n}: status: {STATUS_CHOICES}，现为“{written}”{hint}"]
-
-
-def test_traditional_characters_are_recognised(scratch):
-    n = set_line(scratch, CASE, "hazard:", "hazard: 飛線充電")
-    assert check(scratch) == [f"content/{CASE}:{n}: hazard: 必须是 飞线充电/楼道停放充电/私拉电线/电池改装/其他 之一，"
-                              "现为“飛線充電”（繁体字），是不是要写“飞线充电”？"]
-
-
-@pytest.mark.parametrize("written, hint", [
-    ("round-01.yml", "，是不是要写“round-01”？（编号不带扩展名 .yml）"),
-    ("Round-01", "，是不是要写“round-01”？（编号只用小写字母）"),
-])
-def test_id_did_you_mean(scratch, written, hint):
-    n = set_line(scratch, CASE, "patrol:", f"patrol: {written}")
-    assert check(scratch) == [f"content/{CASE}:{n}: patrol: 编号只能用小写英文字母、数字和“-”，现为“{written}”{hint}"]
+def test_did_you_mean(scratch, field, written, message):
+    n = set_line(scratch, CASE, f"{field}:", f"{field}: {written}")
+    assert check(scratch) == [f"content/{CASE}:{n}: {field}: {message}"]
 
 
 def test_id_in_a_list_in_title_case(scratch):
