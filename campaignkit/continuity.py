@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .load import Content, Document
 from .problems import Problems
-from .registry import KINDS, PAGES, RESERVED_PAGE_IDS, name_of
+from .registry import KINDS, PAGES, name_of, reserved_page_ids
 
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Pages of a section the kit makes itself at an item-like URL (pages.py: the full case list).
@@ -44,7 +44,7 @@ def published_urls(site_dir: Path | None) -> set[str]:
             found.add(f"{folder}/{item_id}/")
     for page in Path(site_dir).glob("*/index.html"):
         page_id = page.parent.name
-        if page_id not in RESERVED_PAGE_IDS and page_id not in KINDS and ID.match(page_id):
+        if page_id not in reserved_page_ids() and ID.match(page_id):
             found.add(f"{page_id}/")
     return found
 
@@ -184,7 +184,7 @@ def link_problem(target: str, the_plan: Plan, published, drafts, base_url: str, 
         close = difflib.get_close_matches(item_id, [d for d in published[folder]], n=1, cutoff=0.75)
         hint = f"，是不是要写“/{folder}/{close[0]}/”？" if close else ""
         return f"链接“{target}”指向的页面不存在（找不到{kind_name}“{item_id}”）{hint}"
-    if len(parts) == 1 and parts[0] not in KINDS and parts[0] not in RESERVED_PAGE_IDS and ID.match(parts[0]):
+    if len(parts) == 1 and parts[0] not in reserved_page_ids() and ID.match(parts[0]):
         close = difflib.get_close_matches(parts[0], list(published[PAGES]), n=1, cutoff=0.75)
         hint = f"，是不是要写“/{close[0]}/”？" if close else ""
         return f"链接“{target}”指向的页面不存在（content/pages/{parts[0]}.md 不存在）{hint}"

@@ -45,8 +45,7 @@ import segno
 from jinja2 import Environment
 from markupsafe import Markup
 
-from . import fonts
-from . import templating
+from . import fonts, templating
 from .enums import HAZARD, PATROL_EXTRA_CHECKS, STATUS
 from .markup import render_markdown
 from .model import Campaign, PublicItem
@@ -106,7 +105,7 @@ class Job:
         if not self.date:
             return ""
         day = dt.date.fromisoformat(self.date)
-        return str(int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp()))
+        return str(int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp()))
 
     def digest(self) -> str:
         import weasyprint
