@@ -181,7 +181,7 @@ def link_problem(target: str, the_plan: Plan, published, drafts, base_url: str, 
                     "链接本身也会透露企业：请删掉这个链接")
         if item_id in drafts.get(folder, {}):
             return f"链接“{target}”指向的{kind_name}“{item_id}”是草稿，不会发布：请先发布它或删掉这个链接"
-        close = difflib.get_close_matches(item_id, [d for d in published[folder]], n=1, cutoff=0.75)
+        close = difflib.get_close_matches(item_id, list(published[folder]), n=1, cutoff=0.75)
         hint = f"，是不是要写“/{folder}/{close[0]}/”？" if close else ""
         return f"链接“{target}”指向的页面不存在（找不到{kind_name}“{item_id}”）{hint}"
     if len(parts) == 1 and parts[0] not in reserved_page_ids() and ID.match(parts[0]):

@@ -462,7 +462,7 @@ def _check_events(events, rel: str, problems: Problems, line_offset: int) -> boo
             continue
         line = event.start_mark.line + 1 + line_offset
         nodes += 1
-        anchored = anchored or getattr(event, "anchor", None) is not None and kind != "AliasEvent"
+        anchored = anchored or (getattr(event, "anchor", None) is not None and kind != "AliasEvent")
         if kind == "AliasEvent":
             if anchored:
                 problems.add(rel, line, "", "不支持 YAML 别名（*名称）：请把内容直接写出来")

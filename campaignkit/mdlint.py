@@ -17,7 +17,7 @@ _TAB_CELLS = re.compile(r"\S\t+\S")
 
 
 def _cells(line: str) -> int:
-    return len([c for c in line.strip().strip("|").split("|")])
+    return len(line.strip().strip("|").split("|"))
 
 
 def _blocks(lines: list[str]):

@@ -141,7 +141,7 @@ def _check_hidden_references(published, hidden: dict[str, Document], problems: P
         for doc in docs.values():
             anonymous_case = kind == "cases" and doc.data.get("anonymous", True) is True
             for path, schema, value in _walk(schema_of(doc.kind), doc.data, []):
-                if schema.get("x-ref") != "enterprises" or value not in hidden or anonymous_case and path == ["enterprise"]:
+                if schema.get("x-ref") != "enterprises" or value not in hidden or (anonymous_case and path == ["enterprise"]):
                     continue
                 problems.add(doc.relpath, doc.line(*path), field_name(path),
                              f"企业“{value}”关联了匿名案例 {hidden[value].relpath}，为保护匿名不会发布，这里也不会显示它："
@@ -170,7 +170,7 @@ def _check_links(content: Content, published, drafts, the_plan, problems: Proble
 
 
 def _dates(published):
-    for kind, docs in published.items():
+    for docs in published.values():
         for doc in docs.values():
             for path, schema, value in _walk(schema_of(doc.kind), doc.data, []):
                 if schema.get("x-date"):

@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLE_CONTENT, tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
@@ -23,7 +24,6 @@ from campaignkit.model import build_campaign
 from campaignkit.names import find_name, short_forms
 from campaignkit.registry import KINDS
 from campaignkit.validate import validate
-from conftest import SAMPLE_CONTENT, run_build, tree
 
 CASE = "cases/hengshun-cangku-feixian.yml"  # named, 已整改, round-01
 HIDDEN_CASE = "cases/sushe-loudao-tingfang.yml"  # anonymous, hides suda-kuaiyun (示例·速达快运有限公司)
