@@ -257,6 +257,8 @@ def _translate(error: ValidationError, path: list):
         yield path, f"编号只能用小写英文字母、数字和“-”，现为{_show(value)}{suggest.id_hint(value)}"
     elif v == "pattern":
         yield path, f"格式不对，现为{_show(value)}（网址须以 http:// 或 https:// 开头）"
+    elif v == "x-date":  # _check_date wrote the Chinese message (full-width digits, 2023-02-30, …)
+        yield path, error.message
     else:
         yield path, _OTHER_KEYWORDS.get(v, "不符合要求，请对照《内容格式》检查这一项").format(
             limit=error.validator_value if not isinstance(error.validator_value, (dict, list)) else "",

@@ -178,7 +178,7 @@ def wrong_type_text_for_list(s):
 
 def wrong_type_yes_for_boolean(s):
     s.replace(CASE, "anonymous: false", "anonymous: 否")
-    return [f"content/{CASE}:{s.line_of(CASE, 'anonymous:')}: anonymous: 应为 true 或 false，现为“否”"]
+    return [f"content/{CASE}:{s.line_of(CASE, 'anonymous:')}: anonymous: 应为 true 或 false（“否”请写成 false），现为“否”"]
 
 
 def bad_date_format(s):
@@ -288,7 +288,8 @@ def quiz_judge_answer(s):
 
 def missing_photo_file(s):
     s.replace(CASE, "file: cases/hengshun-cangku-feixian-after.jpg", "file: cases/hengshun-cangku-feixian-after.jpeg")
-    return [f"content/{CASE}:{s.line_of(CASE, 'feixian-after.jpeg')}: photos[2].file: 找不到图片文件 content/media/cases/hengshun-cangku-feixian-after.jpeg"]
+    return [f"content/{CASE}:{s.line_of(CASE, 'feixian-after.jpeg')}: photos[2].file: 找不到图片文件 content/media/cases/hengshun-cangku-feixian-after.jpeg"
+            "；文件夹里有 hengshun-cangku-feixian-after.jpg，扩展名和文件不一致，是不是要写“cases/hengshun-cangku-feixian-after.jpg”？"]
 
 
 def photo_without_alt(s):
@@ -365,7 +366,7 @@ def test_a_dozen_mistakes_in_different_files_are_all_reported_in_one_run_sorted(
 
     rel = "facilities/dongmen-chongdian.yml"
     s.replace(rel, "kind: 集中充电处", "kind: 充电站")
-    expected.append(f"content/{rel}:{s.line_of(rel, 'kind:')}: kind: 必须是 集中充电处/微型消防站 之一，现为“充电站”")
+    expected.append(f"content/{rel}:{s.line_of(rel, 'kind:')}: kind: 必须是 集中充电处/微型消防站 之一，现为“充电站”，是不是要写“集中充电处”？")
 
     s.replace(LESSON, "    answer: B\n", "    answer: E\n")
     expected.append(f"content/{LESSON}:{s.line_of(LESSON, 'answer: E')}: quiz[1].answer: 答案“E”不在选项范围内（可选 A/B/C/D）")
