@@ -36,7 +36,7 @@ MEMORY_LIMIT_KB = 500 * 1024
 
 def check(s: Scratch, capsys) -> tuple[int, list[str]]:
     """`build.py check` on the scratch content, in-process; (exit status, stderr lines)."""
-    code = cli.main(["check", "--content", str(s.content)])
+    code = cli.main(["check", "--content", str(s.content), "--output", str(s.root / "site")])
     out, err = capsys.readouterr()
     assert "Traceback" not in err and "Traceback" not in out
     return code, err.splitlines()
@@ -507,7 +507,7 @@ def test_subprocess_check_reports_without_traceback(scratch):
     """The same mistakes through the real command line: exit 1, messages on stderr, nothing on stdout."""
     scratch.replace(CASE, "found_on: 2023-08-03", "found_on: 2023/8/3")
     scratch.write(EVENT, "")
-    result = run_build("check", "--content", str(scratch.content))
+    result = run_build("check", "--content", str(scratch.content), "--output", str(scratch.root / "site"))
     assert result.returncode == 1 and result.stdout == "" and "Traceback" not in result.stderr
     assert result.stderr.splitlines() == [
         where(CASE, 2, "found_on") + "日期应写成 YYYY-MM-DD（如 2023-09-12），现为“2023/8/3”",
