@@ -26,6 +26,8 @@ from pathlib import Path, PurePosixPath
 import pillow_heif
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
+from .problems import field_name
+
 # iPhones save HEIC by default. pillow-heif (libheif) lets Pillow open it by its content, so a
 # HEIC renamed .jpg is read as what it is; it applies the rotation itself (EXIF orientation reset).
 pillow_heif.register_heif_opener()
@@ -241,8 +243,6 @@ class PhotoPublisher:
         try:
             renditions = publish_photo(self.content_root / "media" / photo["file"], self.cache_dir)
         except (OSError, SyntaxError, ValueError, EOFError):
-            from .validate import field_name
-
             self.problems.add(doc.relpath, doc.line(*path, "file"), field_name(path + ["file"]),
                               f"图片 content/media/{photo['file']} 无法处理（文件损坏或不完整）")
             return ()

@@ -20,7 +20,7 @@ from . import continuity, figures, mdlint, media, names, suggest
 from .enums import ENUMERATIONS, QUIZ_KIND, STATUS
 from .load import Content, Document
 from .markup import MAX_PAGE_CHARS, markdown_problem
-from .problems import Problems
+from .problems import Problems, field_name
 from .registry import KINDS, PAGES, name_of, reserved_page_ids, schema_of
 
 # Searched in the NFKC form of the text (full-width digits from a Chinese input method become
@@ -58,14 +58,6 @@ _Validator = extend(Draft202012Validator, {"x-date": _check_date})
 @lru_cache(maxsize=64)
 def _validator(kind: str):
     return _Validator(schema_of(kind))
-
-
-def field_name(path) -> str:
-    """photos[2].alt — list positions counted from 1, as editors count them."""
-    out = ""
-    for step in path:
-        out += f"[{step + 1}]" if isinstance(step, int) else (f".{step}" if out else str(step))
-    return out
 
 
 def _show(value) -> str:
