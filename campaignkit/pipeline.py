@@ -135,9 +135,10 @@ def _remembered(rule, kept: incremental.Incremental):
     return check
 
 
-def load_and_validate(content_root: Path, include_drafts: bool) -> tuple[Content, Checked]:
+def load_and_validate(content_root: Path, include_drafts: bool, site_dir: Path | None = None) -> tuple[Content, Checked]:
+    """`site_dir`: the last published site; none of its item URLs may be lost (continuity.py)."""
     content, problems = load_content(content_root)
-    checked, more = validate(content, include_drafts)
+    checked, more = validate(content, include_drafts, site_dir=site_dir)
     problems.extend(more)
     problems.raise_if_any()
     return content, checked
@@ -155,8 +156,8 @@ def public_view(project: Path, content_root: Path, include_drafts: bool = False,
     return campaign, publisher.published
 
 
-def check(content_root: Path, include_drafts: bool = False) -> int:
-    content, _ = load_and_validate(content_root, include_drafts)
+def check(content_root: Path, include_drafts: bool = False, site_dir: Path | None = None) -> int:
+    content, _ = load_and_validate(content_root, include_drafts, site_dir)
     return 1 + len(content.pages) + sum(len(content.items[k]) for k in KINDS)
 
 
@@ -194,7 +195,7 @@ def build(project: Path, content_root: Path, site_dir: Path, include_drafts: boo
     base = site_dir.parent
     with publish.build_lock(base):
         with timing.stage("load+validate"), media.remembered_inspections(project / ".cache" / "media"):
-            loaded = load_and_validate(content_root, include_drafts)
+            loaded = load_and_validate(content_root, include_drafts, site_dir)
         if pdf:
             missing = fonts.check_pdf_environment()
             if missing:
