@@ -92,6 +92,7 @@ def validate(content: Content, include_drafts: bool = False, today: dt.date | No
              site_dir: Path | None = None) -> tuple[Checked, Problems]:
     """`today` (the clock's date unless given) is only compared with; it never reaches an output.
     `site_dir`: the last published site, whose URLs must stay reachable (continuity.py)."""
+    _walked.clear()  # values of an earlier run's documents (a long-running preview validates often)
     problems = Problems()
     all_docs = ([content.site] if content.site else []) + content.pages + [d for k in KINDS for d in content.items[k]]
     for doc in all_docs:
@@ -148,7 +149,7 @@ def _passes_quickly(doc: Document) -> bool:
     except fastjsonschema.JsonSchemaException:
         return False
     # x-date is this kit's own keyword, unknown to fastjsonschema: checked here the way _check_date does.
-    return all(_is_date(value) for _path, schema, value in _walk(schema_of(doc.kind), doc.data, [])
+    return all(_is_date(value) for _path, schema, value in _values(doc)
                if schema.get("x-date") and isinstance(value, str))
 
 
@@ -158,7 +159,7 @@ def _check_hidden_references(published, hidden: dict[str, Document], problems: P
     for kind, docs in published.items():
         for doc in docs.values():
             anonymous_case = kind == "cases" and doc.data.get("anonymous", True) is True
-            for path, schema, value in _walk(schema_of(doc.kind), doc.data, []):
+            for path, schema, value in _values(doc):
                 if schema.get("x-ref") != "enterprises" or value not in hidden or (anonymous_case and path == ["enterprise"]):
                     continue
                 problems.add(doc.relpath, doc.line(*path), field_name(path),
@@ -173,7 +174,7 @@ def _check_links(content: Content, published, drafts, the_plan, problems: Proble
     for kind, docs in published.items():
         for doc in docs.values():
             page_url = f"{doc.id}/" if kind == PAGES else KINDS[kind].url(doc.id)
-            texts = [(path, value) for path, schema, value in _walk(schema_of(doc.kind), doc.data, [])
+            texts = [(path, value) for path, schema, value in _values(doc)
                      if schema.get("x-markdown") and isinstance(value, str)]
             for path, value in texts:
                 for offset, target in continuity.links(value):
@@ -190,7 +191,7 @@ def _check_links(content: Content, published, drafts, the_plan, problems: Proble
 def _dates(published):
     for docs in published.values():
         for doc in docs.values():
-            for path, schema, value in _walk(schema_of(doc.kind), doc.data, []):
+            for path, schema, value in _values(doc):
                 if schema.get("x-date"):
                     yield doc, path, field_name(path), value
 
@@ -330,6 +331,18 @@ def _number_hint(value) -> str:
     return "（数字不要加引号）"
 
 
+_walked: dict[int, tuple[object, list]] = {}
+
+
+def _values(doc: Document) -> list:
+    """_walk over a document, once: validation looks at every value from several rules."""
+    cached = _walked.get(id(doc))
+    if cached is None or cached[0] is not doc.data:
+        cached = (doc.data, list(_walk(schema_of(doc.kind), doc.data, [])))
+        _walked[id(doc)] = cached
+    return cached[1]
+
+
 def _walk(schema: dict, value, path: list):
     """Yield (path, subschema, value) for every value present in a document."""
     yield path, schema, value
@@ -346,7 +359,7 @@ def _check_values(doc, content, published, drafts, problems: Problems) -> None:
     """References, photo files and personal data: the per-value rules JSON Schema can't express."""
     allow_personal = doc.data.get("allow_personal_data") is True
     is_draft = doc.data.get("draft") is True
-    values = list(_walk(schema_of(doc.kind), doc.data, []))
+    values = _values(doc)
     # Personal numbers need 11 digits in a row (groupings aside): a file without them skips the search.
     may_hold_numbers = not allow_personal and bool(_ELEVEN_DIGITS.search(unicodedata.normalize(
         "NFKC", "\0".join(v for _p, _s, v in values if isinstance(v, str)))))
@@ -438,7 +451,7 @@ def _check_hidden_enterprises(content: Content, published, problems: Problems) -
     for doc in docs:
         if doc.kind == "enterprises" and doc.id in hidden:
             continue  # the hidden enterprise's own file: not published
-        texts = [(path, value) for path, _schema, value in _walk(schema_of(doc.kind), doc.data, []) if isinstance(value, str)]
+        texts = [(path, value) for path, _schema, value in _values(doc) if isinstance(value, str)]
         # One substring search per name form over the whole file first: most files name no hidden enterprise.
         joined = "\0".join([value for _path, value in texts] + ([doc.body] if doc.kind == "pages" else []))
         for ent_id, (forms, case) in ((e, fc) for e, fc in hidden.items() if any(f in joined for f in fc[0])):
@@ -514,6 +527,7 @@ def _missing(doc: Document, key: str) -> bool:
 
 
 def _check_cases(published, problems: Problems) -> None:
+    forms_of: dict[str, list[str]] = {}  # enterprise id → its names (many cases share an enterprise)
     for doc in published["cases"].values():
         d = doc.data
         if d.get("status") == STATUS.fixed.text and _missing(doc, "rectified_on"):
@@ -527,8 +541,10 @@ def _check_cases(published, problems: Problems) -> None:
                 problems.add(doc.relpath, doc.line("enterprise"), "enterprise",
                              f"匿名案例不能关联典型企业“{d.get('enterprise')}”（典型企业会公开展示，匿名就失效了）；"
                              "请改为 anonymous: false，或去掉 enterprise")
-            forms = names.enterprise_names(ent.data) if ent is not None else []
-            for path, _schema, value in _walk(schema_of("cases"), d, []):
+            if ent is not None and ent.id not in forms_of:
+                forms_of[ent.id] = names.enterprise_names(ent.data)
+            forms = forms_of[ent.id] if ent is not None else []
+            for path, _schema, value in _values(doc):
                 found = names.find_name(value, forms) if isinstance(value, str) and path != ["enterprise"] else None
                 if found:
                     problems.add(doc.relpath, doc.line(*path), field_name(path),
