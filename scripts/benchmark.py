@@ -71,7 +71,7 @@ class Project:
         proc = subprocess.Popen([sys.executable, str(PROJECT / "build.py"), "--content", str(self.content),
                                  "--output", output, *args], cwd=self.root, env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        out, err = proc.communicate()
+        _out, err = proc.communicate()
         wall = time.perf_counter() - start
         usage = _child_peak()
         if proc.returncode != 0:

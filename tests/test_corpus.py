@@ -2,19 +2,19 @@
 valid content an editor could have written, the same for a seed, with every kind and its links."""
 from __future__ import annotations
 
+from conftest import tree
 from PIL import Image
 
 from campaignkit.corpus import generate, sizes
 from campaignkit.load import load_content
 from campaignkit.registry import KINDS
 from campaignkit.validate import validate
-from conftest import tree
 
 
 def test_a_corpus_validates_and_links_every_kind(tmp_path):
     counts = generate(tmp_path / "content", cases=60, seed=5)
     content, problems = load_content(tmp_path / "content")
-    checked, more = validate(content)
+    _checked, more = validate(content)
     assert not problems and not more, (problems.sorted() + more.sorted())[:5]
     assert {kind: len(content.items[kind]) for kind in KINDS} == {k: v for k, v in sizes(60).items() if k in KINDS}
     assert counts["photos"] > 60

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from conftest import SAMPLE_CONTENT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -12,7 +13,6 @@ from campaignkit import load, validate
 from campaignkit.corpus import generate
 from campaignkit.problems import Problems
 from campaignkit.registry import schema_of
-from conftest import SAMPLE_CONTENT
 
 
 def _typed(value):
@@ -82,7 +82,7 @@ def test_a_problem_in_a_fast_read_file_names_its_exact_line(scratch):
     """The broken value is found by validation, after the fast reading: its line comes from ruamel then."""
     scratch.replace("cases/hengshun-cangku-feixian.yml", "risk: 高", "risk: 很高")
     assert load._fast_parse(scratch.read("cases/hengshun-cangku-feixian.yml")) is not None
-    content, problems = load.load_content(scratch.content)
+    content, _problems = load.load_content(scratch.content)
     _checked, more = validate.validate(content)
     line = scratch.line_of("cases/hengshun-cangku-feixian.yml", "risk: 很高")
     assert [str(p) for p in more.sorted()] == [

@@ -7,9 +7,9 @@ import random
 import re
 
 import pytest
+from conftest import run_build, tree
 
 from campaignkit.corpus import generate, to_yaml
-from conftest import run_build, tree
 
 pytestmark = pytest.mark.slow
 

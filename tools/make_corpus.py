@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from campaignkit.corpus import generate  # noqa: E402
+from campaignkit.corpus import generate
 
 
 def main() -> int:
