@@ -278,7 +278,7 @@ _DUPLICATE_KEY = re.compile(r'found duplicate key "(.*?)"')
 
 
 def _parse_yaml(text: str, rel: str, problems: Problems, line_offset: int = 0):
-    if text.lstrip().startswith("#") and not re.sub(r"(?m)^\s*#.*$", "", text).strip() or not text.strip():
+    if (text.lstrip().startswith("#") and not re.sub(r"(?m)^\s*#.*$", "", text).strip()) or not text.strip():
         problems.add(rel, 1, "", "文件是空的")
         return None
     if _FORBIDDEN_CHARS.search(text) or _TAB_OR_WIDE_INDENT.search(text):
@@ -369,7 +369,7 @@ def _fast_parse(text: str):
     except (_NotPlain, TypeError):  # TypeError: a list or map used as a key
         return None
     # The text itself has no forbidden character (checked before): only a "\x01" escape can make one.
-    if not isinstance(data, dict) or "\\" in text and _has_forbidden_chars(data):
+    if not isinstance(data, dict) or ("\\" in text and _has_forbidden_chars(data)):
         return None
     return data
 

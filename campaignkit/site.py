@@ -50,12 +50,11 @@ class _NoDirtyWarning(logging.Filter):
 def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, site: dict, nav: list,
                dirty: bool = False) -> list[str]:
     """Build the site; return the URLs of its pages in MkDocs' build order (the search index's)."""
+    import jieba  # imported here so that its import-time log level is overridden below
     from mkdocs import exceptions
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.structure.files import get_files
-
-    import jieba  # imported here so that its import-time log level is overridden below
 
     jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not for editors
     collector = WarningCollector()
