@@ -1,0 +1,263 @@
+"""The forms at /admin/: Decap CMS served from this machine, and its local-files proxy.
+
+`AdminRoutes` answers every request under /admin/ for whatever web server mounts it
+(`build.py serve`, or `serve_standalone` below): the page, the generated config.yml, Decap's
+own scripts from node_modules/decap-cms/dist (never a CDN), the kit's extra widget, and
+/admin/api/v1, which is forwarded to decap-server.
+
+Safety, in layers:
+- decap-server (MODE=fs) has no authentication; it is started bound to 127.0.0.1 on a free
+  port and rooted at content/ (GIT_REPO_DIRECTORY), and its own path check refuses any path
+  that resolves outside that folder. Only this process talks to it.
+- Before forwarding, every path a write names must lie in a content kind's folder, the media
+  folder or site.yml (`check_paths`): a form can never replace build.py or mkdocs.yml.
+- Serving on an address other than loopback needs a password the operator sets
+  (`PASSWORD_VARIABLE`); every request then needs it (HTTP Basic), pages and forms alike.
+- Nothing here is written into site/: the admin files are answered from memory and from
+  node_modules, never copied into the build.
+"""
+from __future__ import annotations
+
+import base64
+import hmac
+import http.client
+import ipaddress
+import json
+import mimetypes
+import os
+import posixpath
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from ruamel.yaml import YAML
+
+from . import decap
+from .load import KINDS, MEDIA, PAGES
+from .problems import BuildError
+
+PREFIX = "/admin/"
+API = PREFIX + "api/v1"
+PASSWORD_VARIABLE = "CAMPAIGNKIT_ADMIN_PASSWORD"
+USER = "editor"
+MAX_REQUEST_BYTES = 80_000_000  # a few phone photos, base64-encoded, in one save
+DECAP_DIST = Path("node_modules") / "decap-cms" / "dist"
+DECAP_SERVER = Path("node_modules") / "decap-server" / "dist" / "index.js"
+WIDGETS = Path(__file__).parent / "admin_widgets.js"
+NOT_INSTALLED = "内容表单需要的 Decap CMS 还没有安装：请先运行 ./scripts/setup.sh"
+
+mimetypes.add_type("text/javascript", ".js")
+
+
+@dataclass
+class Response:
+    status: int
+    body: bytes = b""
+    headers: dict = field(default_factory=dict)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def require_password(host: str) -> str | None:
+    """The operator's password when serving beyond this machine; BuildError (Chinese) when it is missing."""
+    if is_loopback(host):
+        return None
+    password = os.environ.get(PASSWORD_VARIABLE, "")
+    if len(password) < 8:
+        raise BuildError(
+            f"要在 {host or '所有网络地址'} 上提供预览和内容表单，其他电脑也能打开并修改内容，必须先设置密码：\n"
+            f"  export {PASSWORD_VARIABLE}='至少 8 位的密码'\n"
+            f"打开网页时用户名填 {USER}，密码填这里设置的密码。只在本机使用时不用设置（默认只监听 127.0.0.1）。")
+    return password
+
+
+def check_authorization(header: str | None, password: str | None) -> bool:
+    if password is None:
+        return True
+    if not header or not header.startswith("Basic "):
+        return False
+    try:
+        user, _, given = base64.b64decode(header[6:]).decode("utf-8").partition(":")
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return hmac.compare_digest(user.encode(), USER.encode()) & hmac.compare_digest(given.encode(), password.encode())
+
+
+def allowed_path(path: str) -> bool:
+    """A path (relative to content/) a form may write or delete: an item, a photo, or site.yml."""
+    if not isinstance(path, str) or "\\" in path or "\x00" in path:
+        return False
+    parts = PurePosixPath(posixpath.normpath(path)).parts
+    if not parts or parts[0] in ("/", "..") or ".." in parts:
+        return False
+    if parts == (decap.SITE_FILE,):
+        return True
+    if parts[0] == MEDIA:
+        return len(parts) >= 3 and parts[1] in (*KINDS, PAGES)
+    return len(parts) == 2 and parts[0] in (*KINDS, PAGES)
+
+
+def check_paths(request: dict) -> list[str]:
+    """Every path a proxy request would write or delete that is not allowed."""
+    params = request.get("params") or {}
+    paths = []
+    for entry in [params.get("entry")] + list(params.get("assets") or []) + [params.get("asset")]:
+        if isinstance(entry, dict):
+            paths += [f.get("path") for f in entry.get("dataFiles") or [] if isinstance(f, dict)]
+            if "path" in entry:
+                paths.append(entry["path"])
+    for key in ("path", "newPath"):
+        if key in params:
+            paths.append(params[key])
+    paths += list(params.get("paths") or [])
+    if request.get("action") in ("persistEntry", "persistMedia", "deleteFile", "deleteFiles", "deleteEntry"):
+        return [str(p) for p in paths if not allowed_path(p)]
+    return []
+
+
+class Proxy:
+    """decap-server in local-files mode, on loopback, rooted at content/."""
+
+    def __init__(self, project: Path, content_root: Path):
+        self.project, self.content_root = project, content_root.resolve()
+        self.port = 0
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        script = self.project / DECAP_SERVER
+        node = shutil.which("node")
+        if not script.is_file() or node is None:
+            raise BuildError(NOT_INSTALLED)
+        self.port = _free_port()
+        env = {**os.environ, "MODE": "fs", "BIND_HOST": "127.0.0.1", "PORT": str(self.port),
+               "GIT_REPO_DIRECTORY": str(self.content_root), "LOG_LEVEL": "error"}
+        self.process = subprocess.Popen([node, str(script)], env=env, cwd=self.content_root,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise BuildError("内容表单的后台程序（decap-server）没能启动：" +
+                                 self.process.stderr.read().decode("utf-8", "replace")[-500:])
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise BuildError("内容表单的后台程序（decap-server）20 秒内没有启动")
+
+    def forward(self, body: bytes) -> Response:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            conn.request("POST", "/api/v1", body, {"Content-Type": "application/json"})
+            reply = conn.getresponse()
+            return Response(reply.status, reply.read(), {"Content-Type": reply.getheader("Content-Type", "application/json")})
+        finally:
+            conn.close()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+        self.process = None
+
+
+class AdminRoutes:
+    """Everything under /admin/; `respond` is what a web server calls for such a path."""
+
+    def __init__(self, project: Path, content_root: Path, site_title: str = "", site_url: str = "/"):
+        self.project = project
+        self.dist = project / DECAP_DIST
+        if not (self.dist / "decap-cms.js").is_file():
+            raise BuildError(NOT_INSTALLED)
+        self.proxy = Proxy(project, content_root)
+        self.config = _yaml_bytes(decap.config(proxy_url=API, site_url=site_url))
+        self.page = _page(site_title).encode("utf-8")
+
+    def start(self) -> None:
+        self.proxy.start()
+
+    def stop(self) -> None:
+        self.proxy.stop()
+
+    def respond(self, method: str, path: str, body: bytes = b"") -> Response:
+        path = path.split("?", 1)[0]
+        if path == API:
+            return self._api(method, body)
+        if method not in ("GET", "HEAD"):
+            return Response(405, "不支持这种请求".encode())
+        if path in ("/admin", PREFIX, PREFIX + "index.html"):
+            return _ok(self.page, "text/html; charset=utf-8")
+        if path == PREFIX + "config.yml":
+            return _ok(self.config, "text/yaml; charset=utf-8")
+        if path == PREFIX + "widgets.js":
+            return _ok(WIDGETS.read_bytes(), "text/javascript; charset=utf-8")
+        name = path[len(PREFIX + "decap/"):] if path.startswith(PREFIX + "decap/") else None
+        if name and "/" not in name and not name.startswith(".") and (self.dist / name).is_file():
+            return _ok((self.dist / name).read_bytes(), mimetypes.guess_type(name)[0] or "application/octet-stream",
+                       cache="public, max-age=86400")
+        return Response(404, "没有这个页面".encode(), {"Content-Type": "text/plain; charset=utf-8"})
+
+    def _api(self, method: str, body: bytes) -> Response:
+        if method != "POST":
+            return Response(405)
+        try:
+            request = json.loads(body)
+        except ValueError:
+            return _json(400, {"error": "请求格式不对"})
+        refused = check_paths(request) if isinstance(request, dict) else ["?"]
+        if refused:
+            return _json(403, {"error": f"表单只能修改 content/ 里的内容文件和照片，不能写入：{'、'.join(refused)}"})
+        return self.proxy.forward(body)
+
+
+def _ok(body: bytes, kind: str, cache: str = "no-cache") -> Response:
+    return Response(200, body, {"Content-Type": kind, "Cache-Control": cache})
+
+
+def _json(status: int, data: dict) -> Response:
+    return Response(status, json.dumps(data, ensure_ascii=False).encode("utf-8"),
+                    {"Content-Type": "application/json; charset=utf-8"})
+
+
+def _yaml_bytes(data: dict) -> bytes:
+    import io
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.allow_unicode = True
+    out = io.StringIO()
+    yaml.dump(json.loads(json.dumps(data)), out)  # plain copies: no YAML anchors for shared lists
+    return out.getvalue().encode("utf-8")
+
+
+def _page(site_title: str) -> str:
+    from html import escape
+
+    title = escape(f"内容表单 · {site_title}" if site_title else "内容表单")
+    return ("<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            "<meta name=\"robots\" content=\"noindex\">\n"
+            f"<title>{title}</title>\n</head>\n<body>\n"
+            "<script src=\"decap/decap-cms.js\"></script>\n<script src=\"widgets.js\"></script>\n"
+            "</body>\n</html>\n")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
