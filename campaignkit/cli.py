@@ -12,7 +12,8 @@ from .problems import BuildError
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="build.py", description="生成共建区安全充电网站和培训讲义")
+    p = argparse.ArgumentParser(prog="build.py", description="生成共建区安全充电网站和培训讲义",
+                                epilog="表格和内容表单：build.py template、import、export、forms（各自加 -h 查看用法）")
     p.add_argument("command", nargs="?", default="build", choices=["build", "check"],
                    help="build：完整生成网站和讲义（默认）；check：只检查内容")
     p.add_argument("--drafts", action="store_true", help="把草稿（draft: true）也生成出来，供内部预览")
@@ -24,19 +25,33 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str]) -> int:
+    from . import commands
+
+    if argv and argv[0] in commands.COMMANDS:  # spreadsheets and forms: their own options (commands.py)
+        return _guarded(lambda: commands.main(argv))
     args = _parser().parse_args(argv)
+    return _guarded(lambda: _build(args))
+
+
+def _build(args) -> int:
     project = Path.cwd()
     from . import pipeline
 
+    if args.command == "check":
+        n = pipeline.check(project / args.content, include_drafts=args.drafts)
+        print(f"内容检查通过：共 {n} 个文件，没有发现问题。")
+    else:
+        summary = pipeline.build(project, project / args.content, project / args.output,
+                                 include_drafts=args.drafts, pdf=not args.no_pdf, jobs=args.jobs or os.cpu_count() or 1)
+        print(summary)
+    return 0
+
+
+def _guarded(run) -> int:
+    """Run a command: Chinese messages, exit 1 for a content problem, 2 for a bug (traceback to a log)."""
+    project = Path.cwd()
     try:
-        if args.command == "check":
-            n = pipeline.check(project / args.content, include_drafts=args.drafts)
-            print(f"内容检查通过：共 {n} 个文件，没有发现问题。")
-        else:
-            summary = pipeline.build(project, project / args.content, project / args.output,
-                                     include_drafts=args.drafts, pdf=not args.no_pdf, jobs=args.jobs or os.cpu_count() or 1)
-            print(summary)
-        return 0
+        return run()
     except BuildError as exc:
         print(exc.message, file=sys.stderr)
         return 1
