@@ -175,7 +175,9 @@ def from_cell(spec: dict, cell, ids: dict):
     if "x-ref" in spec:
         text = str(cell).strip()
         target = ids.get(spec["x-ref"], {})
-        return target.get(text, text)  # a name becomes its id; an unknown one is reported by validation
+        if text not in target:
+            raise CellError(f"找不到{KIND_NAMES[spec['x-ref']]}“{text}”：请从下拉列表中选择，或先登记这个{KIND_NAMES[spec['x-ref']]}")
+        return target[text]  # a name becomes its id
     if "x-enum" in spec:
         text = str(cell).strip()
         by_label = {v.shown: v.text for v in ENUMERATIONS[spec["x-enum"]]}
@@ -394,10 +396,10 @@ def read_book(path: Path) -> tuple[Book, list[Column], list[Row], list[str]]:
     problems = []
     for i, h in enumerate(header, 1):
         if h and h not in cols:
-            problems.append(f"{label} {book.sheet} 第1行 {h}: 不认识的列（可用的列：{'、'.join(cols)}）")
+            problems.append((1, f"{label} {book.sheet} 第1行 {h}: 不认识的列（可用的列：{'、'.join(cols)}）"))
     for name, col in cols.items():
         if col.required and name not in header:
-            problems.append(f"{label} {book.sheet} 第1行: 缺少必填的列“{name}”")
+            problems.append((1, f"{label} {book.sheet} 第1行: 缺少必填的列“{name}”"))
     present = [(i, cols[h]) for i, h in enumerate(header) if h in cols]
     rows = []
     for number, cells in enumerate(ws.iter_rows(min_row=2, values_only=True), 2):
@@ -413,7 +415,8 @@ def import_book(path: Path, content_root: Path, photos_dir: Path | None = None, 
     book, cols, rows, problems = read_book(path)
     label = f"{path.name} {book.sheet}"
     content, _ = load_content(content_root)
-    ids = {kind: {name: i for i, name in _names(kind, content).items()} for kind in content.items}
+    ids = {kind: {**{d.id: d.id for d in content.items[kind]}, **{name: i for i, name in _names(kind, content).items()}}
+           for kind in content.items}
     existing = {d.id: d for d in content.items[book.kind]}
     by_header = {c.field: c.header for c in cols}
     changes, seen = [], {}
@@ -436,7 +439,7 @@ def import_book(path: Path, content_root: Path, photos_dir: Path | None = None, 
         elif str(item_id) in seen:
             errors.append((ID_HEADER, f"编号“{item_id}”和第{seen[item_id]}行重复"))
         photos = _row_photos(book, row, cols, content_root, photos_dir, errors)
-        problems += [f"{label} 第{row.number}行 {h}: {m}" for h, m in errors]
+        problems += [(row.number, f"{label} 第{row.number}行 {h}: {m}") for h, m in errors]
         if errors:
             continue
         seen[item_id] = row.number
@@ -453,8 +456,10 @@ def import_book(path: Path, content_root: Path, photos_dir: Path | None = None, 
         text = _dump(yaml, data) if action in ("new", "update") else ""
         copies = [(src, content_root / MEDIA / dest) for src, dest, _ in photos.values() if src is not None]
         changes.append(Change(row.number, relpath, action, changed, text, copies if text else []))
-    if not problems:
-        problems = _validate_planned(content_root, changes, label, book, by_header)
+    # Rows whose cells could be read are checked by the kit's rules even when other rows are
+    # bad, so one import reports every problem at once.
+    problems += _validate_planned(content_root, changes, label, book, by_header)
+    problems = [text for _, text in sorted(problems, key=lambda p: p[0])]
     return ImportResult(problems, changes if not problems else [], content_root)
 
 
@@ -628,10 +633,11 @@ def _validate_planned(content_root: Path, changes: list[Change], label: str, boo
     for p in problems.sorted():
         change = planned.get(p.path)
         if change is None:
-            out.append(f"{p}（这个文件不在表格里，请先改好它）")
+            out.append((0, f"{p}（这个文件不在表格里，请先改好它）"))
             continue
         column = _column_of(p.field, change, headers)
-        out.append(f"{label} 第{change.row}行 {column}: {p.message}" if column else f"{label} 第{change.row}行: {p.message}（字段 {p.field}）")
+        out.append((change.row, f"{label} 第{change.row}行 {column}: {p.message}" if column
+                    else f"{label} 第{change.row}行: {p.message}（字段 {p.field}）"))
     return out
 
 
