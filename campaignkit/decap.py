@@ -36,7 +36,8 @@ class UnmappedField(Exception):
 
 def label_of(description: str, fallback: str) -> str:
     """The short Chinese label of a field: its description up to the first comma or bracket."""
-    short = re.split(r"[，,（(：:；;]", description or "", maxsplit=1)[0].strip()
+    text = re.sub(r"^true 表示", "", description or "")  # "true 表示草稿：…" is the 草稿 switch
+    short = re.split(r"[，,（(：:；;]", text, maxsplit=1)[0].strip()
     return short or fallback
 
 
