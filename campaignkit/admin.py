@@ -37,7 +37,7 @@ from pathlib import Path, PurePosixPath
 from ruamel.yaml import YAML
 
 from . import decap
-from .load import KINDS, MEDIA, PAGES
+from .registry import KINDS, MEDIA, PAGES
 from .problems import BuildError
 
 PREFIX = "/admin/"

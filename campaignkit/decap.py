@@ -8,6 +8,7 @@ Labels and help text come from the fields' Chinese descriptions; `required` from
 A field whose schema this module does not understand raises `UnmappedField`, so a new kind
 of field cannot silently go without a form (tests/test_decap_config.py walks every field).
 
+Collections come from the kind registry (registry.KINDS), plus free pages and site.yml.
 Paths in the configuration are relative to content/: the local proxy (decap-server) is
 rooted there, so nothing it writes can land outside content/ (admin.py).
 """
@@ -16,8 +17,8 @@ from __future__ import annotations
 import re
 
 from .enums import ENUMERATIONS
-from .load import KINDS, MEDIA, PAGES
-from .schema import ID_RE, KIND_NAMES, SCHEMAS
+from .registry import KINDS, MEDIA, PAGE_NAME, PAGES, SITE, schema_of
+from .schema import ID_RE
 
 # The site settings file is one file, not a folder of items.
 SITE_FILE = "site.yml"
@@ -43,7 +44,7 @@ def label_of(description: str, fallback: str) -> str:
 
 def identifying_fields(kind: str) -> list[str]:
     """What names an item of `kind`: its name or title, else its required fields (a patrol's round and date)."""
-    schema = SCHEMAS[kind]
+    schema = schema_of(kind)
     props = schema["properties"]
     named = [f for f in NAME_FIELDS if f in props]
     return named[:1] or [f for f in schema["required"] if props[f].get("type") != "boolean"]
@@ -54,8 +55,6 @@ def widget(name: str, spec: dict, required: bool, kind: str) -> dict:
     description = spec.get("description", "")
     field = {"name": name, "label": label_of(description, name), "required": required}
     hint = description
-    if "default" in spec:
-        field["default"] = spec["default"]
     if "x-enum" in spec:
         values = ENUMERATIONS[spec["x-enum"]]
         field.update(widget="select", options=[{"label": v.shown, "value": v.text} for v in values])
@@ -138,15 +137,19 @@ def fields_of(schema: dict, kind: str) -> list[dict]:
 def collection(kind: str) -> dict:
     """One folder of items (content/<kind>/) as a Decap collection."""
     is_page = kind == PAGES
-    fields = fields_of(SCHEMAS[kind], kind)
+    fields = fields_of(schema_of(kind), kind)
+    defaults = KINDS[kind].defaults if kind in KINDS else {}
+    for f in fields:
+        if f["name"] in defaults:  # what the kit assumes when the field is absent (anonymous: true)
+            f["default"] = defaults[f["name"]]
     if is_page:
         fields.append({"name": "body", "label": "正文", "widget": "markdown", "required": True,
                        "hint": "页面正文（Markdown）"})
     shown = identifying_fields(kind)
     out = {
         "name": kind,
-        "label": KIND_NAMES[kind],
-        "label_singular": KIND_NAMES[kind],
+        "label": KINDS[kind].name if kind in KINDS else PAGE_NAME,
+        "label_singular": KINDS[kind].name if kind in KINDS else PAGE_NAME,
         "folder": kind,
         "create": True,
         "delete": False,  # published URLs do not disappear from a form; deleting stays a deliberate act
@@ -167,11 +170,11 @@ def collection(kind: str) -> dict:
 
 def site_collection() -> dict:
     return {
-        "name": "site",
+        "name": SITE,
         "label": SITE_NAME,
         "editor": {"preview": False},
-        "files": [{"name": "site", "label": SITE_NAME, "file": SITE_FILE, "format": "yml",
-                   "fields": fields_of(SCHEMAS["site"], "site")}],
+        "files": [{"name": SITE, "label": SITE_NAME, "file": SITE_FILE, "format": "yml",
+                   "fields": fields_of(schema_of(SITE), SITE)}],
     }
 
 

@@ -106,7 +106,7 @@ CASE = item(
         "found_on": date("发现日期"),
         "place": text("公开显示的地点，如 共建区某物流企业"),
         "enterprise": ref("enterprises", "涉及的企业（匿名时不公开）"),
-        "anonymous": {**boolean("是否匿名，默认 true：不公开企业名称"), "default": True},  # model.py's default too
+        "anonymous": boolean("是否匿名，默认 true：不公开企业名称"),
         "hazard": choice(HAZARD, "隐患类型"),
         "risk": choice(RISK, "风险等级"),
         "status": choice(STATUS, "整改状态"),

@@ -32,9 +32,10 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from .decap import identifying_fields, label_of
 from .enums import ENUMERATIONS, PHOTO_STAGE
-from .load import MEDIA, ID_PATTERN, load_content
+from .load import ID_PATTERN, load_content
 from .problems import BuildError
-from .schema import KIND_NAMES, SCHEMAS, TEXT_MAX
+from .registry import KINDS, MEDIA
+from .schema import TEXT_MAX
 from .validate import validate
 
 ID_HEADER = "编号"
@@ -58,11 +59,11 @@ class Book:
 
     @property
     def sheet(self) -> str:
-        return KIND_NAMES[self.kind]
+        return KINDS[self.kind].name
 
     @property
     def schema(self) -> dict:
-        return SCHEMAS[self.kind]
+        return KINDS[self.kind].schema
 
 
 BOOKS = {b.title: b for b in (
@@ -176,7 +177,8 @@ def from_cell(spec: dict, cell, ids: dict):
         text = str(cell).strip()
         target = ids.get(spec["x-ref"], {})
         if text not in target:
-            raise CellError(f"找不到{KIND_NAMES[spec['x-ref']]}“{text}”：请从下拉列表中选择，或先登记这个{KIND_NAMES[spec['x-ref']]}")
+            name = KINDS[spec["x-ref"]].name
+            raise CellError(f"找不到{name}“{text}”：请从下拉列表中选择，或先登记这个{name}")
         return target[text]  # a name becomes its id
     if "x-enum" in spec:
         text = str(cell).strip()
