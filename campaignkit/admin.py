@@ -225,6 +225,35 @@ class AdminRoutes:
         return self.proxy.forward(body)
 
 
+def wsgi_app(routes: AdminRoutes):
+    """`routes` as a WSGI application, for a server that mounts /admin/ (build.py serve's `mount`).
+
+    decap-server starts with the first request and stops when this process exits."""
+    import atexit
+    import threading
+
+    lock = threading.Lock()
+
+    def app(environ, start_response):
+        with lock:
+            if routes.proxy.process is None:
+                routes.start()
+                atexit.register(routes.stop)
+        method = environ.get("REQUEST_METHOD", "GET")
+        path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace")
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        if length > MAX_REQUEST_BYTES:
+            reply = Response(413, "一次上传的照片太大".encode(), {"Content-Type": "text/plain; charset=utf-8"})
+        else:
+            reply = routes.respond(method, path, environ["wsgi.input"].read(length) if length else b"")
+        status = f"{reply.status} {http.client.responses.get(reply.status, '')}"
+        headers = [*reply.headers.items(), ("Content-Length", str(len(reply.body))), ("X-Content-Type-Options", "nosniff")]
+        start_response(status, headers)
+        return [b"" if method == "HEAD" else reply.body]
+
+    return app
+
+
 def _ok(body: bytes, kind: str, cache: str = "no-cache") -> Response:
     return Response(200, body, {"Content-Type": kind, "Cache-Control": cache})
 

@@ -80,17 +80,14 @@ def main(argv: list[str]) -> int:
 def serve_forms(project: Path, content: Path, site_dir: Path, host: str, port: int) -> None:
     from . import admin, formserver
 
-    routes = admin.AdminRoutes(project, content)
-    server = formserver.FormServer(routes, site_dir, host, port)  # refuses a non-loopback host without a password
-    routes.start()
-    shown = "127.0.0.1" if host in ("127.0.0.1", "localhost") else host
-    print(f"内容表单：http://{shown}:{port}/admin/   网站预览：http://{shown}:{port}/")
+    server = formserver.FormServer(admin.AdminRoutes(project, content), site_dir, host, port)
+    shown = host if host not in ("", "0.0.0.0", "::") else "本机地址"
+    print(f"内容表单：http://{shown}:{port}/admin/   网站预览（{site_dir.name}/）：http://{shown}:{port}/")
     if server.password:
-        print(f"其他电脑也能打开：用户名 {admin.USER}，密码是环境变量 {admin.PASSWORD_VARIABLE} 设置的密码。")
+        print(f"其他电脑也能打开：用户名 {admin.USER}，密码是环境变量 {admin.PASSWORD_VARIABLE} 设置的密码。按 Ctrl+C 结束。")
     else:
         print("只有本机能打开（监听 127.0.0.1）。按 Ctrl+C 结束。")
     try:
         server.serve_forever()
     finally:
-        routes.stop()
-        server.server_close()
+        server.shutdown()

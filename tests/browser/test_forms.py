@@ -27,16 +27,12 @@ def forms(tmp_path):
     shutil.copytree(SAMPLE_CONTENT, content)
     site = tmp_path / "site"
     site.mkdir()
-    routes = admin.AdminRoutes(PROJECT, content, "测试")
-    routes.start()
-    server = formserver.FormServer(routes, site, "127.0.0.1", 0)
+    server = formserver.FormServer(admin.AdminRoutes(PROJECT, content, "测试"), site, "127.0.0.1", 0)
     server.start_in_thread()
     try:
         yield server, content, site
     finally:
         server.shutdown()
-        server.server_close()
-        routes.stop()
 
 
 def photo(tmp_path: Path, name: str, sample: str) -> Path:
