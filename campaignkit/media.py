@@ -213,10 +213,18 @@ def photos_of(campaign) -> list[tuple[object, dict]]:
     return found
 
 
-def attach_renditions(campaign, content_root: Path, cache_dir: Path, problems) -> list[Rendition]:
-    """Resize every published photo; each photo map gains `renditions`, `src`, `width`, `height`."""
+def attach_renditions(campaign, content_root: Path, cache_dir: Path, problems, stage=None) -> list[Rendition]:
+    """Resize every published photo; each photo map gains `renditions`, `src`, `width`, `height`.
+
+    `stage` (progress.Stage) is told the total and each photo done."""
     published: list[Rendition] = []
-    for item, photo in photos_of(campaign):
+    photos = photos_of(campaign)
+    resized_before = _resized_count(cache_dir)
+    if stage is not None:
+        stage.set_total(len(photos))
+    for item, photo in photos:
+        if stage is not None:
+            stage.advance()
         try:
             renditions = publish_photo(Path(content_root) / "media" / photo["file"], cache_dir)
         except (OSError, SyntaxError, ValueError, EOFError):
@@ -227,4 +235,11 @@ def attach_renditions(campaign, content_root: Path, cache_dir: Path, problems) -
         photo.update(renditions=renditions, src=largest.url, width=largest.width, height=largest.height,
                      srcset=", ".join(f"{r.url} {r.width}w" for r in renditions))
         published += renditions
+    if stage is not None:
+        stage.cached(max(0, len(photos) - (_resized_count(cache_dir) - resized_before)))
     return published
+
+
+def _resized_count(cache_dir: Path) -> int:
+    """How many originals have renditions in the cache (one .sizes marker each)."""
+    return sum(1 for _ in Path(cache_dir).glob("*.sizes")) if Path(cache_dir).is_dir() else 0

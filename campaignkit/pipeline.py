@@ -6,7 +6,7 @@ import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import extras, fonts, handouts, media, pages, publish, site
+from . import extras, fonts, handouts, media, pages, progress, publish, site
 from .load import KINDS, load_content
 from .model import build_campaign
 from .problems import BuildError, Problems
@@ -16,10 +16,12 @@ PROJECT_FILES = ("mkdocs.yml", "templates")
 
 
 def load_and_validate(content_root: Path, include_drafts: bool):
-    content, problems = load_content(content_root)
-    checked, more = validate(content, include_drafts)
-    problems.extend(more)
-    problems.raise_if_any()
+    with progress.stage("读取和检查内容", unit="个文件") as st:
+        content, problems = load_content(content_root)
+        checked, more = validate(content, include_drafts)
+        problems.extend(more)
+        problems.raise_if_any()
+        st.advance(1 + len(content.pages) + sum(len(content.items[k]) for k in KINDS))
     return content, checked
 
 
@@ -42,7 +44,7 @@ def _source_date_epoch(epoch: int):
 
 
 def build(project: Path, content_root: Path, site_dir: Path, include_drafts: bool = False,
-          pdf: bool = True, jobs: int = 1) -> str:
+          pdf: bool = True, jobs: int = 1, pending_pdfs: dict | None = None) -> str:
     """The full build; site_dir is replaced only if every stage succeeded."""
     site_dir = site_dir.resolve()
     base = site_dir.parent
@@ -57,12 +59,17 @@ def build(project: Path, content_root: Path, site_dir: Path, include_drafts: boo
         try:
             out = work / "site"
             with _source_date_epoch(extras.content_epoch(campaign)):
-                made, nav = render_docs(project, content_root, campaign, work / "docs", pdf=pdf, jobs=jobs)
-                site.run_mkdocs(project / "mkdocs.yml", work / "docs", out, campaign.site, nav)
+                made, nav = render_docs(project, content_root, campaign, work / "docs", pdf=pdf, jobs=jobs,
+                                        pending_pdfs=pending_pdfs)
+                with progress.stage("MkDocs 生成网页", unit="页") as st:
+                    site.run_mkdocs(project / "mkdocs.yml", work / "docs", out, campaign.site, nav)
+                    st.advance(sum(1 for _ in out.rglob("*.html")))
+            with progress.stage("发布", unit="个文件") as st:
                 extras.write_feed(campaign, out)
                 extras.compact_search_index(out)
                 redirects = extras.write_redirects(campaign, out)
-            publish.swap_into_place(out, site_dir)
+                st.advance(sum(1 for f in out.rglob("*") if f.is_file()))
+                publish.swap_into_place(out, site_dir)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     s = campaign.stats
@@ -72,15 +79,24 @@ def build(project: Path, content_root: Path, site_dir: Path, include_drafts: boo
             f"巡查 {s.patrol_rounds} 轮，发现隐患 {s.hazards_found} 处，已整改 {s.rectified} 处。")
 
 
-def render_docs(project: Path, content_root: Path, campaign, docs: Path, pdf: bool = True, jobs: int = 1):
-    """Photos, handouts and Markdown pages into the staging docs folder; returns (handouts, nav)."""
+def render_docs(project: Path, content_root: Path, campaign, docs: Path, pdf: bool = True, jobs: int = 1,
+                pending_pdfs: dict | None = None):
+    """Photos, handouts and Markdown pages into the staging docs folder; returns (handouts, nav).
+
+    `pending_pdfs` (the preview server): list every handout, render none (see handouts.render_all)."""
     templates, cache = project / "templates", project / ".cache"
     docs.mkdir(parents=True, exist_ok=True)
     problems = Problems()
-    renditions = media.attach_renditions(campaign, content_root, cache / "media", problems)
-    problems.raise_if_any()
-    media.copy_renditions(renditions, cache / "media", docs)
-    made = handouts.render_all(campaign, templates, docs, cache / "handouts", cache / "media", jobs) if pdf else []
-    nav = pages.write_docs(campaign, docs, templates, made)
-    extras.share_card(campaign, docs / pages.DEFAULT_SHARE_IMAGE, fonts.font_file("Noto Sans CJK SC"))
+    with progress.stage("处理照片", unit="张") as st:
+        renditions = media.attach_renditions(campaign, content_root, cache / "media", problems, st)
+        problems.raise_if_any()
+        media.copy_renditions(renditions, cache / "media", docs)
+    if pdf or pending_pdfs is not None:
+        made = handouts.render_all(campaign, templates, docs, cache / "handouts", cache / "media", jobs, pending_pdfs)
+    else:
+        made = []
+    with progress.stage("生成页面", unit="页") as st:
+        nav = pages.write_docs(campaign, docs, templates, made)
+        extras.share_card(campaign, docs / pages.DEFAULT_SHARE_IMAGE, fonts.font_file("Noto Sans CJK SC"))
+        st.advance(sum(1 for _ in docs.rglob("*.md")))
     return made, nav
