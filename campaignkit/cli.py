@@ -38,9 +38,11 @@ EPILOG = """\
 
 
 def _kinds() -> dict[str, str]:
-    from .schema import KIND_NAMES
+    """What `new` can make: folder → Chinese name (registry.KINDS and free pages)."""
+    from .registry import name_of
+    from .scaffold import kinds
 
-    return KIND_NAMES
+    return {k: name_of(k) for k in kinds()}
 
 
 def _parser() -> Parser:
@@ -80,7 +82,7 @@ def _parser() -> Parser:
 
 def parse(argv: list[str]):
     argv = list(argv)
-    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv.insert(0, "build")  # `build.py`, `build.py --no-pdf`: the build is the default command
     return _parser().parse_args(argv)
 

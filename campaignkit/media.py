@@ -124,15 +124,9 @@ def publish_photo(source: Path, cache_dir: Path) -> list[Rendition]:
     digest = published_name(source)
     cache_dir.mkdir(parents=True, exist_ok=True)
     marker = cache_dir / f"{digest}.sizes"
-    if marker.exists():
-        renditions = []
-        for line in marker.read_text().split():
-            w, h = (int(x) for x in line.split("x"))
-            if not (cache_dir / f"{digest}-{w}.jpg").exists():
-                break
-            renditions.append(Rendition(f"media/{digest}-{w}.jpg", w, h))
-        else:
-            return renditions
+    cached = cached_renditions(digest, cache_dir)
+    if cached is not None:
+        return cached
     with _strict_decoding(), Image.open(source) as im:
         width, height = im.size
         if width * height > (MAX_PIXELS if im.format in DRAFT_FORMATS else MAX_FULL_DECODE_PIXELS):
@@ -157,6 +151,20 @@ def publish_photo(source: Path, cache_dir: Path) -> list[Rendition]:
             tmp.replace(out)
             renditions.append(Rendition(f"media/{digest}-{copy.width}.jpg", copy.width, copy.height))
     marker.write_text(" ".join(f"{r.width}x{r.height}" for r in renditions))
+    return renditions
+
+
+def cached_renditions(digest: str, cache_dir: Path) -> list[Rendition] | None:
+    """The renditions of a photo already in the cache, or None when any is missing."""
+    marker = cache_dir / f"{digest}.sizes"
+    if not marker.exists():
+        return None
+    renditions = []
+    for line in marker.read_text().split():
+        w, h = (int(x) for x in line.split("x"))
+        if not (cache_dir / f"{digest}-{w}.jpg").exists():
+            return None
+        renditions.append(Rendition(f"media/{digest}-{w}.jpg", w, h))
     return renditions
 
 
@@ -200,46 +208,32 @@ def copy_renditions(renditions: list[Rendition], cache_dir: Path, docs_dir: Path
             shutil.copyfile(cache_dir / Path(r.url).name, target)
 
 
-def photos_of(campaign) -> list[tuple[object, dict]]:
-    """Every photo map in the public view, with the item that holds it."""
-    found = []
-    for items in (campaign.cases, campaign.enterprises, campaign.events):
-        for item in items:
-            found += [(item, p) for p in item["photos"]]
-    for items in (campaign.people, campaign.facilities):
-        for item in items:
-            if item["photo"]:
-                found.append((item, item["photo"]))
-    return found
+class PhotoPublisher:
+    """Publishes the photos the public view asks for (model.build_campaign calls it for each).
 
+    Only photos of published items are ever resized and copied: the model asks for nothing
+    else. A photo that cannot be processed is a content problem with its file and line."""
 
-def attach_renditions(campaign, content_root: Path, cache_dir: Path, problems, stage=None) -> list[Rendition]:
-    """Resize every published photo; each photo map gains `renditions`, `src`, `width`, `height`.
+    def __init__(self, content_root: Path, cache_dir: Path, problems):
+        self.content_root = Path(content_root)
+        self.cache_dir = cache_dir
+        self.problems = problems
+        self.published: list[Rendition] = []
+        self.photos = 0  # asked for (the progress line)
+        self.from_cache = 0  # of which the cache had every rendition
 
-    `stage` (progress.Stage) is told the total and each photo done."""
-    published: list[Rendition] = []
-    photos = photos_of(campaign)
-    resized_before = _resized_count(cache_dir)
-    if stage is not None:
-        stage.set_total(len(photos))
-    for item, photo in photos:
-        if stage is not None:
-            stage.advance()
+    def __call__(self, doc, path: list, photo: dict) -> tuple[Rendition, ...]:
+        source = self.content_root / "media" / photo["file"]
+        self.photos += 1
         try:
-            renditions = publish_photo(Path(content_root) / "media" / photo["file"], cache_dir)
+            if source.is_file() and cached_renditions(published_name(source), self.cache_dir) is not None:
+                self.from_cache += 1
+            renditions = publish_photo(source, self.cache_dir)
         except (OSError, SyntaxError, ValueError, EOFError):
-            line = item.doc.line()
-            problems.add(item.source, line, "photos", f"图片 content/media/{photo['file']} 无法处理（文件损坏或不完整）")
-            continue
-        largest = renditions[-1]
-        photo.update(renditions=renditions, src=largest.url, width=largest.width, height=largest.height,
-                     srcset=", ".join(f"{r.url} {r.width}w" for r in renditions))
-        published += renditions
-    if stage is not None:
-        stage.cached(max(0, len(photos) - (_resized_count(cache_dir) - resized_before)))
-    return published
+            from .validate import field_name
 
-
-def _resized_count(cache_dir: Path) -> int:
-    """How many originals have renditions in the cache (one .sizes marker each)."""
-    return sum(1 for _ in Path(cache_dir).glob("*.sizes")) if Path(cache_dir).is_dir() else 0
+            self.problems.add(doc.relpath, doc.line(*path, "file"), field_name(path + ["file"]),
+                              f"图片 content/media/{photo['file']} 无法处理（文件损坏或不完整）")
+            return ()
+        self.published += renditions
+        return tuple(renditions)

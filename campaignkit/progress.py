@@ -54,6 +54,7 @@ class Reporter:
     live: bool | None = None
     quiet: bool = False
     finished: list[StageResult] = field(default_factory=list)
+    open: list = field(default_factory=list)  # stages in progress, innermost last
     _silenced: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -135,15 +136,30 @@ def current() -> Reporter:
 
 @contextmanager
 def stage(name: str, total: int | None = None, unit: str = ""):
+    """One stage. Opened inside another stage (the pipeline's output "讲义" around the handouts'
+    own stage) it is the same stage: one bar, one line, the inner one's counts and words."""
     reporter = _current
+    if reporter.open:
+        outer = reporter.open[-1]
+        if unit and not outer.result.unit:
+            outer.result.unit = unit
+            if outer._bar is not None:
+                outer._bar.unit = unit
+        if total is not None:
+            outer.set_total(total)
+        yield outer
+        return
     result = StageResult(name, total=total, unit=unit)
     st = Stage(reporter, result)
     start = time.monotonic()
+    reporter.open.append(st)
     try:
         yield st
     except BaseException:
         st._close()
         raise
+    finally:
+        reporter.open.remove(st)
     result.seconds = time.monotonic() - start
     st._close()
     reporter.finished.append(result)

@@ -1,7 +1,7 @@
 """docs/内容格式.md, the editors' field reference, generated from the schema so it cannot drift.
 
 Every kind and field (type, required, length, allowed values with their hints) comes from
-schema.SCHEMAS and enums.py; the limits from the modules that enforce them; the example of each
+the registry (registry.KINDS, their schemas) and enums.py; the limits from the modules that enforce them; the example of each
 kind is a file of the sample content. Only the prose rules and the table of common errors are
 written here, and tests/test_reference.py checks that each error listed is one the kit really
 prints. Regenerate with `.venv/bin/python build.py reference`; the test fails while the file
@@ -13,11 +13,12 @@ from pathlib import Path
 
 from . import load, markup, media, schema
 from .enums import ENUMERATIONS, STATUS
-from .schema import KIND_NAMES, SCHEMAS
+from .registry import KINDS, PAGES, SITE, name_of, schema_of
+from .scaffold import kinds as item_kinds
+from .scaffold import url_of
 
 DEFAULT_PATH = Path("docs") / "内容格式.md"
 PROJECT = Path(__file__).resolve().parents[1]
-SECTION_URLS = {"pages": "/<编号>/"}
 
 # Nested structures described once, in their own section, and linked from each field using them.
 SHARED_OBJECTS = {id(schema.PHOTO): "照片（photo）", id(schema.QUESTION): "测验题（quiz 的每一题）"}
@@ -57,20 +58,24 @@ COMMON_ERRORS = [
 
 RULES = {
     "cases": [f"`status` 是 {STATUS.fixed.text} 时必须写 `rectified_on`，且不能早于 `found_on`。",
-              "`anonymous` 默认 `true`：网站、搜索、订阅和讲义都只显示 `place`，不显示企业名称；"
-              "标题、摘要、正文等公开文字里也不能出现该企业的名称（全称和常用简称）。",
+              ("`anonymous` 默认 `true`：网站、搜索、订阅和讲义都只显示 `place`，不显示企业名称；"
+              "标题、摘要、正文等公开文字里也不能出现该企业的名称（全称和常用简称）。"),
               "匿名案例不能关联典型企业（`model: true`），否则匿名就失效了。"],
     "enterprises": ["`model: true`（典型示范企业）必须写 `recognized_on`。",
                     "被匿名案例关联的企业不出现在网站上（没有企业页面），也不出现在搜索、订阅和讲义里。"],
     "people": ["必须有 `consent: true`（本人同意公开）才能发布；还没拿到同意的，写 `draft: true` 先作为草稿。"],
-    "lessons": ["单选题 `answer` 写一个字母（如 `B`），多选题写列表（如 `[A, C]`），判断题写 `对` 或 `错`；"
-                "字母不能超出选项的个数。"],
+    "lessons": [("单选题 `answer` 写一个字母（如 `B`），多选题写列表（如 `[A, C]`），判断题写 `对` 或 `错`；"
+                "字母不能超出选项的个数。")],
     "patrols": ["`round` 不能重复；首页的巡查轮数、发现、整改、移交数由各轮数字相加得出。"],
     "facilities": ["首页的充电车位数是各集中充电处 `capacity` 之和。"],
     "events": ["`lessons` 里的课程组成这次讲座的资料包（PDF）；有测验的，另生成讲师用的答案。"],
     "pages": ["文件是 Markdown：第一行 `---`，下面写 `title:` 等字段，再一行 `---`，然后是正文。",
-              "文件名（编号）不能和栏目同名（" + "、".join(load.KINDS) + " 等）。"],
+              "文件名（编号）不能和栏目同名（" + "、".join(KINDS) + " 等）。"],
 }
+
+
+def _name(kind: str) -> str:
+    return "网站设置" if kind == SITE else name_of(kind)
 
 
 def _type(spec: dict) -> str:
@@ -104,13 +109,13 @@ def _limits(spec: dict) -> str:
     notes = []
     if "maxLength" in spec:
         notes.append(f"最多 {spec['maxLength']} 字")
-    if "minimum" in spec and spec["minimum"]:
+    if spec.get("minimum"):
         notes.append(f"最小 {spec['minimum']}")
     if "maximum" in spec:
         notes.append(f"最大 {spec['maximum']}")
     if "maxItems" in spec:
         notes.append(f"最多 {spec['maxItems']} 项")
-    if spec.get("pattern") == schema.ID_RE or spec.get("type") == "array" and spec["items"].get("pattern") == schema.ID_RE:
+    if spec.get("pattern") == schema.ID_RE or (spec.get("type") == "array" and spec["items"].get("pattern") == schema.ID_RE):
         notes.append("编号格式")
     return "；".join(notes)
 
@@ -141,7 +146,7 @@ def _table(props: dict, required: set, prefix: str = "") -> list[str]:
 
 def _example(kind: str, root: Path) -> tuple[str, str]:
     """(relative path, text) of the shortest published sample file of `kind`."""
-    if kind == "site":
+    if kind == SITE:
         path = root / "site.yml"
     else:
         files = [p for p in sorted((root / kind).glob("*")) if p.suffix in (".yml", ".yaml", ".md")]
@@ -156,19 +161,19 @@ def _fence(text: str, lang: str) -> list[str]:
 
 
 def _kind_section(kind: str, content_root: Path) -> list[str]:
-    spec = SCHEMAS[kind]
-    name = KIND_NAMES.get(kind, "网站设置")
-    where = "`content/site.yml`（只有这一个文件）" if kind == "site" else (
-        f"`content/{kind}/<编号>.{'md' if kind == 'pages' else 'yml'}`")
-    url = "" if kind == "site" else SECTION_URLS.get(kind, f"/{kind}/<编号>/")
+    spec = schema_of(kind)
+    name = _name(kind)
+    where = "`content/site.yml`（只有这一个文件）" if kind == SITE else (
+        f"`content/{kind}/<编号>.{'md' if kind == PAGES else 'yml'}`")
+    url = "" if kind == SITE else url_of(kind, "<编号>")
     out = [f"### {name}（{kind}）", "", f"文件：{where}" + (f"　网址：`{url}`" if url else ""), ""]
-    if kind != "site":
+    if kind != SITE:
         out += [f"新建：`.venv/bin/python build.py new {kind} <编号>`", ""]
     out += _table(spec["properties"], set(spec["required"]))
     if RULES.get(kind):
         out += ["", "规则：", ""] + [f"- {r}" for r in RULES[kind]]
     rel, text = _example(kind, content_root)
-    out += ["", f"例子（示例内容里的 `{rel}`）：", ""] + _fence(text, "markdown" if kind == "pages" else "yaml") + [""]
+    out += ["", f"例子（示例内容里的 `{rel}`）：", ""] + _fence(text, "markdown" if kind == PAGES else "yaml") + [""]
     return out
 
 
@@ -190,22 +195,22 @@ def _enumerations() -> list[str]:
 
 def render(content_root: Path | None = None) -> str:
     content_root = content_root or PROJECT / "content"
-    kinds = ["site"] + [k for k in KIND_NAMES if k in SCHEMAS]
+    kinds = [SITE, *item_kinds()]
     out = [
         "# 内容格式：字段说明",
         "",
-        "> 本文件由 `campaignkit/reference.py` 根据内容格式（`campaignkit/schema.py`、`campaignkit/enums.py`）自动生成，"
-        "请不要手改。内容格式改了以后运行 `.venv/bin/python build.py reference` 重新生成。",
+        ("> 本文件由 `campaignkit/reference.py` 根据内容格式（`campaignkit/schema.py`、`campaignkit/enums.py`）自动生成，"
+        "请不要手改。内容格式改了以后运行 `.venv/bin/python build.py reference` 重新生成。"),
         "",
-        "网站和讲义全部由 `content/` 文件夹里的文件生成。每个条目是一个 YAML 文件（自由页面是 Markdown 文件），"
-        "一行写一个字段：`字段名: 值`。字段名是英文，值写中文。",
+        ("网站和讲义全部由 `content/` 文件夹里的文件生成。每个条目是一个 YAML 文件（自由页面是 Markdown 文件），"
+        "一行写一个字段：`字段名: 值`。字段名是英文，值写中文。"),
         "",
         "## 目录",
         "",
         "- [文件放在哪里](#文件放在哪里)",
         "- [通用规则](#通用规则)",
         "- [各类内容的字段](#各类内容的字段)：" + "、".join(
-            f"[{KIND_NAMES.get(k, '网站设置')}](#{_anchor(KIND_NAMES.get(k, '网站设置') + '（' + k + '）')})" for k in kinds),
+            f"[{_name(k)}](#{_anchor(_name(k) + '（' + k + '）')})" for k in kinds),
         "- [可选值](#可选值)",
         "- [常见错误和改法](#常见错误和改法)",
         "- [命令和退出状态](#命令和退出状态)",
@@ -218,7 +223,7 @@ def render(content_root: Path | None = None) -> str:
     ]
     for kind in kinds[1:]:
         ext = "md" if kind == "pages" else "yml"
-        out.append(f"| {KIND_NAMES[kind]} | `content/{kind}/<编号>.{ext}` | `{SECTION_URLS.get(kind, f'/{kind}/<编号>/')}` "
+        out.append(f"| {_name(kind)} | `content/{kind}/<编号>.{ext}` | `{url_of(kind, '<编号>')}` "
                    f"| `build.py new {kind} <编号>` |")
     out.append(f"| 照片 | `content/{load.MEDIA}/` 下任意子文件夹 | — | — |")
     out += ["", *_general_rules(), "## 各类内容的字段", ""]
@@ -230,8 +235,8 @@ def render(content_root: Path | None = None) -> str:
     out += _shared_section("测验题（quiz 的每一题）", schema.QUESTION)
     out += _enumerations()
     out += ["## 常见错误和改法", "",
-            "检查（`build.py check`）和生成时，每个问题一行：`content/文件:行号: 字段: 问题`，同一次的所有问题一起列出；"
-            "有任何问题时网站不更新，`site/` 保持上一次成功生成的样子。“…”表示随情况变化的部分。", "",
+            ("检查（`build.py check`）和生成时，每个问题一行：`content/文件:行号: 字段: 问题`，同一次的所有问题一起列出；"
+            "有任何问题时网站不更新，`site/` 保持上一次成功生成的样子。“…”表示随情况变化的部分。"), "",
             "| 提示 | 原因 | 怎么改 |", "|---|---|---|"]
     out += [f"| {_cell(m)} | {_cell(c)} | {_cell(f)} |" for m, c, f in COMMON_ERRORS]
     out += ["", *_commands()]
@@ -245,8 +250,8 @@ def _general_rules() -> list[str]:
         "",
         "### 编号",
         "",
-        "- 编号就是文件名（不含 `.yml`），也是网址的一部分：只能用小写英文字母、数字和“-”，不能以“-”开头或结尾，"
-        "如 `2023-09-feixian`、`hengshun-wuliu`。建议用拼音。`build.py new` 遇到不能用的编号会给出可用的写法。",
+        ("- 编号就是文件名（不含 `.yml`），也是网址的一部分：只能用小写英文字母、数字和“-”，不能以“-”开头或结尾，"
+        "如 `2023-09-feixian`、`hengshun-wuliu`。建议用拼音。`build.py new` 遇到不能用的编号会给出可用的写法。"),
         "- 发布后不要改编号（网址会变）。确实要改时，在改名后的文件里写 `aliases: [旧编号]`，旧网址会自动跳转到新页面。",
         "- 同一文件夹里编号不能重复（不区分大小写，`.yml` 和 `.yaml` 算同一个）。",
         "",
@@ -264,18 +269,18 @@ def _general_rules() -> list[str]:
         "",
         "### 文字",
         "",
-        f"- 标题等短文字最多 {schema.TEXT_MAX} 字；措施、做法、题目等最多 {schema.LONG_TEXT_MAX} 字；"
-        f"Markdown 正文最多 {schema.MARKDOWN_MAX} 字。",
+        (f"- 标题等短文字最多 {schema.TEXT_MAX} 字；措施、做法、题目等最多 {schema.LONG_TEXT_MAX} 字；"
+        f"Markdown 正文最多 {schema.MARKDOWN_MAX} 字。"),
         "- 多行的正文写成 `字段: |`，下面每行开头空两格。",
-        "- Markdown 正文支持常用格式、表格和提示框（`!!! warning \"注意\"`）。正文里的 HTML 代码不会原样发布："
+        ("- Markdown 正文支持常用格式、表格和提示框（`!!! warning \"注意\"`）。正文里的 HTML 代码不会原样发布："
         "脚本、事件属性、`javascript:` 链接、iframe、样式都会被去掉；正文里的图片不显示（照片写在 `photos` 里）；"
-        "正文里的一级标题（`#`）显示为二级标题。",
+        "正文里的一级标题（`#`）显示为二级标题。"),
         f"- 自由页面（`content/pages/`）的正文最多 {markup.MAX_PAGE_CHARS} 字。",
         "",
         "### 照片",
         "",
-        f"- 照片放在 `content/{load.MEDIA}/` 下，`file` 从 `{load.MEDIA}/` 之后写起，如 `file: cases/a-before.jpg`；"
-        "不能写 `..`、绝对路径或链接到 `content/` 以外。",
+        (f"- 照片放在 `content/{load.MEDIA}/` 下，`file` 从 `{load.MEDIA}/` 之后写起，如 `file: cases/a-before.jpg`；"
+        "不能写 `..`、绝对路径或链接到 `content/` 以外。"),
         "- 格式：JPEG、PNG、WebP。必须写 `alt`：说明图片里是什么（给读屏软件和图片加载失败时用），不要写匿名企业的名称。",
         f"- 手机拍的大照片直接放：JPEG 最大 {media.MAX_PIXELS // 1_000_000} 百万像素，PNG/WebP 最大 "
         f"{media.MAX_FULL_DECODE_PIXELS // 1_000_000} 百万像素；发布时缩小为 "
@@ -285,8 +290,8 @@ def _general_rules() -> list[str]:
         "### 匿名",
         "",
         "- 案例默认 `anonymous: true`：只显示 `place`（如“共建区某物流企业”），企业名称不出现在网站、搜索、订阅和讲义里。",
-        "- 被匿名案例关联（`enterprise:`）的企业不会生成页面；典型企业不能被匿名案例关联；"
-        "匿名案例的文字里写了企业名称，检查会报错。",
+        ("- 被匿名案例关联（`enterprise:`）的企业不会生成页面；典型企业不能被匿名案例关联；"
+        "匿名案例的文字里写了企业名称，检查会报错。"),
         "",
         "### 本人同意（consent）",
         "",
@@ -295,8 +300,8 @@ def _general_rules() -> list[str]:
         "",
         "### 草稿（draft）",
         "",
-        "- `draft: true` 的条目不发布。`build.py serve`（实时预览）和 `build.py --drafts`（生成到 `.build/drafts/`）"
-        "会把草稿也生成出来，页面顶部有“草稿”横条，并告诉搜索引擎不要收录；草稿永远不会写进 `site/`。",
+        ("- `draft: true` 的条目不发布。`build.py serve`（实时预览）和 `build.py --drafts`（生成到 `.build/drafts/`）"
+        "会把草稿也生成出来，页面顶部有“草稿”横条，并告诉搜索引擎不要收录；草稿永远不会写进 `site/`。"),
         "- 已发布的内容不能引用草稿（会报错，提醒先发布草稿或去掉引用）。",
         "",
         "### 改名和旧网址（aliases）",
@@ -305,8 +310,8 @@ def _general_rules() -> list[str]:
         "",
         "### 个人信息",
         "",
-        "- 公开内容里出现手机号（包括 +86、分段、全角数字等写法）或身份证号会报错。联系电话请写办公座机。"
-        "确需公开的，在该文件写 `allow_personal_data: true`。",
+        ("- 公开内容里出现手机号（包括 +86、分段、全角数字等写法）或身份证号会报错。联系电话请写办公座机。"
+        "确需公开的，在该文件写 `allow_personal_data: true`。"),
         "",
     ]
 
@@ -324,8 +329,8 @@ def _commands() -> list[str]:
         "| `.venv/bin/python build.py --drafts` | 连草稿一起生成到 `.build/drafts/`，供内部预览 |",
         "| `.venv/bin/python build.py --no-pdf` | 只生成网页（快） |",
         "",
-        "退出状态（给脚本和自动化用）：`0` 成功；`1` 内容有问题（逐条列出）；`2` 程序内部出错（详情在 "
-        "`.build/last-error.log`）；`64` 命令写错了；`69` 这台电脑上不能运行这个命令（Windows 请用 WSL 2）；`130` 被 Ctrl-C 中断。",
+        ("退出状态（给脚本和自动化用）：`0` 成功；`1` 内容有问题（逐条列出）；`2` 程序内部出错（详情在 "
+        "`.build/last-error.log`）；`64` 命令写错了；`69` 这台电脑上不能运行这个命令（Windows 请用 WSL 2）；`130` 被 Ctrl-C 中断。"),
     ]
 
 

@@ -1,6 +1,6 @@
 """`build.py new <kind> <id>`: a new content file with every field of its kind, explained in Chinese.
 
-The file is written from the schema (schema.SCHEMAS), so a field added there appears here too:
+The file is written from the kind's schema (registry.schema_of), so a field added there appears here too:
 - required fields first, uncommented and empty (a check says “不能为空” until they are filled),
   each with its description and 必填; the dates an editor would write today are prefilled;
 - optional fields after them, commented out with an example value, so the file validates
@@ -16,9 +16,9 @@ import re
 from pathlib import Path
 
 from .enums import ENUMERATIONS
-from .load import ID_PATTERN, PAGES
+from .load import ID_PATTERN
 from .problems import BuildError
-from .schema import KIND_NAMES, SCHEMAS
+from .registry import KINDS, PAGES, name_of, schema_of
 
 # Dates that are "today" when an editor starts the file: the day of the find, the patrol, the event.
 TODAY_FIELDS = {"cases": ("found_on",), "patrols": ("date",), "events": ("date",)}
@@ -32,8 +32,12 @@ INDENT = "  "
 
 
 def kinds() -> list[str]:
-    """Every kind `new` can make: each content folder with a schema (site.yml is one file, not a kind)."""
-    return [k for k in KIND_NAMES if k in SCHEMAS]
+    """Every kind `new` can make: each registered kind and free pages (site.yml is one file, not a kind)."""
+    return [*KINDS, PAGES]
+
+
+def url_of(kind: str, item_id: str) -> str:
+    return "/" + (KINDS[kind].url(item_id) if kind in KINDS else f"{item_id}/")
 
 
 def suggest_id(wanted: str, taken: set[str] = frozenset()) -> str:
@@ -64,7 +68,7 @@ def _existing_ids(folder: Path) -> set[str]:
 def create(content_root: Path, kind: str, item_id: str, today: dt.date | None = None) -> Path:
     """Write the new file and return its path; BuildError (in Chinese) for a bad or taken id."""
     if kind not in kinds():
-        raise BuildError(f"不认识的内容类型“{kind}”，可用：" + "、".join(f"{k}（{KIND_NAMES[k]}）" for k in kinds()))
+        raise BuildError(f"不认识的内容类型“{kind}”，可用：" + "、".join(f"{k}（{name_of(k)}）" for k in kinds()))
     folder = content_root / kind
     taken = _existing_ids(folder)
     if not ID_PATTERN.match(item_id):
@@ -81,11 +85,11 @@ def create(content_root: Path, kind: str, item_id: str, today: dt.date | None = 
 
 def template(kind: str, item_id: str, today: dt.date) -> str:
     """The text of a new file of `kind`."""
-    schema = SCHEMAS[kind]
+    schema = schema_of(kind)
     props, required = schema["properties"], set(schema["required"])
     own = [k for k in props if k not in COMMON_LAST]
     ordered = [k for k in own if k in required] + [k for k in own if k not in required] + list(COMMON_LAST)
-    head = [f"# {KIND_NAMES[kind]}：{item_id}（网址 /{'' if kind == PAGES else kind + '/'}{item_id}/）",
+    head = [f"# {name_of(kind)}：{item_id}（网址 {url_of(kind, item_id)}）",
             "# 标有“必填”的要填上；其余字段用到时删掉行首的“# ”。填好后运行 build.py check 检查。",
             "# 字段的详细说明见 docs/内容格式.md。"]
     lines: list[str] = []

@@ -30,9 +30,9 @@ import time
 import traceback
 import urllib.parse
 import wsgiref.util
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from mkdocs.livereload import LiveReloadServer
 

@@ -7,16 +7,17 @@ import datetime as dt
 import re
 
 import pytest
+
 from campaignkit import cli, scaffold
 from campaignkit.enums import ENUMERATIONS
-from campaignkit.schema import SCHEMAS
+from campaignkit.registry import schema_of
 
 TODAY = dt.date.today().isoformat()
 
 
 def filled(kind: str, text: str, item_id: str) -> str:
     """The new file with each required value written in, as an editor would."""
-    schema = SCHEMAS[kind]
+    schema = schema_of(kind)
     for key in schema["required"]:
         spec = schema["properties"][key]
         if spec.get("x-enum"):
@@ -27,10 +28,10 @@ def filled(kind: str, text: str, item_id: str) -> str:
             value = "97"  # a patrol round no sample patrol uses
         else:
             value = f"测试{item_id}"
-        text, n = re.subn(rf"^{key}:[ ]*(#.*)?$", lambda m: f"{key}: {value}  {m.group(1) or ''}", text,
-                          count=1, flags=re.M)
+        text, n = re.subn(rf"^{key}:[ ]*(#.*)?$", lambda m, key=key, value=value: f"{key}: {value}  {m.group(1) or ''}", text,
+                          count=1, flags=re.MULTILINE)
         if not n:
-            assert re.search(rf"^{key}: \S", text, re.M), (key, text)  # prefilled (today's date)
+            assert re.search(rf"^{key}: \S", text, re.MULTILINE), (key, text)  # prefilled (today's date)
     return text
 
 
@@ -43,7 +44,7 @@ def test_new_file_for_every_kind_validates_once_filled(kind, scratch, capsys):
     path = scratch.content / kind / (f"{item_id}.md" if kind == "pages" else f"{item_id}.yml")
     assert "已新建 " in out and path.name in out
     text = path.read_text(encoding="utf-8")
-    props, required = SCHEMAS[kind]["properties"], SCHEMAS[kind]["required"]
+    props, required = schema_of(kind)["properties"], schema_of(kind)["required"]
 
     # every field of the kind is in the file, with its Chinese description; required ones marked
     for key, spec in props.items():
@@ -54,7 +55,7 @@ def test_new_file_for_every_kind_validates_once_filled(kind, scratch, capsys):
         if spec.get("x-enum"):
             assert all(v.text in line for v in ENUMERATIONS[spec["x-enum"]]), line
     for key in scaffold.TODAY_FIELDS.get(kind, ()):
-        assert re.search(rf"^{key}: {TODAY}", text, re.M), key
+        assert re.search(rf"^{key}: {TODAY}", text, re.MULTILINE), key
 
     # unfilled, the check names each required field; filled, it passes
     assert cli.main(["check", "--content", str(scratch.content)]) == 1
@@ -62,7 +63,7 @@ def test_new_file_for_every_kind_validates_once_filled(kind, scratch, capsys):
     rel = path.relative_to(scratch.root).as_posix()
     empty = [k for k in required if k not in scaffold.TODAY_FIELDS.get(kind, ())]
     for key in empty:
-        assert re.search(rf"^{re.escape(rel)}:\d+: {key}: ", err, re.M), (key, err)
+        assert re.search(rf"^{re.escape(rel)}:\d+: {key}: ", err, re.MULTILINE), (key, err)
     path.write_text(filled(kind, text, item_id), encoding="utf-8")
     code = cli.main(["check", "--content", str(scratch.content)])
     out, err = capsys.readouterr()
@@ -76,7 +77,7 @@ def test_every_optional_field_validates_when_uncommented(scratch, capsys):
     path = scratch.content / "events" / "huodong-ceshi.yml"
     text = filled("events", path.read_text(encoding="utf-8"), "huodong-ceshi")
     for key in ("kind", "attendance"):
-        text = re.sub(rf"^# {key}: ", f"{key}: ", text, flags=re.M)
+        text = re.sub(rf"^# {key}: ", f"{key}: ", text, flags=re.MULTILINE)
     path.write_text(text, encoding="utf-8")
     capsys.readouterr()
     assert cli.main(["check", "--content", str(scratch.content)]) == 0, capsys.readouterr().err

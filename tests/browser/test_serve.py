@@ -73,7 +73,7 @@ def test_edit_break_fix_in_the_browser(preview, browser):
     page = context.new_page()
     try:
         page.goto(url(server, CASE_URL), wait_until="load")
-        title = re.search(r"^title: (.+)$", (project / "content" / CASE).read_text(encoding="utf-8"), re.M).group(1)
+        title = re.search(r"^title: (.+)$", (project / "content" / CASE).read_text(encoding="utf-8"), re.MULTILINE).group(1)
         assert title in page.inner_text("h1")
 
         # 1. An edited title appears without the editor touching the browser.
