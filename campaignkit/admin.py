@@ -30,6 +30,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -45,8 +46,10 @@ API = PREFIX + "api/v1"
 PASSWORD_VARIABLE = "CAMPAIGNKIT_ADMIN_PASSWORD"
 USER = "editor"
 MAX_REQUEST_BYTES = 80_000_000  # a few phone photos, base64-encoded, in one save
-DECAP_DIST = Path("node_modules") / "decap-cms" / "dist"
-DECAP_SERVER = Path("node_modules") / "decap-server" / "dist" / "index.js"
+# Installed beside the kit by scripts/setup.sh (package-lock.json), whatever the content folder.
+KIT = Path(__file__).resolve().parents[1]
+DECAP_DIST = KIT / "node_modules" / "decap-cms" / "dist"
+DECAP_SERVER = KIT / "node_modules" / "decap-server" / "dist" / "index.js"
 WIDGETS = Path(__file__).parent / "admin_widgets.js"
 NOT_INSTALLED = "内容表单需要的 Decap CMS 还没有安装：请先运行 ./scripts/setup.sh"
 
@@ -129,13 +132,13 @@ def check_paths(request: dict) -> list[str]:
 class Proxy:
     """decap-server in local-files mode, on loopback, rooted at content/."""
 
-    def __init__(self, project: Path, content_root: Path):
-        self.project, self.content_root = project, content_root.resolve()
+    def __init__(self, content_root: Path):
+        self.content_root = content_root.resolve()
         self.port = 0
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        script = self.project / DECAP_SERVER
+        script = DECAP_SERVER
         node = shutil.which("node")
         if not script.is_file() or node is None:
             raise BuildError(NOT_INSTALLED)
@@ -179,12 +182,11 @@ class Proxy:
 class AdminRoutes:
     """Everything under /admin/; `respond` is what a web server calls for such a path."""
 
-    def __init__(self, project: Path, content_root: Path, site_title: str = "", site_url: str = "/"):
-        self.project = project
-        self.dist = project / DECAP_DIST
+    def __init__(self, content_root: Path, site_title: str = "", site_url: str = "/"):
+        self.dist = DECAP_DIST
         if not (self.dist / "decap-cms.js").is_file():
             raise BuildError(NOT_INSTALLED)
-        self.proxy = Proxy(project, content_root)
+        self.proxy = Proxy(content_root)
         self.config = _yaml_bytes(decap.config(proxy_url=API, site_url=site_url))
         self.page = _page(site_title).encode("utf-8")
 
@@ -251,7 +253,23 @@ def wsgi_app(routes: AdminRoutes):
         start_response(status, headers)
         return [b"" if method == "HEAD" else reply.body]
 
+    app.routes = routes  # so whoever mounted it can stop decap-server
     return app
+
+
+def mount_on_preview(content_root: Path, site_url: str = "/"):
+    """Put the forms at /admin/ on `build.py serve` (loopback only); returns the Mount, or None
+    when Decap is not installed (the preview runs all the same)."""
+    from . import serve
+
+    try:
+        routes = AdminRoutes(content_root, site_url=site_url)
+    except BuildError as exc:
+        print(exc.message, file=sys.stderr)  # the preview still runs; the forms need setup.sh
+        return None
+    # No reload script in /admin/: a reload would throw away a form being filled in. The preview
+    # pages reload themselves when a save changes content/.
+    return serve.mount(PREFIX, app=wsgi_app(routes), title="内容表单（Decap CMS）", reload=False)
 
 
 def _ok(body: bytes, kind: str, cache: str = "no-cache") -> Response:

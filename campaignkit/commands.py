@@ -1,10 +1,8 @@
 """The editors' extra commands: spreadsheets (template, import, export) and the forms server.
 
-cli.py hands any of COMMANDS here, so these subcommands live beside the build's own options
-without changing them."""
+cli.py adds them to build.py's subcommands with `register` and hands them to `run`."""
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 from .problems import BuildError
@@ -12,36 +10,40 @@ from .problems import BuildError
 COMMANDS = ("template", "import", "export", "forms")
 
 
-def _parser() -> argparse.ArgumentParser:
+def register(commands) -> None:
+    """Add the spreadsheet and forms subcommands to build.py's subparsers (cli.py)."""
+    from .admin import PASSWORD_VARIABLE
     from .sheets import BOOKS
 
     books = "|".join(BOOKS)
-    p = argparse.ArgumentParser(prog="build.py", description="表格导入导出和内容表单")
-    sub = p.add_subparsers(dest="command", required=True, metavar="命令")
-    t = sub.add_parser("template", help=f"生成空白表格：build.py template <{books}>")
+    folder = dict(default="content", metavar="文件夹", help="内容文件夹（默认 content）")
+    t = commands.add_parser("template", help=f"生成空白表格（{books}）",
+                            description="生成空白的 Excel 表格：中文表头、下拉列表、日期格子和填写说明。")
     t.add_argument("book", choices=list(BOOKS), metavar="表格", help=f"{books} 之一")
-    t.add_argument("--output", help="保存为（默认 <表格名>.xlsx）")
-    t.add_argument("--content", default="content", help="内容文件夹（下拉列表里的企业等从这里读，默认 content）")
-    i = sub.add_parser("import", help="导入填好的表格（默认只预演，不写入）")
+    t.add_argument("--output", metavar="文件", help="保存为（默认 <表格名>.xlsx）")
+    t.add_argument("--content", **{**folder, "help": "内容文件夹（下拉列表里的企业等从这里读，默认 content）"})
+    i = commands.add_parser("import", help="导入填好的表格（默认只预演，不写入）",
+                            description="先列出会新建和修改哪些文件；有问题的行全部列出，一个文件也不写。")
     i.add_argument("file", metavar="文件.xlsx")
     i.add_argument("--apply", action="store_true", help="真正写入（不加时只列出会新建和修改哪些文件）")
-    i.add_argument("--update", action="store_true", help="允许修改已有的条目（只改表格里有的字段）")
-    i.add_argument("--photos", metavar="照片文件夹", help="表格里照片文件名所在的文件夹")
-    i.add_argument("--content", default="content", help="内容文件夹（默认 content）")
-    e = sub.add_parser("export", help=f"把内容导出成表格（{books}）")
-    e.add_argument("--output", default="表格", help="保存到哪个文件夹（默认 表格/）")
-    e.add_argument("--content", default="content", help="内容文件夹（默认 content）")
-    f = sub.add_parser("forms", help="在浏览器里用表单编辑内容（/admin/），同时预览已生成的网站")
-    f.add_argument("--host", default="127.0.0.1", help="监听地址（默认只允许本机访问；其他地址必须先设置密码）")
-    f.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
-    f.add_argument("--content", default="content", help="内容文件夹（默认 content）")
-    f.add_argument("--site", default="site", help="预览的网站文件夹（默认 site）")
-    return p
+    i.add_argument("--update", action="store_true", help="允许修改已有的条目（只改表格里有的列，其他字段和注释不变）")
+    i.add_argument("--photos", metavar="照片文件夹", help="表格里写的照片文件名在哪个文件夹")
+    i.add_argument("--content", **folder)
+    e = commands.add_parser("export", help=f"把内容导出成表格（{books}）",
+                            description="把现有内容写成和空白表格一样的 Excel 表格；原样导入不会有任何变化。")
+    e.add_argument("--output", default="表格", metavar="文件夹", help="保存到哪个文件夹（默认 表格/）")
+    e.add_argument("--content", **folder)
+    f = commands.add_parser("forms", help="只开内容表单（/admin/）和已生成的网站，不实时预览",
+                            description="内容表单和 site/ 里已生成的网站；要让其他电脑也能打开，用 --host 并先设置密码。"
+                                        "平时请用 build.py serve（实时预览，也带 /admin/ 表单）。")
+    f.add_argument("--host", default="127.0.0.1", metavar="地址",
+                   help=f"监听地址（默认 127.0.0.1，只有本机能打开；其他地址必须先设置环境变量 {PASSWORD_VARIABLE}）")
+    f.add_argument("--port", type=int, default=8000, metavar="端口", help="端口（默认 8000）")
+    f.add_argument("--site", default="site", metavar="文件夹", help="一起提供的网站文件夹（默认 site）")
+    f.add_argument("--content", **folder)
 
 
-def main(argv: list[str]) -> int:
-    args = _parser().parse_args(argv)
-    project = Path.cwd()
+def run(args, project: Path) -> int:
     content = (project / args.content).resolve()
     if args.command == "template":
         from . import sheets
@@ -80,7 +82,7 @@ def main(argv: list[str]) -> int:
 def serve_forms(project: Path, content: Path, site_dir: Path, host: str, port: int) -> None:
     from . import admin, formserver
 
-    server = formserver.FormServer(admin.AdminRoutes(project, content), site_dir, host, port)
+    server = formserver.FormServer(admin.AdminRoutes(content), site_dir, host, port)
     shown = host if host not in ("", "0.0.0.0", "::") else "本机地址"
     print(f"内容表单：http://{shown}:{port}/admin/   网站预览（{site_dir.name}/）：http://{shown}:{port}/")
     if server.password:

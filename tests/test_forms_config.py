@@ -12,7 +12,7 @@ from campaignkit import admin, decap, formserver
 from campaignkit.enums import ENUMERATIONS
 from campaignkit.problems import BuildError
 from campaignkit.registry import KINDS, PAGES, SITE, schema_of
-from tests.conftest import PROJECT, SAMPLE_CONTENT
+from tests.conftest import SAMPLE_CONTENT
 
 CONFIG = decap.config()
 COLLECTIONS = {c["name"]: c for c in CONFIG["collections"]}
@@ -109,7 +109,7 @@ def test_a_field_without_a_widget_fails_loudly():
 
 
 def test_the_config_is_served_as_yaml_decap_reads(tmp_path):
-    routes = admin.AdminRoutes(PROJECT, SAMPLE_CONTENT)
+    routes = admin.AdminRoutes(SAMPLE_CONTENT)
     reply = routes.respond("GET", "/admin/config.yml")
     assert reply.status == 200
     assert YAML(typ="safe", pure=True).load(io.BytesIO(reply.body)) == json.loads(json.dumps(CONFIG))
@@ -131,7 +131,7 @@ def test_forms_write_only_content_files_and_photos(path, ok):
 
 
 def test_a_write_outside_content_is_refused_before_it_reaches_the_proxy():
-    routes = admin.AdminRoutes(PROJECT, SAMPLE_CONTENT)
+    routes = admin.AdminRoutes(SAMPLE_CONTENT)
     body = json.dumps({"action": "persistMedia", "params": {"asset": {"path": "../build.py", "content": "eA=="}}})
     reply = routes.respond("POST", "/admin/api/v1", body.encode())
     assert reply.status == 403 and "content/" in json.loads(reply.body)["error"]
@@ -142,7 +142,7 @@ def test_serving_beyond_this_machine_needs_a_password(monkeypatch, tmp_path):
     monkeypatch.delenv(admin.PASSWORD_VARIABLE, raising=False)
     assert admin.require_password("127.0.0.1") is None
     with pytest.raises(BuildError) as refused:
-        formserver.FormServer(admin.AdminRoutes(PROJECT, SAMPLE_CONTENT), tmp_path, "0.0.0.0", 0)
+        formserver.FormServer(admin.AdminRoutes(SAMPLE_CONTENT), tmp_path, "0.0.0.0", 0)
     assert admin.PASSWORD_VARIABLE in refused.value.message and "密码" in refused.value.message
     monkeypatch.setenv(admin.PASSWORD_VARIABLE, "long enough secret")
     assert admin.require_password("0.0.0.0") == "long enough secret"
@@ -159,7 +159,7 @@ def test_decap_server_listens_on_loopback_rooted_at_content(tmp_path):
     import subprocess
 
     (tmp_path / "content").mkdir()
-    proxy = admin.Proxy(PROJECT, tmp_path / "content")
+    proxy = admin.Proxy(tmp_path / "content")
     proxy.start()
     try:
         listening = subprocess.run(["ss", "-ltnH", f"sport = :{proxy.port}"], capture_output=True, text=True).stdout
