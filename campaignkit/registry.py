@@ -168,9 +168,10 @@ PAGES = "pages"
 PAGE_NAME = "页面"
 MEDIA = "media"
 SITE = "site"
-# Names a free page may not take: the sections', and the folders and files the site itself has.
+# Names a free page may not take: the sections', the folders and files the site itself has, and
+# admin (the content forms at /admin/ on the preview, never part of site/).
 RESERVED_PAGE_IDS = frozenset(KINDS) | {"index", "downloads", "assets", "search", "media", "feed", "404",
-                                        "charts", "people-group", "honor"}
+                                        "charts", "people-group", "honor", "admin"}
 
 
 def schema_of(kind: str) -> dict:

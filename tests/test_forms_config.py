@@ -173,3 +173,28 @@ def test_decap_server_listens_on_loopback_rooted_at_content(tmp_path):
         proxy.stop()
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", proxy.port), timeout=0.5)
+
+
+def test_no_page_can_take_the_forms_address(tmp_path):
+    import shutil
+
+    from tests.conftest import run_build
+
+    shutil.copytree(SAMPLE_CONTENT, tmp_path / "content")
+    (tmp_path / "content/pages/admin.md").write_text("---\ntitle: 后台\n---\n正文\n", encoding="utf-8")
+    result = run_build("check", "--content", str(tmp_path / "content"))
+    assert result.returncode == 1
+    assert "content/pages/admin.md: 页面编号“admin”与栏目网址冲突，请换一个文件名" in result.stderr
+
+
+@pytest.mark.slow
+def test_nothing_of_the_forms_is_part_of_the_built_site(tmp_path):
+    from tests.conftest import run_build
+
+    result = run_build("--no-pdf", "--output", str(tmp_path / "site"))
+    assert result.returncode == 0, result.stderr
+    files = [p.relative_to(tmp_path / "site").as_posix() for p in (tmp_path / "site").rglob("*")]
+    assert files and not [f for f in files if f.startswith("admin") or "decap" in f.lower()]
+    for page in (tmp_path / "site").rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "/admin/" not in text and "decap" not in text.lower(), page
