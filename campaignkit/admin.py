@@ -38,8 +38,8 @@ from pathlib import Path, PurePosixPath
 from ruamel.yaml import YAML
 
 from . import decap
-from .registry import KINDS, MEDIA, PAGES
 from .problems import BuildError
+from .registry import KINDS, MEDIA, PAGES
 
 PREFIX = "/admin/"
 API = PREFIX + "api/v1"

@@ -16,7 +16,7 @@ def register(commands) -> None:
     from .sheets import BOOKS
 
     books = "|".join(BOOKS)
-    folder = dict(default="content", metavar="文件夹", help="内容文件夹（默认 content）")
+    folder = {"default": "content", "metavar": "文件夹", "help": "内容文件夹（默认 content）"}
     t = commands.add_parser("template", help=f"生成空白表格（{books}）",
                             description="生成空白的 Excel 表格：中文表头、下拉列表、日期格子和填写说明。")
     t.add_argument("book", choices=list(BOOKS), metavar="表格", help=f"{books} 之一")

@@ -97,6 +97,8 @@ def widget(name: str, spec: dict, required: bool, kind: str) -> dict:
         # A quiz answer is one letter, a list of letters or 对/错: the `quiz-answer` widget
         # (templates/admin/widgets.js) stores what the kit expects for each.
         field["widget"] = "quiz-answer"
+        description = "答案：单选写一个字母，如 B；多选写几个字母，如 A、C；判断题写 对 或 错"
+        hint = description
     else:
         raise UnmappedField(f"{kind}.{name}: 没有对应的表单控件（{spec}）")
     if hint and hint != field["label"]:
@@ -121,12 +123,12 @@ def _relation(target: str) -> dict:
 def _list(name: str, items: dict, kind: str) -> dict:
     if items.get("type") == "object":
         return {"widget": "list", "collapsed": False, "fields": fields_of(items, kind),
-                "summary": "{{fields.%s}}" % next(iter(items["properties"]))}
+                "summary": "{{fields.%s}}" % next(iter(items["properties"]))}  # noqa: UP031 - braces are Decap's
     if "x-ref" in items:  # several references: one relation widget that stores a list of ids
         return {**_relation(items["x-ref"]), "multiple": True}
     inner = widget(name, items, True, kind)
     inner.pop("hint", None)
-    return {"widget": "list", "field": inner}
+    return {"widget": "list", "collapsed": False, "field": inner}  # expanded: each item shows its text
 
 
 def fields_of(schema: dict, kind: str) -> list[dict]:
@@ -157,7 +159,7 @@ def collection(kind: str) -> dict:
         "extension": "md" if is_page else "yml",
         "format": "frontmatter" if is_page else "yml",
         "identifier_field": shown[0],
-        "summary": " · ".join("{{%s}}" % f for f in shown),
+        "summary": " · ".join("{{%s}}" % f for f in shown),  # noqa: UP031 - braces are Decap's
         "media_folder": f"/{MEDIA}/{kind}",
         "public_folder": kind,
         "editor": {"preview": False},

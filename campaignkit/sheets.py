@@ -205,6 +205,7 @@ def template(book: Book, content_root: Path | None = None) -> Workbook:
 def export(book: Book, content_root: Path) -> Workbook:
     """The workbook holding every item of the book's kind, as the sheet shows it."""
     content, problems = load_content(content_root)
+    problems.raise_if_any()  # a file that cannot be read would be missing from the sheet
     names = {kind: _names(kind, content) for kind in content.items}
     cols = columns(book)
     rows = []
@@ -302,7 +303,7 @@ def _instructions(ws, book: Book, cols: list[Column], content) -> None:
         ("带下拉箭头的格子请从列表中选；日期格子填 2023-09-12 这样的日期；“是/否”列只填 是 或 否。",),
         ("几项内容（如措施、人员、标签）写在同一个格子里：每项一行（Alt+回车换行），短的也可以用顿号“、”隔开。",),
         ("导入：.venv/bin/python build.py import 文件.xlsx 先列出会新建和修改哪些文件；确认无误后加 --apply 才写入。"
-         "已有的条目加 --update 才会修改，表格里没有的字段保持不变。有照片时加 --photos 照片文件夹。",),
+         + "已有的条目加 --update 才会修改，表格里没有的字段保持不变。有照片时加 --photos 照片文件夹。",),
         (),
         ("列", "必填", "说明"),
     ]
@@ -386,7 +387,7 @@ def read_book(path: Path) -> tuple[Book, list[Column], list[Row], list[str]]:
     label = path.name
     try:
         wb = load_workbook(path, data_only=True, read_only=False)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not a workbook
         raise BuildError(f"{label}: 打不开这个表格文件（应是 Excel 的 .xlsx 文件）：{type(exc).__name__}") from None
     book = next((b for b in BOOKS.values() if b.sheet in wb.sheetnames), None)
     if book is None:

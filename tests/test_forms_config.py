@@ -162,7 +162,7 @@ def test_decap_server_listens_on_loopback_rooted_at_content(tmp_path):
     proxy = admin.Proxy(tmp_path / "content")
     proxy.start()
     try:
-        listening = subprocess.run(["ss", "-ltnH", f"sport = :{proxy.port}"], capture_output=True, text=True).stdout
+        listening = subprocess.run(["ss", "-ltnH", f"sport = :{proxy.port}"], capture_output=True, text=True, check=True).stdout
         assert [line.split()[3] for line in listening.splitlines()] == [f"127.0.0.1:{proxy.port}"]
         reply = proxy.forward(json.dumps({"action": "info", "params": {"branch": "main"}}).encode())
         assert json.loads(reply.body)["repo"] == "content"

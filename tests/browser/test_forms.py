@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from campaignkit import admin, serve
+from campaignkit import admin, formserver, serve
 from tests.conftest import PROJECT, SAMPLE_CONTENT, run_build
 
 from .support import artifacts_dir
@@ -64,8 +64,7 @@ def where(url: str) -> str:
     """The host a request went to; a blob: URL is the page's own memory, a data: URL no request."""
     if url.startswith("data:"):
         return "data:"
-    if url.startswith("blob:"):
-        url = url[len("blob:"):]
+    url = url.removeprefix("blob:")
     return urllib.parse.urlsplit(url).hostname or url
 
 
@@ -154,3 +153,36 @@ def choose(page, field: str, shown: str) -> None:
 def publish(page) -> None:
     page.get_by_role("button", name="发布").first.click()
     page.get_by_text("立即发布").click()
+
+
+def test_a_multiple_choice_answer_typed_in_the_form_is_saved_as_a_list(browser, tmp_path):
+    """The kit's own widget (campaignkit/admin_widgets.js): 'A、C' becomes [A, C], 'B' stays B."""
+    content = tmp_path / "content"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    server = formserver.FormServer(admin.AdminRoutes(content), tmp_path, "127.0.0.1", 0)
+    server.start_in_thread()
+    lesson = content / "lessons/feixian-chongdian.yml"
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(server.url + "admin/")
+        page.get_by_role("button", name="登录").click()
+        page.goto(server.url + "admin/#/collections/lessons/entries/feixian-chongdian")
+        answers = page.locator("input[placeholder^='单选如']")
+        answers.first.wait_for()
+        assert [answers.nth(i).input_value() for i in range(answers.count())][:3] == ["B", "A、B、D", "错"]
+        answers.nth(1).fill("A、B")
+        before = lesson.stat().st_mtime_ns
+        publish(page)
+        for _ in range(60):
+            if lesson.stat().st_mtime_ns != before:
+                break
+            page.wait_for_timeout(250)
+        page.wait_for_timeout(500)
+    finally:
+        context.close()
+        server.shutdown()
+    quiz = YAML(typ="safe", pure=True).load(lesson.read_text(encoding="utf-8"))["quiz"]
+    assert [q["answer"] for q in quiz][:3] == ["B", ["A", "B"], "错"]
+    check = run_build("check", "--content", str(content))
+    assert check.returncode == 0, check.stderr
