@@ -36,15 +36,19 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
 
-from . import decap
+from . import decap, yamlmerge
 from .problems import BuildError
-from .registry import KINDS, MEDIA, PAGES
+from .registry import KINDS, MEDIA, PAGES, SITE, schema_of
 
 PREFIX = "/admin/"
 API = PREFIX + "api/v1"
 PASSWORD_VARIABLE = "CAMPAIGNKIT_ADMIN_PASSWORD"
 USER = "editor"
+# Proxy actions that write or delete files (decap-server's local-files middleware).
+WRITES = ("persistEntry", "persistMedia", "deleteFile", "deleteFiles", "deleteEntry", "deleteUnpublishedEntry",
+          "updateUnpublishedEntryStatus", "publishUnpublishedEntry")
 MAX_REQUEST_BYTES = 80_000_000  # a few phone photos, base64-encoded, in one save
 # Installed beside the kit by scripts/setup.sh (package-lock.json), whatever the content folder.
 KIT = Path(__file__).resolve().parents[1]
@@ -111,22 +115,26 @@ def allowed_path(path: str) -> bool:
     return len(parts) == 2 and parts[0] in (*KINDS, PAGES)
 
 
+def data_files(request: dict) -> list[dict]:
+    """The files a persistEntry request writes (Decap 3: params.dataFiles; older: params.entry)."""
+    params = request.get("params") or {}
+    entry = params.get("entry") if isinstance(params.get("entry"), dict) else {}
+    files = list(params.get("dataFiles") or []) + list(entry.get("dataFiles") or [])
+    if "path" in entry:
+        files.append(entry)
+    return [f for f in files if isinstance(f, dict)]
+
+
 def check_paths(request: dict) -> list[str]:
     """Every path a proxy request would write or delete that is not allowed."""
+    if request.get("action") not in WRITES:
+        return []
     params = request.get("params") or {}
-    paths = []
-    for entry in [params.get("entry")] + list(params.get("assets") or []) + [params.get("asset")]:
-        if isinstance(entry, dict):
-            paths += [f.get("path") for f in entry.get("dataFiles") or [] if isinstance(f, dict)]
-            if "path" in entry:
-                paths.append(entry["path"])
-    for key in ("path", "newPath"):
-        if key in params:
-            paths.append(params[key])
+    paths = [f.get("path") for f in data_files(request)]
+    paths += [a.get("path") for a in [params.get("asset"), *(params.get("assets") or [])] if isinstance(a, dict)]
+    paths += [params[key] for key in ("path", "newPath") if key in params]
     paths += list(params.get("paths") or [])
-    if request.get("action") in ("persistEntry", "persistMedia", "deleteFile", "deleteFiles", "deleteEntry"):
-        return [str(p) for p in paths if not allowed_path(p)]
-    return []
+    return [str(p) for p in paths if not allowed_path(p)]
 
 
 class Proxy:
@@ -224,7 +232,27 @@ class AdminRoutes:
         refused = check_paths(request) if isinstance(request, dict) else ["?"]
         if refused:
             return _json(403, {"error": f"表单只能修改 content/ 里的内容文件和照片，不能写入：{'、'.join(refused)}"})
+        if request.get("action") == "persistEntry" and self._keep_untouched(request):
+            body = json.dumps(request, ensure_ascii=False).encode("utf-8")
         return self.proxy.forward(body)
+
+    def _keep_untouched(self, request: dict) -> bool:
+        """Decap rewrites a whole file on save, dropping its comments and [a, b] lists: save only
+        what the form changed into the existing file instead (yamlmerge). True if a file was merged."""
+        merged = False
+        for data_file in data_files(request):
+            path, raw = data_file.get("path", ""), data_file.get("raw")
+            target = self.proxy.content_root / path
+            kind = PurePosixPath(path).parts[0] if path else ""
+            schema = KINDS[kind].schema if kind in KINDS else schema_of(SITE) if path == decap.SITE_FILE else None
+            if not isinstance(raw, str) or schema is None or not path.endswith((".yml", ".yaml")) or not target.is_file():
+                continue
+            try:
+                data_file["raw"] = yamlmerge.merge_text(target.read_text(encoding="utf-8"), raw, list(schema["properties"]))
+                merged = True
+            except (YAMLError, ValueError):
+                continue  # a file the kit cannot read either: the form's version replaces it
+        return merged
 
 
 def wsgi_app(routes: AdminRoutes):

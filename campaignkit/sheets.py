@@ -30,6 +30,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from . import yamlmerge
 from .decap import identifying_fields, label_of
 from .enums import ENUMERATIONS, PHOTO_STAGE
 from .load import ID_PATTERN, load_content
@@ -423,7 +424,6 @@ def import_book(path: Path, content_root: Path, photos_dir: Path | None = None, 
     existing = {d.id: d for d in content.items[book.kind]}
     by_header = {c.field: c.header for c in cols}
     changes, seen = [], {}
-    yaml = _yaml()
     for row in rows:
         errors = []
         parsed = {}
@@ -456,7 +456,7 @@ def import_book(path: Path, content_root: Path, photos_dir: Path | None = None, 
             action = "same"
         else:
             action = "update" if update else "needs-update"
-        text = _dump(yaml, data) if action in ("new", "update") else ""
+        text = yamlmerge.dump(data) if action in ("new", "update") else ""
         copies = [(src, content_root / MEDIA / dest) for src, dest, _ in photos.values() if src is not None]
         changes.append(Change(row.number, relpath, action, changed, text, copies if text else []))
     # Rows whose cells could be read are checked by the kit's rules even when other rows are
@@ -505,17 +505,8 @@ def _row_photos(book: Book, row: Row, cols: list[Column], content_root: Path, ph
 
 def _merge(data: CommentedMap, parsed: dict, photos: dict, book: Book, headers: dict) -> list[str]:
     """Write the sheet's values into `data` (a round-trip YAML map); the headers whose values changed."""
-    changed = []
     order = list(book.schema["properties"])
-    for name, value in parsed.items():
-        old = data.get(name)
-        if _plain(old) == value:
-            continue
-        changed.append(headers[name])
-        if value is None:
-            del data[name]
-        else:
-            _set_in_order(data, name, _node(value), order)
+    changed = [headers[name] for name in yamlmerge.update(data, parsed, order)]
     if book.photos and photos:
         photo_list = data.get("photos")
         if photo_list is None:
@@ -539,77 +530,8 @@ def _merge(data: CommentedMap, parsed: dict, photos: dict, book: Book, headers: 
                     else:
                         current[k] = wanted[k]
         if photo_list and "photos" not in data:
-            _set_in_order(data, "photos", photo_list, order)
+            yamlmerge.update(data, {"photos": photo_list}, order)
     return changed
-
-
-def _plain(value):
-    """A loaded YAML value as the sheet would read it back (text with trailing newlines dropped)."""
-    if isinstance(value, str):
-        return value.rstrip("\n")
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _node(value):
-    if isinstance(value, list):
-        seq = CommentedSeq(value)
-        if all(isinstance(v, str) and len(v) <= 30 for v in value):
-            seq.fa.set_flow_style()  # tags: [a, b], as the sample content writes short lists
-        return seq
-    if isinstance(value, str) and "\n" in value:
-        from ruamel.yaml.scalarstring import LiteralScalarString
-
-        return LiteralScalarString(value + "\n")
-    return value
-
-
-def _set_in_order(data: CommentedMap, key: str, value, order: list[str]) -> None:
-    """Set `key`, a new key going where the schema's field order puts it among the existing ones."""
-    if key in data:
-        data[key] = value
-        return
-    rank = {k: i for i, k in enumerate(order)}
-    position = len(data)
-    for i, existing in enumerate(data):
-        if rank.get(existing, len(order)) > rank.get(key, len(order)):
-            position = i
-            break
-    data.insert(position, key, value)
-
-
-class _DateText(str):
-    """A date the kit keeps as text (load.py), written back unquoted as editors write it: 2023-08-03."""
-
-
-DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt", pure=True)
-    yaml.width = 4096  # never fold a long Chinese line
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.allow_unicode = True
-    yaml.representer.add_representer(
-        _DateText, lambda r, value: r.represent_scalar("tag:yaml.org,2002:timestamp", str(value)))
-    return yaml
-
-
-def _dates_unquoted(node):
-    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
-    for key, value in list(items):
-        if isinstance(value, str) and type(value) is str and DATE_TEXT.match(value):
-            node[key] = _DateText(value)
-        elif isinstance(value, (dict, list)):
-            _dates_unquoted(value)
-
-
-def _dump(yaml: YAML, data) -> str:
-    _dates_unquoted(data)
-    out = io.StringIO()
-    yaml.dump(data, out)
-    return out.getvalue()
 
 
 def _validate_planned(content_root: Path, changes: list[Change], label: str, book: Book, headers: dict) -> list[str]:

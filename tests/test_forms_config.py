@@ -126,8 +126,15 @@ def test_the_config_is_served_as_yaml_decap_reads(tmp_path):
 ])
 def test_forms_write_only_content_files_and_photos(path, ok):
     assert admin.allowed_path(path) is ok
-    request = {"action": "persistEntry", "params": {"entry": {"dataFiles": [{"path": path, "raw": "x"}]}, "assets": []}}
-    assert (admin.check_paths(request) == []) is ok
+    # as Decap 3.16 sends them
+    entry = {"action": "persistEntry", "params": {"branch": "main", "dataFiles": [{"path": path, "raw": "x", "slug": "x"}],
+                                                  "assets": [], "options": {}}}
+    photo = {"action": "persistEntry", "params": {"branch": "main", "dataFiles": [{"path": "cases/x.yml", "raw": "x"}],
+                                                  "assets": [{"path": path, "content": "eA==", "encoding": "base64"}]}}
+    media = {"action": "persistMedia", "params": {"branch": "main", "asset": {"path": path, "content": "eA=="}}}
+    delete = {"action": "deleteFiles", "params": {"branch": "main", "paths": [path]}}
+    for request in (entry, photo, media, delete):
+        assert (admin.check_paths(request) == []) is ok, request["action"]
 
 
 def test_a_write_outside_content_is_refused_before_it_reaches_the_proxy():

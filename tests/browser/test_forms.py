@@ -156,12 +156,15 @@ def publish(page) -> None:
 
 
 def test_a_multiple_choice_answer_typed_in_the_form_is_saved_as_a_list(browser, tmp_path):
-    """The kit's own widget (campaignkit/admin_widgets.js): 'A、C' becomes [A, C], 'B' stays B."""
+    """The kit's own widget (campaignkit/admin_widgets.js): 'A、B' becomes [A, B], 'B' stays B; and
+    saving changes only that line of the file: comments and the rest stay as they were."""
     content = tmp_path / "content"
     shutil.copytree(SAMPLE_CONTENT, content)
     server = formserver.FormServer(admin.AdminRoutes(content), tmp_path, "127.0.0.1", 0)
     server.start_in_thread()
     lesson = content / "lessons/feixian-chongdian.yml"
+    original = "# 课程负责人：宣传科，修改前请联系\n" + lesson.read_text(encoding="utf-8")
+    lesson.write_text(original, encoding="utf-8")
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = context.new_page()
     try:
@@ -184,5 +187,6 @@ def test_a_multiple_choice_answer_typed_in_the_form_is_saved_as_a_list(browser, 
         server.shutdown()
     quiz = YAML(typ="safe", pure=True).load(lesson.read_text(encoding="utf-8"))["quiz"]
     assert [q["answer"] for q in quiz][:3] == ["B", ["A", "B"], "错"]
+    assert lesson.read_text(encoding="utf-8") == original.replace("answer: [A, B, D]", "answer: [A, B]")
     check = run_build("check", "--content", str(content))
     assert check.returncode == 0, check.stderr
