@@ -388,7 +388,7 @@ def read_book(path: Path) -> tuple[Book, list[Column], list[Row], list[str]]:
     label = path.name
     try:
         wb = load_workbook(path, data_only=True, read_only=False)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not a workbook
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise BuildError(f"{label}: 打不开这个表格文件（应是 Excel 的 .xlsx 文件）：{type(exc).__name__}") from None
     book = next((b for b in BOOKS.values() if b.sheet in wb.sheetnames), None)
     if book is None:
@@ -398,7 +398,7 @@ def read_book(path: Path) -> tuple[Book, list[Column], list[Row], list[str]]:
     cols = {c.header: c for c in columns(book)}
     header = [str(c.value).strip() if c.value is not None else "" for c in ws[1]]
     problems = []
-    for i, h in enumerate(header, 1):
+    for h in header:
         if h and h not in cols:
             problems.append((1, f"{label} {book.sheet} 第1行 {h}: 不认识的列（可用的列：{'、'.join(cols)}）"))
     for name, col in cols.items():
