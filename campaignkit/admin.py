@@ -154,7 +154,8 @@ class Proxy:
         env = {**os.environ, "MODE": "fs", "BIND_HOST": "127.0.0.1", "PORT": str(self.port),
                "GIT_REPO_DIRECTORY": str(self.content_root), "LOG_LEVEL": "error"}
         self.process = subprocess.Popen([node, str(script)], env=env, cwd=self.content_root,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+                                        preexec_fn=_die_with_parent)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -258,17 +259,18 @@ class AdminRoutes:
 def wsgi_app(routes: AdminRoutes):
     """`routes` as a WSGI application, for a server that mounts /admin/ (build.py serve's `mount`).
 
-    decap-server starts with the first request and stops when this process exits."""
+    decap-server stops when this process exits (atexit, or the kernel if it is killed)."""
     import atexit
     import threading
 
     lock = threading.Lock()
 
+    atexit.register(routes.stop)
+
     def app(environ, start_response):
         with lock:
-            if routes.proxy.process is None:
+            if routes.proxy.process is None:  # normally started by whoever mounts the app
                 routes.start()
-                atexit.register(routes.stop)
         method = environ.get("REQUEST_METHOD", "GET")
         path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace")
         length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -295,6 +297,7 @@ def mount_on_preview(content_root: Path, site_url: str = "/"):
     except BuildError as exc:
         print(exc.message, file=sys.stderr)  # the preview still runs; the forms need setup.sh
         return None
+    routes.start()  # here, in the main thread: see _die_with_parent
     # No reload script in /admin/: a reload would throw away a form being filled in. The preview
     # pages reload themselves when a save changes content/.
     return serve.mount(PREFIX, app=wsgi_app(routes), title="内容表单（Decap CMS）", reload=False)
@@ -330,6 +333,18 @@ def _page(site_title: str) -> str:
             f"<title>{title}</title>\n</head>\n<body>\n"
             "<script src=\"decap/decap-cms.js\"></script>\n<script src=\"widgets.js\"></script>\n"
             "</body>\n</html>\n")
+
+
+def _die_with_parent() -> None:
+    """In the decap-server child: the kernel kills it when the thread that started it ends
+    (PR_SET_PDEATHSIG), so a killed `build.py serve` leaves no proxy behind. Start the proxy
+    from the main thread (mount_on_preview, FormServer) for that reason."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _free_port() -> int:

@@ -63,6 +63,7 @@ class FormServer:
     def __init__(self, routes: admin.AdminRoutes, site_dir: Path, host: str = "127.0.0.1", port: int = 8000):
         self.password = admin.require_password(host)  # BuildError (Chinese) beyond loopback without one
         self.routes = routes
+        routes.start()  # from the caller's (main) thread: admin._die_with_parent
         self.httpd = make_server(host, port, forms_app(routes, site_dir, self.password),
                                  server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
@@ -205,3 +206,42 @@ def test_nothing_of_the_forms_is_part_of_the_built_site(tmp_path):
     for page in (tmp_path / "site").rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         assert "/admin/" not in text and "decap" not in text.lower(), page
+
+
+@pytest.mark.slow
+def test_a_killed_forms_server_leaves_no_proxy_behind(tmp_path):
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import PROJECT
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, str(PROJECT / "build.py"), "forms", "--port", str(port),
+                               "--content", str(SAMPLE_CONTENT), "--site", str(tmp_path)],
+                              cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        children = []
+        while time.monotonic() < deadline and not children:
+            time.sleep(0.2)
+            children = [int(pid) for task in Path(f"/proc/{server.pid}/task").iterdir()
+                        for pid in (task / "children").read_text().split()]
+        assert children, "decap-server was not started"
+        (proxy,) = children
+        assert "decap-server" in Path(f"/proc/{proxy}/cmdline").read_text()
+    finally:
+        server.send_signal(signal.SIGKILL)
+        server.wait()
+    for _ in range(50):
+        if not Path(f"/proc/{proxy}").exists() or "Z" in Path(f"/proc/{proxy}/stat").read_text().split()[2]:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(proxy, signal.SIGKILL)
+        raise AssertionError("decap-server outlived the killed server")
