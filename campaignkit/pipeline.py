@@ -110,22 +110,14 @@ def audit(site_dir: Path) -> list[str]:
     return safety.audit_site(site_dir, audit_rules())
 
 
-<<<<<<< HEAD
-def load_and_validate(content_root: Path, include_drafts: bool) -> tuple[Content, Checked]:
+def load_and_validate(content_root: Path, include_drafts: bool, site_dir: Path | None = None) -> tuple[Content, Checked]:
+    """`site_dir`: the last published site; none of its item URLs may be lost (continuity.py)."""
     with progress.stage("读取和检查内容", unit="个文件") as st:
         content, problems = load_content(content_root)
-        checked, more = validate(content, include_drafts)
+        checked, more = validate(content, include_drafts, site_dir=site_dir)
         problems.extend(more)
         problems.raise_if_any()
         st.advance(1 + len(content.pages) + sum(len(content.items[k]) for k in KINDS))
-=======
-def load_and_validate(content_root: Path, include_drafts: bool, site_dir: Path | None = None) -> tuple[Content, Checked]:
-    """`site_dir`: the last published site; none of its item URLs may be lost (continuity.py)."""
-    content, problems = load_content(content_root)
-    checked, more = validate(content, include_drafts, site_dir=site_dir)
-    problems.extend(more)
-    problems.raise_if_any()
->>>>>>> main
     return content, checked
 
 
