@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import socket
+import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -171,3 +172,32 @@ def test_other_features_can_mount_pages_on_the_preview(preview, tmp_path):
     finally:
         for m in mounts:
             serve.MOUNTS.remove(m)
+
+
+def test_reachable_from_windows_through_wsl_and_nowhere_else(preview):
+    """WSL 2 forwards Windows' localhost to sockets bound to 127.0.0.1 in the VM; nothing else may
+    reach the preview (later mounts such as Decap's proxy have no password). Polling, not inotify,
+    sees edits made from Windows under /mnt/c."""
+    from watchdog.observers.polling import PollingObserver
+
+    server, _project = preview
+    assert server.server_address[0] == "127.0.0.1"
+    assert isinstance(server.observer, PollingObserver)
+
+
+def test_a_file_saved_by_windows_notepad_is_picked_up(preview):
+    """Notepad writes a BOM and CRLF line endings."""
+    server, project = preview
+    path = project / "content" / "facilities" / "dongmen-chongdian.yml"
+    text = path.read_text(encoding="utf-8")
+    name = re.search(r"^name: (.+)$", text, re.M).group(1)
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace(f"name: {name}", "name: 东门集中充电处（记事本）").replace("\n", "\r\n").encode())
+    deadline = time.monotonic() + 60
+    body = ""
+    while time.monotonic() < deadline:
+        _status, _type, raw = get(server, "facilities/dongmen-chongdian/")
+        body = raw.decode()
+        if "东门集中充电处（记事本）" in body:
+            break
+        time.sleep(0.5)
+    assert "东门集中充电处（记事本）" in body and "内容有问题" not in body
