@@ -11,7 +11,7 @@ import pytest
 from campaignkit import cli, platform_support
 from campaignkit.load import load_content
 from campaignkit.validate import validate
-from tests.conftest import PROJECT, run_build, tree
+from tests.conftest import PROJECT, project_copy, run_build, tree
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ENGLISH_ARGPARSE = ("usage:", "error:", "invalid choice", "the following arguments", "unrecognized arguments",
@@ -142,13 +142,7 @@ def test_a_published_person_without_consent_is_told_to_add_draft(scratch, capsys
 
 @pytest.mark.slow
 def test_drafts_build_into_a_preview_folder_never_site(tmp_path):
-    import shutil
-
-    project = tmp_path / "project"
-    project.mkdir()
-    shutil.copy(PROJECT / "mkdocs.yml", project / "mkdocs.yml")
-    shutil.copytree(PROJECT / "templates", project / "templates")
-    shutil.copytree(PROJECT / "content", project / "content")
+    project = project_copy(tmp_path / "project")
     (project / "site").mkdir()
     (project / "site" / "index.html").write_text("published", encoding="utf-8")
     before = tree(project / "site")

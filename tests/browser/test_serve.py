@@ -4,7 +4,6 @@ line; fix it and get the page back. site/ is never touched."""
 from __future__ import annotations
 
 import re
-import shutil
 import socket
 import time
 import urllib.parse
@@ -14,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from campaignkit import serve
-from tests.conftest import PROJECT, SAMPLE_CONTENT, tree
+from tests.conftest import PROJECT, project_copy, tree
 
 from .support import PHONE
 
@@ -35,10 +34,7 @@ def free_port() -> int:
 def preview(tmp_path_factory):
     """A scratch project (sample content, the kit's templates) with a published site/ beside it,
     previewed on a free port; yields (server, project)."""
-    project = tmp_path_factory.mktemp("serve")
-    shutil.copytree(SAMPLE_CONTENT, project / "content")
-    shutil.copytree(PROJECT / "templates", project / "templates")
-    shutil.copy(PROJECT / "mkdocs.yml", project / "mkdocs.yml")
+    project = project_copy(tmp_path_factory.mktemp("serve"))
     (project / "site").mkdir()
     (project / "site" / "index.html").write_text("<p>the published site</p>", encoding="utf-8")
     server = serve.start(project, project / "content", port=free_port())
