@@ -22,19 +22,12 @@ import pytest
 
 from campaignkit import pipeline, publish, site as site_stage
 from campaignkit.problems import BuildError
-from conftest import PROJECT, Scratch, project_copy, run_build, tree
+from conftest import PROJECT, Scratch, pdf_workers, project_copy, run_build, tree
 
 CASE = "cases/hengshun-cangku-feixian.yml"
 LESSON = "lessons/feixian-chongdian.yml"
 OLD_TITLE = "物流仓库窗口拉线给电动车充电"
 NEW_TITLE = "物流仓库窗口拉线给电动车充电（更新）"
-
-
-def children(pid: int) -> list[int]:
-    try:
-        return [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
 
 
 def alive(pid: int) -> bool:
@@ -91,7 +84,7 @@ def test_sigkill_at_any_moment_leaves_the_previous_complete_site(tmp_path, reape
         while proc.poll() is None and time.monotonic() < deadline:
             if moment == "workspace" and list(run_dir.glob("run-*")):
                 break
-            if moment == "pdf-workers" and children(proc.pid):
+            if moment == "pdf-workers" and pdf_workers(proc.pid):
                 seen_workers = True
                 time.sleep(0.3)  # well inside the rendering
                 break
@@ -99,7 +92,7 @@ def test_sigkill_at_any_moment_leaves_the_previous_complete_site(tmp_path, reape
                 break
             time.sleep(0.02)
         assert proc.poll() is None, f"the build ended before the kill at {moment!r}: {proc.stderr.read()}"
-        orphans += children(proc.pid)
+        orphans += pdf_workers(proc.pid)
         os.kill(proc.pid, signal.SIGKILL)  # the build process only, not its PDF workers
         proc.wait()
         proc.stderr.close()
