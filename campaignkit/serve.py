@@ -115,7 +115,7 @@ def rebuild_once(project: Path, content_root: Path, site_dir: Path, pending_pdfs
     error = ""
     try:
         pipeline.build(project, content_root, site_dir, include_drafts=True, pdf=False,
-                       pending_pdfs={} if pending_pdfs is None else pending_pdfs)
+                       pending_pdfs={} if pending_pdfs is None else pending_pdfs, published_site=project / "site")
     except ContentError as exc:
         problems = [str(p) for p in exc.problems]
     except BuildError as exc:
