@@ -62,6 +62,8 @@ def _parser() -> Parser:
     check = commands.add_parser("check", help="只检查内容，不生成", description="只检查内容，不生成网站（几秒钟）")
     check.add_argument("--drafts", action="store_true", help="按连草稿一起发布的规则检查")
     check.add_argument("--content", default="content", metavar="文件夹", help="内容文件夹（默认 content）")
+    check.add_argument("--output", default="site", metavar="文件夹",
+                       help="已发布的网站文件夹（默认 site），用来检查已发布的网址是否还在")
 
     serve = commands.add_parser("serve", help="实时预览：改了内容，浏览器里的页面自动刷新",
                                 description="在本机启动预览网站（含草稿），内容、模板或 mkdocs.yml 一改就重新生成并刷新浏览器。"
@@ -126,7 +128,7 @@ def _run(args, project: Path, reporter: progress.Reporter) -> int:
     from . import pipeline
 
     if args.command == "check":
-        n = pipeline.check(project / args.content, include_drafts=args.drafts, site_dir=project / "site")
+        n = pipeline.check(project / args.content, include_drafts=args.drafts, site_dir=project / args.output)
         print(f"内容检查通过：共 {n} 个文件，没有发现问题。")
         return OK
     if args.command == "new":
@@ -163,7 +165,8 @@ def _build(args, project: Path, reporter: progress.Reporter) -> int:
         return USAGE_ERROR
     start = time.monotonic()
     summary = pipeline.build(project, project / args.content, site_dir, include_drafts=args.drafts,
-                             pdf=not args.no_pdf, jobs=args.jobs or os.cpu_count() or 1)
+                             pdf=not args.no_pdf, jobs=args.jobs or os.cpu_count() or 1,
+                             published_site=project / "site" if args.drafts and not args.output else None)
     print(closing_summary(reporter, time.monotonic() - start, site_dir, project, drafts=args.drafts))
     print(summary)
     return OK

@@ -184,12 +184,15 @@ def _run_output(output: Output, b: Build) -> None:
 
 
 def build(project: Path, content_root: Path, site_dir: Path, include_drafts: bool = False,
-          pdf: bool = True, jobs: int = 1, pending_pdfs: dict | None = None) -> str:
-    """The full build; site_dir is replaced only if every stage succeeded and the audit is clean."""
+          pdf: bool = True, jobs: int = 1, pending_pdfs: dict | None = None, published_site: Path | None = None) -> str:
+    """The full build; site_dir is replaced only if every stage succeeded and the audit is clean.
+
+    `published_site`: the site whose URLs must stay reachable, when that is not site_dir itself
+    (the preview and --drafts build elsewhere but must not lose what site/ published)."""
     site_dir = site_dir.resolve()
     base = site_dir.parent
     with publish.build_lock(base):
-        loaded = load_and_validate(content_root, include_drafts, site_dir)
+        loaded = load_and_validate(content_root, include_drafts, published_site or site_dir)
         if pdf:
             missing = fonts.check_pdf_environment()
             if missing:

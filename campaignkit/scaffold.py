@@ -3,6 +3,7 @@
 The file is written from the kind's schema (registry.schema_of), so a field added there appears here too:
 - required fields first, uncommented and empty (a check says “不能为空” until they are filled),
   each with its description and 必填; the dates an editor would write today are prefilled;
+- explanations on comment lines of their own (validation reports a `# ` after a value);
 - optional fields after them, commented out with an example value, so the file validates
   as soon as the required values are filled and an editor uncomments what applies;
 - enumerations list their allowed values (enums.py) in the comment.
@@ -90,7 +91,8 @@ def template(kind: str, item_id: str, today: dt.date) -> str:
     own = [k for k in props if k not in COMMON_LAST]
     ordered = [k for k in own if k in required] + [k for k in own if k not in required] + list(COMMON_LAST)
     head = [f"# {name_of(kind)}：{item_id}（网址 {url_of(kind, item_id)}）",
-            "# 标有“必填”的要填上；其余字段用到时删掉行首的“# ”。填好后运行 build.py check 检查。",
+            "# 标有“必填”的字段要填上。以“#”紧跟字段名开头的行是可选字段，用到时删掉行首的“#”；",
+            "# 以“# ”开头的行是说明，不会发布，留着即可。填好后运行 build.py check 检查。",
             "# 字段的详细说明见 docs/内容格式.md。"]
     lines: list[str] = []
     for key in ordered:
@@ -99,7 +101,7 @@ def template(kind: str, item_id: str, today: dt.date) -> str:
         body = "\n".join(head + lines)
         return (f"---\n{body}\n---\n\n"
                 "这里写正文（Markdown）。用 ## 写小标题，空一行分段。\n")
-    return "\n".join(head + [""] + lines) + "\n"
+    return "\n".join(head + lines) + "\n"
 
 
 def _comment(spec: dict, required: bool) -> str:
@@ -143,38 +145,45 @@ def _example(kind: str, key: str, spec: dict, today: dt.date):
 
 
 def _field(kind: str, key: str, spec: dict, required: bool, today: dt.date) -> list[str]:
+    """A field's lines: its explanation on a comment line of its own (a `# ` after a value would be
+    reported: editors take it for content), then the field, commented out with `#` when optional."""
     comment = _comment(spec, required)
     start = START_VALUES.get((kind, key))
     if start is not None:
         value, why = start
-        return [f"{key}: {'true' if value is True else value}  # {comment}；{why}"]
+        return ["", f"# {comment}；{why}", f"{key}: {'true' if value is True else value}"]
     if required:
         value = today.isoformat() if key in TODAY_FIELDS.get(kind, ()) else ""
         if spec.get("x-markdown"):
-            return [f"# {comment}（Markdown，每行开头空两格）", f"{key}: |", f"{INDENT}"]
-        return [f"{key}: {value}".rstrip() + f"  # {comment}"]
-    return [""] + _commented(key, spec, today, kind, comment)
+            return ["", f"# {comment}（Markdown，每行开头空两格）", f"{key}: |", INDENT]
+        return ["", f"# {comment}", f"{key}: {value}".rstrip()]
+    if spec.get("x-markdown"):
+        comment += "（Markdown，每行开头空两格）"
+    return ["", f"# {comment}"] + _commented(key, spec, today, kind)
 
 
-def _commented(key: str, spec: dict, today: dt.date, kind: str, comment: str, indent: str = "") -> list[str]:
-    """An optional field as commented-out lines, nested blocks included."""
+def _commented(key: str, spec: dict, today: dt.date, kind: str, indent: str = "") -> list[str]:
+    """An optional field as lines starting with `#` (remove it to use the field); nested fields
+    carry their explanation on `# ` lines, which stay comments once the `#` is removed."""
     t = spec.get("type")
     if t == "array":
         item = spec["items"]
-        lines = [f"# {indent}{key}:  # {comment}"]
+        lines = [f"#{indent}{key}:"]
         if item.get("type") == "object":
             lines += _object_lines(item, today, kind, indent + INDENT, first_prefix="- ")
         else:
             example = _example(kind, key, item, today) or ""
             note = _comment(item, False)
-            lines.append(f"# {indent}{INDENT}- {example}".rstrip() + (f"  # {note}" if note else ""))
+            if note:
+                lines.append(f"#{indent}{INDENT}# {note}")
+            lines.append(f"#{indent}{INDENT}- {example}".rstrip())
         return lines
     if t == "object":
-        return [f"# {indent}{key}:  # {comment}"] + _object_lines(spec, today, kind, indent + INDENT)
+        return [f"#{indent}{key}:"] + _object_lines(spec, today, kind, indent + INDENT)
     example = _example(kind, key, spec, today)
     if example == "|":
-        return [f"# {indent}{key}: |  # {comment}（Markdown，每行开头空两格）", f"# {indent}{INDENT}"]
-    return [f"# {indent}{key}: {example}".rstrip() + f"  # {comment}"]
+        return [f"#{indent}{key}: |", f"#{indent}{INDENT}"]
+    return [f"#{indent}{key}: {example}".rstrip()]
 
 
 def _object_lines(spec: dict, today: dt.date, kind: str, indent: str, first_prefix: str = "") -> list[str]:
@@ -182,6 +191,6 @@ def _object_lines(spec: dict, today: dt.date, kind: str, indent: str, first_pref
     required = set(spec.get("required", ()))
     for n, (key, sub) in enumerate(spec["properties"].items()):
         prefix = first_prefix if n == 0 else " " * len(first_prefix)
-        sub_lines = _commented(key, sub, today, kind, _comment(sub, key in required), indent + prefix)
-        lines += sub_lines
+        lines.append(f"#{indent}{' ' * len(prefix)}# {_comment(sub, key in required)}")
+        lines += _commented(key, sub, today, kind, indent + prefix)
     return lines

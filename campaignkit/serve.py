@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import importlib
 import logging
 import posixpath
 import sys
@@ -68,6 +69,9 @@ class Mount:
 
 
 MOUNTS: list[Mount] = []
+# Modules that mount their pages when imported (each calls mount() at import time); start() imports them.
+# Adding a feature to the preview is one line here, e.g. "campaignkit.decap" or "campaignkit.wechat".
+EXTENSIONS: tuple[str, ...] = ()
 
 
 def mount(prefix: str, *, folder: Path | None = None, app: Callable | None = None, title: str = "",
@@ -111,7 +115,7 @@ def rebuild_once(project: Path, content_root: Path, site_dir: Path, pending_pdfs
     error = ""
     try:
         pipeline.build(project, content_root, site_dir, include_drafts=True, pdf=False,
-                       pending_pdfs={} if pending_pdfs is None else pending_pdfs)
+                       pending_pdfs={} if pending_pdfs is None else pending_pdfs, published_site=project / "site")
     except ContentError as exc:
         problems = [str(p) for p in exc.problems]
     except BuildError as exc:
@@ -311,6 +315,8 @@ def _mount_path(project: Path, content_root: Path) -> str:
 
 def start(project: Path, content_root: Path, port: int = 8000, out: Path | None = None) -> PreviewServer:
     """Build once, then serve and watch in background threads (the tests drive this); returns the server."""
+    for name in EXTENSIONS:
+        importlib.import_module(name)
     preview = Preview(project, content_root, out)
     server = PreviewServer(preview, port, _mount_path(project, content_root))
     logging.getLogger("mkdocs.livereload").setLevel(logging.ERROR)  # its English log lines: ours are Chinese

@@ -19,7 +19,7 @@ if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then debs+=(python3-ve
 command -v node >/dev/null 2>&1 || debs+=(nodejs)
 command -v npm >/dev/null 2>&1 || debs+=(npm)
 if [ "$dev" = 1 ]; then
-  debs+=(poppler-utils libzbar0 chromium)
+  debs+=(poppler-utils libzbar0 chromium nginx)  # nginx: tests/test_publishing_guide.py serves the site with the guide's config
 fi
 missing=()
 for p in "${debs[@]}"; do

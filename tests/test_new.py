@@ -28,8 +28,7 @@ def filled(kind: str, text: str, item_id: str) -> str:
             value = "97"  # a patrol round no sample patrol uses
         else:
             value = f"测试{item_id}"
-        text, n = re.subn(rf"^{key}:[ ]*(#.*)?$", lambda m, key=key, value=value: f"{key}: {value}  {m.group(1) or ''}", text,
-                          count=1, flags=re.MULTILINE)
+        text, n = re.subn(rf"^{key}:[ ]*$", f"{key}: {value}", text, count=1, flags=re.MULTILINE)
         if not n:
             assert re.search(rf"^{key}: \S", text, re.MULTILINE), (key, text)  # prefilled (today's date)
     return text
@@ -47,10 +46,12 @@ def test_new_file_for_every_kind_validates_once_filled(kind, scratch, capsys):
     props, required = schema_of(kind)["properties"], schema_of(kind)["required"]
 
     # every field of the kind is in the file, with its Chinese description; required ones marked
+    lines = text.splitlines()
     for key, spec in props.items():
-        line = next((ln for ln in text.splitlines() if re.match(rf"^(# )?{key}:", ln)), None)
-        assert line is not None, f"{key} missing from the new {kind} file"
-        assert spec["description"] in line, line
+        at = next((n for n, ln in enumerate(lines) if re.match(rf"^#?{key}:", ln)), None)
+        assert at is not None, f"{key} missing from the new {kind} file"
+        line = lines[at - 1]  # the explanation is on its own line above (never a "# " after a value)
+        assert line.startswith("# ") and spec["description"] in line, line
         assert ("（必填）" in line) == (key in required), line
         if spec.get("x-enum"):
             assert all(v.text in line for v in ENUMERATIONS[spec["x-enum"]]), line
@@ -77,7 +78,7 @@ def test_every_optional_field_validates_when_uncommented(scratch, capsys):
     path = scratch.content / "events" / "huodong-ceshi.yml"
     text = filled("events", path.read_text(encoding="utf-8"), "huodong-ceshi")
     for key in ("kind", "attendance"):
-        text = re.sub(rf"^# {key}: ", f"{key}: ", text, flags=re.MULTILINE)
+        text = re.sub(rf"^#{key}: ", f"{key}: ", text, flags=re.MULTILINE)
     path.write_text(text, encoding="utf-8")
     capsys.readouterr()
     assert cli.main(["check", "--content", str(scratch.content)]) == 0, capsys.readouterr().err

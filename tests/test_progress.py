@@ -9,7 +9,6 @@ import os
 import pty
 import re
 import select
-import shutil
 import signal
 import struct
 import subprocess
@@ -21,35 +20,10 @@ from pathlib import Path
 import pytest
 
 from campaignkit import progress
-from tests.conftest import PROJECT, SAMPLE_CONTENT, run_build, tree
+from tests.conftest import PROJECT, pdf_workers, project_copy, run_build, tree
 
 STAGE_LINE = re.compile(r"^(\S+)：(.*?)(\d+\.\d) 秒）?$")
 INTERRUPTED = "已中断，site/ 保持不变。"
-
-
-def project_copy(root: Path) -> Path:
-    """The build's inputs in `root`, with a cache of its own (cold: every PDF is rendered)."""
-    root.mkdir(parents=True, exist_ok=True)
-    shutil.copy(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(PROJECT / "templates", root / "templates")
-    shutil.copytree(SAMPLE_CONTENT, root / "content")
-    return root
-
-
-def cmdline(pid: int) -> bytes:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return b""
-
-
-def workers_of(pid: int) -> list[int]:
-    """The build's forked PDF workers (not fc-match or the compiler ctypes runs to find a library)."""
-    try:
-        kids = [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
-    return [k for k in kids if cmdline(k) == cmdline(pid)]
 
 
 def alive(pid: int) -> bool:
@@ -162,17 +136,17 @@ def test_ctrl_c_during_pdfs_stops_every_worker_within_a_second(tmp_path, termina
     try:
         deadline = time.monotonic() + 120
         output = b""
-        while not workers_of(proc.pid) and proc.poll() is None and time.monotonic() < deadline:
+        while not pdf_workers(proc.pid) and proc.poll() is None and time.monotonic() < deadline:
             if terminal:
                 output += read_all(master, proc, time.monotonic() + 0.05)
             else:
                 time.sleep(0.05)
-        workers = workers_of(proc.pid)
+        workers = pdf_workers(proc.pid)
         assert workers, "the build never started its PDF workers"
         time.sleep(1.0)  # well inside the rendering
         if terminal:
             output += read_all(master, proc, time.monotonic() + 0.1)
-        workers = workers_of(proc.pid) or workers
+        workers = pdf_workers(proc.pid) or workers
         sent = time.monotonic()
         os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C in a terminal reaches the whole process group
         if terminal:
