@@ -19,6 +19,7 @@ Safety, in layers:
 from __future__ import annotations
 
 import base64
+import functools
 import hmac
 import http.client
 import ipaddress
@@ -155,7 +156,7 @@ class Proxy:
                "GIT_REPO_DIRECTORY": str(self.content_root), "LOG_LEVEL": "error"}
         self.process = subprocess.Popen([node, str(script)], env=env, cwd=self.content_root,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
-                                        preexec_fn=_die_with_parent)
+                                        preexec_fn=functools.partial(_die_with_parent, os.getpid()))
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -335,7 +336,7 @@ def _page(site_title: str) -> str:
             "</body>\n</html>\n")
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(parent: int) -> None:
     """In the decap-server child: the kernel kills it when the thread that started it ends
     (PR_SET_PDEATHSIG), so a killed `build.py serve` leaves no proxy behind. Start the proxy
     from the main thread (mount_on_preview, FormServer) for that reason."""
@@ -344,7 +345,9 @@ def _die_with_parent() -> None:
     try:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
     except (OSError, AttributeError):
-        pass
+        return
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        os._exit(1)
 
 
 def _free_port() -> int:
