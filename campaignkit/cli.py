@@ -101,6 +101,7 @@ def main(argv: list[str]) -> int:
     if refusal:
         print(refusal, file=sys.stderr)
         return UNAVAILABLE
+    previous = progress.current()
     reporter = progress.use(progress.Reporter(stream=sys.stderr, quiet=args.command == "check"))
     try:
         return _run(args, project, reporter)
@@ -119,6 +120,8 @@ def main(argv: list[str]) -> int:
         print(f"构建程序内部出错（不是内容的问题），site/ 保持不变。详细信息已写入 {log.relative_to(project)}，请发给技术人员。",
               file=sys.stderr)
         return INTERNAL_ERROR
+    finally:
+        progress.use(previous)  # in-process callers (tests) keep their own reporter and stream
 
 
 def _run(args, project: Path, reporter: progress.Reporter) -> int:
