@@ -89,6 +89,7 @@ class Stats:
     volunteer_count: int
     cases_by_status: dict[str, int]
     cases_by_hazard: dict[str, int]
+    registered_enterprises: int = 0  # counted before anonymity hides some of them (a count names nobody)
 
 
 @dataclass
@@ -152,6 +153,7 @@ def build_campaign(content: Content, checked: Checked) -> Campaign:
             case["enterprise"] = None
     campaign.hidden_enterprise_names = sorted(
         pub["enterprises"][e].data.get("name") for e in hidden if e in pub["enterprises"])
+    registered = sum(1 for e in items["enterprises"].values() if e["registered"])
     for ent_id in hidden:
         items["enterprises"].pop(ent_id, None)
 
@@ -192,6 +194,7 @@ def build_campaign(content: Content, checked: Checked) -> Campaign:
     campaign.events = sorted(items["events"].values(), key=lambda e: (e["date"], e.id), reverse=True)
     campaign.pages = sorted((_page(doc) for doc in pub["pages"].values()), key=lambda p: (p["order"] or 99, p.id))
     campaign.stats = _stats(campaign)
+    campaign.stats.registered_enterprises = registered
     return campaign
 
 

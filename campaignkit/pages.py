@@ -17,16 +17,17 @@ from pathlib import Path
 from jinja2 import Environment, pass_context
 from markupsafe import Markup
 
-from . import charts, templating
+from . import charts, qrcodes, templating
 from .enums import HAZARD, STATUS
 from .handouts import Handout
 from .markup import plain_text
 from .model import Campaign, Item
 from .problems import BuildError
+from .share_images import ShareImages
 from .templating import cn_date
 
 PAGE_SIZE = 50
-DEFAULT_SHARE_IMAGE = "assets/share.png"
+DEFAULT_SHARE_IMAGE = "assets/share/wide.jpg"  # the home page's card (share_images.py)
 SECTIONS = [  # (title, index page): the whole navigation, whatever the amount of content
     ("首页", "index.md"),
     ("隐患案例", "cases/index.md"),
@@ -38,6 +39,10 @@ SECTIONS = [  # (title, index page): the whole navigation, whatever the amount o
     ("活动动态", "events/index.md"),
     ("资料下载", "downloads/index.md"),
 ]
+# The section a page belongs to, by the first part of its URL: the label on its share images.
+_SECTION_LABELS = {path.split("/")[0]: title for title, path in SECTIONS if "/" in path}
+
+
 def md_path_to_url(md_path: str) -> str:
     if md_path == "index.md":
         return ""
@@ -66,18 +71,27 @@ def environment(templates: Path) -> Environment:
 class PageWriter:
     """Writes each page once; a second page at the same path is a bug (e.g. an id clash), not an overwrite."""
 
-    def __init__(self, docs_dir: Path, env: Environment, common: dict):
+    def __init__(self, docs_dir: Path, env: Environment, common: dict, share: ShareImages | None = None):
         self.docs_dir = docs_dir
         self.env = env
         self.common = common
+        self.share = share
         self.written: dict[str, str] = {}
 
-    def write(self, md_path: str, template: str, meta: dict, **context) -> None:
+    def write(self, md_path: str, template: str, meta: dict, item: Item | None = None, **context) -> None:
+        """`item`: the page is an item's own page: its photo goes on the share images, and the
+        page gets a downloadable QR code."""
         if md_path in self.written:
             raise BuildError(f"两个页面要写到同一个位置 {md_path}（{self.written[md_path]} 和 {template}），请检查编号")
         self.written[md_path] = template
         url = md_path_to_url(md_path)
         body = self.env.get_template(template).render(**self.common, **context, page_url=url)
+        site = self.common["site"]
+        if self.share is not None:
+            label = site["title"] if not url else _SECTION_LABELS.get(url.split("/")[0], "关于")
+            meta = {**meta, **self.share.for_page(url, meta["title"], label, item)}
+        if item is not None:
+            meta.update(qrcodes.write(site["base_url"].rstrip("/") + "/" + url, url, self.docs_dir))
         # Material's templates print page.meta raw (MkDocs does not autoescape): escape here.
         meta = {k: html.escape(v) if isinstance(v, str) else v for k, v in meta.items() if v not in (None, "")}
         meta.setdefault("image", DEFAULT_SHARE_IMAGE)
@@ -87,17 +101,9 @@ class PageWriter:
         target.write_text(f"---\n{front}\n---\n\n{body}", encoding="utf-8")
 
 
-def share_image(item: Item) -> str | None:
-    photos = item.get("photos") or ([item["photo"]] if item.get("photo") else [])
-    after = [p for p in photos if p.get("stage") == "after"]
-    for photo in after + photos:
-        if photo.get("src"):
-            return photo["src"]
-    return None
-
-
-def write_docs(campaign: Campaign, docs_dir: Path, templates: Path, handouts: list[Handout]) -> list:
-    """Write every page; return the MkDocs nav."""
+def write_docs(campaign: Campaign, docs_dir: Path, templates: Path, handouts: list[Handout],
+               share: ShareImages | None = None) -> list:
+    """Write every page; return the MkDocs nav. `share` collects each page's share images."""
     env = environment(templates / "pages")
     by_item: dict[tuple[str, str], list[Handout]] = {}
     for h in handouts:
@@ -105,7 +111,7 @@ def write_docs(campaign: Campaign, docs_dir: Path, templates: Path, handouts: li
     site = campaign.site
     common = dict(site=site, campaign=campaign, stats=campaign.stats, handouts=handouts,
                   handouts_for=lambda item: by_item.get((item.folder, item.id), []))
-    w = PageWriter(docs_dir, env, common)
+    w = PageWriter(docs_dir, env, common, share)
     desc = site["description"]
 
     w.write("index.md", "home.md.j2", {"title": site["title"], "description": desc, "hide": ["navigation", "toc"]},
@@ -116,35 +122,32 @@ def write_docs(campaign: Campaign, docs_dir: Path, templates: Path, handouts: li
             {"title": "典型示范", "description": "共建区安全生产典型企业和整改到位的企业：放样子、亮群像。"})
     for e in campaign.enterprises:
         w.write(f"enterprises/{e.id}.md", "enterprise.md.j2",
-                {"title": e["name"], "description": e["honor"] or plain_text(e["story"], 100) or desc,
-                 "image": share_image(e)}, e=e)
+                {"title": e["name"], "description": e["honor"] or plain_text(e["story"], 100) or desc}, item=e, e=e)
     w.write("people/index.md", "people.md.j2",
             {"title": "党员先锋", "description": "共建区党员志愿服务队和巡查队伍的群像。"})
     for p in campaign.people:
         w.write(f"people/{p.id}.md", "person.md.j2",
-                {"title": p["name"], "description": f"{p['role'] or ''} {plain_text(p['story'], 80)}".strip() or desc,
-                 "image": share_image(p)}, p=p)
+                {"title": p["name"], "description": f"{p['role'] or ''} {plain_text(p['story'], 80)}".strip() or desc}, item=p, p=p)
     w.write("lessons/index.md", "lessons.md.j2", {"title": "安全课堂", "description": "飞线充电危害、消防责任和电池安全课程，可在线学习和答题。"})
     for lesson in campaign.lessons:
         w.write(f"lessons/{lesson.id}.md", "lesson.md.j2",
                 {"title": lesson["title"], "description": "；".join(lesson["key_points"][:2]) or plain_text(lesson["body"], 100) or desc},
-                lesson=lesson)
+                item=lesson, lesson=lesson)
     w.write("facilities/index.md", "facilities.md.j2",
             {"title": "充电去哪儿", "description": "共建区集中充电处和微型消防站的位置、开放时间和收费。"})
     for f in campaign.facilities:
         w.write(f"facilities/{f.id}.md", "facility.md.j2",
-                {"title": f["name"], "description": f"{f['kind']}：{f['address']}", "image": share_image(f)}, f=f)
+                {"title": f["name"], "description": f"{f['kind']}：{f['address']}"}, item=f, f=f)
     w.write("patrols/index.md", "patrols.md.j2",
             {"title": "巡查记录", "description": f"“网格员+党员志愿者+物业人员”巡查 {campaign.stats.patrol_rounds} 轮的记录。"},
             patrol_chart=Markup(charts.patrol_chart(campaign.patrols)))
     for p in campaign.patrols:
         w.write(f"patrols/{p.id}.md", "patrol.md.j2",
-                {"title": f"第 {p['round']} 轮巡查", "description": p["note"] or f"{cn_date(p['date'])} 巡查记录"}, p=p)
+                {"title": f"第 {p['round']} 轮巡查", "description": p["note"] or f"{cn_date(p['date'])} 巡查记录"}, item=p, p=p)
     w.write("events/index.md", "events.md.j2", {"title": "活动动态", "description": "安全讲座、培训、研讨会等活动。"})
     for e in campaign.events:
         w.write(f"events/{e.id}.md", "event.md.j2",
-                {"title": e["title"], "description": plain_text(e["summary"], 100) or f"{cn_date(e['date'])} {e['kind'] or '活动'}",
-                 "image": share_image(e)}, e=e)
+                {"title": e["title"], "description": plain_text(e["summary"], 100) or f"{cn_date(e['date'])} {e['kind'] or '活动'}"}, item=e, e=e)
     w.write("downloads/index.md", "downloads.md.j2", {"title": "资料下载", "description": "课程讲义、讲座资料包、案例警示单、光荣榜和巡查记录表。"})
 
     nav = [{title: path} for title, path in SECTIONS]
@@ -191,8 +194,7 @@ def _case_pages(w: PageWriter, campaign: Campaign) -> None:
                     pager=_pager(base, len(members), n), status_chart=None, hazard_chart=None)
     for c in cases:
         w.write(f"cases/{c.id}.md", "case.md.j2",
-                {"title": c["title"], "description": c["summary"] or plain_text(c["description"], 100),
-                 "image": share_image(c)}, c=c)
+                {"title": c["title"], "description": c["summary"] or plain_text(c["description"], 100)}, item=c, c=c)
 
 
 def _pager(base: str, total: int, current: int = 0) -> list[tuple[int, str, bool]]:

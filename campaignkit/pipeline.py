@@ -6,10 +6,11 @@ import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import extras, fonts, handouts, media, pages, publish, site
+from . import extras, feeds, fonts, handouts, media, pages, publish, site, wechat
 from .load import KINDS, load_content
 from .model import build_campaign
 from .problems import BuildError, Problems
+from .share_images import ShareImages
 from .validate import validate
 
 PROJECT_FILES = ("mkdocs.yml", "templates")
@@ -59,16 +60,22 @@ def build(project: Path, content_root: Path, site_dir: Path, include_drafts: boo
             with _source_date_epoch(extras.content_epoch(campaign)):
                 made, nav = render_docs(project, content_root, campaign, work / "docs", pdf=pdf, jobs=jobs)
                 site.run_mkdocs(project / "mkdocs.yml", work / "docs", out, campaign.site, nav)
-                extras.write_feed(campaign, out)
+                feeds.write_feeds(campaign, out)
                 extras.compact_search_index(out)
                 redirects = extras.write_redirects(campaign, out)
+                articles = wechat.render_articles(campaign, project / "templates")
+                wechat.write_output(articles, project / "templates", work / wechat.OUTPUT_DIR)
             publish.swap_into_place(out, site_dir)
+            # Beside site/, never inside it: the articles are pasted into the 公众号, not published.
+            publish.swap_into_place(work / wechat.OUTPUT_DIR, base / wechat.OUTPUT_DIR,
+                                    audit=lambda folder: wechat.audit_output(folder, campaign.site["base_url"]))
         finally:
             shutil.rmtree(work, ignore_errors=True)
     s = campaign.stats
     return (f"已生成网站 {site_dir.name}/：{len(campaign.cases)} 个案例、{len(campaign.enterprises)} 家企业、"
             f"{len(campaign.people)} 位人物、{len(campaign.lessons)} 节课程、{len(campaign.facilities)} 处设施、"
-            f"{len(campaign.events)} 场活动、{len(made)} 份讲义、{redirects} 个旧网址跳转。"
+            f"{len(campaign.events)} 场活动、{len(made)} 份讲义、{redirects} 个旧网址跳转；"
+            f"公众号文章 {len(articles)} 篇在 {wechat.OUTPUT_DIR}/（打开 {wechat.OUTPUT_DIR}/index.html 复制）。"
             f"巡查 {s.patrol_rounds} 轮，发现隐患 {s.hazards_found} 处，已整改 {s.rectified} 处。")
 
 
@@ -81,6 +88,7 @@ def render_docs(project: Path, content_root: Path, campaign, docs: Path, pdf: bo
     problems.raise_if_any()
     media.copy_renditions(renditions, cache / "media", docs)
     made = handouts.render_all(campaign, templates, docs, cache / "handouts", cache / "media", jobs) if pdf else []
-    nav = pages.write_docs(campaign, docs, templates, made)
-    extras.share_card(campaign, docs / pages.DEFAULT_SHARE_IMAGE, fonts.font_file("Noto Sans CJK SC"))
+    share = ShareImages(campaign.site, docs)
+    nav = pages.write_docs(campaign, docs, templates, made, share)
+    share.render(cache / "share")
     return made, nav

@@ -103,11 +103,12 @@ def clean_leftovers(base: Path) -> None:
                 shutil.rmtree(entry, ignore_errors=True)
 
 
-def swap_into_place(new_site: Path, site_dir: Path) -> None:
+def swap_into_place(new_site: Path, site_dir: Path, audit=safety.audit_site) -> None:
     """Make `new_site` the content of `site_dir` atomically; the old tree is then deleted.
 
-    Nothing is swapped in unless the safety audit of the finished tree passes."""
-    findings = safety.audit_site(new_site)
+    Nothing is swapped in unless the safety audit of the finished tree passes (`audit`: the
+    site's rules by default; an output with rules of its own, like wechat/, passes its own)."""
+    findings = audit(new_site)
     if findings:
         shown = "\n".join(f"  - {f}" for f in findings[:20])
         more = f"\n  （另有 {len(findings) - 20} 处）" if len(findings) > 20 else ""
