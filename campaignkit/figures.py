@@ -49,16 +49,12 @@ _HAND_TYPED = re.compile(r"(?<![\d.{])(\d+)\s*(轮|处|家|座|场|名|位|人�
 NAMES = "、".join(f"{{{n}}}" for n in FIGURES)
 
 
-def placeholder_problem(text: str) -> str | None:
-    """Why a report text can't be filled in, in Chinese for editors; None when it can."""
-    unknown = [name for name in _PLACEHOLDER.findall(text) if name not in FIGURES]
-    if unknown:
-        return f"不认识的数字名称“{{{unknown[0]}}}”，可以用：{NAMES}"
-    typed = _HAND_TYPED.search(text)
-    if typed:
-        return (f"数字“{typed.group(0)}”是手写的：报告里的数字由内容算出，"
-                f"请写成数字名称，如“{{巡查轮数}}轮”（可以用：{NAMES}）")
-    return None
+def placeholder_problems(text: str) -> list[str]:
+    """Why a report text can't be filled in, in Chinese for editors; empty when it can."""
+    found = [f"不认识的数字名称“{{{name}}}”，可以用：{NAMES}" for name in _PLACEHOLDER.findall(text) if name not in FIGURES]
+    found += [f"数字“{m.group(0)}”是手写的：报告里的数字由内容算出，请写成数字名称，如“{{巡查轮数}}轮”"
+              for m in _HAND_TYPED.finditer(text)]
+    return found
 
 
 def fill(text: str, campaign) -> str:

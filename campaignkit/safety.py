@@ -165,7 +165,7 @@ def audit_site(root: Path) -> list[str]:
                     findings += audit_html(doc[key], where)
             if bad_url(doc.get("location", "")):
                 findings.append(f"{where}: 危险网址")
-    for name in ("feed.xml", "sitemap.xml"):
+    for name in ("feed.xml", "rss.xml", "sitemap.xml"):  # rss.xml: feeds.py
         if (root / name).is_file():
             findings += _audit_xml(root / name, name)
     return findings

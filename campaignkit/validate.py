@@ -16,7 +16,7 @@ from jsonschema.validators import extend
 
 from . import media
 from .enums import QUIZ_KIND, STATUS
-from .figures import placeholder_problem
+from .figures import placeholder_problems
 from .markup import MAX_PAGE_CHARS, markdown_problem
 from .load import KINDS, Content, Document
 from .problems import Problems
@@ -233,8 +233,7 @@ def _check_values(doc, content, published, drafts, problems: Problems) -> None:
             for label, masked, _line in personal_data(value, first_only=True):
                 problems.add(*where, f"含{label}（{masked}），公开内容不能有个人信息；确需公开请在本文件加 allow_personal_data: true")
         if schema.get("x-figures") and isinstance(value, str):
-            message = placeholder_problem(value)
-            if message:
+            for message in placeholder_problems(value):
                 problems.add(*where, message)
         if schema.get("x-markdown") and isinstance(value, str) and len(value) <= schema.get("maxLength", len(value)):
             message = markdown_problem(value)  # (a value over the limit is reported as too long, once)

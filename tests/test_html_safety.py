@@ -408,19 +408,19 @@ def test_audit_accepts_the_kit_and_theme_scripts(sample_site):
 
 def test_audit_stops_a_leaking_template_from_publishing(tmp_path, monkeypatch):
     """Whatever goes wrong upstream, an unsafe page is never swapped into site/."""
-    from campaignkit import extras
+    from campaignkit import feeds
 
     s = Scratch(tmp_path)
     out = tmp_path / "out" / "site"
     out.mkdir(parents=True)
     (out / "index.html").write_text("previous site", encoding="utf-8")
-    write_feed = extras.write_feed
+    write_feeds = feeds.write_feeds
 
     def leaky(campaign, site_dir):  # a page as a buggy template might write it
-        write_feed(campaign, site_dir)
+        write_feeds(campaign, site_dir)
         (site_dir / "cases" / "leak.html").write_text("<h2 onclick=alert(1)>x</h2>", encoding="utf-8")
 
-    monkeypatch.setattr(extras, "write_feed", leaky)
+    monkeypatch.setattr(feeds, "write_feeds", leaky)
     with pytest.raises(BuildError) as info:
         pipeline.build(PROJECT, s.content, out, pdf=False)
     assert "不安全" in info.value.message and "cases/leak.html" in info.value.message and "onclick" in info.value.message
