@@ -48,7 +48,7 @@ from . import fonts
 from . import qrcodes, templating
 from .enums import HAZARD, PATROL_EXTRA_CHECKS, STATUS
 from .markup import render_markdown
-from .model import Campaign, Item
+from .model import Campaign, PublicItem
 from .problems import BuildError, WarningCollector
 from .templating import cn_date
 
@@ -178,7 +178,7 @@ def question_text(question: dict) -> str:
     return re.sub(r"\s*[（(](单选|多选|判断)(题)?[)）]\s*$", "", question["question"])
 
 
-def agenda(lessons: list[Item]) -> list[dict]:
+def agenda(lessons: list[PublicItem]) -> list[dict]:
     """The event's programme: each lesson with its time slot counted from the start (0:00)."""
     rows, start = [], 0
     for lesson in lessons:
@@ -194,7 +194,7 @@ def _clock(minutes: int) -> str:
 
 
 
-def lesson_point(case: Item) -> dict | None:
+def lesson_point(case: PublicItem) -> dict | None:
     """The one thing to remember from a case: the key point of its lessons that speaks of its hazard."""
     points = [(p, lesson) for lesson in case["lessons"] for p in lesson["key_points"]]
     words = HAZARD[case["hazard"]].words

@@ -23,6 +23,7 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from . import fonts
 from .enums import PHOTO_STAGE
+from .registry import KINDS
 
 VERSION = "1"  # bump when the drawing changes, so cached cards are redrawn
 WIDE = (1200, 630)
@@ -64,14 +65,14 @@ def image_paths(page_url: str) -> tuple[str, str]:
     return f"assets/share/{page_url}wide.jpg", f"assets/share/{page_url}square.jpg"
 
 
-def item_photo(item) -> dict | None:
+def item_photo(item):
     """The photo a card shows: a case's "before" photo, otherwise the item's first photo."""
-    photos = list(item.get("photos") or []) + ([item["photo"]] if item.get("photo") else [])
-    before = [p for p in photos if p.get("stage") == PHOTO_STAGE.before.text]
-    for photo in before + photos:
-        if photo.get("src"):
-            return photo
-    return None
+    photos = []
+    for name, many in KINDS[item.folder].photo_fields.items():
+        value = getattr(item, name)
+        photos += value if many else ([value] if value else [])
+    before = [p for p in photos if p.stage == PHOTO_STAGE.before.text]
+    return next(iter(before + photos), None)
 
 
 @lru_cache(maxsize=1)
@@ -235,7 +236,7 @@ class ShareImages:
         photo = item_photo(item) if item is not None else None
         area = (self.site.get("area") or {}).get("name") or ""
         self.cards[page_url] = Card(title, label, self.site["org"], area,
-                                    self.docs_dir / photo["src"] if photo else None)
+                                    self.docs_dir / photo.src if photo else None)
         wide, square = image_paths(page_url)
         return {"image": wide, "image_width": WIDE[0], "image_height": WIDE[1],
                 "image_square": square, "image_square_size": SQUARE[0],

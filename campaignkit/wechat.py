@@ -26,19 +26,20 @@ import css_inline
 from markupsafe import Markup
 
 from . import figures, templating
-from .model import Campaign, Item, _filled
+from .model import Campaign, _filled
 from .problems import BuildError
-from .schema import KIND_NAMES, SCHEMAS
+from .registry import KINDS
+from .schema import SITE
 
 OUTPUT_DIR = "wechat"  # beside site/
 REPORT_ID = "report"
-# content folder -> (template, the name the template calls its item)
+# content folder -> its article's template (the item is named in it as in its page: registry `variable`)
 ARTICLES = {
-    "cases": ("case.html.j2", "c"),
-    "enterprises": ("enterprise.html.j2", "e"),
-    "people": ("person.html.j2", "p"),
-    "events": ("event.html.j2", "e"),
-    "lessons": ("lesson.html.j2", "lesson"),
+    "cases": "case.html.j2",
+    "enterprises": "enterprise.html.j2",
+    "people": "person.html.j2",
+    "events": "event.html.j2",
+    "lessons": "lesson.html.j2",
 }
 
 
@@ -126,15 +127,15 @@ class ArticleWriter:
             raise BuildError(f"公众号文章 {key} 不符合粘贴要求：{'；'.join(problems[:5])}。请把这条信息发给技术人员。")
         return Article(key, kind_name, title, page_url, fragment)
 
-    def item(self, kind: str, item: Item) -> Article:
-        template, name = ARTICLES[kind]
-        title = item["title"] if "title" in item else item["name"]
-        return self.render(f"{kind}/{item.id}", KIND_NAMES[kind], title, self.base + item.url, template, **{name: item})
+    def item(self, kind: str, item) -> Article:
+        template, name = ARTICLES[kind], KINDS[kind].variable
+        title = KINDS[kind].page_title(item)
+        return self.render(f"{kind}/{item.id}", KINDS[kind].section, title, self.base + item.url, template, **{name: item})
 
     def report(self) -> Article | None:
         if not self.site.get("report"):
             return None
-        report = _filled(SCHEMAS["site"]["properties"]["report"], self.site["report"])  # absent fields present, empty
+        report = _filled(SITE["properties"]["report"], self.site["report"], {})  # absent fields present, empty
         c = self.campaign
         by_id = {("events", e.id): e for e in c.events} | {("facilities", f.id): f for f in c.facilities}
 
@@ -152,9 +153,7 @@ def render_articles(campaign: Campaign, templates: Path) -> list[Article]:
     writer = ArticleWriter(campaign, templates)
     articles = [a for a in [writer.report()] if a]
     for kind in ARTICLES:
-        items = getattr(campaign, kind)
-        if kind == "enterprises":
-            items = campaign.models  # articles are for model enterprises (放样子)
+        items = campaign.models if kind == "enterprises" else campaign.items[kind]  # model enterprises only (放样子)
         articles += [writer.item(kind, item) for item in items]
     return articles
 
@@ -171,12 +170,13 @@ def write_output(articles: list[Article], templates: Path, target: Path) -> None
     (target / "index.html").write_text(page, encoding="utf-8")
 
 
-def audit_output(folder: Path, base_url: str) -> list[str]:
-    """ARTICLE_RULES over every fragment in a written wechat/ folder (index.html is the export
-    tool, with its own script, and is not pasted anywhere)."""
-    findings = []
-    for path in sorted(folder.rglob("*.html")):
-        if path != folder / "index.html":
-            where = path.relative_to(folder).as_posix()
-            findings += [f"{OUTPUT_DIR}/{where}: {f}" for f in ARTICLE_RULES.findings(path.read_text(encoding="utf-8"), base_url)]
-    return findings
+def audit_rules(base_url: str):
+    """The safety audit's rules (safety.Rule) for a written wechat/ folder: ARTICLE_RULES on every
+    fragment. index.html is the export tool, with its own script, and is never pasted anywhere."""
+
+    def article(path: Path, rel: str, root: Path) -> list[str]:
+        if rel == "index.html":
+            return []
+        return [f"{OUTPUT_DIR}/{rel}: {f}" for f in ARTICLE_RULES.findings(path.read_text(encoding="utf-8"), base_url)]
+
+    return (("**/*.html", article),)

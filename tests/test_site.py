@@ -304,5 +304,3 @@ def test_share_card_leaves_out_characters_its_font_lacks():
     plain, with_emoji, other = card("共建区安全充电"), card("共建区安全充电🔋"), card("共建区安全充电𡃁")
     assert with_emoji == plain  # no tofu box where the emoji would be
     assert other != plain  # a rare character the font has (CJK Extension B) is drawn
-
-

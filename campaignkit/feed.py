@@ -1,10 +1,11 @@
-"""The site's feeds: Atom (feed.xml) and its RSS 2.0 twin (rss.xml), the same entries in both.
+"""The site's feeds: Atom (feed.xml) and its RSS 2.0 twin (rss.xml), the same entries in both:
+the newest items of every kind the registry puts in the feed (cases, events).
 
-Entries are the newest cases and events of the public view. Each carries a cover image: the
-item page's wide share image (share_images.py: its title and own photo on the campaign red),
-as an enclosure (Atom link rel="enclosure", RSS <enclosure>) and as Media RSS <media:content>,
-which most readers show as the entry's picture. Every date comes from the content, so a
-rebuild writes the same bytes.
+Each entry carries a cover image: the item page's wide share image (share_images.py: its
+title and own photo on the campaign red), as an enclosure (Atom link rel="enclosure", RSS
+<enclosure>) and as Media RSS <media:content>, which most readers show as the entry's
+picture. Reads only the public view; every date comes from the content, so rebuilding
+changes nothing.
 """
 from __future__ import annotations
 
@@ -14,12 +15,12 @@ from email.utils import format_datetime
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from .markup import plain_text
-from .model import Campaign, Item
+from .model import Campaign
+from .registry import KINDS
 from .share_images import WIDE, image_paths
 
 FEED_ENTRIES = 50
-ATOM, RSS = "feed.xml", "rss.xml"
+PATH, RSS_PATH = "feed.xml", "rss.xml"
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 CHINA = dt.timezone(dt.timedelta(hours=8))
 
@@ -39,14 +40,14 @@ def _moment(day: str) -> dt.datetime:
 
 
 def entries(campaign: Campaign, site_dir: Path) -> list[Entry]:
-    """The newest cases and events, newest first; covers must already be in `site_dir`."""
+    """The newest FEED_ENTRIES items, newest first; their covers must already be in `site_dir`."""
     base = campaign.site["base_url"].rstrip("/") + "/"
-    found: list[tuple[str, Item, str, str]] = []
-    for c in campaign.cases:
-        found.append((c["rectified_on"] or c["found_on"], c, f"【隐患案例·{c['status']}】{c['title']}",
-                      c["summary"] or plain_text(c["description"], 140)))
-    for e in campaign.events:
-        found.append((e["date"], e, f"【活动】{e['title']}", plain_text(e["summary"], 140)))
+    found = []
+    for kind in KINDS.values():
+        if kind.feed is not None:
+            for item in campaign.items[kind.folder]:
+                day, title, summary = kind.feed(item)
+                found.append((day, item, title, summary))
     found.sort(key=lambda x: (x[0], x[1].id), reverse=True)
     out = []
     for day, item, title, summary in found[:FEED_ENTRIES]:
@@ -55,11 +56,12 @@ def entries(campaign: Campaign, site_dir: Path) -> list[Entry]:
     return out
 
 
-def write_feeds(campaign: Campaign, site_dir: Path) -> None:
+def write_feed(campaign: Campaign, site_dir: Path) -> None:
+    """Both feeds into the finished site."""
     items = entries(campaign, site_dir)
     updated = _moment(items[0].day if items else campaign.latest_date)
-    (site_dir / ATOM).write_text(atom(campaign.site, items, updated), encoding="utf-8")
-    (site_dir / RSS).write_text(rss(campaign.site, items, updated), encoding="utf-8")
+    (site_dir / PATH).write_text(atom(campaign.site, items, updated), encoding="utf-8")
+    (site_dir / RSS_PATH).write_text(rss(campaign.site, items, updated), encoding="utf-8")
 
 
 def atom(site: dict, items: list[Entry], updated: dt.datetime) -> str:
@@ -71,7 +73,7 @@ def atom(site: dict, items: list[Entry], updated: dt.datetime) -> str:
         f"<subtitle>{escape(site['description'])}</subtitle>",
         f"<id>{escape(base)}</id>",
         f'<link rel="alternate" type="text/html" href={quoteattr(base)}/>',
-        f'<link rel="self" type="application/atom+xml" href={quoteattr(base + ATOM)}/>',
+        f'<link rel="self" type="application/atom+xml" href={quoteattr(base + PATH)}/>',
         f"<logo>{escape(base + image_paths('')[0])}</logo>",
         f"<updated>{updated.isoformat()}</updated>",
         f"<author><name>{escape(site['org'])}</name></author>",
@@ -102,7 +104,7 @@ def rss(site: dict, items: list[Entry], updated: dt.datetime) -> str:
         f"<link>{escape(base)}</link>",
         f"<description>{escape(site['description'])}</description>",
         "<language>zh-CN</language>",
-        f'<atom:link rel="self" type="application/rss+xml" href={quoteattr(base + RSS)}/>',
+        f'<atom:link rel="self" type="application/rss+xml" href={quoteattr(base + RSS_PATH)}/>',
         f"<lastBuildDate>{format_datetime(updated)}</lastBuildDate>",
         f"<image><url>{escape(base + image_paths('')[0])}</url><title>{escape(site['title'])}</title><link>{escape(base)}</link></image>",
     ]
