@@ -17,6 +17,7 @@ as rich text. See docs/wechat.md.
 from __future__ import annotations
 
 import html as html_lib
+from html.parser import HTMLParser
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,23 +62,37 @@ class ArticleRules:
     forbidden_attributes: tuple[str, ...] = ("class", "id")  # the editor drops them: nothing may depend on them
 
     def findings(self, html: str, base_url: str) -> list[str]:
-        found = []
-        for tag in self.forbidden_tags:
-            if re.search(rf"<{tag}\b", html, re.I):
-                found.append(f"含 <{tag}> 元素")
-        for name in self.forbidden_attributes:
-            if re.search(rf"<[^>]*\s{name}\s*=", html, re.I):
-                found.append(f"含 {name}= 属性")
-        if re.search(r"<[^>]*\son\w+\s*=", html, re.I):
-            found.append("含事件属性（on…=）")
+        """What breaks these rules in `html`, read as a browser parses it (text in an attribute
+        or escaped text is not a tag), each finding once."""
+        parser = _Tags()
+        parser.feed(html)
+        parser.close()
         base = base_url.rstrip("/") + "/"
-        for attr, url in re.findall(r"\s(href|src|srcset)\s*=\s*\"([^\"]*)\"", html, re.I):
-            url = html_lib.unescape(url)
-            if attr.lower() == "srcset":
-                found.append("含 srcset=（编辑器不保留）")
-            elif not (url.startswith("https://") and url.startswith(base)):
-                found.append(f"{attr}=“{url}”不是本站的 https 绝对地址")
-        return found
+        found: list[str] = []
+        for tag, attrs in parser.tags:
+            if tag in self.forbidden_tags:
+                found.append(f"含 <{tag}> 元素")
+            for name, value in attrs:
+                if name in self.forbidden_attributes:
+                    found.append(f"含 {name}= 属性")
+                elif name.startswith("on"):
+                    found.append("含事件属性（on…=）")
+                elif name == "srcset":
+                    found.append("含 srcset=（编辑器不保留）")
+                elif name in ("href", "src") and not (value or "").startswith(base):
+                    found.append(f"{name}=“{value}”不是本站（{base}）的绝对地址")
+        return list(dict.fromkeys(found))
+
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag.lower(), [(n.lower(), v) for n, v in attrs]))
+
+    handle_startendtag = handle_starttag
 
 
 ARTICLE_RULES = ArticleRules()

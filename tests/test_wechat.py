@@ -60,10 +60,13 @@ def test_articles_keep_their_look_when_pasted(articles):
 
 def test_article_rules_catch_what_the_editor_would_drop():
     bad = ('<p class="x">a</p><style>p{}</style><img src="media/a.jpg"><img src="http://aqcd.example.cn/a.jpg">'
-           '<a href="https://other.example/">x</a><p onclick="f()">b</p>')
+           '<a href="https://other.example/">x</a><p onclick="f()">b</p><script>x()</script>')
     found = " ".join(ARTICLE_RULES.findings(bad, BASE))
-    for what in ("class=", "<style>", "media/a.jpg", "http://aqcd.example.cn/a.jpg", "https://other.example/", "on…="):
+    for what in ("class=", "<style>", "<script>", "media/a.jpg", "http://aqcd.example.cn/a.jpg",
+                 "https://other.example/", "on…="):
         assert what in found, what
+    # text that only looks like code (escaped, or inside an attribute) is not code
+    assert ARTICLE_RULES.findings('<p>&lt;script&gt; onclick=x</p><img src="https://aqcd.example.cn/a.jpg" alt="<script>">', BASE) == []
     assert ARTICLE_RULES.findings(f'<p style="color:red">a</p><img src="{BASE}media/a.jpg" style="width:100%">', BASE) == []
 
 
