@@ -18,29 +18,30 @@ from typing import Callable
 @dataclass(frozen=True)
 class Figure:
     name: str  # what editors write between braces
+    label: str  # the row of the report's table (数说项目)
     unit: str  # shown after the number in the report's table
     description: str  # for the field reference
     value: Callable[[object], int]  # campaign -> number
 
 
 FIGURES = {f.name: f for f in (
-    Figure("企业总数", "家", "共建区企业数（site.yml 的 area.enterprise_count）", lambda c: c.stats.enterprise_count),
-    Figure("巡查轮数", "轮", "巡查轮数（patrols/ 的文件数）", lambda c: c.stats.patrol_rounds),
-    Figure("检查企业", "家次", "各轮检查企业数之和", lambda c: c.stats.enterprises_checked),
-    Figure("发现隐患", "处", "各轮发现隐患数之和", lambda c: c.stats.hazards_found),
-    Figure("整改隐患", "处", "各轮已整改数之和", lambda c: c.stats.rectified),
-    Figure("移交", "处", "各轮移交职能部门数之和", lambda c: c.stats.referred),
-    Figure("整改率", "%", "整改 ÷ 发现（百分数，向下取整）", lambda c: c.stats.fix_rate),
-    Figure("登记企业", "家", "写了 registered: true 的企业数（含匿名案例涉及的企业，只计数不公开）",
+    Figure("企业总数", "共建区企业", "家", "共建区企业数（site.yml 的 area.enterprise_count）", lambda c: c.stats.enterprise_count),
+    Figure("巡查轮数", "常态化巡查", "轮", "巡查轮数（patrols/ 的文件数）", lambda c: c.stats.patrol_rounds),
+    Figure("检查企业", "入企检查", "家次", "各轮检查企业数之和", lambda c: c.stats.enterprises_checked),
+    Figure("发现隐患", "发现隐患", "处", "各轮发现隐患数之和", lambda c: c.stats.hazards_found),
+    Figure("整改隐患", "整改到位", "处", "各轮已整改数之和", lambda c: c.stats.rectified),
+    Figure("移交", "移交职能部门", "处", "各轮移交职能部门数之和", lambda c: c.stats.referred),
+    Figure("整改率", "整改率", "%", "整改 ÷ 发现（百分数，向下取整）", lambda c: c.stats.fix_rate),
+    Figure("登记企业", "登记在册企业", "家", "写了 registered: true 的企业数（含匿名案例涉及的企业，只计数不公开）",
            lambda c: c.stats.registered_enterprises),
-    Figure("集中充电处", "处", "集中充电处数", lambda c: c.stats.charging_points),
-    Figure("充电车位", "个", "各集中充电处车位数之和", lambda c: c.stats.charging_places),
-    Figure("微型消防站", "座", "微型消防站数", lambda c: c.stats.fire_stations),
-    Figure("讲座活动", "场", "讲座、培训等活动场数（类型不是“巡查”的活动）", lambda c: c.stats.events_held),
-    Figure("参加人次", "人次", "各场活动参加人数之和", lambda c: c.stats.attendance),
-    Figure("典型企业", "家", "典型示范企业数（model: true）", lambda c: c.stats.model_count),
-    Figure("人物", "人", "公开的党员先锋、志愿者人数", lambda c: c.stats.volunteer_count),
-    Figure("党员", "人", "其中党员人数", lambda c: sum(1 for p in c.people if p["party_member"])),
+    Figure("集中充电处", "建成集中充电处", "处", "集中充电处数", lambda c: c.stats.charging_points),
+    Figure("充电车位", "集中充电车位", "个", "各集中充电处车位数之和", lambda c: c.stats.charging_places),
+    Figure("微型消防站", "建成微型消防站", "座", "微型消防站数", lambda c: c.stats.fire_stations),
+    Figure("讲座活动", "讲座、培训等活动", "场", "讲座、培训等活动场数（类型不是“巡查”的活动）", lambda c: c.stats.events_held),
+    Figure("参加人次", "参加活动", "人次", "各场活动参加人数之和", lambda c: c.stats.attendance),
+    Figure("典型企业", "树立典型企业", "家", "典型示范企业数（model: true）", lambda c: c.stats.model_count),
+    Figure("人物", "党员先锋、志愿者", "人", "公开的党员先锋、志愿者人数", lambda c: c.stats.volunteer_count),
+    Figure("党员", "其中党员", "人", "其中党员人数", lambda c: sum(1 for p in c.people if p["party_member"])),
 )}
 
 _PLACEHOLDER = re.compile(r"\{([^{}\s]{1,12})\}")

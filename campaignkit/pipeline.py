@@ -194,7 +194,7 @@ def build(project: Path, content_root: Path, site_dir: Path, include_drafts: boo
             # audited by their own rules (inline styles allowed, no class, no script, absolute URLs).
             b.articles = wechat.render_articles(campaign, b.templates)
             articles_dir = work / wechat.OUTPUT_DIR
-            wechat.write_output(b.articles, b.templates, articles_dir)
+            wechat.write_output(b.articles, b.templates, articles_dir, campaign.site["base_url"], site_dir.name)
             findings = safety.audit_site(articles_dir, list(wechat.audit_rules(campaign.site["base_url"])))
             if findings:
                 raise BuildError("公众号文章不符合粘贴要求，已停止发布，site/ 保持不变。请把这条信息发给技术人员：\n"

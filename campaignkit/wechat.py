@@ -158,7 +158,7 @@ class ArticleWriter:
             wanted = [("events", i) for i in measure["events"]] + [("facilities", i) for i in measure["facilities"]]
             return [by_id[w] for w in wanted if w in by_id]  # a draft or hidden item is simply not shown
 
-        rows = [{"label": f.name, "value": f.value(c), "unit": f.unit} for f in figures.FIGURES.values()]
+        rows = [{"label": f.label, "value": f.value(c), "unit": f.unit} for f in figures.FIGURES.values()]
         return self.render(REPORT_ID, "项目报告", report["title"], self.base, "report.html.j2", report=report,
                            illustrations=illustrations, figure_rows=rows, models=c.models, teams=c.teams())
 
@@ -173,15 +173,25 @@ def render_articles(campaign: Campaign, templates: Path) -> list[Article]:
     return articles
 
 
-def write_output(articles: list[Article], templates: Path, target: Path) -> None:
-    """Fragments (<key>.html) and the export page (index.html) into `target`, a fresh folder."""
+SITE_FROM_OUTPUT = f"../{{site}}/"  # where the export page finds the built site's photos
+
+
+def write_output(articles: list[Article], templates: Path, target: Path, base_url: str, site_name: str = "site") -> None:
+    """Fragments (<key>.html) and the export page (index.html) into `target`, a fresh folder.
+
+    The export page copies each fragment as it is (photos at their public https address), but
+    shows the photos from the built site beside it (../site/media/…), so an editor can look at
+    an article before the site is published."""
     target.mkdir(parents=True, exist_ok=True)
     for a in articles:
         path = target / f"{a.key}.html"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(a.html, encoding="utf-8")
+    base = base_url.rstrip("/") + "/"
+    local = SITE_FROM_OUTPUT.format(site=site_name)
+    shown = [(a, Markup(a.html), Markup(a.html.replace(f'src="{base}', f'src="{local}'))) for a in articles]
     env = templating.environment(templates / "wechat")
-    page = env.get_template("export.html.j2").render(articles=[(a, Markup(a.html)) for a in articles])
+    page = env.get_template("export.html.j2").render(articles=shown, local_site=local)
     (target / "index.html").write_text(page, encoding="utf-8")
 
 

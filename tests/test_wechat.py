@@ -167,3 +167,27 @@ def test_a_hand_typed_or_unknown_figure_in_the_report_is_refused(scratch):
     assert f"content/site.yml:{motivation}: report.motivation: 数字“81家”是手写的" in result.stderr, result.stderr
     assert re.search(r"content/site\.yml:\d+: report\.measures\[\d\]\.text: 不认识的数字名称“\{消防站\}”", result.stderr)
     assert "共发现 2 处问题" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_the_preview_serves_the_export_page_with_its_own_photos(sample_site):
+    from types import SimpleNamespace
+
+    from campaignkit.wechat_preview import PREFIX, export_app
+
+    preview = SimpleNamespace(site_dir=sample_site, content_root=SAMPLE_CONTENT)
+
+    def get(path):
+        answer = {}
+        body = b"".join(export_app({"PATH_INFO": path, "campaignkit.preview": preview},
+                                   lambda status, headers: answer.update(status=status, headers=dict(headers))))
+        return answer["status"], answer["headers"]["Content-Type"], body.decode("utf-8")
+
+    status, kind, page = get(PREFIX)
+    assert status == "200 OK" and kind.startswith("text/html")
+    assert 'src="/media/' in page and "../site/" not in page  # photos from the preview's site
+    assert f'src="{BASE}media/' in page  # …while the fragments to copy keep the public address
+    status, _, fragment = get(PREFIX + "report.html")
+    assert status == "200 OK" and "立项动因" in fragment
+    assert get(PREFIX + "../../etc/passwd")[0] == "404 Not Found"
+    assert get(PREFIX + "cases/no-such-case.html")[0] == "404 Not Found"

@@ -80,23 +80,31 @@ def test_before_and_after_photos_sit_side_by_side_on_a_phone(editor_page, sample
     assert labels.index("整改前") < labels.index("整改后")
 
 
-def test_export_page_copies_an_article_as_rich_text(browser, sample_site):
+def test_export_page_previews_and_copies_an_article_as_rich_text(browser, sample_site):
     from .support import SiteServer
 
-    with SiteServer(sample_site.parent / "wechat") as server:
+    with SiteServer(sample_site.parent) as server:  # wechat/ and the site beside it, as on disk
         context = browser.new_context(**PHONE)
         context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.origin)
         page = context.new_page()
-        page.goto(server.url(""), wait_until="load")
+        page.goto(server.url("wechat/"), wait_until="networkidle")
         previews = page.locator("[data-article]")
         assert previews.count() == len(_articles(sample_site))
         assert previews.first.evaluate("e => e.getBoundingClientRect().width") == 375
+        # the previews show the photos of the site built beside wechat/
+        page.evaluate("() => document.querySelectorAll('.phone img').forEach(i => i.loading = 'eager')")
+        page.wait_for_function("() => [...document.querySelectorAll('.phone img')].every(i => i.complete)")
+        broken = page.evaluate("() => [...document.querySelectorAll('.phone img')].filter(i => !i.naturalWidth).map(i => i.src)")
+        assert not broken, broken[:3]
         page.click('button[data-copy="report"]')
         page.wait_for_function("() => document.querySelector('button[data-copy=report]').textContent === '已复制'")
         copied = page.evaluate("""async () => {
             const [item] = await navigator.clipboard.read();
-            return await (await item.getType('text/html')).text();
+            return [await (await item.getType('text/html')).text(), await (await item.getType('text/plain')).text()];
         }""")
+        page.screenshot(path=str(artifacts_dir() / "wechat-export-page.png"))
         context.close()
-    assert "立项动因" in copied and "style=" in copied and "class=" not in copied
-    assert "81" in copied  # the figures travel with it
+    rich, plain = copied
+    assert "立项动因" in rich and "style=" in rich and "class=" not in rich
+    assert f'src="{BASE}media/' in rich and "../site/" not in rich  # public addresses, as pasted into the 公众号
+    assert "81" in plain and "<" not in plain
