@@ -185,7 +185,7 @@ def test_the_preview_serves_the_export_page_with_its_own_photos(sample_site):
 
     status, kind, page = get(PREFIX)
     assert status == "200 OK" and kind.startswith("text/html")
-    assert 'src="/media/' in page and "../site/" not in page  # photos from the preview's site
+    assert 'src="/media/' in page and 'src="../site/' not in page  # photos from the preview's site
     assert f'src="{BASE}media/' in page  # …while the fragments to copy keep the public address
     status, _, fragment = get(PREFIX + "report.html")
     assert status == "200 OK" and "立项动因" in fragment
