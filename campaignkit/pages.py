@@ -21,7 +21,7 @@ from . import charts, qrcodes, templating
 from .enums import HAZARD, STATUS
 from .handouts import Handout
 from .markup import plain_text
-from .model import Campaign
+from .model import Campaign, PublicItem
 from .problems import BuildError
 from .registry import KINDS
 from .share_images import ShareImages
@@ -81,6 +81,8 @@ class PageWriter:
         # Material's templates print page.meta raw (MkDocs does not autoescape): escape here.
         meta = {k: html.escape(v) if isinstance(v, str) else v for k, v in meta.items() if v not in (None, "")}
         meta.setdefault("image", DEFAULT_SHARE_IMAGE)
+        if any(isinstance(v, PublicItem) and getattr(v, "draft", False) is True for v in context.values()):
+            meta["draft"] = True  # only with drafts included (the preview): banner and noindex (main.html)
         front = "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items())
         target = self.docs_dir / md_path
         target.parent.mkdir(parents=True, exist_ok=True)

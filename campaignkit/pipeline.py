@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import feed, fonts, handouts, media, pages, publish, redirects, safety, search_index, site, wechat
+from . import feed, fonts, handouts, media, pages, progress, publish, redirects, safety, search_index, site, wechat
 from .load import Content, load_content
 from .model import Campaign, build_campaign
 from .problems import BuildError, Problems
@@ -36,6 +36,7 @@ class Build:
     out: Path  # the finished site before it is published
     pdf: bool = True
     jobs: int = 1
+    pending_pdfs: dict | None = None  # the preview server: list every handout, render none (handouts.render_all)
     made: list = field(default_factory=list)  # handouts
     nav: list = field(default_factory=list)
     counts: dict = field(default_factory=dict)
@@ -67,8 +68,9 @@ def _photos(b: Build) -> None:
 
 
 def _handouts(b: Build) -> None:
-    if b.pdf:
-        b.made = handouts.render_all(b.campaign, b.templates, b.docs, b.cache / "handouts", b.cache / "media", b.jobs)
+    if b.pdf or b.pending_pdfs is not None:
+        b.made = handouts.render_all(b.campaign, b.templates, b.docs, b.cache / "handouts", b.cache / "media", b.jobs,
+                                     b.pending_pdfs)
 
 
 def _pages(b: Build) -> None:
@@ -114,10 +116,12 @@ def audit(site_dir: Path) -> list[str]:
 
 
 def load_and_validate(content_root: Path, include_drafts: bool) -> tuple[Content, Checked]:
-    content, problems = load_content(content_root)
-    checked, more = validate(content, include_drafts)
-    problems.extend(more)
-    problems.raise_if_any()
+    with progress.stage("读取和检查内容", unit="个文件") as st:
+        content, problems = load_content(content_root)
+        checked, more = validate(content, include_drafts)
+        problems.extend(more)
+        problems.raise_if_any()
+        st.advance(1 + len(content.pages) + sum(len(content.items[k]) for k in KINDS))
     return content, checked
 
 
@@ -128,8 +132,11 @@ def public_view(project: Path, content_root: Path, include_drafts: bool = False,
     content, checked = loaded or load_and_validate(content_root, include_drafts)
     problems = Problems()
     publisher = media.PhotoPublisher(content_root, project / ".cache" / "media", problems)
-    campaign = build_campaign(content, checked, publisher)
-    problems.raise_if_any()
+    with progress.stage("处理照片", unit="张") as st:
+        campaign = build_campaign(content, checked, publisher)
+        problems.raise_if_any()
+        st.advance(publisher.photos)
+        st.cached(publisher.from_cache)
     return campaign, publisher.published
 
 
@@ -165,8 +172,23 @@ def render_docs(b: Build) -> None:
             output.run(b)
 
 
+# How many files an output wrote, for its progress line (the others report seconds only).
+PROGRESS_COUNTS: dict[str, tuple[str, Callable[[Build], int]]] = {
+    "网页": ("页", lambda b: sum(1 for _ in b.docs.rglob("*.md"))),
+    "网站": ("页", lambda b: sum(1 for _ in b.out.rglob("*.html"))),
+}
+
+
+def _run_output(output: Output, b: Build) -> None:
+    unit, count = PROGRESS_COUNTS.get(output.name, ("", None))
+    with progress.stage(output.name, unit=unit) as st:
+        output.run(b)
+        if count is not None:
+            st.advance(count(b))
+
+
 def build(project: Path, content_root: Path, site_dir: Path, include_drafts: bool = False,
-          pdf: bool = True, jobs: int = 1) -> str:
+          pdf: bool = True, jobs: int = 1, pending_pdfs: dict | None = None) -> str:
     """The full build; site_dir is replaced only if every stage succeeded and the audit is clean."""
     site_dir = site_dir.resolve()
     base = site_dir.parent
@@ -179,28 +201,15 @@ def build(project: Path, content_root: Path, site_dir: Path, include_drafts: boo
         campaign, renditions = public_view(project, content_root, include_drafts, loaded)
         work = publish.workspace(base)
         try:
-            b = Build(project, content_root, campaign, renditions, work / "docs", work / "site", pdf=pdf, jobs=jobs)
+            b = Build(project, content_root, campaign, renditions, work / "docs", work / "site", pdf=pdf, jobs=jobs,
+                      pending_pdfs=pending_pdfs)
             b.docs.mkdir(parents=True, exist_ok=True)
             with _source_date_epoch(content_epoch(campaign)):
                 for output in OUTPUTS:
-                    output.run(b)
-            findings = audit(b.out)
-            if findings:
-                shown = "\n".join(f"  - {f}" for f in findings[:20])
-                more = f"\n  （另有 {len(findings) - 20} 处）" if len(findings) > 20 else ""
-                raise BuildError("生成的网站里有不安全的内容，已停止发布，site/ 保持不变。"
-                                 f"请把这条信息发给技术人员：\n{shown}{more}")
-            # 公众号 articles: beside site/, never inside it (pasted into the 公众号, not published),
-            # audited by their own rules (inline styles allowed, no class, no script, absolute URLs).
-            b.articles = wechat.render_articles(campaign, b.templates)
-            articles_dir = work / wechat.OUTPUT_DIR
-            wechat.write_output(b.articles, b.templates, articles_dir, campaign.site["base_url"], site_dir.name)
-            findings = safety.audit_site(articles_dir, list(wechat.audit_rules(campaign.site["base_url"])))
-            if findings:
-                raise BuildError("公众号文章不符合粘贴要求，已停止发布，site/ 保持不变。请把这条信息发给技术人员：\n"
-                                 + "\n".join(f"  - {f}" for f in findings[:20]))
-            publish.swap_into_place(b.out, site_dir)
-            publish.swap_into_place(articles_dir, base / wechat.OUTPUT_DIR)
+                    _run_output(output, b)
+            with progress.stage("审核和发布", unit="个文件") as st:
+                st.advance(sum(1 for f in b.out.rglob("*") if f.is_file()))
+                _audit_and_publish(b, site_dir)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     s = campaign.stats
@@ -209,3 +218,24 @@ def build(project: Path, content_root: Path, site_dir: Path, include_drafts: boo
             f"{len(campaign.events)} 场活动、{len(b.made)} 份讲义、{b.counts.get('redirects', 0)} 个旧网址跳转；"
             f"公众号文章 {len(b.articles)} 篇在 {wechat.OUTPUT_DIR}/（打开 {wechat.OUTPUT_DIR}/index.html 预览和复制）。"
             f"巡查 {s.patrol_rounds} 轮，发现隐患 {s.hazards_found} 处，已整改 {s.rectified} 处。")
+
+
+def _audit_and_publish(b: Build, site_dir: Path) -> None:
+    findings = audit(b.out)
+    if findings:
+        shown = "\n".join(f"  - {f}" for f in findings[:20])
+        more = f"\n  （另有 {len(findings) - 20} 处）" if len(findings) > 20 else ""
+        raise BuildError("生成的网站里有不安全的内容，已停止发布，site/ 保持不变。"
+                         f"请把这条信息发给技术人员：\n{shown}{more}")
+    # 公众号 articles: beside site/, never inside it (pasted into the 公众号, not published),
+    # audited by their own rules (inline styles allowed, no class, no script, absolute URLs).
+    base_url = b.campaign.site["base_url"]
+    b.articles = wechat.render_articles(b.campaign, b.templates)
+    articles_dir = b.out.parent / wechat.OUTPUT_DIR
+    wechat.write_output(b.articles, b.templates, articles_dir, base_url, site_dir.name)
+    findings = safety.audit_site(articles_dir, list(wechat.audit_rules(base_url)))
+    if findings:
+        raise BuildError("公众号文章不符合粘贴要求，已停止发布，site/ 保持不变。请把这条信息发给技术人员：\n"
+                         + "\n".join(f"  - {f}" for f in findings[:20]))
+    publish.swap_into_place(b.out, site_dir)
+    publish.swap_into_place(articles_dir, site_dir.parent / wechat.OUTPUT_DIR)

@@ -1,4 +1,4 @@
-"""The content contract (shared/content-format.md) as JSON Schema, one entry per field.
+"""The content contract as JSON Schema, one entry per field (docs/内容格式.md is generated from it).
 
 Each field carries a Chinese `description` (shown to editors in the field reference)
 and, where the validator needs more than JSON Schema says, an `x-` key:

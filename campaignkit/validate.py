@@ -391,6 +391,8 @@ def _check_patrols(content: Content, problems: Problems) -> None:
 
 def _check_people(published, problems: Problems) -> None:
     for doc in published["people"].values():
+        if doc.data.get("draft") is True:
+            continue  # only here with --drafts or the preview server: never published, consent can come later
         consent = doc.data.get("consent")
         if consent is False or consent is None and _missing(doc, "consent"):
             line = doc.line("consent") if "consent" in doc.data else 1
