@@ -45,6 +45,14 @@ def test_an_article_for_every_case_model_enterprise_person_event_and_lesson(arti
 
 
 @pytest.mark.slow
+def test_the_articles_and_export_page_are_not_part_of_the_public_site(sample_site):
+    assert (sample_site.parent / "wechat" / "index.html").is_file()
+    assert not list(sample_site.rglob("report.html")) and not (sample_site / "wechat").exists()
+    for page in sample_site.rglob("*.html"):
+        assert "公众号文章导出" not in page.read_text(encoding="utf-8"), page
+
+
+@pytest.mark.slow
 def test_articles_keep_their_look_when_pasted(articles):
     for key, html in articles.items():
         assert "<style" not in html and "class=" not in html and "<script" not in html, key

@@ -108,3 +108,38 @@ def test_export_page_previews_and_copies_an_article_as_rich_text(browser, sample
     assert "立项动因" in rich and "style=" in rich and "class=" not in rich
     assert f'src="{BASE}media/' in rich and "../site/" not in rich  # public addresses, as pasted into the 公众号
     assert "81" in plain and "<" not in plain
+
+
+def test_the_preview_server_has_the_export_page_and_follows_edits(browser, tmp_path):
+    """build.py serve mounts the export page at /wechat/ (wechat_preview.register, as the command
+    does): previews show the preview's own photos, and an edited title shows after the rebuild."""
+    import shutil
+    import socket
+
+    from campaignkit import serve, wechat_preview
+    from tests.conftest import PROJECT, SAMPLE_CONTENT
+
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLE_CONTENT, project / "content")
+    shutil.copytree(PROJECT / "templates", project / "templates")
+    shutil.copy(PROJECT / "mkdocs.yml", project / "mkdocs.yml")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    assert wechat_preview.register()
+    server = serve.start(project, project / "content", port=port)
+    context = browser.new_context(**PHONE)
+    try:
+        page = context.new_page()
+        page.goto(server.url + "wechat/", wait_until="load")  # (live reload keeps a request open)
+        preview = page.locator('[data-article="cases/hengshun-cangku-feixian"]')
+        preview.locator("img").first.scroll_into_view_if_needed()
+        page.wait_for_function("() => [...document.querySelectorAll('.phone img')].slice(0, 4).every(i => i.complete && i.naturalWidth)")
+        assert not (project / "site").exists() and not (project / "wechat").exists()  # the preview publishes nothing
+        case = project / "content" / "cases" / "hengshun-cangku-feixian.yml"
+        text = case.read_text(encoding="utf-8")
+        case.write_text(text.replace("summary: ", "summary: 【预览修改】", 1), encoding="utf-8")
+        page.wait_for_function("() => document.body.innerText.includes('【预览修改】')", timeout=90_000)
+    finally:
+        context.close()
+        serve.stop(server)
