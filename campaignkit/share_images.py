@@ -25,7 +25,7 @@ from . import fonts
 from .enums import PHOTO_STAGE
 from .registry import KINDS
 
-VERSION = "1"  # bump when the drawing changes, so cached cards are redrawn
+VERSION = "2"  # bump when the drawing changes, so cached cards are redrawn
 WIDE = (1200, 630)
 SQUARE = (600, 600)
 SAFE_MARGIN = 60  # the square's safe area is SQUARE less this on every side (80 % of 600)
@@ -167,8 +167,9 @@ def draw_title(image: Image.Image, layout: TitleLayout, fill=WHITE) -> None:
 
 
 def _cover(photo: Path, size: tuple[int, int]) -> Image.Image:
+    """The photo cropped to fill `size`, a little above centre: a portrait keeps its head."""
     with Image.open(photo) as im:
-        return ImageOps.fit(im.convert("RGB"), size, Image.LANCZOS)
+        return ImageOps.fit(im.convert("RGB"), size, Image.LANCZOS, centering=(0.5, 0.35))
 
 
 def wide_layout(card: Card) -> TitleLayout:

@@ -102,7 +102,7 @@ def test_a_case_card_shows_its_before_photo(sample_site):
         shown = im.convert("RGB").crop((720, 0, WIDE[0], WIDE[1]))
     def fitted(path):
         with Image.open(path) as p:
-            return ImageOps.fit(p.convert("RGB"), shown.size)
+            return ImageOps.fit(p.convert("RGB"), shown.size, centering=(0.5, 0.35))
     assert _diff(shown, fitted(stages["整改前"])) < 6 < _diff(shown, fitted(stages["整改后"]))
 
 
