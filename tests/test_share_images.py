@@ -151,3 +151,33 @@ def test_atom_and_rss_parse_with_the_same_entries_and_covers(sample_site):
             assert enclosure.href == f"{BASE}assets/share/{entry.link[len(BASE):]}wide.jpg"
     html_page = (sample_site / "index.html").read_text(encoding="utf-8")
     assert 'type="application/rss+xml"' in html_page and 'type="application/atom+xml"' in html_page
+
+
+def test_cards_are_drawn_from_public_text_and_published_photos_only(tmp_path):
+    """What a card shows comes from the public view: no hidden enterprise's name, no person without
+    consent, and photos only as published renditions (hash-named, metadata dropped)."""
+    from ruamel.yaml import YAML
+
+    from campaignkit import pages, pipeline
+    from campaignkit.share_images import ShareImages
+    from conftest import PROJECT, SAMPLE_CONTENT
+
+    campaign, _renditions = pipeline.public_view(PROJECT, SAMPLE_CONTENT)
+    share = ShareImages(campaign.site, tmp_path / "docs")
+    pages.write_docs(campaign, tmp_path / "docs", PROJECT / "templates", [], share)
+    load = YAML(typ="safe").load
+    cases = [load(p.read_text(encoding="utf-8")) for p in (SAMPLE_CONTENT / "cases").glob("*.yml")]
+    hidden = {c["enterprise"] for c in cases if c.get("anonymous", True) and c.get("enterprise")}
+    names = [load((SAMPLE_CONTENT / "enterprises" / f"{e}.yml").read_text(encoding="utf-8"))["name"] for e in hidden]
+    people = [load(p.read_text(encoding="utf-8")) for p in (SAMPLE_CONTENT / "people").glob("*.yml")]
+    unconsented = [p["name"] for p in people if not p.get("consent")]
+    assert names and unconsented  # the sample has both, so this test can fail
+    assert len(share.cards) > 40
+    for url, card in share.cards.items():
+        shown = " ".join((card.title, card.label, card.org, card.area))
+        for name in names + unconsented:
+            assert name not in shown, (url, name)
+        if card.photo is not None:
+            assert re.fullmatch(r"[0-9a-f]{16}-\d+\.jpg", card.photo.name) and card.photo.parent.name == "media", url
+    assert share.cards["cases/hengshun-cangku-feixian/"].photo is not None
+    assert all(card.photo is None for url, card in share.cards.items() if url.startswith("lessons/"))
