@@ -39,9 +39,9 @@ FIGURES = {f.name: f for f in (
     Figure("微型消防站", "建成微型消防站", "座", "微型消防站数", lambda c: c.stats.fire_stations),
     Figure("讲座活动", "讲座、培训等活动", "场", "讲座、培训等活动场数（类型不是“巡查”的活动）", lambda c: c.stats.events_held),
     Figure("参加人次", "参加活动", "人次", "各场活动参加人数之和", lambda c: c.stats.attendance),
-    Figure("典型企业", "树立典型企业", "家", "典型示范企业数（model: true）", lambda c: c.stats.model_count),
-    Figure("人物", "党员先锋、志愿者", "人", "公开的党员先锋、志愿者人数", lambda c: c.stats.volunteer_count),
-    Figure("党员", "其中党员", "人", "其中党员人数", lambda c: sum(1 for p in c.people if p["party_member"])),
+    Figure("典型企业", "树立典型企业", "家", "典型示范企业数（model: true）", lambda c: sum(1 for e in c.enterprises if e.model)),
+    Figure("人物", "党员先锋、志愿者", "人", "公开的党员先锋、志愿者人数", lambda c: len(c.people)),
+    Figure("党员", "其中党员", "人", "其中党员人数", lambda c: sum(1 for p in c.people if p.party_member)),
 )}
 
 _PLACEHOLDER = re.compile(r"\{([^{}\s]{1,12})\}")

@@ -105,7 +105,7 @@ class Job:
         if not self.date:
             return ""
         day = dt.date.fromisoformat(self.date)
-        return str(int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp()))
+        return str(int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp()))
 
     def digest(self) -> str:
         import weasyprint

@@ -17,6 +17,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .problems import Problems
 from .registry import KINDS, MEDIA, PAGES
+
 MAX_FILE_BYTES = 1_000_000
 # Bounds on what one content file may hold, checked on libyaml's (C) parse events before the
 # pure-Python loader (slow: ~10 s per MB of small nodes, and far worse for deep [[[ nesting) runs.

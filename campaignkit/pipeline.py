@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from . import feed, fonts, handouts, media, pages, progress, publish, redirects, safety, search_index, site, wechat
 from .load import Content, load_content
@@ -161,7 +161,7 @@ def _source_date_epoch(epoch: int):
 def content_epoch(campaign: Campaign) -> int:
     """SOURCE_DATE_EPOCH from the newest content date: same content, same bytes."""
     day = dt.date.fromisoformat(campaign.latest_date)
-    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
+    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
 
 
 def render_docs(b: Build) -> None:

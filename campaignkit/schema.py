@@ -1,9 +1,11 @@
-"""The content contract as JSON Schema, one entry per field (docs/内容格式.md is generated from it).
+"""The fields of every content kind as JSON Schema: the one definition of fields.
 
 Each field carries a Chinese `description` (shown to editors in the field reference)
 and, where the validator needs more than JSON Schema says, an `x-` key:
-`x-ref` (the folder an id must exist in), `x-markdown` (sanitised Markdown),
-`x-date` (YYYY-MM-DD checked as a real calendar date).
+`x-ref` (the kind an id must exist in), `x-markdown` (sanitised Markdown), `x-date`
+(YYYY-MM-DD checked as a real calendar date), `x-photo` (a file under content/media/),
+`x-enum` (the enumeration of enums.py an `enum` list comes from). The kinds themselves, and
+which schema each uses, are declared in registry.py.
 """
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.validators import extend
@@ -17,10 +18,10 @@ from jsonschema.validators import extend
 from . import media
 from .enums import QUIZ_KIND, STATUS
 from .figures import placeholder_problems
-from .markup import MAX_PAGE_CHARS, markdown_problem
 from .load import Content, Document
+from .markup import MAX_PAGE_CHARS, markdown_problem
 from .problems import Problems
-from .registry import KINDS, PAGES, RESERVED_PAGE_IDS, SITE, name_of, schema_of
+from .registry import KINDS, PAGES, name_of, reserved_page_ids, schema_of
 
 # Searched in the NFKC form of the text (full-width digits from a Chinese input method become
 # ASCII), with the ways numbers are written in Chinese documents: +86 / 0086 prefixes,
@@ -48,7 +49,11 @@ def _check_date(validator, enabled, instance, schema):
 
 
 _Validator = extend(Draft202012Validator, {"x-date": _check_date})
-_VALIDATORS = {kind: _Validator(schema_of(kind)) for kind in (SITE, PAGES, *KINDS)}
+
+
+@lru_cache(maxsize=64)
+def _validator(kind: str):
+    return _Validator(schema_of(kind))
 
 
 def field_name(path) -> str:
@@ -100,7 +105,7 @@ def validate(content: Content, include_drafts: bool = False) -> tuple[Checked, P
             (drafts if doc.data.get("draft") is True and not include_drafts else published)[kind][doc.id] = doc
     for doc in content.pages:
         (drafts if doc.data.get("draft") is True and not include_drafts else published)[PAGES][doc.id] = doc
-        if doc.id in RESERVED_PAGE_IDS:
+        if doc.id in reserved_page_ids():
             problems.add(doc.relpath, 0, "", f"页面编号“{doc.id}”与栏目网址冲突，请换一个文件名")
 
     for doc in all_docs:
@@ -116,7 +121,7 @@ def validate(content: Content, include_drafts: bool = False) -> tuple[Checked, P
 
 
 def _check_schema(doc: Document, problems: Problems) -> None:
-    validator = _VALIDATORS[doc.kind]
+    validator = _validator(doc.kind)
     for error in validator.iter_errors(doc.data):
         path = list(error.absolute_path)
         for sub_path, message in _translate(error, path):
@@ -184,12 +189,42 @@ def _translate(error: ValidationError, path: list):
         yield path, f"最多 {error.validator_value} 项，现有 {len(value)} 项"
     elif v == "maximum":
         yield path, f"不能大于 {error.validator_value}，现为 {value}"
-    elif v == "pattern" and schema.get("x-ref") or v == "pattern" and "aliases" in path:
+    elif (v == "pattern" and schema.get("x-ref")) or (v == "pattern" and "aliases" in path):
         yield path, f"编号只能用小写英文字母、数字和“-”，现为{_show(value)}"
     elif v == "pattern":
         yield path, f"格式不对，现为{_show(value)}（网址须以 http:// 或 https:// 开头）"
     else:
-        yield path, error.message
+        yield path, _OTHER_KEYWORDS.get(v, "不符合要求，请对照《内容格式》检查这一项").format(
+            limit=error.validator_value if not isinstance(error.validator_value, (dict, list)) else "",
+            value=_show(value), count=len(value) if isinstance(value, (list, dict, str)) else "")
+
+
+# Every other JSON Schema keyword, in Chinese: none of jsonschema's English messages reaches an editor.
+_OTHER_KEYWORDS = {
+    "const": "只能是 {limit}，现为{value}",
+    "minItems": "至少要有 {limit} 项，现有 {count} 项",
+    "uniqueItems": "列表里有重复的项，每项只写一次",
+    "exclusiveMinimum": "必须大于 {limit}，现为{value}",
+    "exclusiveMaximum": "必须小于 {limit}，现为{value}",
+    "multipleOf": "必须是 {limit} 的整数倍，现为{value}",
+    "minProperties": "至少要写 {limit} 个字段",
+    "maxProperties": "最多写 {limit} 个字段",
+    "dependentRequired": "写了这一项，相关的字段也要写",
+    "format": "格式不对，现为{value}",
+    "propertyNames": "字段名不对",
+    "contains": "列表里缺少必需的一项",
+    "minContains": "列表里缺少必需的项",
+    "maxContains": "列表里这类项太多",
+    "anyOf": "不是允许的写法，现为{value}",
+    "oneOf": "不是允许的写法，现为{value}",
+    "allOf": "不符合要求，现为{value}",
+    "not": "不能写成{value}",
+    "if": "不符合要求，现为{value}",
+    "unevaluatedItems": "列表里有多余的项",
+    "unevaluatedProperties": "有多余的字段",
+    "additionalItems": "列表里有多余的项",
+    "x-date": "{value} 不是日期",
+}
 
 
 def _walk(schema: dict, value, path: list):
@@ -314,7 +349,7 @@ def _hidden_message(name: str, case: Document) -> str:
 def _closest_id(value: str, known: set[str]) -> str | None:
     """The one id `value` was most likely meant to be; None when unsure (round-1: round-01 or round-10?)."""
     scored = sorted(((difflib.SequenceMatcher(None, value, k).ratio(), k) for k in known), reverse=True)
-    if not scored or scored[0][0] < 0.75 or len(scored) > 1 and scored[1][0] > scored[0][0] - 0.05:
+    if not scored or scored[0][0] < 0.75 or (len(scored) > 1 and scored[1][0] > scored[0][0] - 0.05):
         return None
     return scored[0][1]
 
@@ -394,7 +429,7 @@ def _check_people(published, problems: Problems) -> None:
         if doc.data.get("draft") is True:
             continue  # only here with --drafts or the preview server: never published, consent can come later
         consent = doc.data.get("consent")
-        if consent is False or consent is None and _missing(doc, "consent"):
+        if consent is False or (consent is None and _missing(doc, "consent")):
             line = doc.line("consent") if "consent" in doc.data else 1
             problems.add(doc.relpath, line, "consent",
                          "本人未同意公开（consent 必须为 true）才能发布姓名、照片和事迹；暂不发布请加 draft: true")

@@ -16,9 +16,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import tree
 
 from campaignkit import cli
-from conftest import tree
 
 CASE = "cases/hengshun-cangku-feixian.yml"  # named (anonymous: false), 已整改, two photos, patrol round-01
 LESSON = "lessons/feixian-chongdian.yml"
