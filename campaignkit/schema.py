@@ -9,8 +9,8 @@ which schema each uses, are declared in registry.py.
 """
 from __future__ import annotations
 
-from .figures import NAMES as FIGURE_NAMES
 from .enums import ENUMERATIONS, EVENT_KIND, FACILITY_KIND, HAZARD, PHOTO_STAGE, QUIZ_KIND, RISK, STATUS, Enumeration
+from .figures import NAMES as FIGURE_NAMES
 
 TEXT_MAX = 200
 LONG_TEXT_MAX = 2_000

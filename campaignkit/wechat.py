@@ -17,9 +17,9 @@ as rich text. See docs/wechat.md.
 from __future__ import annotations
 
 import html as html_lib
-from html.parser import HTMLParser
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -173,7 +173,7 @@ def render_articles(campaign: Campaign, templates: Path) -> list[Article]:
     return articles
 
 
-SITE_FROM_OUTPUT = f"../{{site}}/"  # where the export page finds the built site's photos
+SITE_FROM_OUTPUT = "../{site}/"  # where the export page finds the built site's photos
 
 
 def write_output(articles: list[Article], templates: Path, target: Path, base_url: str, site_name: str = "site") -> None:

@@ -156,11 +156,11 @@ def test_atom_and_rss_parse_with_the_same_entries_and_covers(sample_site):
 def test_cards_are_drawn_from_public_text_and_published_photos_only(tmp_path):
     """What a card shows comes from the public view: no hidden enterprise's name, no person without
     consent, and photos only as published renditions (hash-named, metadata dropped)."""
+    from conftest import PROJECT, SAMPLE_CONTENT
     from ruamel.yaml import YAML
 
     from campaignkit import pages, pipeline
     from campaignkit.share_images import ShareImages
-    from conftest import PROJECT, SAMPLE_CONTENT
 
     campaign, _renditions = pipeline.public_view(PROJECT, SAMPLE_CONTENT)
     share = ShareImages(campaign.site, tmp_path / "docs")

@@ -5,11 +5,10 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLE_CONTENT
 from ruamel.yaml import YAML
 
 from campaignkit.wechat import ARTICLE_RULES
-
-from conftest import SAMPLE_CONTENT
 
 BASE = "https://aqcd.example.cn/"
 
