@@ -123,7 +123,8 @@ def _run(args, project: Path, reporter: progress.Reporter) -> int:
     from . import pipeline
 
     if args.command == "check":
-        n = pipeline.check(project / args.content, include_drafts=args.drafts)
+        n = pipeline.check(project / args.content, include_drafts=args.drafts,
+                           site_dir=project / (getattr(args, "output", None) or "site"))  # the URLs it must keep
         print(f"内容检查通过：共 {n} 个文件，没有发现问题。")
         return OK
     if args.command == "new":

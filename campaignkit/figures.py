@@ -1,68 +1,84 @@
-"""The campaign's figures by the names editors write in the report's prose: {巡查轮数}.
+"""Figures that agree with each other, and dates that have happened.
 
-The project report (report in site.yml) is prose written by editors, but every number in
-it is computed from the content: an editor writes "已开展巡查{巡查轮数}轮" and the build
-fills in 10. A number typed by hand next to a unit (10轮, 23处) is refused, so the report
-can never disagree with the site's home page.
+The home page adds up every round's figures (发现、整改、移交、整改率), so one wrong number
+in one patrol file publishes a false claim about the whole campaign. Per round:
+rectified on the spot plus referred never exceeds hazards found (so no rate can exceed
+100 %), hazards found is at least the number of cases recorded for the round, and a
+case recorded for a round was found on or before the round's date. No date is after
+today.
 
-This module only declares; it reads a Campaign (model.py) duck-typed so validation can
-check placeholders without importing the model.
+Validation reads the clock here and only here, to compare; nothing read from it reaches
+an output (the build's dates come from the content, see extras.content_epoch).
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+
+from .load import Document
+from .problems import Problems
 
 
-@dataclass(frozen=True)
-class Figure:
-    name: str  # what editors write between braces
-    label: str  # the row of the report's table (数说项目)
-    unit: str  # shown after the number in the report's table
-    description: str  # for the field reference
-    value: Callable[[object], int]  # campaign -> number
+def _int(doc: Document, key: str) -> int | None:
+    value = doc.data.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
-FIGURES = {f.name: f for f in (
-    Figure("企业总数", "共建区企业", "家", "共建区企业数（site.yml 的 area.enterprise_count）", lambda c: c.stats.enterprise_count),
-    Figure("巡查轮数", "常态化巡查", "轮", "巡查轮数（patrols/ 的文件数）", lambda c: c.stats.patrol_rounds),
-    Figure("检查企业", "入企检查", "家次", "各轮检查企业数之和", lambda c: c.stats.enterprises_checked),
-    Figure("发现隐患", "发现隐患", "处", "各轮发现隐患数之和", lambda c: c.stats.hazards_found),
-    Figure("整改隐患", "整改到位", "处", "各轮已整改数之和", lambda c: c.stats.rectified),
-    Figure("移交", "移交职能部门", "处", "各轮移交职能部门数之和", lambda c: c.stats.referred),
-    Figure("整改率", "整改率", "%", "整改 ÷ 发现（百分数，向下取整）", lambda c: c.stats.fix_rate),
-    Figure("登记企业", "登记在册企业", "家", "写了 registered: true 的企业数（含匿名案例涉及的企业，只计数不公开）",
-           lambda c: c.stats.registered_enterprises),
-    Figure("集中充电处", "建成集中充电处", "处", "集中充电处数", lambda c: c.stats.charging_points),
-    Figure("充电车位", "集中充电车位", "个", "各集中充电处车位数之和", lambda c: c.stats.charging_places),
-    Figure("微型消防站", "建成微型消防站", "座", "微型消防站数", lambda c: c.stats.fire_stations),
-    Figure("讲座活动", "讲座、培训等活动", "场", "讲座、培训等活动场数（类型不是“巡查”的活动）", lambda c: c.stats.events_held),
-    Figure("参加人次", "参加活动", "人次", "各场活动参加人数之和", lambda c: c.stats.attendance),
-    Figure("典型企业", "树立典型企业", "家", "典型示范企业数（model: true）", lambda c: sum(1 for e in c.enterprises if e.model)),
-    Figure("人物", "党员先锋、志愿者", "人", "公开的党员先锋、志愿者人数", lambda c: len(c.people)),
-    Figure("党员", "其中党员", "人", "其中党员人数", lambda c: sum(1 for p in c.people if p.party_member)),
-)}
-
-_PLACEHOLDER = re.compile(r"\{([^{}\s]{1,12})\}")
-# A number typed by hand before a counting unit: 10轮, 23 处, 3场 (dates and 3分钟 are fine).
-_HAND_TYPED = re.compile(r"(?<![\d.{])(\d+)\s*(轮|处|家|座|场|名|位|人次|个)(?!钟)")
-NAMES = "、".join(f"{{{n}}}" for n in FIGURES)
+def _date(value) -> dt.date | None:
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None  # reported by the schema
 
 
-def placeholder_problems(text: str) -> list[str]:
-    """Why a report text can't be filled in, in Chinese for editors; empty when it can."""
-    found = [f"不认识的数字名称“{{{name}}}”，可以用：{NAMES}" for name in _PLACEHOLDER.findall(text) if name not in FIGURES]
-    found += [f"数字“{m.group(0)}”是手写的：报告里的数字由内容算出，请写成数字名称，如“{{巡查轮数}}轮”"
-              for m in _HAND_TYPED.finditer(text)]
-    return found
+def _round_name(doc: Document) -> str:
+    number = doc.data.get("round")
+    return f"第 {number} 轮巡查" if isinstance(number, int) else "这一轮巡查"
 
 
-def fill(text: str, campaign) -> str:
-    """Replace every {名称} with its figure."""
-    return _PLACEHOLDER.sub(lambda m: str(FIGURES[m.group(1)].value(campaign)), text)
+def linked_cases(patrol: Document, cases: dict[str, Document]) -> list[Document]:
+    """Cases recorded for a round: listed in its `cases` or naming it in their `patrol`, each once."""
+    listed = patrol.data.get("cases")
+    ids = [c for c in listed if isinstance(c, str)] if isinstance(listed, list) else []
+    ids += [cid for cid, case in cases.items() if case.data.get("patrol") == patrol.id]
+    return [cases[cid] for cid in dict.fromkeys(ids) if cid in cases]
 
 
-def table(campaign) -> list[tuple[str, int]]:
-    """Every figure with its value (the report's 数说 table and the tests)."""
-    return [(f.name, f.value(campaign)) for f in FIGURES.values()]
+def check_patrol_figures(published: dict[str, dict[str, Document]], problems: Problems) -> None:
+    cases = published["cases"]
+    for patrol in published["patrols"].values():
+        found, fixed, referred = (_int(patrol, k) for k in ("hazards_found", "rectified_on_spot", "referred"))
+        where = patrol.relpath
+        if found is not None and (fixed or referred):
+            done = (fixed or 0) + (referred or 0)
+            if done > found:
+                key = "rectified_on_spot" if fixed else "referred"
+                parts = "加".join(f"{label} {n} 处" for label, n in (("当场整改", fixed), ("移交", referred)) if n is not None)
+                problems.add(where, patrol.line(key), key,
+                             f"{parts}，共 {done} 处，超过了本轮发现的隐患 {found} 处"
+                             f"（hazards_found，第 {patrol.line('hazards_found')} 行）：整改率会超过 100%，请核对这三个数字")
+        linked = linked_cases(patrol, cases)
+        if found is not None and len(linked) > found:
+            shown = "、".join(c.relpath for c in linked[:5]) + ("等" if len(linked) > 5 else "")
+            problems.add(where, patrol.line("hazards_found"), "hazards_found",
+                         f"本轮发现隐患 {found} 处，但记在这一轮的案例有 {len(linked)} 个（{shown}）：发现数不能少于案例数")
+        day = _date(patrol.data.get("date"))
+        if day is None:
+            continue
+        for case in linked:
+            found_on = _date(case.data.get("found_on"))
+            if found_on is not None and found_on > day:
+                problems.add(case.relpath, case.line("found_on"), "found_on",
+                             f"发现日期 {found_on} 晚于它所属的{_round_name(patrol)}（{patrol.relpath}，"
+                             f"date: {day}）：案例不能在巡查之后才发现，请核对日期或 patrol")
+
+
+def check_no_future_dates(dates, problems: Problems, today: dt.date) -> None:
+    """`dates`: (document, path, field name, value) of every date in the published content."""
+    for doc, path, name, value in dates:
+        day = _date(value)
+        if day is not None and day > today:
+            problems.add(doc.relpath, doc.line(*path), name,
+                         f"日期 {day} 晚于今天（{today}）：还没发生的事不能发布，请检查年份和月份")

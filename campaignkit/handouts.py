@@ -369,7 +369,8 @@ def render_all(campaign: Campaign, templates: Path, docs_dir: Path, cache_dir: P
                f"{len(planned) - len(todo) - len(pending or ())} 份未变化沿用缓存{later}。")
     if failures:
         raise BuildError("生成讲义时排版引擎报告了问题（是排版模板或图片的问题，不是内容格式的问题），"
-                         "这些讲义没有生成，请把下面的信息发给技术人员：\n" + "\n".join(failures))
+                         "这些讲义没有生成，请把下面的信息发给技术人员：\n" + "\n".join(failures)
+                         + "\n未生成网站，site/ 保持不变。")
     handouts = []
     for job in planned:
         if pending is not None and job.path in pending:

@@ -10,7 +10,7 @@ which schema each uses, are declared in registry.py.
 from __future__ import annotations
 
 from .enums import ENUMERATIONS, EVENT_KIND, FACILITY_KIND, HAZARD, PHOTO_STAGE, QUIZ_KIND, RISK, STATUS, Enumeration
-from .figures import NAMES as FIGURE_NAMES
+from .report_figures import NAMES as FIGURE_NAMES
 
 TEXT_MAX = 200
 LONG_TEXT_MAX = 2_000
@@ -64,14 +64,14 @@ def obj(properties: dict, required: tuple = (), desc: str = "") -> dict:
 
 
 def report_text(desc: str, markdown_field: bool = True) -> dict:
-    """Report prose: Markdown (or one line) whose numbers are written as {名称} and computed (figures.py)."""
+    """Report prose: Markdown (or one line) whose numbers are written as {名称} and computed (report_figures.py)."""
     spec = markdown(desc) if markdown_field else text(desc, LONG_TEXT_MAX)
     return {**spec, "x-figures": True, "description": f"{desc}。数字写成名称，由内容算出：{FIGURE_NAMES}"}
 
 
 PHOTO = obj(
     {
-        "file": {"type": "string", "minLength": 1, "x-photo": True, "description": "content/media/ 下的图片路径（JPEG/PNG/WebP）"},
+        "file": {"type": "string", "minLength": 1, "x-photo": True, "description": "content/media/ 下的图片路径（JPEG/PNG/WebP/HEIC）"},
         "alt": text("图片内容的文字说明（读屏软件和图片加载失败时显示）"),
         "caption": text("图片说明（显示在图片下方）"),
         "stage": choice(PHOTO_STAGE, "before=整改前，after=整改后"),
@@ -122,6 +122,10 @@ SITE = obj(
             required=("title", "motivation", "measures", "outcomes"),
             desc="公众号项目报告：编者按、立项动因、推进举措、项目成效；数字由内容算出",
         ),
+        "withdrawn": list_of({"type": "string", "minLength": 1, "maxLength": TEXT_MAX,
+                              "description": "网址，如 cases/old-id/"},
+                             "确定撤下的已发布页面（网址，如 [cases/old-id/, people/zhang-san/]）：已发布的网址消失时构建会停止，"
+                             "写在这里表示是有意撤下"),
         "allow_personal_data": COMMON["allow_personal_data"],
     },
     required=("title", "org", "base_url", "description"),
@@ -152,6 +156,8 @@ CASE = item(
 ENTERPRISE = item(
     {
         "name": text("企业名称"),
+        "also_known_as": list_of(text("名称"), "平时大家怎么称呼这家企业（简称、俗称、招牌名），如 [鑫泰, 鑫泰包装厂]："
+                                              "企业关联了匿名案例时，这些名称和自动推出的简称都不能出现在公开内容里"),
         "industry": text("行业"),
         "employees": integer("员工人数"),
         "model": boolean("true 表示典型示范企业"),

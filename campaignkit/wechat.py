@@ -26,7 +26,7 @@ from urllib.parse import urljoin
 import css_inline
 from markupsafe import Markup
 
-from . import figures, templating
+from . import report_figures, templating
 from .model import Campaign, _filled
 from .problems import BuildError
 from .registry import KINDS
@@ -128,7 +128,7 @@ class ArticleWriter:
         folder = templates / "wechat"
         self.css = (folder / "article.css").read_text(encoding="utf-8")
         self.env = templating.environment(folder)
-        self.env.filters["filled"] = lambda text: figures.fill(text, campaign) if text else ""
+        self.env.filters["filled"] = lambda text: report_figures.fill(text, campaign) if text else ""
         self.env.globals.update(absolute=lambda path: urljoin(self.base, path), site=self.site)
 
     def render(self, key: str, kind_name: str, title: str, page_url: str, template: str, **context) -> Article:
@@ -158,7 +158,7 @@ class ArticleWriter:
             wanted = [("events", i) for i in measure["events"]] + [("facilities", i) for i in measure["facilities"]]
             return [by_id[w] for w in wanted if w in by_id]  # a draft or hidden item is simply not shown
 
-        rows = [{"label": f.label, "value": f.value(c), "unit": f.unit} for f in figures.FIGURES.values()]
+        rows = [{"label": f.label, "value": f.value(c), "unit": f.unit} for f in report_figures.FIGURES.values()]
         return self.render(REPORT_ID, "项目报告", report["title"], self.base, "report.html.j2", report=report,
                            illustrations=illustrations, figure_rows=rows, models=c.models, teams=c.teams())
 

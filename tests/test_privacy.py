@@ -33,7 +33,7 @@ TEXT_SUFFIXES = {".html", ".xml", ".json", ".txt", ".js", ".css", ".svg", ".map"
 
 
 def check(s: Scratch, capsys) -> tuple[int, list[str]]:
-    code = cli.main(["check", "--content", str(s.content)])
+    code = cli.main(["check", "--content", str(s.content), "--output", str(s.root / "site")])
     _out, err = capsys.readouterr()
     assert "Traceback" not in err
     return code, err.splitlines()
