@@ -31,6 +31,15 @@ def tree(folder: Path) -> dict[str, str]:
     return out
 
 
+def project_copy(root: Path) -> Path:
+    """The build's inputs (mkdocs.yml, templates/, the sample content) in `root`, with a cache of its own."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(PROJECT / "templates", root / "templates")
+    shutil.copytree(SAMPLE_CONTENT, root / "content")
+    return root
+
+
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     out = tmp_path_factory.mktemp("sample") / "site"

@@ -9,7 +9,6 @@ import os
 import pty
 import re
 import select
-import shutil
 import signal
 import struct
 import subprocess
@@ -21,19 +20,10 @@ from pathlib import Path
 import pytest
 
 from campaignkit import progress
-from tests.conftest import PROJECT, SAMPLE_CONTENT, run_build, tree
+from tests.conftest import PROJECT, project_copy, run_build, tree
 
 STAGE_LINE = re.compile(r"^(\S+)：(.*?)(\d+\.\d) 秒）?$")
 INTERRUPTED = "已中断，site/ 保持不变。"
-
-
-def project_copy(root: Path) -> Path:
-    """The build's inputs in `root`, with a cache of its own (cold: every PDF is rendered)."""
-    root.mkdir(parents=True, exist_ok=True)
-    shutil.copy(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(PROJECT / "templates", root / "templates")
-    shutil.copytree(SAMPLE_CONTENT, root / "content")
-    return root
 
 
 def cmdline(pid: int) -> bytes:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -20,7 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, SAMPLE_CONTENT, Scratch, run_build, tree
+from conftest import PROJECT, Scratch, project_copy, run_build, tree
 
 from campaignkit import pipeline, publish
 from campaignkit import site as site_stage
@@ -48,15 +47,6 @@ def alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
     except OSError:
         return False
-
-
-def project_copy(root: Path) -> Path:
-    """The project's build inputs in `root`, with a cache of its own (cold)."""
-    root.mkdir(parents=True, exist_ok=True)
-    shutil.copy(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(PROJECT / "templates", root / "templates")
-    shutil.copytree(SAMPLE_CONTENT, root / "content")
-    return root
 
 
 def start_build(project: Path, output: Path) -> subprocess.Popen:

@@ -4,8 +4,8 @@ line; fix it and get the page back. site/ is never touched."""
 from __future__ import annotations
 
 import re
-import shutil
 import socket
+import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from campaignkit import serve
-from tests.conftest import PROJECT, SAMPLE_CONTENT, tree
+from tests.conftest import PROJECT, project_copy, tree
 
 from .support import PHONE
 
@@ -34,10 +34,7 @@ def free_port() -> int:
 def preview(tmp_path_factory):
     """A scratch project (sample content, the kit's templates) with a published site/ beside it,
     previewed on a free port; yields (server, project)."""
-    project = tmp_path_factory.mktemp("serve")
-    shutil.copytree(SAMPLE_CONTENT, project / "content")
-    shutil.copytree(PROJECT / "templates", project / "templates")
-    shutil.copy(PROJECT / "mkdocs.yml", project / "mkdocs.yml")
+    project = project_copy(tmp_path_factory.mktemp("serve"))
     (project / "site").mkdir()
     (project / "site" / "index.html").write_text("<p>the published site</p>", encoding="utf-8")
     server = serve.start(project, project / "content", port=free_port())
@@ -171,3 +168,32 @@ def test_other_features_can_mount_pages_on_the_preview(preview, tmp_path):
     finally:
         for m in mounts:
             serve.MOUNTS.remove(m)
+
+
+def test_reachable_from_windows_through_wsl_and_nowhere_else(preview):
+    """WSL 2 forwards Windows' localhost to sockets bound to 127.0.0.1 in the VM; nothing else may
+    reach the preview (later mounts such as Decap's proxy have no password). Polling, not inotify,
+    sees edits made from Windows under /mnt/c."""
+    from watchdog.observers.polling import PollingObserver
+
+    server, _project = preview
+    assert server.server_address[0] == "127.0.0.1"
+    assert isinstance(server.observer, PollingObserver)
+
+
+def test_a_file_saved_by_windows_notepad_is_picked_up(preview):
+    """Notepad writes a BOM and CRLF line endings."""
+    server, project = preview
+    path = project / "content" / "facilities" / "dongmen-chongdian.yml"
+    text = path.read_text(encoding="utf-8")
+    name = re.search(r"^name: (.+)$", text, re.M).group(1)
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace(f"name: {name}", "name: 东门集中充电处（记事本）").replace("\n", "\r\n").encode())
+    deadline = time.monotonic() + 60
+    body = ""
+    while time.monotonic() < deadline:
+        _status, _type, raw = get(server, "facilities/dongmen-chongdian/")
+        body = raw.decode()
+        if "东门集中充电处（记事本）" in body:
+            break
+        time.sleep(0.5)
+    assert "东门集中充电处（记事本）" in body and "内容有问题" not in body
