@@ -60,6 +60,8 @@ def _parser() -> Parser:
     check = commands.add_parser("check", help="只检查内容，不生成", description="只检查内容，不生成网站（几秒钟）")
     check.add_argument("--drafts", action="store_true", help="按连草稿一起发布的规则检查")
     check.add_argument("--content", default="content", metavar="文件夹", help="内容文件夹（默认 content）")
+    check.add_argument("--output", default=None, metavar="文件夹",
+                       help="已发布的网站文件夹（默认 site）：检查已发布的网址是否都还在")
 
     serve = commands.add_parser("serve", help="实时预览：改了内容，浏览器里的页面自动刷新",
                                 description="在本机启动预览网站（含草稿），内容、模板或 mkdocs.yml 一改就重新生成并刷新浏览器。"

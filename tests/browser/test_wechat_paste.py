@@ -126,7 +126,9 @@ def test_the_preview_server_has_the_export_page_and_follows_edits(browser, tmp_p
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
+    mounted = [m for m in serve.MOUNTS if m.prefix == wechat_preview.PREFIX]
     assert wechat_preview.register()
+    mine = [m for m in serve.MOUNTS if m.prefix == wechat_preview.PREFIX and m not in mounted]
     server = serve.start(project, project / "content", port=port)
     context = browser.new_context(**PHONE)
     try:
@@ -143,3 +145,5 @@ def test_the_preview_server_has_the_export_page_and_follows_edits(browser, tmp_p
     finally:
         context.close()
         serve.stop(server)
+        for m in mine:  # the mount is global: leave the server as the other tests expect it
+            serve.MOUNTS.remove(m)
