@@ -145,8 +145,9 @@ def _run(args, project: Path, reporter: progress.Reporter) -> int:
         print(f"已更新 {path.relative_to(project).as_posix()}")
         return OK
     if args.command == "serve":
-        from . import serve
+        from . import serve, wechat_preview
 
+        wechat_preview.register()  # the 公众号 export page at /wechat/ (preview only, never on the site)
         serve.run(project, project / args.content, port=args.port)
         return OK
     return _build(args, project, reporter)
