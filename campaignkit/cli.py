@@ -104,6 +104,7 @@ def main(argv: list[str]) -> int:
     if refusal:
         print(refusal, file=sys.stderr)
         return UNAVAILABLE
+    previous = progress.current()
     reporter = progress.use(progress.Reporter(stream=sys.stderr, quiet=args.command == "check"))
     try:
         return _run(args, project, reporter)
@@ -122,6 +123,8 @@ def main(argv: list[str]) -> int:
         print(f"构建程序内部出错（不是内容的问题），site/ 保持不变。详细信息已写入 {log.relative_to(project)}，请发给技术人员。",
               file=sys.stderr)
         return INTERNAL_ERROR
+    finally:
+        progress.use(previous)  # in-process callers (tests) keep their own reporter and stream
 
 
 def _run(args, project: Path, reporter: progress.Reporter) -> int:
@@ -145,9 +148,10 @@ def _run(args, project: Path, reporter: progress.Reporter) -> int:
         print(f"已更新 {path.relative_to(project).as_posix()}")
         return OK
     if args.command == "serve":
-        from . import admin, serve
+        from . import admin, serve, wechat_preview
 
         admin.mount_on_preview(project / args.content)  # the forms at /admin/
+        wechat_preview.register()  # the 公众号 export page at /wechat/ (preview only, never on the site)
         serve.run(project, project / args.content, port=args.port)
         return OK
     if args.command in extra_commands.COMMANDS:

@@ -42,11 +42,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import segno
 from jinja2 import Environment
 from markupsafe import Markup
 
-from . import fonts, progress, templating
+from . import fonts, progress, qrcodes, templating
 from .enums import HAZARD, PATROL_EXTRA_CHECKS, STATUS
 from .markup import render_markdown
 from .model import Campaign, PublicItem
@@ -122,7 +121,7 @@ class Job:
 # ---- small helpers the templates call ----------------------------------------------------------
 
 def qr_svg(url: str) -> Markup:
-    return Markup(segno.make(url, error="m").svg_inline(scale=3, border=2, dark="#000", light="#fff", omitsize=False))
+    return qrcodes.inline_svg(url)  # the same code as the page's downloadable QR
 
 
 def css_string(value: str | None) -> Markup:

@@ -15,11 +15,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import feed, fonts, handouts, media, pages, progress, publish, redirects, safety, search_index, share_card, site
+from . import feed, fonts, handouts, media, pages, progress, publish, redirects, safety, search_index, site, wechat
 from .load import Content, load_content
 from .model import Campaign, build_campaign
 from .problems import BuildError, Problems
 from .registry import KINDS
+from .share_images import ShareImages
 from .validate import Checked, validate
 
 
@@ -39,6 +40,8 @@ class Build:
     made: list = field(default_factory=list)  # handouts
     nav: list = field(default_factory=list)
     counts: dict = field(default_factory=dict)
+    share: ShareImages | None = None  # each page's share images, collected while pages are written
+    articles: list = field(default_factory=list)  # 公众号 articles (wechat.py)
 
     @property
     def templates(self) -> Path:
@@ -71,11 +74,12 @@ def _handouts(b: Build) -> None:
 
 
 def _pages(b: Build) -> None:
-    b.nav = pages.write_docs(b.campaign, b.docs, b.templates, b.made)
+    b.share = ShareImages(b.campaign.site, b.docs)
+    b.nav = pages.write_docs(b.campaign, b.docs, b.templates, b.made, b.share)
 
 
-def _share_card(b: Build) -> None:
-    share_card.share_card(b.campaign, b.docs / share_card.PATH, fonts.font_file("Noto Sans CJK SC"))
+def _share_images(b: Build) -> None:
+    b.share.render(b.cache / "share")
 
 
 def _mkdocs(b: Build) -> None:
@@ -90,11 +94,12 @@ OUTPUTS: tuple[Output, ...] = (
     Output("照片", _photos),
     Output("讲义", _handouts),
     Output("网页", _pages),
-    Output("分享图", _share_card),
+    Output("分享图", _share_images),
     # MkDocs turns the staging folder into the site; its pages are audited as HTML.
-    Output("网站", _mkdocs, MKDOCS, audit=(("**/*.html", safety.html_page), ("sitemap.xml", safety.xml_document))),
+    Output("网站", _mkdocs, MKDOCS, audit=(("**/*.html", safety.html_page), ("sitemap.xml", safety.xml_document),
+                                         ("assets/qr/**/*.svg", safety.xml_document))),
     Output("订阅", lambda b: feed.write_feed(b.campaign, b.out), SITE,
-           audit=((feed.PATH, safety.xml_document),)),
+           audit=((feed.PATH, safety.xml_document), (feed.RSS_PATH, safety.xml_document))),
     Output("搜索索引", lambda b: search_index.compact_search_index(b.out), SITE,
            audit=((search_index.PATH, safety.search_index),)),
     Output("旧网址跳转", _redirects, SITE, audit=(("**/index.html", safety.html_page),)),
@@ -214,7 +219,8 @@ def build(project: Path, content_root: Path, site_dir: Path, include_drafts: boo
     s = campaign.stats
     return (f"已生成网站 {site_dir.name}/：{len(campaign.cases)} 个案例、{len(campaign.enterprises)} 家企业、"
             f"{len(campaign.people)} 位人物、{len(campaign.lessons)} 节课程、{len(campaign.facilities)} 处设施、"
-            f"{len(campaign.events)} 场活动、{len(b.made)} 份讲义、{b.counts.get('redirects', 0)} 个旧网址跳转。"
+            f"{len(campaign.events)} 场活动、{len(b.made)} 份讲义、{b.counts.get('redirects', 0)} 个旧网址跳转；"
+            f"公众号文章 {len(b.articles)} 篇在 {wechat.OUTPUT_DIR}/（打开 {wechat.OUTPUT_DIR}/index.html 预览和复制）。"
             f"巡查 {s.patrol_rounds} 轮，发现隐患 {s.hazards_found} 处，已整改 {s.rectified} 处。")
 
 
@@ -225,4 +231,15 @@ def _audit_and_publish(b: Build, site_dir: Path) -> None:
         more = f"\n  （另有 {len(findings) - 20} 处）" if len(findings) > 20 else ""
         raise BuildError("生成的网站里有不安全的内容，已停止发布，site/ 保持不变。"
                          f"请把这条信息发给技术人员：\n{shown}{more}")
+    # 公众号 articles: beside site/, never inside it (pasted into the 公众号, not published),
+    # audited by their own rules (inline styles allowed, no class, no script, absolute URLs).
+    base_url = b.campaign.site["base_url"]
+    b.articles = wechat.render_articles(b.campaign, b.templates)
+    articles_dir = b.out.parent / wechat.OUTPUT_DIR
+    wechat.write_output(b.articles, b.templates, articles_dir, base_url, site_dir.name)
+    findings = safety.audit_site(articles_dir, list(wechat.audit_rules(base_url)))
+    if findings:
+        raise BuildError("公众号文章不符合粘贴要求，已停止发布，site/ 保持不变。请把这条信息发给技术人员：\n"
+                         + "\n".join(f"  - {f}" for f in findings[:20]))
     publish.swap_into_place(b.out, site_dir)
+    publish.swap_into_place(articles_dir, site_dir.parent / wechat.OUTPUT_DIR)

@@ -22,6 +22,7 @@ from .load import Content, Document
 from .markup import MAX_PAGE_CHARS, markdown_problem
 from .problems import Problems, field_name
 from .registry import KINDS, PAGES, name_of, reserved_page_ids, schema_of
+from .report_figures import placeholder_problems
 
 # Searched in the NFKC form of the text (full-width digits from a Chinese input method become
 # ASCII), with the ways numbers are written in Chinese documents: +86 / 0086 prefixes,
@@ -340,6 +341,9 @@ def _check_values(doc, content, published, drafts, problems: Problems) -> None:
         if isinstance(value, str) and not allow_personal:
             for label, masked, _line in personal_data(value, first_only=True):
                 problems.add(*where, f"含{label}（{masked}），公开内容不能有个人信息；确需公开请在本文件加 allow_personal_data: true")
+        if schema.get("x-figures") and isinstance(value, str):
+            for message in placeholder_problems(value):
+                problems.add(*where, message)
         if schema.get("x-markdown") and isinstance(value, str) and len(value) <= schema.get("maxLength", len(value)):
             message = markdown_problem(value)  # (a value over the limit is reported as too long, once)
             if message:

@@ -160,3 +160,11 @@ def test_drafts_build_into_a_preview_folder_never_site(tmp_path):
     assert "<strong>草稿</strong>" in draft
     published = (preview / "people" / "chen-guilan" / "index.html").read_text(encoding="utf-8")
     assert "noindex" not in published and "ck-draft-banner" not in published
+
+
+def test_the_command_line_leaves_the_progress_reporter_as_it_found_it(scratch, capsys):
+    from campaignkit import progress
+
+    before = progress.current()
+    cli.main(["check", "--content", str(scratch.content)])
+    assert progress.current() is before
