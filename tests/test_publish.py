@@ -236,7 +236,7 @@ def test_a_failure_in_a_late_stage_leaves_the_site_and_no_leftovers(tmp_path, mo
     out.mkdir(parents=True)
     (out / "index.html").write_text("previous", encoding="utf-8")
 
-    def broken_mkdocs(config_file, docs_dir, site_dir, site, nav):
+    def broken_mkdocs(config_file, docs_dir, site_dir, site, nav, **options):
         (Path(site_dir) / "half").mkdir(parents=True)
         (Path(site_dir) / "half" / "index.html").write_text("half a site", encoding="utf-8")
         raise BuildError("网站生成失败（测试）")
