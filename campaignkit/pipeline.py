@@ -5,8 +5,9 @@ import os
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from . import extras, fonts, handouts, media, pages, publish, site
+from . import extras, fonts, handout_pages, handouts, media, pages, publish, site, vendor
 from .load import KINDS, load_content
 from .model import build_campaign
 from .problems import BuildError, Problems
@@ -62,7 +63,7 @@ def build(project: Path, content_root: Path, site_dir: Path, include_drafts: boo
                 extras.write_feed(campaign, out)
                 extras.compact_search_index(out)
                 redirects = extras.write_redirects(campaign, out)
-            publish.swap_into_place(out, site_dir)
+            publish.swap_into_place(out, site_dir, urlsplit(campaign.site["base_url"]).path)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     s = campaign.stats
@@ -81,6 +82,8 @@ def render_docs(project: Path, content_root: Path, campaign, docs: Path, pdf: bo
     problems.raise_if_any()
     media.copy_renditions(renditions, cache / "media", docs)
     made = handouts.render_all(campaign, templates, docs, cache / "handouts", cache / "media", jobs) if pdf else []
-    nav = pages.write_docs(campaign, docs, templates, made)
+    images = handout_pages.page_images(made, docs, cache / "handout-pages")
+    nav = pages.write_docs(campaign, docs, templates, made, images)
+    vendor.copy_vendor_assets(docs / "assets" / "vendor")
     extras.share_card(campaign, docs / pages.DEFAULT_SHARE_IMAGE, fonts.font_file("Noto Sans CJK SC"))
     return made, nav

@@ -103,11 +103,12 @@ def clean_leftovers(base: Path) -> None:
                 shutil.rmtree(entry, ignore_errors=True)
 
 
-def swap_into_place(new_site: Path, site_dir: Path) -> None:
+def swap_into_place(new_site: Path, site_dir: Path, site_path: str = "/") -> None:
     """Make `new_site` the content of `site_dir` atomically; the old tree is then deleted.
 
-    Nothing is swapped in unless the safety audit of the finished tree passes."""
-    findings = safety.audit_site(new_site)
+    Nothing is swapped in unless the safety audit of the finished tree passes (site_path: the
+    path of base_url, which absolute links in the tree start with)."""
+    findings = safety.audit_site(new_site, site_path)
     if findings:
         shown = "\n".join(f"  - {f}" for f in findings[:20])
         more = f"\n  （另有 {len(findings) - 20} 处）" if len(findings) > 20 else ""

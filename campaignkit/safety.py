@@ -40,8 +40,9 @@ def bad_url(value: str) -> bool:
 
 
 class _Auditor(HTMLParser):
-    def __init__(self, where: str, site_root: Path | None, page_dir: str):
+    def __init__(self, where: str, site_root: Path | None, page_dir: str, site_path: str = "/"):
         super().__init__(convert_charrefs=True)
+        self.site_path = "/" + site_path.strip("/") + "/" if site_path.strip("/") else "/"
         self.where = where
         self.site_root = site_root
         self.page_dir = page_dir
@@ -105,19 +106,29 @@ class _Auditor(HTMLParser):
         self._add(f"<script> 内嵌脚本不是本站自带的：{text[:40]!r}")
 
     def _kit_script(self, src: str) -> bool:
-        """A script file the theme or the kit ships: relative, under assets/, present in the site."""
+        """A script file the theme or the kit ships: under assets/ of this site, present in the site.
+
+        Relative URLs resolve against the page's folder; absolute paths (MkDocs writes them into
+        404.html) against the site's own path, so a site served below /sub/ has /sub/assets/….js."""
         if re.match(r"^[a-z][a-z0-9+.-]*:|^//", src, re.I) or "?" in src or "#" in src:
             return False
-        target = posixpath.normpath(posixpath.join(self.page_dir, src)) if not src.startswith("/") \
-            else posixpath.normpath(src.lstrip("/"))
+        if src.startswith("/"):
+            path = posixpath.normpath(src)
+            if not (path + "/").startswith(self.site_path):
+                return False
+            target = path[len(self.site_path):]
+        else:
+            target = posixpath.normpath(posixpath.join(self.page_dir, src))
         if target.startswith("../") or not target.startswith("assets/") or not target.endswith(".js"):
             return False
         return self.site_root is None or (self.site_root / target).is_file()
 
 
-def audit_html(text: str, where: str = "", site_root: Path | None = None, page_dir: str = ".") -> list[str]:
-    """Findings (Chinese, one line each) for one HTML document or fragment; empty when clean."""
-    auditor = _Auditor(where, site_root, page_dir)
+def audit_html(text: str, where: str = "", site_root: Path | None = None, page_dir: str = ".",
+               site_path: str = "/") -> list[str]:
+    """Findings (Chinese, one line each) for one HTML document or fragment; empty when clean.
+    site_path: the path the site is served below (the path of base_url, "/" at a host's root)."""
+    auditor = _Auditor(where, site_root, page_dir, site_path)
     auditor.feed(text)
     auditor.close()
     if auditor._script is not None:  # an unterminated <script> runs to the end of the page
@@ -143,14 +154,14 @@ def _audit_xml(path: Path, where: str) -> list[str]:
     return findings
 
 
-def audit_site(root: Path) -> list[str]:
+def audit_site(root: Path, site_path: str = "/") -> list[str]:
     """Every finding in a built site: pages, redirects, search index, feed and sitemap."""
     root = Path(root)
     findings: list[str] = []
     for path in sorted(root.rglob("*.html")):
         rel = path.relative_to(root).as_posix()
         findings += audit_html(path.read_text(encoding="utf-8", errors="replace"), rel, root,
-                               posixpath.dirname(rel) or ".")
+                               posixpath.dirname(rel) or ".", site_path)
     index = root / "search" / "search_index.json"
     if index.is_file():
         try:

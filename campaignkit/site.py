@@ -13,6 +13,14 @@ from pathlib import Path
 from .problems import BuildError, WarningCollector
 
 
+def help_strip(site: dict) -> dict:
+    """What the strip at the top of every page offers: 119 and the committee's phone (tel: links)."""
+    contact = site.get("contact") or {}
+    phone = contact.get("phone") or ""
+    return {"office": contact.get("office") or site["org"], "phone": phone,
+            "tel": "".join(ch for ch in phone if ch.isdigit() or ch == "+")}
+
+
 def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, site: dict, nav: list) -> None:
     from mkdocs import exceptions
     from mkdocs.commands.build import build
@@ -47,6 +55,7 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, site: dict, na
             nav=nav,
             strict=True,
         )
+        config.extra["help"] = help_strip(site)  # read by templates/overrides/main.html on every page
         build(config)
     except (exceptions.Abort, exceptions.MkDocsException, SystemExit) as exc:
         details = "\n".join(f"  - {m}" for m in collector.messages) or f"  - {exc}"
