@@ -138,6 +138,10 @@
           if (s) item.text = s;
         }
       });
+      // a section that has none of the words (Material matched a single character of them) is
+      // left out; the page itself stays (Material lists sections under it), without a teaser
+      group = group.filter(function (item) { return item.ckTier > 0 || item.location.indexOf("#") < 0; });
+      group.forEach(function (item) { if (!item.ckTier) item.text = ""; });
       group.sort(function (a, b) { return b.ckTier - a.ckTier || b.score - a.score; });
       return {group: group, tier: best, order: order};
     });
