@@ -45,11 +45,10 @@ import segno
 from jinja2 import Environment
 from markupsafe import Markup
 
-from . import fonts
-from . import templating
+from . import fonts, templating
 from .enums import HAZARD, PATROL_EXTRA_CHECKS, STATUS
 from .markup import render_markdown
-from .model import Campaign, Item
+from .model import Campaign, PublicItem
 from .problems import BuildError, WarningCollector
 from .templating import cn_date
 
@@ -106,7 +105,7 @@ class Job:
         if not self.date:
             return ""
         day = dt.date.fromisoformat(self.date)
-        return str(int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp()))
+        return str(int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp()))
 
     def digest(self) -> str:
         import weasyprint
@@ -179,7 +178,7 @@ def question_text(question: dict) -> str:
     return re.sub(r"\s*[（(](单选|多选|判断)(题)?[)）]\s*$", "", question["question"])
 
 
-def agenda(lessons: list[Item]) -> list[dict]:
+def agenda(lessons: list[PublicItem]) -> list[dict]:
     """The event's programme: each lesson with its time slot counted from the start (0:00)."""
     rows, start = [], 0
     for lesson in lessons:
@@ -195,7 +194,7 @@ def _clock(minutes: int) -> str:
 
 
 
-def lesson_point(case: Item) -> dict | None:
+def lesson_point(case: PublicItem) -> dict | None:
     """The one thing to remember from a case: the key point of its lessons that speaks of its hazard."""
     points = [(p, lesson) for lesson in case["lessons"] for p in lesson["key_points"]]
     words = HAZARD[case["hazard"]].words

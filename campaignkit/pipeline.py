@@ -1,31 +1,141 @@
-"""The build, stage by stage: load → validate → model → media → handouts → pages → MkDocs → publish."""
+"""The build: load → validate → public view (with photos) → outputs → audit → publish.
+
+The outputs are a declared list (`OUTPUTS`): each says what it writes and which safety
+rules the audit applies to those files. Outputs before MkDocs write into the staging docs
+folder, the ones after it into the finished site; the audit then reads the whole tree
+with every output's rules, and only a clean tree is swapped into site/.
+"""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
+from collections.abc import Callable
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import extras, fonts, handout_pages, handouts, media, pages, publish, site, vendor
-from .load import KINDS, load_content
-from .model import build_campaign
+from . import (feed, fonts, handout_pages, handouts, media, pages, publish, redirects, safety, search_index,
+               share_card, site, vendor)
+from .load import Content, load_content
+from .model import Campaign, build_campaign
 from .problems import BuildError, Problems
-from .validate import validate
+from .registry import KINDS
+from .validate import Checked, validate
 
-PROJECT_FILES = ("mkdocs.yml", "templates")
+
+@dataclass
+class Build:
+    """What one build run knows and what its outputs report back."""
+
+    project: Path
+    content_root: Path
+    campaign: Campaign
+    renditions: list
+    docs: Path  # staging Markdown folder (MkDocs' docs_dir)
+    out: Path  # the finished site before it is published
+    pdf: bool = True
+    jobs: int = 1
+    made: list = field(default_factory=list)  # handouts
+    nav: list = field(default_factory=list)
+    counts: dict = field(default_factory=dict)
+
+    @property
+    def templates(self) -> Path:
+        return self.project / "templates"
+
+    @property
+    def cache(self) -> Path:
+        return self.project / ".cache"
 
 
-def load_and_validate(content_root: Path, include_drafts: bool):
+DOCS, MKDOCS, SITE = "docs", "mkdocs", "site"
+
+
+@dataclass(frozen=True)
+class Output:
+    name: str  # shown in progress messages
+    run: Callable[[Build], None]
+    phase: str = DOCS  # DOCS: writes the staging docs; MKDOCS: turns them into the site; SITE: writes the site
+    audit: tuple[safety.Rule, ...] = ()  # rules for the files it writes (paths in the finished site)
+
+
+def _photos(b: Build) -> None:
+    media.copy_renditions(b.renditions, b.cache / "media", b.docs)
+
+
+def _handouts(b: Build) -> None:
+    if b.pdf:
+        b.made = handouts.render_all(b.campaign, b.templates, b.docs, b.cache / "handouts", b.cache / "media", b.jobs)
+
+
+def _pages(b: Build) -> None:
+    images = handout_pages.page_images(b.made, b.docs, b.cache / "handout-pages")
+    b.nav = pages.write_docs(b.campaign, b.docs, b.templates, b.made, images)
+    vendor.copy_vendor_assets(b.docs / "assets" / "vendor")
+
+
+def _share_card(b: Build) -> None:
+    share_card.share_card(b.campaign, b.docs / share_card.PATH, fonts.font_file("Noto Sans CJK SC"))
+
+
+def _mkdocs(b: Build) -> None:
+    site.run_mkdocs(b.project / "mkdocs.yml", b.docs, b.out, b.campaign.site, b.nav)
+
+
+def _redirects(b: Build) -> None:
+    b.counts["redirects"] = redirects.write_redirects(b.campaign, b.out)
+
+
+OUTPUTS: tuple[Output, ...] = (
+    Output("照片", _photos),
+    Output("讲义", _handouts),
+    Output("网页", _pages),
+    Output("分享图", _share_card),
+    # MkDocs turns the staging folder into the site; its pages are audited as HTML.
+    Output("网站", _mkdocs, MKDOCS, audit=(("**/*.html", safety.html_page), ("sitemap.xml", safety.xml_document))),
+    Output("订阅", lambda b: feed.write_feed(b.campaign, b.out), SITE,
+           audit=((feed.PATH, safety.xml_document),)),
+    Output("搜索索引", lambda b: search_index.compact_search_index(b.out), SITE,
+           audit=((search_index.PATH, safety.search_index),)),
+    Output("旧网址跳转", _redirects, SITE, audit=(("**/index.html", safety.html_page),)),
+)
+
+
+def audit_rules() -> list[safety.Rule]:
+    return [rule for output in OUTPUTS for rule in output.audit]
+
+
+def audit(site_dir: Path, site_path: str = "/") -> list[str]:
+    """Every finding in a finished site by the rules its outputs declare (empty when safe).
+    site_path: the path of base_url (a site served below /sub/ links its scripts as /sub/assets/…)."""
+    return safety.audit_site(site_dir, audit_rules(), site_path)
+
+
+def load_and_validate(content_root: Path, include_drafts: bool, site_dir: Path | None = None) -> tuple[Content, Checked]:
+    """`site_dir`: the last published site; none of its item URLs may be lost (continuity.py)."""
     content, problems = load_content(content_root)
-    checked, more = validate(content, include_drafts)
+    checked, more = validate(content, include_drafts, site_dir=site_dir)
     problems.extend(more)
     problems.raise_if_any()
     return content, checked
 
 
-def check(content_root: Path, include_drafts: bool = False) -> int:
-    content, _ = load_and_validate(content_root, include_drafts)
+def public_view(project: Path, content_root: Path, include_drafts: bool = False,
+                loaded: tuple[Content, Checked] | None = None) -> tuple[Campaign, list]:
+    """The public view with its photos resized (loading and validating first unless `loaded`);
+    returns (campaign, the photo renditions to publish)."""
+    content, checked = loaded or load_and_validate(content_root, include_drafts)
+    problems = Problems()
+    publisher = media.PhotoPublisher(content_root, project / ".cache" / "media", problems)
+    campaign = build_campaign(content, checked, publisher)
+    problems.raise_if_any()
+    return campaign, publisher.published
+
+
+def check(content_root: Path, include_drafts: bool = False, site_dir: Path | None = None) -> int:
+    content, _ = load_and_validate(content_root, include_drafts, site_dir)
     return 1 + len(content.pages) + sum(len(content.items[k]) for k in KINDS)
 
 
@@ -42,48 +152,50 @@ def _source_date_epoch(epoch: int):
             os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
+def content_epoch(campaign: Campaign) -> int:
+    """SOURCE_DATE_EPOCH from the newest content date: same content, same bytes."""
+    day = dt.date.fromisoformat(campaign.latest_date)
+    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
+
+
+def render_docs(b: Build) -> None:
+    """The outputs that write the staging docs folder (photos, handouts, pages, share card)."""
+    b.docs.mkdir(parents=True, exist_ok=True)
+    for output in OUTPUTS:
+        if output.phase == DOCS:
+            output.run(b)
+
+
 def build(project: Path, content_root: Path, site_dir: Path, include_drafts: bool = False,
           pdf: bool = True, jobs: int = 1) -> str:
-    """The full build; site_dir is replaced only if every stage succeeded."""
+    """The full build; site_dir is replaced only if every stage succeeded and the audit is clean."""
     site_dir = site_dir.resolve()
     base = site_dir.parent
     with publish.build_lock(base):
-        content, checked = load_and_validate(content_root, include_drafts)
+        loaded = load_and_validate(content_root, include_drafts, site_dir)
         if pdf:
             missing = fonts.check_pdf_environment()
             if missing:
                 raise BuildError("\n".join(missing) + "\n未生成网站，site/ 保持不变。")
-        campaign = build_campaign(content, checked)
+        campaign, renditions = public_view(project, content_root, include_drafts, loaded)
         work = publish.workspace(base)
         try:
-            out = work / "site"
-            with _source_date_epoch(extras.content_epoch(campaign)):
-                made, nav = render_docs(project, content_root, campaign, work / "docs", pdf=pdf, jobs=jobs)
-                site.run_mkdocs(project / "mkdocs.yml", work / "docs", out, campaign.site, nav)
-                extras.write_feed(campaign, out)
-                extras.compact_search_index(out)
-                redirects = extras.write_redirects(campaign, out)
-            publish.swap_into_place(out, site_dir, urlsplit(campaign.site["base_url"]).path)
+            b = Build(project, content_root, campaign, renditions, work / "docs", work / "site", pdf=pdf, jobs=jobs)
+            b.docs.mkdir(parents=True, exist_ok=True)
+            with _source_date_epoch(content_epoch(campaign)):
+                for output in OUTPUTS:
+                    output.run(b)
+            findings = audit(b.out, urlsplit(campaign.site["base_url"]).path)
+            if findings:
+                shown = "\n".join(f"  - {f}" for f in findings[:20])
+                more = f"\n  （另有 {len(findings) - 20} 处）" if len(findings) > 20 else ""
+                raise BuildError("生成的网站里有不安全的内容，已停止发布，site/ 保持不变。"
+                                 f"请把这条信息发给技术人员：\n{shown}{more}")
+            publish.swap_into_place(b.out, site_dir)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     s = campaign.stats
     return (f"已生成网站 {site_dir.name}/：{len(campaign.cases)} 个案例、{len(campaign.enterprises)} 家企业、"
             f"{len(campaign.people)} 位人物、{len(campaign.lessons)} 节课程、{len(campaign.facilities)} 处设施、"
-            f"{len(campaign.events)} 场活动、{len(made)} 份讲义、{redirects} 个旧网址跳转。"
+            f"{len(campaign.events)} 场活动、{len(b.made)} 份讲义、{b.counts.get('redirects', 0)} 个旧网址跳转。"
             f"巡查 {s.patrol_rounds} 轮，发现隐患 {s.hazards_found} 处，已整改 {s.rectified} 处。")
-
-
-def render_docs(project: Path, content_root: Path, campaign, docs: Path, pdf: bool = True, jobs: int = 1):
-    """Photos, handouts and Markdown pages into the staging docs folder; returns (handouts, nav)."""
-    templates, cache = project / "templates", project / ".cache"
-    docs.mkdir(parents=True, exist_ok=True)
-    problems = Problems()
-    renditions = media.attach_renditions(campaign, content_root, cache / "media", problems)
-    problems.raise_if_any()
-    media.copy_renditions(renditions, cache / "media", docs)
-    made = handouts.render_all(campaign, templates, docs, cache / "handouts", cache / "media", jobs) if pdf else []
-    images = handout_pages.page_images(made, docs, cache / "handout-pages")
-    nav = pages.write_docs(campaign, docs, templates, made, images)
-    vendor.copy_vendor_assets(docs / "assets" / "vendor")
-    extras.share_card(campaign, docs / pages.DEFAULT_SHARE_IMAGE, fonts.font_file("Noto Sans CJK SC"))
-    return made, nav

@@ -30,7 +30,7 @@ class Problems:
     def add(self, path: str, line: int, field_name: str, message: str) -> None:
         self.items.append(Problem(str(path), int(line or 0), field_name, message))
 
-    def extend(self, other: "Problems") -> None:
+    def extend(self, other: Problems) -> None:
         self.items.extend(other.items)
 
     def __bool__(self) -> bool:

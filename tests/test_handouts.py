@@ -13,7 +13,7 @@ import re
 import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -22,10 +22,9 @@ from PIL import Image
 from pypdf import PdfReader
 from pyzbar.pyzbar import decode as decode_qr
 
-from campaignkit import fonts, handouts, media
-from campaignkit.model import build_campaign
-from campaignkit.pipeline import load_and_validate
-from campaignkit.problems import BuildError, Problems
+from campaignkit import fonts, handouts
+from campaignkit.pipeline import public_view
+from campaignkit.problems import BuildError
 
 TEMPLATES = PROJECT / "templates"
 MEDIA_CACHE = PROJECT / ".cache" / "media"
@@ -37,12 +36,7 @@ ALLOWED_FONTS = {"Noto-Sans-CJK-SC-Bold", "Noto-Serif-CJK-SC"}
 # ---- what the sample content says the handouts must be ------------------------------------------
 
 def public_campaign(content_root: Path = SAMPLE_CONTENT):
-    content, checked = load_and_validate(content_root, False)
-    campaign = build_campaign(content, checked)
-    problems = Problems()
-    media.attach_renditions(campaign, content_root, MEDIA_CACHE, problems)
-    problems.raise_if_any()
-    return campaign
+    return public_view(PROJECT, content_root)[0]
 
 
 @pytest.fixture(scope="session")
@@ -104,7 +98,7 @@ def draft_people_names() -> list[str]:
 
 # ---- reading PDFs ----------------------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
+@cache
 def pages_text(path: Path) -> tuple[str, ...]:
     """The text of each page in drawing order (pypdf): a table cell or a side box stays in one piece."""
     return tuple(page.extract_text() for page in reader(path).pages)
@@ -115,7 +109,7 @@ def flat(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-@lru_cache(maxsize=None)
+@cache
 def reader(path: Path) -> PdfReader:
     return PdfReader(path)
 
@@ -276,7 +270,7 @@ def test_case_sheets_are_one_page_with_before_after_photos_what_was_done_and_the
         point = handouts.lesson_point(case)
         assert flat(point["text"]) in text
         images = [img for page in reader(pdfs[rel]).pages for img in page.images]
-        stages = [p.get("stage") for p in case["photos"]]
+        stages = [p.stage for p in case.photos]
         assert len(images) == min(1, stages.count("before")) + min(1, stages.count("after"))
 
 
@@ -435,7 +429,7 @@ def test_rendering_logs_no_warning_and_is_byte_identical(planned, tmp_path, capl
             monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
             target = tmp_path / f"{n}-{run}.pdf"
             with caplog.at_level(logging.DEBUG, logger="weasyprint"):
-                pages, warnings = handouts._render(job.html, str(TEMPLATES / "handouts"), str(target), job.epoch)
+                _pages, warnings = handouts._render(job.html, str(TEMPLATES / "handouts"), str(target), job.epoch)
             assert warnings == [], (rel, warnings)
             outputs.append(target.read_bytes())
         assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []

@@ -74,7 +74,7 @@ mimetypes.add_type("application/atom+xml", ".xml")  # feed.xml; sitemap.xml is a
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, like a real server
-    server: "_Server"
+    server: _Server
 
     def log_message(self, *args):  # quiet
         pass
@@ -135,11 +135,11 @@ class _Server(http.server.ThreadingHTTPServer):
         self.gzip = use_gzip
         self.prefix = prefix
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache  # noqa: B019 -- one server per test session: the cache lives as long as it
     def read(self, path: Path) -> bytes:
         return path.read_bytes()
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache  # noqa: B019 -- as above
     def compressed(self, path: Path) -> bytes:
         return gzip.compress(self.read(path), compresslevel=6, mtime=0)
 
@@ -160,7 +160,7 @@ class SiteServer:
         self._server = _Server(Path(root), use_gzip, self.prefix)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
-    def __enter__(self) -> "SiteServer":
+    def __enter__(self) -> SiteServer:
         self._thread.start()
         return self
 
@@ -364,7 +364,7 @@ def transferred(w: Watch) -> tuple[int, list[tuple[int, str]]]:
     for response in w.responses:
         try:
             sizes = response.request.sizes()
-        except Exception:  # noqa: BLE001 - a response whose body never finished counts as nothing
+        except Exception:
             continue
         rows.append((sizes["responseHeadersSize"] + sizes["responseBodySize"], response.url))
     rows.sort(reverse=True)
