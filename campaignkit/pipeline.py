@@ -16,8 +16,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import (feed, fonts, handout_pages, handouts, media, pages, publish, redirects, safety, search_index,
-               share_card, site, vendor)
+from . import (
+    feed,
+    fonts,
+    handout_pages,
+    handouts,
+    media,
+    pages,
+    publish,
+    redirects,
+    safety,
+    search_index,
+    share_card,
+    site,
+    vendor,
+)
 from .load import Content, load_content
 from .model import Campaign, build_campaign
 from .problems import BuildError, Problems

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 from conftest import SAMPLE_CONTENT, run_build
-
-from campaignkit.handouts import question_text
 from pypdf import PdfReader
 from ruamel.yaml import YAML
+
+from campaignkit.handouts import question_text
 
 _yaml = YAML(typ="safe", pure=True)
 

@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
 
+from conftest import SAMPLE_CONTENT
 from ruamel.yaml import YAML
 
 from campaignkit.enums import PHOTO_STAGE, STATUS
-from conftest import SAMPLE_CONTENT
 
 yaml = YAML(typ="safe", pure=True)
 SITE = yaml.load((SAMPLE_CONTENT / "site.yml").read_text(encoding="utf-8"))

@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 import pytest
-
 from conftest import Scratch
 
 from .conftest import new_phone
