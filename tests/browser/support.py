@@ -248,13 +248,22 @@ def _is_local(url: str, host: str) -> bool:
 # --------------------------------------------------------------------------- checks on a loaded page
 
 def load_everything(page) -> None:
-    """Scroll through the page like a reader, so lazy images load, then wait until every image has
-    finished (loaded or failed)."""
+    """Scroll through the page like a reader (swiping sideways through a handout's pages too), so
+    lazy images load, then wait until every image has finished (loaded or failed)."""
     page.evaluate("""async () => {
         const step = Math.max(200, window.innerHeight - 100);
         for (let y = 0; y < document.documentElement.scrollHeight; y += step) {
             window.scrollTo(0, y);
             await new Promise(r => requestAnimationFrame(() => setTimeout(r, 30)));
+        }
+        // boxes that scroll sideways (a handout's pages) are swiped through as well
+        for (const box of document.querySelectorAll('.ck-handout-pages')) {
+            box.scrollIntoView();
+            for (let x = 0; x < box.scrollWidth; x += Math.max(100, box.clientWidth - 50)) {
+                box.scrollLeft = x;
+                await new Promise(r => requestAnimationFrame(() => setTimeout(r, 30)));
+            }
+            box.scrollLeft = 0;
         }
         window.scrollTo(0, 0);
         await Promise.all(Array.from(document.images).map(img => img.complete ? null :
