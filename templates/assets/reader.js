@@ -28,22 +28,34 @@
   }
 
   // Photos: GLightbox (shipped by the pinned mkdocs-glightbox package, copied into assets/vendor/
-  // at build time) is fetched only on pages that have photos, after the page is shown.
+  // at build time) is fetched on the first tap on a photo, so it costs the page load nothing;
+  // until then (and without JavaScript) the link simply opens the picture.
   function lightbox() {
     if (!document.querySelector("a.ck-zoom") || !here) return;
     var base = here.replace(/[^/]*$/, "vendor/");
-    var css = document.createElement("link");
-    css.rel = "stylesheet";
-    css.href = base + "glightbox.min.css";
-    document.head.appendChild(css);
-    var js = document.createElement("script");
-    js.src = base + "glightbox.min.js";
-    js.onload = function () {
-      /* global GLightbox */
-      GLightbox({selector: "a.ck-zoom", touchNavigation: true, loop: false, zoomable: true,
-                 openEffect: "fade", closeEffect: "fade", descPosition: "bottom"});
-    };
-    document.body.appendChild(js);
+    var state = "idle";  // idle → loading → ready
+    document.addEventListener("click", function (ev) {
+      var link = ev.target.closest && ev.target.closest("a.ck-zoom");
+      if (!link || state === "ready" || ev.defaultPrevented || ev.button || ev.metaKey || ev.ctrlKey) return;
+      ev.preventDefault();
+      if (state === "loading") return;
+      state = "loading";
+      var css = document.createElement("link");
+      css.rel = "stylesheet";
+      css.href = base + "glightbox.min.css";
+      document.head.appendChild(css);
+      var js = document.createElement("script");
+      js.src = base + "glightbox.min.js";
+      js.onload = function () {
+        /* global GLightbox */
+        GLightbox({selector: "a.ck-zoom", touchNavigation: true, loop: false, zoomable: true,
+                   openEffect: "fade", closeEffect: "fade", descPosition: "bottom"});
+        state = "ready";
+        link.click();  // GLightbox now handles the tap that was waiting
+      };
+      js.onerror = function () { state = "ready"; location.href = link.href; };
+      document.body.appendChild(js);
+    });
   }
 
   function init() {

@@ -250,7 +250,7 @@ def test_photo_opens_full_size_on_tap(phone):
     page = phone.open("cases/hengshun-cangku-feixian/", scroll=False, wait="load")
     link = page.locator(".ck-before-after a.ck-zoom").first
     full = link.evaluate("a => a.href")
-    page.wait_for_function("() => typeof GLightbox === 'function'")
+    assert not any("glightbox" in u for u in phone.watch.requests)  # nothing fetched before the tap
     link.click()
     slide = page.locator(".glightbox-container .gslide.current img")
     slide.wait_for(state="visible")
