@@ -74,7 +74,8 @@ def plan(content: Content, published: dict[str, dict[str, Document]], hidden: di
             if folder == "enterprises" and doc.id in hidden:
                 continue  # not published: model.build_campaign leaves it out
             urls[kind.url(doc.id)] = doc
-            for alias in doc.data.get("aliases") or []:
+            aliases = doc.data.get("aliases")
+            for alias in aliases if isinstance(aliases, list) else ():  # a wrong type is reported by the schema
                 if isinstance(alias, str):
                     urls.setdefault(kind.url(alias), doc)
     for doc in published[PAGES].values():

@@ -35,17 +35,17 @@ import logging
 import os
 import re
 import shutil
-import sys
+import signal
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import segno
 from jinja2 import Environment
 from markupsafe import Markup
 
-from . import fonts, templating
+from . import fonts, progress, qrcodes, templating
 from .enums import HAZARD, PATROL_EXTRA_CHECKS, STATUS
 from .markup import render_markdown
 from .model import Campaign, PublicItem
@@ -121,7 +121,7 @@ class Job:
 # ---- small helpers the templates call ----------------------------------------------------------
 
 def qr_svg(url: str) -> Markup:
-    return Markup(segno.make(url, error="m").svg_inline(scale=3, border=2, dark="#000", light="#fff", omitsize=False))
+    return qrcodes.inline_svg(url)  # the same code as the page's downloadable QR
 
 
 def css_string(value: str | None) -> Markup:
@@ -342,8 +342,12 @@ def _render(html: str, base_url: str, target: str, epoch: str = "") -> tuple[int
 
 
 def render_all(campaign: Campaign, templates: Path, docs_dir: Path, cache_dir: Path, media_dir: Path,
-               jobs: int = 1) -> list[Handout]:
-    """Render (or take from the cache) every handout into docs_dir; return what the site lists."""
+               jobs: int = 1, pending: dict | None = None) -> list[Handout]:
+    """Render (or take from the cache) every handout into docs_dir; return what the site lists.
+
+    With `pending` (the preview server) nothing is rendered: cached PDFs are copied, the others
+    are listed with 0 pages and left in `pending` (site path → PendingHandout) to render when
+    their link is opened."""
     missing = fonts.check_pdf_environment()
     if missing:
         raise BuildError("\n".join(missing))
@@ -351,32 +355,27 @@ def render_all(campaign: Campaign, templates: Path, docs_dir: Path, cache_dir: P
     cache_dir.mkdir(parents=True, exist_ok=True)
     digests = {job.path: job.digest() for job in planned}
     todo = [job for job in planned if not _cached(cache_dir, digests[job.path])]
+    if pending is not None:
+        pending.update({job.path: PendingHandout(job, digests[job.path], str(templates / "handouts"), cache_dir)
+                        for job in todo})
+        todo = []
     todo.sort(key=lambda job: len(job.html), reverse=True)  # longest first: workers finish together
-    failures: list[str] = []
-    if todo:
-        progress = _progress(len(todo))
-        base_url = str(templates / "handouts")
-        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as pool:
-            futures = []
-            for job in todo:
-                cached = cache_dir / f"{digests[job.path]}.pdf"
-                tmp = cache_dir / f"{digests[job.path]}.{os.getpid()}.tmp"
-                futures.append((job, cached, tmp, pool.submit(_render, job.html, base_url, str(tmp), job.epoch)))
-            for job, cached, tmp, future in futures:
-                pages, warnings = future.result()
-                if warnings:
-                    tmp.unlink(missing_ok=True)
-                    failures += [f"  {job.path}：{message}" for message in warnings]
-                else:
-                    cached.with_suffix(".pages").write_text(str(pages))
-                    os.replace(tmp, cached)
-                progress.update(1)
-        progress.close()
+    with progress.stage("生成讲义", total=len(planned), unit="份") as st:
+        st.cached(len(planned) - len(todo) - len(pending or ()))
+        st.advance(len(planned) - len(todo))
+        failures = _render_in_workers(todo, digests, str(templates / "handouts"), cache_dir, jobs, st)
+        later = f"，{len(pending)} 份打开时再生成" if pending else ""
+        st.say(f"讲义：共 {len(planned)} 份，新生成 {len(todo)} 份，"
+               f"{len(planned) - len(todo) - len(pending or ())} 份未变化沿用缓存{later}。")
     if failures:
         raise BuildError("生成讲义时排版引擎报告了问题（是排版模板或图片的问题，不是内容格式的问题），"
-                         "这些讲义没有生成，请把下面的信息发给技术人员：\n" + "\n".join(failures))
+                         "这些讲义没有生成，请把下面的信息发给技术人员：\n" + "\n".join(failures)
+                         + "\n未生成网站，site/ 保持不变。")
     handouts = []
     for job in planned:
+        if pending is not None and job.path in pending:
+            handouts.append(Handout(job.kind, job.kind_label, job.item_kind, job.item_id, job.title, job.path, 0, 0))
+            continue
         cached = cache_dir / f"{digests[job.path]}.pdf"
         target = docs_dir / job.path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -385,9 +384,79 @@ def render_all(campaign: Campaign, templates: Path, docs_dir: Path, cache_dir: P
         handouts.append(Handout(job.kind, job.kind_label, job.item_kind, job.item_id, job.title, job.path,
                                 pages, target.stat().st_size))
     _prune(cache_dir, set(digests.values()))
-    print(f"讲义：共 {len(planned)} 份，新生成 {len(todo)} 份，{len(planned) - len(todo)} 份未变化沿用缓存。",
-          file=sys.stderr)
     return handouts
+
+
+def _ignore_sigint() -> None:
+    """In a PDF worker: Ctrl-C is the build's to handle (it stops the workers); no traceback from here."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _render_in_workers(todo: list[Job], digests: dict, base_url: str, cache_dir: Path, jobs: int, st) -> list[str]:
+    """Render `todo` in worker processes into the cache; return WeasyPrint's complaints.
+
+    On Ctrl-C (or any error) the workers are killed at once: ProcessPoolExecutor's own shutdown
+    would wait for every running render (seconds each) before the build could stop."""
+    failures: list[str] = []
+    if not todo:
+        return failures
+    pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))), initializer=_ignore_sigint)
+    try:
+        futures = []
+        for job in todo:
+            cached = cache_dir / f"{digests[job.path]}.pdf"
+            tmp = cache_dir / f"{digests[job.path]}.{os.getpid()}.tmp"
+            futures.append((job, cached, tmp, pool.submit(_render, job.html, base_url, str(tmp), job.epoch)))
+        for job, cached, tmp, future in futures:
+            pages, warnings = future.result()
+            if warnings:
+                tmp.unlink(missing_ok=True)
+                failures += [f"  {job.path}：{message}" for message in warnings]
+            else:
+                cached.with_suffix(".pages").write_text(str(pages))
+                os.replace(tmp, cached)
+            st.advance()
+    except BaseException:
+        _kill_workers(pool)
+        for _job, _cached, tmp, _future in futures:
+            tmp.unlink(missing_ok=True)
+        raise
+    pool.shutdown()
+    return failures
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    processes = list((pool._processes or {}).values())  # no public API lists them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join(timeout=1)
+
+
+@dataclass
+class PendingHandout:
+    """A handout the preview lists but has not rendered: rendered here when its link is opened."""
+
+    job: Job
+    digest: str
+    base_url: str
+    cache_dir: Path
+
+    def render(self, target: Path) -> Path:
+        """Render into the cache (unless another request did already) and copy to `target`."""
+        cached = self.cache_dir / f"{self.digest}.pdf"
+        if not _cached(self.cache_dir, self.digest):
+            tmp = self.cache_dir / f"{self.digest}.{os.getpid()}.{threading.get_ident()}.tmp"
+            pages, warnings = _render(self.job.html, self.base_url, str(tmp), self.job.epoch)
+            if warnings:
+                tmp.unlink(missing_ok=True)
+                raise BuildError(f"生成讲义 {self.job.path} 时排版引擎报告了问题：" + "；".join(warnings))
+            cached.with_suffix(".pages").write_text(str(pages))
+            os.replace(tmp, cached)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(cached, target)
+        return target
 
 
 def _cached(cache_dir: Path, digest: str) -> bool:
@@ -409,21 +478,3 @@ def _prune(cache_dir: Path, keep: set[str]) -> None:
                 pages.unlink(missing_ok=True)
         except FileNotFoundError:  # another build pruned it first
             pass
-
-
-class _Quiet:
-    def update(self, n):
-        pass
-
-    def close(self):
-        pass
-
-
-def _progress(total: int):
-    """A progress bar in a terminal; nothing in CI or logs (the summary line is printed either way)."""
-    if total and sys.stderr.isatty():
-        from tqdm import tqdm
-
-        tqdm.monitor_interval = 0  # no monitor thread: the worker processes are forked after this
-        return tqdm(total=total, desc="生成讲义", unit="份", file=sys.stderr)
-    return _Quiet()

@@ -15,7 +15,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from .problems import Problems
+from .problems import Problems, field_name
 from .registry import KINDS, MEDIA, PAGES
 
 MAX_FILE_BYTES = 1_000_000
@@ -507,7 +507,30 @@ def _check_strings(data, rel: str, problems: Problems, line_offset: int) -> bool
     walk(data, [])
     for line, ch in found[:5]:
         problems.add(rel, line, "", f"这里有无法发布的字符（U+{ord(ch):04X}），请删掉引号里的“\\”转义，直接写出文字")
+    _check_unprintable(data, rel, problems, line_offset)
     return not found
+
+
+# Private-use code points and the planes Unicode has not assigned (4–13, 15–16): no font has
+# them, so a page shows a box and a PDF cannot be made. (Unassigned points inside the BMP are
+# rare enough to be left to the PDF stage's glyph check.)
+_NO_GLYPH = re.compile("[\ue000-\uf8ff\U00040000-\U000dffff\U000f0000-\U0010ffff]")
+
+
+def _check_unprintable(data, rel: str, problems: Problems, line_offset: int) -> None:
+    def walk(node, path):
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, value in items:
+            if isinstance(value, str) and not value.isascii():
+                bad = _NO_GLYPH.search(value)
+                if bad:
+                    problems.add(rel, line_of(data, [*path, key]) + line_offset, field_name([*path, key]),
+                                 f"含有无法显示的字符（U+{ord(bad.group()):04X}，私用区或未分配的编码，"
+                                 "任何字体都没有），常见于从特殊输入法或乱码里复制：请删掉重新输入")
+            elif isinstance(value, (dict, list)):
+                walk(value, [*path, key])
+
+    walk(data, [])
 
 
 def _check_cut_values(data, lines: list[str], rel: str, problems: Problems, line_offset: int) -> None:

@@ -26,6 +26,8 @@ from pathlib import Path, PurePosixPath
 import pillow_heif
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
+from .problems import field_name
+
 # iPhones save HEIC by default. pillow-heif (libheif) lets Pillow open it by its content, so a
 # HEIC renamed .jpg is read as what it is; it applies the rotation itself (EXIF orientation reset).
 pillow_heif.register_heif_opener()
@@ -149,15 +151,9 @@ def publish_photo(source: Path, cache_dir: Path) -> list[Rendition]:
     digest = published_name(source)
     cache_dir.mkdir(parents=True, exist_ok=True)
     marker = cache_dir / f"{digest}.sizes"
-    if marker.exists():
-        renditions = []
-        for line in marker.read_text().split():
-            w, h = (int(x) for x in line.split("x"))
-            if not (cache_dir / f"{digest}-{w}.jpg").exists():
-                break
-            renditions.append(Rendition(f"media/{digest}-{w}.jpg", w, h))
-        else:
-            return renditions
+    cached = cached_renditions(digest, cache_dir)
+    if cached is not None:
+        return cached
     with _strict_decoding(), Image.open(source) as im:
         width, height = im.size
         if width * height > (MAX_PIXELS if im.format in DRAFT_FORMATS else MAX_FULL_DECODE_PIXELS):
@@ -182,6 +178,20 @@ def publish_photo(source: Path, cache_dir: Path) -> list[Rendition]:
             tmp.replace(out)
             renditions.append(Rendition(f"media/{digest}-{copy.width}.jpg", copy.width, copy.height))
     marker.write_text(" ".join(f"{r.width}x{r.height}" for r in renditions))
+    return renditions
+
+
+def cached_renditions(digest: str, cache_dir: Path) -> list[Rendition] | None:
+    """The renditions of a photo already in the cache, or None when any is missing."""
+    marker = cache_dir / f"{digest}.sizes"
+    if not marker.exists():
+        return None
+    renditions = []
+    for line in marker.read_text().split():
+        w, h = (int(x) for x in line.split("x"))
+        if not (cache_dir / f"{digest}-{w}.jpg").exists():
+            return None
+        renditions.append(Rendition(f"media/{digest}-{w}.jpg", w, h))
     return renditions
 
 
@@ -236,13 +246,17 @@ class PhotoPublisher:
         self.cache_dir = cache_dir
         self.problems = problems
         self.published: list[Rendition] = []
+        self.photos = 0  # asked for (the progress line)
+        self.from_cache = 0  # of which the cache had every rendition
 
     def __call__(self, doc, path: list, photo: dict) -> tuple[Rendition, ...]:
+        source = self.content_root / "media" / photo["file"]
+        self.photos += 1
         try:
-            renditions = publish_photo(self.content_root / "media" / photo["file"], self.cache_dir)
+            if source.is_file() and cached_renditions(published_name(source), self.cache_dir) is not None:
+                self.from_cache += 1
+            renditions = publish_photo(source, self.cache_dir)
         except (OSError, SyntaxError, ValueError, EOFError):
-            from .validate import field_name
-
             self.problems.add(doc.relpath, doc.line(*path, "file"), field_name(path + ["file"]),
                               f"图片 content/media/{photo['file']} 无法处理（文件损坏或不完整）")
             return ()

@@ -99,6 +99,7 @@ class Stats:
     attendance: int
     cases_by_status: dict[str, int]
     cases_by_hazard: dict[str, int]
+    registered_enterprises: int = 0  # enterprises marked registered: true, hidden ones included
 
 
 @dataclass
@@ -171,6 +172,9 @@ def build_campaign(content: Content, checked: Checked, publish_photo: PhotoPubli
         campaign.items[kind.folder] = sorted(items[kind.folder].values(), key=kind.sort_key, reverse=kind.reverse)
     campaign.pages = sorted((_page(doc) for doc in pub[PAGES].values()), key=lambda p: (p.order or 99, p.id))
     campaign.stats = _stats(campaign)
+    # counted before anonymity hides some of them (a count names nobody): the report's 登记企业
+    campaign.stats.registered_enterprises = sum(
+        1 for doc in pub["enterprises"].values() if _value(KINDS["enterprises"], doc, "registered"))
     return campaign
 
 

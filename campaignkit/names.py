@@ -54,7 +54,8 @@ def short_forms(name: str) -> list[str]:
 
 def enterprise_names(data) -> list[str]:
     """Every name of one enterprise (its file's data): registered, listed by editors, derived; longest first."""
-    names = [data.get("name")] + list(data.get("also_known_as") or [])
+    listed = data.get("also_known_as")
+    names = [data.get("name")] + (listed if isinstance(listed, list) else [])  # a wrong type: reported by the schema
     forms: list[str] = []
     for n in names:
         if isinstance(n, str) and len(n.strip()) >= MIN_CORE:

@@ -17,16 +17,17 @@ from pathlib import Path
 from jinja2 import Environment, pass_context
 from markupsafe import Markup
 
-from . import charts, templating
-from .enums import HAZARD, PHOTO_STAGE, STATUS
+from . import charts, qrcodes, templating
+from .enums import HAZARD, STATUS
 from .handouts import Handout, question_text
 from .markup import plain_text
-from .model import Campaign
+from .model import Campaign, PublicItem
 from .problems import BuildError
-from .registry import KINDS, Kind
+from .registry import KINDS
+from .share_images import ShareImages
 
 PAGE_SIZE = 50
-DEFAULT_SHARE_IMAGE = "assets/share.png"
+DEFAULT_SHARE_IMAGE = "assets/share/wide.jpg"  # the home page's card (share_images.py)
 
 
 def md_path_to_url(md_path: str) -> str:
@@ -57,40 +58,48 @@ def environment(templates: Path) -> Environment:
 class PageWriter:
     """Writes each page once; a second page at the same path is a bug (e.g. an id clash), not an overwrite."""
 
-    def __init__(self, docs_dir: Path, env: Environment, common: dict):
+    def __init__(self, docs_dir: Path, env: Environment, common: dict, share: ShareImages | None = None):
         self.docs_dir = docs_dir
         self.env = env
         self.common = common
+        self.share = share
         self.written: dict[str, str] = {}
 
-    def write(self, md_path: str, template: str, meta: dict, **context) -> None:
+    def write(self, md_path: str, template: str, meta: dict, item=None, **context) -> None:
+        """`item`: the page is an item's own page: its photo goes on the share images, and the
+        page gets a downloadable QR code."""
         if md_path in self.written:
             raise BuildError(f"两个页面要写到同一个位置 {md_path}（{self.written[md_path]} 和 {template}），请检查编号")
         self.written[md_path] = template
         url = md_path_to_url(md_path)
         body = self.env.get_template(template).render(**self.common, **context, page_url=url)
+        site = self.common["site"]
+        if self.share is not None:
+            meta = {**meta, **self.share.for_page(url, meta["title"], _section_label(url, site), item)}
+        if item is not None:
+            meta.update(qrcodes.write(site["base_url"].rstrip("/") + "/" + url, url, self.docs_dir))
         # Material's templates print page.meta raw (MkDocs does not autoescape): escape here.
         meta = {k: html.escape(v) if isinstance(v, str) else v for k, v in meta.items() if v not in (None, "")}
         meta.setdefault("image", DEFAULT_SHARE_IMAGE)
+        if any(isinstance(v, PublicItem) and getattr(v, "draft", False) is True for v in context.values()):
+            meta["draft"] = True  # only with drafts included (the preview): banner and noindex (main.html)
         front = "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items())
         target = self.docs_dir / md_path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(f"---\n{front}\n---\n\n{body}", encoding="utf-8")
 
 
-def share_image(kind: Kind | None, item) -> str | None:
-    """The page's share image: one of the item's own photos, the hazard ("before") first, if it has any."""
-    if kind is None:
-        return None
-    photos = []
-    for name, many in kind.photo_fields.items():
-        value = getattr(item, name)
-        photos += value if many else ([value] if value else [])
-    before = [p for p in photos if p.stage == PHOTO_STAGE.before.text]
-    return next((p.src for p in before + photos), None)
+def _section_label(url: str, site: dict) -> str:
+    """What a page's share images say it is: its section (隐患案例 …), the site for home."""
+    first = url.split("/")[0]
+    if not url:
+        return site["title"]
+    if first in KINDS:
+        return KINDS[first].section
+    return "资料下载" if first == "downloads" else "关于"
 
 
-def ways(kind: Kind, items: list) -> dict[str, dict]:
+def ways(kind, items: list) -> dict[str, dict]:
     """For each item of a section's ordered list: the section (title, URL) and the previous and
     next item, for the links at the foot of an item page."""
     out = {}
@@ -104,8 +113,9 @@ def ways(kind: Kind, items: list) -> dict[str, dict]:
 
 
 def write_docs(campaign: Campaign, docs_dir: Path, templates: Path, handouts: list[Handout],
-               page_images: dict | None = None) -> list:
-    """Write every page; return the MkDocs nav. page_images: each handout's pages as images, by PDF path."""
+               share: ShareImages | None = None, page_images: dict | None = None) -> list:
+    """Write every page; return the MkDocs nav. `share` collects each page's share images;
+    page_images: each handout's pages as images, by PDF path (handout_pages.py)."""
     env = environment(templates / "pages")
     by_item: dict[tuple[str, str], list[Handout]] = {}
     for h in handouts:
@@ -114,7 +124,7 @@ def write_docs(campaign: Campaign, docs_dir: Path, templates: Path, handouts: li
     common = dict(site=site, campaign=campaign, stats=campaign.stats, handouts=handouts,
                   handouts_for=lambda item: by_item.get((item.folder, item.id), []),
                   pages_of=lambda h: (page_images or {}).get(h.path, []))
-    w = PageWriter(docs_dir, env, common)
+    w = PageWriter(docs_dir, env, common, share)
     desc = site["description"]
     patrol_chart = Markup(charts.patrol_chart(campaign.patrols))
 
@@ -130,11 +140,11 @@ def write_docs(campaign: Campaign, docs_dir: Path, templates: Path, handouts: li
                 kind=kind, items=items, **context)
         around = ways(kind, items)
         for item in items:
-            meta = {"title": kind.page_title(item), "description": kind.describe(item, desc),
-                    "image": share_image(kind, item)}
+            meta = {"title": kind.page_title(item), "description": kind.describe(item, desc)}
             if not kind.in_search:
                 meta["search"] = {"exclude": True}
-            w.write(f"{kind.folder}/{item.id}.md", kind.page_template, meta, way=around[item.id], **{kind.variable: item})
+            w.write(f"{kind.folder}/{item.id}.md", kind.page_template, meta, item=item, way=around[item.id],
+                    **{kind.variable: item})
         nav.append({kind.section: f"{kind.folder}/index.md"})
     w.write("downloads/index.md", "downloads.md.j2", {"title": "资料下载", "description": "课程讲义、讲座资料包、案例警示单、光荣榜和巡查记录表。"})
     nav.append({"资料下载": "downloads/index.md"})

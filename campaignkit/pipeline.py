@@ -23,18 +23,20 @@ from . import (
     handouts,
     media,
     pages,
+    progress,
     publish,
     redirects,
     safety,
     search_index,
-    share_card,
     site,
     vendor,
+    wechat,
 )
 from .load import Content, load_content
 from .model import Campaign, build_campaign
 from .problems import BuildError, Problems
 from .registry import KINDS
+from .share_images import ShareImages
 from .validate import Checked, validate
 
 
@@ -50,9 +52,12 @@ class Build:
     out: Path  # the finished site before it is published
     pdf: bool = True
     jobs: int = 1
+    pending_pdfs: dict | None = None  # the preview server: list every handout, render none (handouts.render_all)
     made: list = field(default_factory=list)  # handouts
     nav: list = field(default_factory=list)
     counts: dict = field(default_factory=dict)
+    share: ShareImages | None = None  # each page's share images, collected while pages are written
+    articles: list = field(default_factory=list)  # 公众号 articles (wechat.py)
 
     @property
     def templates(self) -> Path:
@@ -79,18 +84,20 @@ def _photos(b: Build) -> None:
 
 
 def _handouts(b: Build) -> None:
-    if b.pdf:
-        b.made = handouts.render_all(b.campaign, b.templates, b.docs, b.cache / "handouts", b.cache / "media", b.jobs)
+    if b.pdf or b.pending_pdfs is not None:
+        b.made = handouts.render_all(b.campaign, b.templates, b.docs, b.cache / "handouts", b.cache / "media", b.jobs,
+                                     b.pending_pdfs)
 
 
 def _pages(b: Build) -> None:
+    b.share = ShareImages(b.campaign.site, b.docs)
     images = handout_pages.page_images(b.made, b.docs, b.cache / "handout-pages")
-    b.nav = pages.write_docs(b.campaign, b.docs, b.templates, b.made, images)
+    b.nav = pages.write_docs(b.campaign, b.docs, b.templates, b.made, b.share, images)
     vendor.copy_vendor_assets(b.docs / "assets" / "vendor")
 
 
-def _share_card(b: Build) -> None:
-    share_card.share_card(b.campaign, b.docs / share_card.PATH, fonts.font_file("Noto Sans CJK SC"))
+def _share_images(b: Build) -> None:
+    b.share.render(b.cache / "share")
 
 
 def _mkdocs(b: Build) -> None:
@@ -105,11 +112,12 @@ OUTPUTS: tuple[Output, ...] = (
     Output("照片", _photos),
     Output("讲义", _handouts),
     Output("网页", _pages),
-    Output("分享图", _share_card),
+    Output("分享图", _share_images),
     # MkDocs turns the staging folder into the site; its pages are audited as HTML.
-    Output("网站", _mkdocs, MKDOCS, audit=(("**/*.html", safety.html_page), ("sitemap.xml", safety.xml_document))),
+    Output("网站", _mkdocs, MKDOCS, audit=(("**/*.html", safety.html_page), ("sitemap.xml", safety.xml_document),
+                                         ("assets/qr/**/*.svg", safety.xml_document))),
     Output("订阅", lambda b: feed.write_feed(b.campaign, b.out), SITE,
-           audit=((feed.PATH, safety.xml_document),)),
+           audit=((feed.PATH, safety.xml_document), (feed.RSS_PATH, safety.xml_document))),
     Output("搜索索引", lambda b: search_index.compact_search_index(b.out), SITE,
            audit=((search_index.PATH, safety.search_index),)),
     Output("旧网址跳转", _redirects, SITE, audit=(("**/index.html", safety.html_page),)),
@@ -121,17 +129,18 @@ def audit_rules() -> list[safety.Rule]:
 
 
 def audit(site_dir: Path, site_path: str = "/") -> list[str]:
-    """Every finding in a finished site by the rules its outputs declare (empty when safe).
-    site_path: the path of base_url (a site served below /sub/ links its scripts as /sub/assets/…)."""
+    """Every finding in a finished site by the rules its outputs declare (empty when safe)."""
     return safety.audit_site(site_dir, audit_rules(), site_path)
 
 
 def load_and_validate(content_root: Path, include_drafts: bool, site_dir: Path | None = None) -> tuple[Content, Checked]:
     """`site_dir`: the last published site; none of its item URLs may be lost (continuity.py)."""
-    content, problems = load_content(content_root)
-    checked, more = validate(content, include_drafts, site_dir=site_dir)
-    problems.extend(more)
-    problems.raise_if_any()
+    with progress.stage("读取和检查内容", unit="个文件") as st:
+        content, problems = load_content(content_root)
+        checked, more = validate(content, include_drafts, site_dir=site_dir)
+        problems.extend(more)
+        problems.raise_if_any()
+        st.advance(1 + len(content.pages) + sum(len(content.items[k]) for k in KINDS))
     return content, checked
 
 
@@ -142,8 +151,11 @@ def public_view(project: Path, content_root: Path, include_drafts: bool = False,
     content, checked = loaded or load_and_validate(content_root, include_drafts)
     problems = Problems()
     publisher = media.PhotoPublisher(content_root, project / ".cache" / "media", problems)
-    campaign = build_campaign(content, checked, publisher)
-    problems.raise_if_any()
+    with progress.stage("处理照片", unit="张") as st:
+        campaign = build_campaign(content, checked, publisher)
+        problems.raise_if_any()
+        st.advance(publisher.photos)
+        st.cached(publisher.from_cache)
     return campaign, publisher.published
 
 
@@ -179,13 +191,31 @@ def render_docs(b: Build) -> None:
             output.run(b)
 
 
+# How many files an output wrote, for its progress line (the others report seconds only).
+PROGRESS_COUNTS: dict[str, tuple[str, Callable[[Build], int]]] = {
+    "网页": ("页", lambda b: sum(1 for _ in b.docs.rglob("*.md"))),
+    "网站": ("页", lambda b: sum(1 for _ in b.out.rglob("*.html"))),
+}
+
+
+def _run_output(output: Output, b: Build) -> None:
+    unit, count = PROGRESS_COUNTS.get(output.name, ("", None))
+    with progress.stage(output.name, unit=unit) as st:
+        output.run(b)
+        if count is not None:
+            st.advance(count(b))
+
+
 def build(project: Path, content_root: Path, site_dir: Path, include_drafts: bool = False,
-          pdf: bool = True, jobs: int = 1) -> str:
-    """The full build; site_dir is replaced only if every stage succeeded and the audit is clean."""
+          pdf: bool = True, jobs: int = 1, pending_pdfs: dict | None = None, published_site: Path | None = None) -> str:
+    """The full build; site_dir is replaced only if every stage succeeded and the audit is clean.
+
+    `published_site`: the site whose URLs must stay reachable, when that is not site_dir itself
+    (the preview and --drafts build elsewhere but must not lose what site/ published)."""
     site_dir = site_dir.resolve()
     base = site_dir.parent
     with publish.build_lock(base):
-        loaded = load_and_validate(content_root, include_drafts, site_dir)
+        loaded = load_and_validate(content_root, include_drafts, published_site or site_dir)
         if pdf:
             missing = fonts.check_pdf_environment()
             if missing:
@@ -193,22 +223,41 @@ def build(project: Path, content_root: Path, site_dir: Path, include_drafts: boo
         campaign, renditions = public_view(project, content_root, include_drafts, loaded)
         work = publish.workspace(base)
         try:
-            b = Build(project, content_root, campaign, renditions, work / "docs", work / "site", pdf=pdf, jobs=jobs)
+            b = Build(project, content_root, campaign, renditions, work / "docs", work / "site", pdf=pdf, jobs=jobs,
+                      pending_pdfs=pending_pdfs)
             b.docs.mkdir(parents=True, exist_ok=True)
             with _source_date_epoch(content_epoch(campaign)):
                 for output in OUTPUTS:
-                    output.run(b)
-            findings = audit(b.out, urlsplit(campaign.site["base_url"]).path)
-            if findings:
-                shown = "\n".join(f"  - {f}" for f in findings[:20])
-                more = f"\n  （另有 {len(findings) - 20} 处）" if len(findings) > 20 else ""
-                raise BuildError("生成的网站里有不安全的内容，已停止发布，site/ 保持不变。"
-                                 f"请把这条信息发给技术人员：\n{shown}{more}")
-            publish.swap_into_place(b.out, site_dir)
+                    _run_output(output, b)
+            with progress.stage("审核和发布", unit="个文件") as st:
+                st.advance(sum(1 for f in b.out.rglob("*") if f.is_file()))
+                _audit_and_publish(b, site_dir)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     s = campaign.stats
     return (f"已生成网站 {site_dir.name}/：{len(campaign.cases)} 个案例、{len(campaign.enterprises)} 家企业、"
             f"{len(campaign.people)} 位人物、{len(campaign.lessons)} 节课程、{len(campaign.facilities)} 处设施、"
-            f"{len(campaign.events)} 场活动、{len(b.made)} 份讲义、{b.counts.get('redirects', 0)} 个旧网址跳转。"
+            f"{len(campaign.events)} 场活动、{len(b.made)} 份讲义、{b.counts.get('redirects', 0)} 个旧网址跳转；"
+            f"公众号文章 {len(b.articles)} 篇在 {wechat.OUTPUT_DIR}/（打开 {wechat.OUTPUT_DIR}/index.html 预览和复制）。"
             f"巡查 {s.patrol_rounds} 轮，发现隐患 {s.hazards_found} 处，已整改 {s.rectified} 处。")
+
+
+def _audit_and_publish(b: Build, site_dir: Path) -> None:
+    findings = audit(b.out, urlsplit(b.campaign.site["base_url"]).path)  # a site below /sub/ too
+    if findings:
+        shown = "\n".join(f"  - {f}" for f in findings[:20])
+        more = f"\n  （另有 {len(findings) - 20} 处）" if len(findings) > 20 else ""
+        raise BuildError("生成的网站里有不安全的内容，已停止发布，site/ 保持不变。"
+                         f"请把这条信息发给技术人员：\n{shown}{more}")
+    # 公众号 articles: beside site/, never inside it (pasted into the 公众号, not published),
+    # audited by their own rules (inline styles allowed, no class, no script, absolute URLs).
+    base_url = b.campaign.site["base_url"]
+    b.articles = wechat.render_articles(b.campaign, b.templates)
+    articles_dir = b.out.parent / wechat.OUTPUT_DIR
+    wechat.write_output(b.articles, b.templates, articles_dir, base_url, site_dir.name)
+    findings = safety.audit_site(articles_dir, list(wechat.audit_rules(base_url)))
+    if findings:
+        raise BuildError("公众号文章不符合粘贴要求，已停止发布，site/ 保持不变。请把这条信息发给技术人员：\n"
+                         + "\n".join(f"  - {f}" for f in findings[:20]))
+    publish.swap_into_place(b.out, site_dir)
+    publish.swap_into_place(articles_dir, site_dir.parent / wechat.OUTPUT_DIR)

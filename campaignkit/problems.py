@@ -21,6 +21,14 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+def field_name(path) -> str:
+    """photos[2].alt — list positions counted from 1, as editors count them."""
+    out = ""
+    for step in path:
+        out += f"[{step + 1}]" if isinstance(step, int) else (f".{step}" if out else str(step))
+    return out
+
+
 @dataclass
 class Problems:
     """Collects problems from every stage so that one run reports them all."""

@@ -16,7 +16,6 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import errno
-import fcntl
 import os
 import shutil
 import signal
@@ -24,6 +23,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .problems import BuildError
+
+try:
+    import fcntl
+except ImportError:  # native Windows: the build refuses to start there (platform_support.py)
+    fcntl = None
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -54,7 +58,8 @@ def _in_forked_child() -> None:
         os._exit(1)
 
 
-os.register_at_fork(after_in_child=_in_forked_child)
+if hasattr(os, "register_at_fork"):  # POSIX only
+    os.register_at_fork(after_in_child=_in_forked_child)
 
 
 @contextmanager

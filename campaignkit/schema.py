@@ -1,4 +1,4 @@
-"""The fields of every content kind as JSON Schema: the one definition of fields.
+"""The fields of every content kind as JSON Schema: the one definition of fields (docs/内容格式.md is generated from it).
 
 Each field carries a Chinese `description` (shown to editors in the field reference)
 and, where the validator needs more than JSON Schema says, an `x-` key:
@@ -10,6 +10,7 @@ which schema each uses, are declared in registry.py.
 from __future__ import annotations
 
 from .enums import ENUMERATIONS, EVENT_KIND, FACILITY_KIND, HAZARD, PHOTO_STAGE, QUIZ_KIND, RISK, STATUS, Enumeration
+from .report_figures import NAMES as FIGURE_NAMES
 
 TEXT_MAX = 200
 LONG_TEXT_MAX = 2_000
@@ -62,6 +63,12 @@ def obj(properties: dict, required: tuple = (), desc: str = "") -> dict:
     }
 
 
+def report_text(desc: str, markdown_field: bool = True) -> dict:
+    """Report prose: Markdown (or one line) whose numbers are written as {名称} and computed (report_figures.py)."""
+    spec = markdown(desc) if markdown_field else text(desc, LONG_TEXT_MAX)
+    return {**spec, "x-figures": True, "description": f"{desc}。数字写成名称，由内容算出：{FIGURE_NAMES}"}
+
+
 PHOTO = obj(
     {
         "file": {"type": "string", "minLength": 1, "x-photo": True, "description": "content/media/ 下的图片路径（JPEG/PNG/WebP/HEIC）"},
@@ -97,6 +104,24 @@ SITE = obj(
         "contact": obj({"office": text("办公室"), "phone": text("办公电话（只能是座机）"), "address": text("地址")}),
         "credits": obj({"contributor": text("供稿"), "reviewer": text("审核"), "publisher": text("发布")}),
         "copyright": text("版权声明", LONG_TEXT_MAX),
+        "report": obj(
+            {
+                "title": text("项目报告（公众号文章）标题"),
+                "project": text("项目名称，如 放样子、亮群像"),
+                "editor_note": report_text("编者按"),
+                "motivation": report_text("立项动因"),
+                "measures": list_of(
+                    obj({"title": text("小标题，如 整合多方资源"), "subtitle": text("副标题，如 共助安全事业"),
+                         "text": report_text("具体做法"),
+                         "events": list_of(ref("events", "活动编号"), "配图：这些活动的第一张照片"),
+                         "facilities": list_of(ref("facilities", "设施编号"), "配图：这些设施的照片")},
+                        required=("title", "text")),
+                    "推进举措（每条一个小标题）"),
+                "outcomes": list_of(report_text("一条成效", markdown_field=False), "项目成效（按条）"),
+            },
+            required=("title", "motivation", "measures", "outcomes"),
+            desc="公众号项目报告：编者按、立项动因、推进举措、项目成效；数字由内容算出",
+        ),
         "withdrawn": list_of({"type": "string", "minLength": 1, "maxLength": TEXT_MAX,
                               "description": "网址，如 cases/old-id/"},
                              "确定撤下的已发布页面（网址，如 [cases/old-id/, people/zhang-san/]）：已发布的网址消失时构建会停止，"
@@ -136,6 +161,7 @@ ENTERPRISE = item(
         "industry": text("行业"),
         "employees": integer("员工人数"),
         "model": boolean("true 表示典型示范企业"),
+        "registered": boolean("true 表示已登记进企业花名册（项目报告里的“登记企业”数由此算出）"),
         "recognized_on": date("评为典型的日期"),
         "honor": text("荣誉称号"),
         "story": markdown("他们是怎么做的"),

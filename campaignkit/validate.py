@@ -20,8 +20,9 @@ from . import continuity, figures, mdlint, media, names, suggest
 from .enums import ENUMERATIONS, QUIZ_KIND, STATUS
 from .load import Content, Document
 from .markup import MAX_PAGE_CHARS, markdown_problem
-from .problems import Problems
+from .problems import Problems, field_name
 from .registry import KINDS, PAGES, name_of, reserved_page_ids, schema_of
+from .report_figures import placeholder_problems
 
 # Searched in the NFKC form of the text (full-width digits from a Chinese input method become
 # ASCII), with the ways numbers are written in Chinese documents: +86 / 0086 prefixes,
@@ -58,14 +59,6 @@ _Validator = extend(Draft202012Validator, {"x-date": _check_date})
 @lru_cache(maxsize=64)
 def _validator(kind: str):
     return _Validator(schema_of(kind))
-
-
-def field_name(path) -> str:
-    """photos[2].alt — list positions counted from 1, as editors count them."""
-    out = ""
-    for step in path:
-        out += f"[{step + 1}]" if isinstance(step, int) else (f".{step}" if out else str(step))
-    return out
 
 
 def _show(value) -> str:
@@ -348,6 +341,9 @@ def _check_values(doc, content, published, drafts, problems: Problems) -> None:
         if isinstance(value, str) and not allow_personal:
             for label, masked, _line in personal_data(value, first_only=True):
                 problems.add(*where, f"含{label}（{masked}），公开内容不能有个人信息；确需公开请在本文件加 allow_personal_data: true")
+        if schema.get("x-figures") and isinstance(value, str):
+            for message in placeholder_problems(value):
+                problems.add(*where, message)
         if schema.get("x-markdown") and isinstance(value, str) and len(value) <= schema.get("maxLength", len(value)):
             message = markdown_problem(value)  # (a value over the limit is reported as too long, once)
             if message:
@@ -530,6 +526,8 @@ def _check_people(published, problems: Problems) -> None:
                              f"与 {first.relpath} 的姓名和身份都相同（{who}），同一个人会发布两次：请删掉其中一个文件"
                              f"（删掉本文件的话，在 {first.relpath} 里写 aliases: [{doc.id}]，旧网址会跳转过去）")
     for doc in published["people"].values():
+        if doc.data.get("draft") is True:
+            continue  # only here with --drafts or the preview server: never published, consent can come later
         consent = doc.data.get("consent")
         if consent is False or (consent is None and _missing(doc, "consent")):
             line = doc.line("consent") if "consent" in doc.data else 1

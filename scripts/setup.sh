@@ -15,7 +15,7 @@ say() { printf '[setup] %s\n' "$*"; }
 debs=(fonts-noto-cjk fonts-noto-color-emoji libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig)
 if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then debs+=(python3-venv); fi
 if [ "$dev" = 1 ]; then
-  debs+=(poppler-utils libzbar0 chromium)
+  debs+=(poppler-utils libzbar0 chromium nginx)  # nginx: tests/test_publishing_guide.py serves the site with the guide's config
   command -v node >/dev/null 2>&1 || debs+=(nodejs)
   command -v npm >/dev/null 2>&1 || debs+=(npm)
 fi

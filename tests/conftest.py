@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,39 @@ def tree(folder: Path) -> dict[str, str]:
         rel = path.relative_to(folder).as_posix()
         out[rel] = "<dir>" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
     return out
+
+
+def project_copy(root: Path) -> Path:
+    """The build's inputs (mkdocs.yml, templates/, the sample content) in `root`, with a cache of its own."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(PROJECT / "templates", root / "templates")
+    shutil.copytree(SAMPLE_CONTENT, root / "content")
+    return root
+
+
+def pdf_workers(pid: int, settle: float = 0.1) -> list[int]:
+    """A build's forked PDF workers: children running its own command line that are still there
+    `settle` seconds later. Not fc-match or the compiler ctypes runs to find a library (children
+    too, and for a moment after their fork they carry the build's command line)."""
+    def cmdline(p: int) -> bytes:
+        try:
+            return Path(f"/proc/{p}/cmdline").read_bytes()
+        except OSError:
+            return b""
+
+    def forked() -> set[int]:
+        try:
+            kids = [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        except OSError:
+            return set()
+        return {k for k in kids if cmdline(k) == cmdline(pid)}
+
+    first = forked()
+    if not first:
+        return []
+    time.sleep(settle)
+    return sorted(first & forked())
 
 
 @pytest.fixture(scope="session")

@@ -226,6 +226,7 @@ def english_words(message: str, known: set[str]) -> list[str]:
     return [w for w in re.findall(r"[A-Za-z_]{3,}", unquoted) if w not in known]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", [*KINDS, "site"])
 def test_no_english_message_reaches_an_editor(tmp_path, kind):
     """Every field of every kind, given every wrong kind of value: each message is Chinese."""

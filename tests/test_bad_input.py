@@ -514,3 +514,12 @@ def test_subprocess_check_reports_without_traceback(scratch):
         where(EVENT, 1) + "文件是空的",
         "共发现 2 处问题，未生成网站，site/ 保持不变。",
     ], result.stderr
+
+
+def test_characters_no_font_has_are_refused_with_file_and_line(scratch, capsys):
+    """Private-use or unassigned code points (found by the random-build test) would make the
+    handouts fail later with a typesetting error; they are a content problem with its line."""
+    scratch.replace(CASE, "summary: 仓库窗口垂下插线板", "summary: 仓库窗口\U0005b0a8垂下\ue000插线板")
+    line = one_problem(scratch, capsys)
+    assert line == (f"{where(CASE, scratch.line_of(CASE, 'summary:'), 'summary')}含有无法显示的字符（U+5B0A8，"
+                    "私用区或未分配的编码，任何字体都没有），常见于从特殊输入法或乱码里复制：请删掉重新输入"), line

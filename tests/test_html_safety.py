@@ -255,6 +255,11 @@ def _plain(spec: dict) -> bool:
     return spec.get("type") == "string" and not any(k in spec for k in ("x-ref", "x-date", "x-photo", "x-markdown", "pattern", "enum"))
 
 
+# Images in a Markdown body are refused by validation (photos belong in `photos`), so a build
+# never gets that far with them; the sanitiser is still tested with them above.
+BUILD_MARKDOWN_PAYLOADS = [p for p in MARKDOWN_PAYLOADS if "![" not in p]
+
+
 def _inject(data, schema: dict, n: list[int], skip: set[str]):
     """Append a payload to every plain-text and Markdown value of `data` (in place)."""
     props = schema.get("properties", {})
@@ -264,7 +269,7 @@ def _inject(data, schema: dict, n: list[int], skip: set[str]):
             continue
         value = data[key]
         if isinstance(value, str) and spec.get("x-markdown"):
-            data[key] = value + "\n\n" + "\n\n".join(HTML_PAYLOADS + MARKDOWN_PAYLOADS) + "\n"
+            data[key] = value + "\n\n" + "\n\n".join(HTML_PAYLOADS + BUILD_MARKDOWN_PAYLOADS) + "\n"
         elif isinstance(value, str) and _plain(spec):
             payload = PLAIN_PAYLOADS[n[0] % len(PLAIN_PAYLOADS)]
             n[0] += 1
@@ -293,7 +298,7 @@ def poison(s: Scratch, skip: set[str]) -> None:
             yaml.dump(data, f)
     for path in sorted(s.content.glob("pages/*.md")):
         text = path.read_text(encoding="utf-8")
-        path.write_text(text + "\n\n" + "\n\n".join(HTML_PAYLOADS + MARKDOWN_PAYLOADS) + "\n", encoding="utf-8")
+        path.write_text(text + "\n\n" + "\n\n".join(HTML_PAYLOADS + BUILD_MARKDOWN_PAYLOADS) + "\n", encoding="utf-8")
 
 
 EVIL_TITLE = "</title><script>alert(1)</script>"

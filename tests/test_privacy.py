@@ -331,7 +331,7 @@ def test_phone_photo_is_published_without_gps_camera_or_comment(private_build):
     assert CAMERA.encode() not in (site / "downloads/cases/hengshun-cangku-feixian.pdf").read_bytes()
 
 
-def test_share_images_are_published_photos_or_the_site_card(private_build):
+def test_share_images_are_the_pages_own_cards_without_metadata(private_build):
     _s, site, result = private_build
     assert result.returncode == 0, result.stderr
     for page in site.rglob("index.html"):
@@ -341,4 +341,6 @@ def test_share_images_are_published_photos_or_the_site_card(private_build):
         url = m.group(1)
         rel = re.sub(r"^https?://[^/]+/", "", url)
         assert (site / rel).is_file(), (page, url)
-        assert rel == "assets/share.png" or re.fullmatch(r"media/[0-9a-f]{16}-\d+\.jpg", rel), (page, url)
+        # the page's own card (share_images.py draws it from published renditions only), no metadata
+        assert re.fullmatch(r"assets/share/(.+/)?wide\.jpg", rel), (page, url)
+        assert_bare_photo(site / rel)

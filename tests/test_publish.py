@@ -11,7 +11,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -20,7 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, SAMPLE_CONTENT, Scratch, run_build, tree
+from conftest import PROJECT, Scratch, pdf_workers, project_copy, run_build, tree
 
 from campaignkit import pipeline, publish
 from campaignkit import site as site_stage
@@ -32,13 +31,6 @@ OLD_TITLE = "物流仓库窗口拉线给电动车充电"
 NEW_TITLE = "物流仓库窗口拉线给电动车充电（更新）"
 
 
-def children(pid: int) -> list[int]:
-    try:
-        return [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
-
-
 def alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -48,15 +40,6 @@ def alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
     except OSError:
         return False
-
-
-def project_copy(root: Path) -> Path:
-    """The project's build inputs in `root`, with a cache of its own (cold)."""
-    root.mkdir(parents=True, exist_ok=True)
-    shutil.copy(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(PROJECT / "templates", root / "templates")
-    shutil.copytree(SAMPLE_CONTENT, root / "content")
-    return root
 
 
 def start_build(project: Path, output: Path) -> subprocess.Popen:
@@ -102,7 +85,7 @@ def test_sigkill_at_any_moment_leaves_the_previous_complete_site(tmp_path, reape
         while proc.poll() is None and time.monotonic() < deadline:
             if moment == "workspace" and list(run_dir.glob("run-*")):
                 break
-            if moment == "pdf-workers" and children(proc.pid):
+            if moment == "pdf-workers" and pdf_workers(proc.pid):
                 seen_workers = True
                 time.sleep(0.3)  # well inside the rendering
                 break
@@ -110,7 +93,7 @@ def test_sigkill_at_any_moment_leaves_the_previous_complete_site(tmp_path, reape
                 break
             time.sleep(0.02)
         assert proc.poll() is None, f"the build ended before the kill at {moment!r}: {proc.stderr.read()}"
-        orphans += children(proc.pid)
+        orphans += pdf_workers(proc.pid)
         os.kill(proc.pid, signal.SIGKILL)  # the build process only, not its PDF workers
         proc.wait()
         proc.stderr.close()

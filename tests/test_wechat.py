@@ -1,0 +1,200 @@
+"""公众号 articles and the campaign report, read as an editor pasting them would read them."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE_CONTENT
+from ruamel.yaml import YAML
+
+from campaignkit.wechat import ARTICLE_RULES
+
+BASE = "https://aqcd.example.cn/"
+
+
+def _yaml(path: Path) -> dict:
+    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+
+
+def _content(kind: str) -> dict[str, dict]:
+    return {p.stem: _yaml(p) for p in sorted((SAMPLE_CONTENT / kind).glob("*.yml"))}
+
+
+@pytest.fixture(scope="module")
+def articles(sample_site) -> dict[str, str]:
+    folder = sample_site.parent / "wechat"
+    return {p.relative_to(folder).with_suffix("").as_posix(): p.read_text(encoding="utf-8")
+            for p in sorted(folder.rglob("*.html")) if p != folder / "index.html"}
+
+
+def _text(fragment: str) -> str:
+    return re.sub(r"<[^>]+>", "", fragment)
+
+
+@pytest.mark.slow
+def test_an_article_for_every_case_model_enterprise_person_event_and_lesson(articles):
+    expected = {"report"}
+    expected |= {f"cases/{i}" for i in _content("cases")}
+    expected |= {f"enterprises/{i}" for i, e in _content("enterprises").items() if e.get("model")}
+    expected |= {f"people/{i}" for i, p in _content("people").items() if p.get("consent") and not p.get("draft")}
+    expected |= {f"events/{i}" for i in _content("events")}
+    expected |= {f"lessons/{i}" for i in _content("lessons")}
+    assert set(articles) == expected
+
+
+@pytest.mark.slow
+def test_the_articles_and_export_page_are_not_part_of_the_public_site(sample_site):
+    assert (sample_site.parent / "wechat" / "index.html").is_file()
+    assert not list(sample_site.rglob("report.html")) and not (sample_site / "wechat").exists()
+    for page in sample_site.rglob("*.html"):
+        assert "公众号文章导出" not in page.read_text(encoding="utf-8"), page
+
+
+@pytest.mark.slow
+def test_articles_keep_their_look_when_pasted(articles):
+    for key, html in articles.items():
+        assert "<style" not in html and "class=" not in html and "<script" not in html, key
+        assert "<a " not in html, key  # links are not clickable in posts: numbered references instead
+        for attr, url in re.findall(r'\s(src|href|srcset)="([^"]*)"', html):
+            assert attr == "src" and url.startswith(BASE), (key, attr, url)
+        for img in re.findall(r"<img\b[^>]*>", html):
+            assert re.search(r'src="https://aqcd\.example\.cn/media/[0-9a-f]{16}-\d+\.jpg"', img), (key, img)
+            assert re.search(r'alt="[^"]+"', img) and 'style="' in img, (key, img)
+        assert 'style="' in html
+        assert ARTICLE_RULES.findings(html, BASE) == []
+
+
+def test_article_rules_catch_what_the_editor_would_drop():
+    bad = ('<p class="x">a</p><style>p{}</style><img src="media/a.jpg"><img src="http://aqcd.example.cn/a.jpg">'
+           '<a href="https://other.example/">x</a><p onclick="f()">b</p><script>x()</script>')
+    found = " ".join(ARTICLE_RULES.findings(bad, BASE))
+    for what in ("class=", "<style>", "<script>", "media/a.jpg", "http://aqcd.example.cn/a.jpg",
+                 "https://other.example/", "on…="):
+        assert what in found, what
+    # text that only looks like code (escaped, or inside an attribute) is not code
+    assert ARTICLE_RULES.findings('<p>&lt;script&gt; onclick=x</p><img src="https://aqcd.example.cn/a.jpg" alt="<script>">', BASE) == []
+    assert ARTICLE_RULES.findings(f'<p style="color:red">a</p><img src="{BASE}media/a.jpg" style="width:100%">', BASE) == []
+
+
+@pytest.mark.slow
+def test_every_article_ends_with_its_page_and_the_credits(articles):
+    site = _yaml(SAMPLE_CONTENT / "site.yml")
+    credits = site["credits"]
+    for key, html in articles.items():
+        text = _text(html)
+        url = BASE if key == "report" else f"{BASE}{key}/"
+        origin = text.index(f"阅读原文：{url}")
+        assert origin < text.index(f"供稿：{credits['contributor']}") < text.index(f"审核、编辑：{credits['reviewer']}") \
+            < text.index(f"发布：{credits['publisher']}"), key
+
+
+@pytest.mark.slow
+def test_links_become_numbered_references_at_the_end(articles):
+    lesson = _content("lessons")["feixian-chongdian"]
+    urls = [r["url"] for r in lesson.get("references", []) if r.get("url")]
+    assert urls, "the sample lesson cites a web page"
+    text = _text(articles["lessons/feixian-chongdian"])
+    refs = text[text.index("参考链接"):]
+    for n, url in enumerate(urls, 1):
+        assert f"[{n}] {url}" in refs
+    assert text.index("参考链接") > text.index("依据与参考")
+
+
+@pytest.mark.slow
+def test_quiz_answers_and_explanations_come_after_the_questions(articles):
+    lesson = _content("lessons")["feixian-chongdian"]
+    text = _text(articles["lessons/feixian-chongdian"])
+    answers = text.index("答案与解析", text.index("答案与解析在文末") + 1)
+    for n, q in enumerate(lesson["quiz"], 1):
+        assert text.index(q["question"]) < answers
+        answer = q["answer"] if isinstance(q["answer"], list) else [q["answer"]]
+        shown = "、".join(str(a).strip().upper() if q["kind"] != "judge" else str(a) for a in answer)
+        assert f"{n}. 答案：{shown}" in text[answers:]
+        if q.get("explanation"):
+            assert q["explanation"] in text[answers:]
+    for opt in lesson["quiz"][0].get("options", []):
+        assert opt in text[:answers]
+
+
+@pytest.mark.slow
+def test_anonymity_and_consent_hold_in_articles(articles, sample_site):
+    enterprises = _content("enterprises")
+    hidden = {c["enterprise"] for c in _content("cases").values() if c.get("anonymous", True) and c.get("enterprise")}
+    names = [enterprises[e]["name"] for e in hidden]
+    assert names
+    everything = "\n".join(articles.values()) + (sample_site.parent / "wechat" / "index.html").read_text(encoding="utf-8")
+    for name in names:
+        assert name not in everything and name.replace("示例·", "").replace("有限公司", "") not in everything
+    for pid, person in _content("people").items():
+        if not person.get("consent") or person.get("draft"):
+            assert person["name"] not in everything and f"people/{pid}" not in articles
+
+
+@pytest.mark.slow
+def test_the_report_has_the_original_sections_and_computed_figures(articles):
+    site = _yaml(SAMPLE_CONTENT / "site.yml")
+    patrols = _content("patrols").values()
+    facilities = _content("facilities").values()
+    enterprises = _content("enterprises").values()
+    events = _content("events").values()
+    text = _text(articles["report"])
+    positions = [text.index(s) for s in ("编者按", "立项动因", "推进举措", "项目成效")]
+    assert positions == sorted(positions)
+    for measure in site["report"]["measures"]:
+        assert measure["title"] in text
+    figures = {
+        "内有工业企业{}家": site["area"]["enterprise_count"],
+        "已开展巡查{}轮": len(patrols),
+        "整改{}处": sum(p.get("rectified_on_spot", 0) for p in patrols),
+        "登记相关企业{}家": sum(1 for e in enterprises if e.get("registered")),
+        "简易集中充电处{}处": sum(1 for f in facilities if f["kind"] == "集中充电处"),
+        "微型消防站{}座": sum(1 for f in facilities if f["kind"] == "微型消防站"),
+        "等活动{}场": sum(1 for e in events if e.get("kind") != "巡查"),
+        "安全生产企业典型{}家": sum(1 for e in enterprises if e.get("model")),
+    }
+    for sentence, value in figures.items():
+        assert sentence.format(value) in text, sentence.format(value)
+    assert list(figures.values())[:4] == [81, 10, 23, 4]  # the sample matches the campaign's own article
+    assert "{" not in text
+    # 放样子、亮群像: the model enterprises and the people, from the content
+    for e in enterprises:
+        assert (e["name"] in text) == bool(e.get("model"))
+    for p in _content("people").values():
+        if p.get("consent") and not p.get("draft"):
+            assert p["name"] in text
+
+
+def test_a_hand_typed_or_unknown_figure_in_the_report_is_refused(scratch):
+    scratch.replace("site.yml", "内有工业企业{企业总数}家", "内有工业企业81家")
+    scratch.replace("site.yml", "微型消防站{微型消防站}座", "微型消防站{消防站}座")
+    result = scratch.check()
+    assert result.returncode == 1
+    motivation = scratch.line_of("site.yml", "motivation:")
+    assert f"content/site.yml:{motivation}: report.motivation: 数字“81家”是手写的" in result.stderr, result.stderr
+    assert re.search(r"content/site\.yml:\d+: report\.measures\[\d\]\.text: 不认识的数字名称“\{消防站\}”", result.stderr)
+    assert "共发现 2 处问题" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_the_preview_serves_the_export_page_with_its_own_photos(sample_site):
+    from types import SimpleNamespace
+
+    from campaignkit.wechat_preview import PREFIX, export_app
+
+    preview = SimpleNamespace(site_dir=sample_site, content_root=SAMPLE_CONTENT)
+
+    def get(path):
+        answer = {}
+        body = b"".join(export_app({"PATH_INFO": path, "campaignkit.preview": preview},
+                                   lambda status, headers: answer.update(status=status, headers=dict(headers))))
+        return answer["status"], answer["headers"]["Content-Type"], body.decode("utf-8")
+
+    status, kind, page = get(PREFIX)
+    assert status == "200 OK" and kind.startswith("text/html")
+    assert 'src="/media/' in page and 'src="../site/' not in page  # photos from the preview's site
+    assert f'src="{BASE}media/' in page  # …while the fragments to copy keep the public address
+    status, _, fragment = get(PREFIX + "report.html")
+    assert status == "200 OK" and "立项动因" in fragment
+    assert get(PREFIX + "../../etc/passwd")[0] == "404 Not Found"
+    assert get(PREFIX + "cases/no-such-case.html")[0] == "404 Not Found"
