@@ -17,12 +17,13 @@ import time
 import traceback
 from pathlib import Path
 
+from . import commands as extra_commands
 from . import progress
 from .chinese_argparse import USAGE_ERROR, Parser
 from .problems import BuildError
 
 OK, CONTENT_PROBLEM, INTERNAL_ERROR, UNAVAILABLE, INTERRUPTED = 0, 1, 2, 69, 130
-COMMANDS = ("build", "check", "serve", "new", "reference")
+COMMANDS = ("build", "check", "serve", "new", "reference", *extra_commands.COMMANDS)
 DRAFTS_OUTPUT = ".build/drafts"  # where --drafts builds: never the public site/
 
 EPILOG = """\
@@ -32,6 +33,7 @@ EPILOG = """\
   build.py serve               在浏览器里实时预览（http://127.0.0.1:8000/）
   build.py new cases 2024-03-feixian   新建一个隐患案例文件
   build.py --drafts            连草稿一起生成到 .build/drafts/，供内部预览
+  build.py template 隐患台账   生成空白表格；填好后 build.py import 隐患台账.xlsx 导入
 
 退出状态：0 成功；1 内容有问题；2 程序内部出错；64 命令写错了；69 这台电脑上不能运行；130 被中断。
 """
@@ -79,6 +81,7 @@ def _parser() -> Parser:
 
     commands.add_parser("reference", help="重新生成字段说明 docs/内容格式.md（开发者用）",
                         description="按内容格式（schema）重新生成 docs/内容格式.md")
+    extra_commands.register(commands)  # spreadsheets and forms (commands.py)
     return p
 
 
@@ -145,11 +148,14 @@ def _run(args, project: Path, reporter: progress.Reporter) -> int:
         print(f"已更新 {path.relative_to(project).as_posix()}")
         return OK
     if args.command == "serve":
-        from . import serve, wechat_preview
+        from . import admin, serve, wechat_preview
 
+        admin.mount_on_preview(project / args.content)  # the forms at /admin/
         wechat_preview.register()  # the 公众号 export page at /wechat/ (preview only, never on the site)
         serve.run(project, project / args.content, port=args.port)
         return OK
+    if args.command in extra_commands.COMMANDS:
+        return extra_commands.run(args, project)
     return _build(args, project, reporter)
 
 

@@ -173,8 +173,10 @@ PAGES = "pages"
 PAGE_NAME = "页面"
 MEDIA = "media"
 SITE = "site"
-# Names a free page may not take besides the sections': the folders and files the site itself has.
-SITE_NAMES = frozenset({"index", "downloads", "assets", "search", "media", "feed", "404", "charts", "people-group", "honor"})
+# Names a free page may not take besides the sections': the folders and files the site itself has, and
+# admin (the content forms at /admin/ on the preview, never part of site/).
+SITE_NAMES = frozenset({"index", "downloads", "assets", "search", "media", "feed", "404", "charts", "people-group", "honor",
+                        "admin"})
 
 
 def reserved_page_ids() -> frozenset[str]:

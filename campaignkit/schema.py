@@ -1,4 +1,5 @@
-"""The fields of every content kind as JSON Schema: the one definition of fields (docs/内容格式.md is generated from it).
+"""The fields of every content kind as JSON Schema: the one definition of fields (docs/内容格式.md
+is generated from it).
 
 Each field carries a Chinese `description` (shown to editors in the field reference)
 and, where the validator needs more than JSON Schema says, an `x-` key:
@@ -100,9 +101,12 @@ SITE = obj(
         "area": obj(
             {"name": text("共建区名称"), "enterprise_count": integer("区内企业数")},
             required=("name", "enterprise_count"),
+            desc="共建区（名称和企业数）",
         ),
-        "contact": obj({"office": text("办公室"), "phone": text("办公电话（只能是座机）"), "address": text("地址")}),
-        "credits": obj({"contributor": text("供稿"), "reviewer": text("审核"), "publisher": text("发布")}),
+        "contact": obj({"office": text("办公室"), "phone": text("办公电话（只能是座机）"), "address": text("地址")},
+                       desc="联系方式（办公室、办公电话、地址）"),
+        "credits": obj({"contributor": text("供稿"), "reviewer": text("审核"), "publisher": text("发布")},
+                       desc="署名（供稿、审核、发布）"),
         "copyright": text("版权声明", LONG_TEXT_MAX),
         "report": obj(
             {
@@ -166,7 +170,8 @@ ENTERPRISE = item(
         "honor": text("荣誉称号"),
         "story": markdown("他们是怎么做的"),
         "practices": list_of(text("做法", LONG_TEXT_MAX), "可供学习的具体做法"),
-        "quote": obj({"text": text("一句话", LONG_TEXT_MAX), "by": text("说话人")}, required=("text",)),
+        "quote": obj({"text": text("一句话", LONG_TEXT_MAX), "by": text("说话人")}, required=("text",),
+                     desc="引语（一句话和说话人）"),
         "photos": list_of(PHOTO, "照片"),
     },
     required=("name",),
@@ -243,7 +248,8 @@ FACILITY = item(
         "fee": text("收费"),
         "photo": PHOTO,
         "location": obj({"lat": {"type": "number", "minimum": -90, "maximum": 90, "description": "纬度"},
-                         "lng": {"type": "number", "minimum": -180, "maximum": 180, "description": "经度"}}),
+                         "lng": {"type": "number", "minimum": -180, "maximum": 180, "description": "经度"}},
+                        desc="位置（经纬度，只显示为文字，不调用地图）"),
     },
     required=("name", "kind", "address"),
 )

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up this project on a Debian/Ubuntu machine; safe to run again (a second run takes seconds).
 #   scripts/setup.sh         what the build needs: fonts, WeasyPrint's libraries, .venv with requirements.txt
-#   scripts/setup.sh --dev   also what the tests need: poppler, zbar, chromium, Node.js, requirements-dev.txt
+#                            and Node.js with the content forms (Decap CMS, served by build.py serve at /admin/)
+#   scripts/setup.sh --dev   also what the tests need: poppler, zbar, chromium, Lighthouse, requirements-dev.txt
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,10 +15,11 @@ say() { printf '[setup] %s\n' "$*"; }
 # Pango and fontconfig for WeasyPrint.
 debs=(fonts-noto-cjk fonts-noto-color-emoji libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig)
 if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then debs+=(python3-venv); fi
+# Node.js runs the content forms' local-files proxy (decap-server): editors need it, not only tests.
+command -v node >/dev/null 2>&1 || debs+=(nodejs)
+command -v npm >/dev/null 2>&1 || debs+=(npm)
 if [ "$dev" = 1 ]; then
   debs+=(poppler-utils libzbar0 chromium nginx)  # nginx: tests/test_publishing_guide.py serves the site with the guide's config
-  command -v node >/dev/null 2>&1 || debs+=(nodejs)
-  command -v npm >/dev/null 2>&1 || debs+=(npm)
 fi
 missing=()
 for p in "${debs[@]}"; do
@@ -43,19 +45,26 @@ if [ ! -e "$stamp" ]; then
   touch "$stamp"
 fi
 
-# Node packages for the Lighthouse audit (tests only), pinned by package-lock.json.
-# Lighthouse 12 needs Node.js >= 18.16 (Debian 12 ships 18.20; Lighthouse 13 would need 22.19).
-if [ "$dev" = 1 ] && [ -f package-lock.json ]; then
+# Node packages pinned by package-lock.json: the content forms (decap-cms, decap-server) for
+# everyone, Lighthouse (devDependencies) for the tests. Lighthouse 12 needs Node.js >= 18.16
+# (Debian 12 ships 18.20; Lighthouse 13 would need 22.19).
+if [ -f package-lock.json ]; then
   node_version="$(node -p 'process.versions.node' 2>/dev/null || echo 0)"
   if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 18 || (a === 18 && b >= 16) ? 0 : 1)' 2>/dev/null; then
-    say "Node.js $node_version is too old for Lighthouse (needs 18.16 or newer): install a newer nodejs, then run this again"
+    say "Node.js $node_version is too old (needs 18.16 or newer): install a newer nodejs, then run this again"
     exit 1
   fi
-  lock_stamp="node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)"
-  if [ ! -e "$lock_stamp" ]; then
-    say "installing Node packages (npm ci)"
-    npm ci --no-audit --no-fund --loglevel=error
-    touch "$lock_stamp"
+  lock="$(sha256sum package-lock.json | cut -c1-16)"
+  if [ "$dev" = 1 ]; then
+    [ -e "node_modules/.installed-$lock-dev" ] || {
+      say "installing Node packages (npm ci)"
+      npm ci --no-audit --no-fund --loglevel=error
+      touch "node_modules/.installed-$lock-dev"
+    }
+  elif [ ! -e "node_modules/.installed-$lock-dev" ] && [ ! -e "node_modules/.installed-$lock-runtime" ]; then
+    say "installing Node packages for the content forms (npm ci --omit=dev)"
+    npm ci --omit=dev --no-audit --no-fund --loglevel=error
+    touch "node_modules/.installed-$lock-runtime"
   fi
 fi
 say "ready"

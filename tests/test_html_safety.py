@@ -20,7 +20,7 @@ from conftest import PROJECT, Scratch
 from pypdf import PdfReader
 from ruamel.yaml import YAML
 
-from campaignkit import pipeline, safety
+from campaignkit import mdlint, pipeline, safety
 from campaignkit.markup import render_markdown
 from campaignkit.problems import BuildError
 from campaignkit.registry import schema_of
@@ -255,9 +255,10 @@ def _plain(spec: dict) -> bool:
     return spec.get("type") == "string" and not any(k in spec for k in ("x-ref", "x-date", "x-photo", "x-markdown", "pattern", "enum"))
 
 
-# Images in a Markdown body are refused by validation (photos belong in `photos`), so a build
-# never gets that far with them; the sanitiser is still tested with them above.
-BUILD_MARKDOWN_PAYLOADS = [p for p in MARKDOWN_PAYLOADS if "![" not in p]
+# Payloads validation already refuses in a Markdown body (images: photos belong in `photos`)
+# never reach a build; the sanitiser is still tested with them above.
+BUILD_HTML_PAYLOADS = [p for p in HTML_PAYLOADS if not mdlint.mistakes(p)]
+BUILD_MARKDOWN_PAYLOADS = [p for p in MARKDOWN_PAYLOADS if not mdlint.mistakes(p)]
 
 
 def _inject(data, schema: dict, n: list[int], skip: set[str]):
@@ -269,7 +270,7 @@ def _inject(data, schema: dict, n: list[int], skip: set[str]):
             continue
         value = data[key]
         if isinstance(value, str) and spec.get("x-markdown"):
-            data[key] = value + "\n\n" + "\n\n".join(HTML_PAYLOADS + BUILD_MARKDOWN_PAYLOADS) + "\n"
+            data[key] = value + "\n\n" + "\n\n".join(BUILD_HTML_PAYLOADS + BUILD_MARKDOWN_PAYLOADS) + "\n"
         elif isinstance(value, str) and _plain(spec):
             payload = PLAIN_PAYLOADS[n[0] % len(PLAIN_PAYLOADS)]
             n[0] += 1
@@ -298,7 +299,7 @@ def poison(s: Scratch, skip: set[str]) -> None:
             yaml.dump(data, f)
     for path in sorted(s.content.glob("pages/*.md")):
         text = path.read_text(encoding="utf-8")
-        path.write_text(text + "\n\n" + "\n\n".join(HTML_PAYLOADS + BUILD_MARKDOWN_PAYLOADS) + "\n", encoding="utf-8")
+        path.write_text(text + "\n\n" + "\n\n".join(BUILD_HTML_PAYLOADS + BUILD_MARKDOWN_PAYLOADS) + "\n", encoding="utf-8")
 
 
 EVIL_TITLE = "</title><script>alert(1)</script>"

@@ -1,0 +1,254 @@
+"""The Decap configuration is generated from the registry and the schema: every field has a widget
+of the right kind, and the /admin/ routes are safe by default (loopback, writes only in content/)."""
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from campaignkit import admin, decap, formserver
+from campaignkit.enums import ENUMERATIONS
+from campaignkit.problems import BuildError
+from campaignkit.registry import KINDS, PAGES, SITE, schema_of
+from tests.conftest import SAMPLE_CONTENT
+
+CONFIG = decap.config()
+COLLECTIONS = {c["name"]: c for c in CONFIG["collections"]}
+
+
+def fields_of(kind: str) -> list[dict]:
+    c = COLLECTIONS[kind]
+    return c["files"][0]["fields"] if "files" in c else c["fields"]
+
+
+def walk(schema: dict, fields: list[dict], path: str = ""):
+    """(path, schema of the field, its Decap widget) for every field of the schema, nested ones too."""
+    by_name = {f["name"]: f for f in fields}
+    for name, spec in schema["properties"].items():
+        where = f"{path}{name}"
+        assert name in by_name, f"{where}: no widget in the forms"
+        field = by_name[name]
+        yield where, spec, field
+        if spec.get("type") == "object":
+            yield from walk(spec, field["fields"], where + ".")
+        elif spec.get("type") == "array" and spec["items"].get("type") == "object":
+            yield from walk(spec["items"], field["fields"], where + "[].")
+
+
+ALL = [(kind, *entry) for kind in (*KINDS, PAGES, SITE) for entry in walk(schema_of(kind), fields_of(kind))]
+
+
+def test_every_kind_is_a_collection_with_chinese_labels_and_the_interface_in_chinese():
+    assert CONFIG["locale"] == "zh_Hans"
+    assert set(COLLECTIONS) == {*KINDS, PAGES, SITE}
+    for kind, spec in KINDS.items():
+        assert COLLECTIONS[kind]["label"] == spec.name
+        assert COLLECTIONS[kind]["folder"] == kind  # relative to content/, where decap-server is rooted
+
+
+def test_every_schema_field_has_a_widget_of_its_kind():
+    assert len(ALL) > 100
+    for kind, where, spec, field in ALL:
+        label = f"{kind}.{where}"
+        assert field["widget"], label
+        assert field["required"] is (where.split(".")[-1].removesuffix("[]") in _required(kind, where)), label
+        assert spec.get("description"), f"{label}: the schema gives no Chinese description for the form"
+        assert field["label"] and not field["label"].isascii(), label  # Chinese labels
+        if "x-enum" in spec:
+            assert field["widget"] == "select", label
+            assert [o["value"] for o in field["options"]] == ENUMERATIONS[spec["x-enum"]].texts, label
+        elif "x-ref" in spec or "x-ref" in spec.get("items", {}):
+            assert field["widget"] == "relation" and field["value_field"] == "{{slug}}", label
+            assert field["collection"] == spec.get("x-ref") or spec["items"]["x-ref"], label
+            assert field.get("multiple", False) is (spec.get("type") == "array"), label
+        elif spec.get("x-photo"):
+            assert field["widget"] == "image", label
+        elif spec.get("x-markdown"):
+            assert field["widget"] == "markdown", label
+        elif spec.get("x-date"):
+            assert (field["widget"], field["format"], field["time_format"]) == ("datetime", "YYYY-MM-DD", False), label
+        elif spec.get("type") == "array":
+            assert field["widget"] == "list", label
+        elif spec.get("type") == "object":
+            assert field["widget"] == "object", label
+        elif spec.get("type") in ("integer", "number"):
+            assert field["widget"] == "number", label
+        elif spec.get("type") == "boolean":
+            assert field["widget"] == "boolean", label
+
+
+def _required(kind: str, where: str) -> set:
+    schema = schema_of(kind)
+    for step in where.split(".")[:-1]:
+        spec = schema["properties"][step.removesuffix("[]")]
+        schema = spec["items"] if step.endswith("[]") else spec
+    return set(schema.get("required", ()))
+
+
+def test_help_text_comes_from_the_schema_descriptions():
+    case = {f["name"]: f for f in fields_of("cases")}
+    assert case["place"]["hint"] == schema_of("cases")["properties"]["place"]["description"]
+    assert "已经整改到位" in case["status"]["hint"]  # the enumeration's hints too
+    assert case["enterprise"]["display_fields"] == ["name"]  # an enterprise is chosen by name
+    assert case["anonymous"]["default"] is True  # the kit's default, from the registry
+
+
+def test_photos_go_into_the_kinds_media_folder_with_alt_required():
+    for kind in KINDS:
+        c = COLLECTIONS[kind]
+        assert (c["media_folder"], c["public_folder"]) == (f"/media/{kind}", kind)
+    photo = {f["name"]: f for f in {f["name"]: f for f in fields_of("cases")}["photos"]["fields"]}
+    assert photo["file"]["widget"] == "image" and photo["alt"]["required"] is True
+
+
+def test_a_field_without_a_widget_fails_loudly():
+    with pytest.raises(decap.UnmappedField):
+        decap.widget("mystery", {"type": "null", "description": "谜"}, False, "cases")
+
+
+def test_the_config_is_served_as_yaml_decap_reads(tmp_path):
+    routes = admin.AdminRoutes(SAMPLE_CONTENT)
+    reply = routes.respond("GET", "/admin/config.yml")
+    assert reply.status == 200
+    assert YAML(typ="safe", pure=True).load(io.BytesIO(reply.body)) == json.loads(json.dumps(CONFIG))
+    page = routes.respond("GET", "/admin/").body.decode()
+    assert '<html lang="zh-CN">' in page and 'src="decap/decap-cms.js"' in page and "http" not in page
+    assert routes.respond("GET", "/admin/decap/decap-cms.js").status == 200
+    assert routes.respond("GET", "/admin/decap/../../package.json").status == 404
+
+
+@pytest.mark.parametrize("path, ok", [
+    ("cases/new-case.yml", True), ("media/cases/a.jpg", True), ("site.yml", True), ("pages/about.md", True),
+    ("../build.py", False), ("mkdocs.yml", False), ("/etc/passwd", False), ("cases/../../x", False),
+    ("templates/pages/case.md.j2", False), ("media/x.jpg", False), ("cases/sub/x.yml", False),
+])
+def test_forms_write_only_content_files_and_photos(path, ok):
+    assert admin.allowed_path(path) is ok
+    # as Decap 3.16 sends them
+    entry = {"action": "persistEntry", "params": {"branch": "main", "dataFiles": [{"path": path, "raw": "x", "slug": "x"}],
+                                                  "assets": [], "options": {}}}
+    photo = {"action": "persistEntry", "params": {"branch": "main", "dataFiles": [{"path": "cases/x.yml", "raw": "x"}],
+                                                  "assets": [{"path": path, "content": "eA==", "encoding": "base64"}]}}
+    media = {"action": "persistMedia", "params": {"branch": "main", "asset": {"path": path, "content": "eA=="}}}
+    delete = {"action": "deleteFiles", "params": {"branch": "main", "paths": [path]}}
+    for request in (entry, photo, media, delete):
+        assert (admin.check_paths(request) == []) is ok, request["action"]
+
+
+def test_a_write_outside_content_is_refused_before_it_reaches_the_proxy():
+    routes = admin.AdminRoutes(SAMPLE_CONTENT)
+    body = json.dumps({"action": "persistMedia", "params": {"asset": {"path": "../build.py", "content": "eA=="}}})
+    reply = routes.respond("POST", "/admin/api/v1", body.encode())
+    assert reply.status == 403 and "content/" in json.loads(reply.body)["error"]
+    assert routes.proxy.process is None  # never started for a refused request
+
+
+def test_serving_beyond_this_machine_needs_a_password(monkeypatch, tmp_path):
+    monkeypatch.delenv(admin.PASSWORD_VARIABLE, raising=False)
+    assert admin.require_password("127.0.0.1") is None
+    with pytest.raises(BuildError) as refused:
+        formserver.FormServer(admin.AdminRoutes(SAMPLE_CONTENT), tmp_path, "0.0.0.0", 0)
+    assert admin.PASSWORD_VARIABLE in refused.value.message and "密码" in refused.value.message
+    monkeypatch.setenv(admin.PASSWORD_VARIABLE, "long enough secret")
+    assert admin.require_password("0.0.0.0") == "long enough secret"
+    assert not admin.check_authorization(None, "long enough secret")
+    import base64
+
+    good = "Basic " + base64.b64encode(b"editor:long enough secret").decode()
+    assert admin.check_authorization(good, "long enough secret")
+    assert not admin.check_authorization("Basic " + base64.b64encode(b"editor:wrong").decode(), "long enough secret")
+
+
+def test_decap_server_listens_on_loopback_rooted_at_content(tmp_path):
+    import socket
+    import subprocess
+
+    (tmp_path / "content").mkdir()
+    proxy = admin.Proxy(tmp_path / "content")
+    proxy.start()
+    try:
+        listening = subprocess.run(["ss", "-ltnH", f"sport = :{proxy.port}"], capture_output=True, text=True, check=True).stdout
+        assert [line.split()[3] for line in listening.splitlines()] == [f"127.0.0.1:{proxy.port}"]
+        reply = proxy.forward(json.dumps({"action": "info", "params": {"branch": "main"}}).encode())
+        assert json.loads(reply.body)["repo"] == "content"
+        escape = proxy.forward(json.dumps({"action": "persistMedia", "params": {
+            "branch": "main", "asset": {"path": "../outside.txt", "content": "eA==", "encoding": "base64"}}}).encode())
+        assert escape.status >= 400 and not (tmp_path / "outside.txt").exists()
+    finally:
+        proxy.stop()
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", proxy.port), timeout=0.5)
+
+
+def test_no_page_can_take_the_forms_address(tmp_path):
+    import shutil
+
+    from tests.conftest import run_build
+
+    shutil.copytree(SAMPLE_CONTENT, tmp_path / "content")
+    (tmp_path / "content/pages/admin.md").write_text("---\ntitle: 后台\n---\n正文\n", encoding="utf-8")
+    result = run_build("check", "--content", str(tmp_path / "content"))
+    assert result.returncode == 1
+    assert "content/pages/admin.md: 页面编号“admin”与栏目网址冲突，请换一个文件名" in result.stderr
+
+
+@pytest.mark.slow
+def test_nothing_of_the_forms_is_part_of_the_built_site(tmp_path):
+    from tests.conftest import run_build
+
+    result = run_build("--no-pdf", "--output", str(tmp_path / "site"))
+    assert result.returncode == 0, result.stderr
+    files = [p.relative_to(tmp_path / "site").as_posix() for p in (tmp_path / "site").rglob("*")]
+    assert files and not [f for f in files if f.startswith("admin") or "decap" in f.lower()]
+    for page in (tmp_path / "site").rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "/admin/" not in text and "decap" not in text.lower(), page
+
+
+@pytest.mark.slow
+def test_a_killed_forms_server_leaves_no_proxy_behind(tmp_path):
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import PROJECT
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, str(PROJECT / "build.py"), "forms", "--port", str(port),
+                               "--content", str(SAMPLE_CONTENT), "--site", str(tmp_path)],
+                              cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        proxies = []
+        while time.monotonic() < deadline and not proxies:  # a child between fork and exec is still python
+            time.sleep(0.2)
+            children = [int(pid) for task in Path(f"/proc/{server.pid}/task").iterdir()
+                        for pid in (task / "children").read_text().split()]
+            proxies = [pid for pid in children if "decap-server" in _cmdline(pid)]
+        assert proxies, "decap-server was not started"
+        (proxy,) = proxies
+    finally:
+        server.send_signal(signal.SIGKILL)
+        server.wait()
+    for _ in range(50):
+        if not Path(f"/proc/{proxy}").exists() or "Z" in Path(f"/proc/{proxy}/stat").read_text().split()[2]:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(proxy, signal.SIGKILL)
+        raise AssertionError("decap-server outlived the killed server")
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text()
+    except OSError:
+        return ""
