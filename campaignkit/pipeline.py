@@ -14,8 +14,24 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from . import feed, fonts, handouts, media, pages, progress, publish, redirects, safety, search_index, site, wechat
+from . import (
+    feed,
+    fonts,
+    handout_pages,
+    handouts,
+    media,
+    pages,
+    progress,
+    publish,
+    redirects,
+    safety,
+    search_index,
+    site,
+    vendor,
+    wechat,
+)
 from .load import Content, load_content
 from .model import Campaign, build_campaign
 from .problems import BuildError, Problems
@@ -75,7 +91,9 @@ def _handouts(b: Build) -> None:
 
 def _pages(b: Build) -> None:
     b.share = ShareImages(b.campaign.site, b.docs)
-    b.nav = pages.write_docs(b.campaign, b.docs, b.templates, b.made, b.share)
+    images = handout_pages.page_images(b.made, b.docs, b.cache / "handout-pages")
+    b.nav = pages.write_docs(b.campaign, b.docs, b.templates, b.made, b.share, images)
+    vendor.copy_vendor_assets(b.docs / "assets" / "vendor")
 
 
 def _share_images(b: Build) -> None:
@@ -110,9 +128,9 @@ def audit_rules() -> list[safety.Rule]:
     return [rule for output in OUTPUTS for rule in output.audit]
 
 
-def audit(site_dir: Path) -> list[str]:
+def audit(site_dir: Path, site_path: str = "/") -> list[str]:
     """Every finding in a finished site by the rules its outputs declare (empty when safe)."""
-    return safety.audit_site(site_dir, audit_rules())
+    return safety.audit_site(site_dir, audit_rules(), site_path)
 
 
 def load_and_validate(content_root: Path, include_drafts: bool, site_dir: Path | None = None) -> tuple[Content, Checked]:
@@ -225,7 +243,7 @@ def build(project: Path, content_root: Path, site_dir: Path, include_drafts: boo
 
 
 def _audit_and_publish(b: Build, site_dir: Path) -> None:
-    findings = audit(b.out)
+    findings = audit(b.out, urlsplit(b.campaign.site["base_url"]).path)  # a site below /sub/ too
     if findings:
         shown = "\n".join(f"  - {f}" for f in findings[:20])
         more = f"\n  （另有 {len(findings) - 20} 处）" if len(findings) > 20 else ""

@@ -14,6 +14,14 @@ from .problems import BuildError, WarningCollector
 from .registry import KINDS
 
 
+def help_strip(site: dict) -> dict:
+    """What the strip at the top of every page offers: 119 and the committee's phone (tel: links)."""
+    contact = site.get("contact") or {}
+    phone = contact.get("phone") or ""
+    return {"office": contact.get("office") or site["org"], "phone": phone,
+            "tel": "".join(ch for ch in phone if ch.isdigit() or ch == "+")}
+
+
 def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, site: dict, nav: list) -> None:
     from mkdocs import exceptions
     from mkdocs.commands.build import build
@@ -50,6 +58,7 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, site: dict, na
             not_in_nav="\n".join(f"/{folder}/*" for folder in KINDS),
             strict=True,
         )
+        config.extra["help"] = help_strip(site)  # read by templates/overrides/main.html on every page
         build(config)
     except (exceptions.Abort, exceptions.MkDocsException, SystemExit) as exc:
         details = "\n".join(f"  - {m}" for m in collector.messages) or f"  - {exc}"
