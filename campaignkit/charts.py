@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from html import escape
 
+# Chart text in SVG units: the charts are 360 units wide and shown at most at the phone's width
+# (343 px at 375 px), so 14 units are at least 13 px, and at least 12 px down to a 320 px phone.
+LABEL = 14
 FONT = 'font-family="PingFang SC, Hiragino Sans GB, Microsoft YaHei, Noto Sans CJK SC, sans-serif"'
 _DEFS = (
     '<defs><pattern id="{id}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
@@ -27,7 +30,7 @@ def grouped_bars(chart_id: str, title: str, labels: list[str], series: list[tupl
     for i, (name, _values) in enumerate(series):  # legend
         x = left + i * 110
         parts.append(f'<rect x="{x}" y="6" width="14" height="14" fill="{fills[i]}" stroke="#333" stroke-width=".6"/>'
-                     f'<text x="{x + 19}" y="18" font-size="12" fill="#222">{escape(name)}</text>')
+                     f'<text x="{x + 19}" y="18" font-size="{LABEL}" fill="#222">{escape(name)}</text>')
     base_y = height - bottom
     parts.append(f'<line x1="{left}" y1="{base_y}" x2="{width - 4}" y2="{base_y}" stroke="#333" stroke-width="1"/>')
     for g, label in enumerate(labels):
@@ -38,12 +41,12 @@ def grouped_bars(chart_id: str, title: str, labels: list[str], series: list[tupl
             x = gx + s * bar_w
             parts.append(f'<rect x="{x:.1f}" y="{base_y - h:.1f}" width="{bar_w - 1:.1f}" height="{h:.1f}" '
                          f'fill="{fills[s]}" stroke="#333" stroke-width=".6"/>')
-            parts.append(f'<text x="{x + (bar_w - 1) / 2:.1f}" y="{base_y - h - 3:.1f}" font-size="9" '
+            parts.append(f'<text x="{x + (bar_w - 1) / 2:.1f}" y="{base_y - h - 3:.1f}" font-size="{LABEL}" '
                          f'text-anchor="middle" fill="#222">{v}</text>')
-        parts.append(f'<text x="{left + g * group_w + group_w / 2:.1f}" y="{base_y + 14}" font-size="10" '
+        parts.append(f'<text x="{left + g * group_w + group_w / 2:.1f}" y="{base_y + 17}" font-size="{LABEL}" '
                      f'text-anchor="middle" fill="#222">{escape(label)}</text>')
     if axis:
-        parts.append(f'<text x="{width / 2:.0f}" y="{height - 6}" font-size="11" text-anchor="middle" fill="#222">{escape(axis)}</text>')
+        parts.append(f'<text x="{width / 2:.0f}" y="{height - 4}" font-size="{LABEL}" text-anchor="middle" fill="#222">{escape(axis)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -58,9 +61,9 @@ def horizontal_bars(chart_id: str, title: str, rows: list[tuple[str, int]]) -> s
     for i, (label, value) in enumerate(rows):
         y = 4 + i * row_h
         w = (width - label_w - 40) * value / top_value
-        parts.append(f'<text x="{label_w - 6}" y="{y + 19}" font-size="13" text-anchor="end" fill="#222">{escape(label)}</text>')
+        parts.append(f'<text x="{label_w - 6}" y="{y + 19}" font-size="{LABEL}" text-anchor="end" fill="#222">{escape(label)}</text>')
         parts.append(f'<rect x="{label_w}" y="{y + 5}" width="{w:.1f}" height="18" fill="#c62828" stroke="#333" stroke-width=".6"/>')
-        parts.append(f'<text x="{label_w + w + 5:.1f}" y="{y + 19}" font-size="13" fill="#222">{value}</text>')
+        parts.append(f'<text x="{label_w + w + 5:.1f}" y="{y + 19}" font-size="{LABEL}" fill="#222">{value}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

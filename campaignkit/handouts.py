@@ -137,11 +137,20 @@ def css_string(value: str | None) -> Markup:
 
 def markdown_at(text: str | None, level: int) -> Markup:
     """Editors' Markdown whose headings (h2 and below) start at `level`, so they nest under the handout's."""
-    html = str(render_markdown(text))
+    html = _printable_links(str(render_markdown(text)))
     shift = level - 2
     if shift:
         html = re.sub(r"<(/?)h([2-6])\b", lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + shift)}", html)
     return Markup(html)
+
+
+_LINK = re.compile(r'(<a\b[^>]*?)\s+href="([^"]*)"')
+
+
+def _printable_links(html: str) -> str:
+    """A PDF resolves a relative link against the template folder (a file:// link to this machine):
+    in print only web, mail and phone links stay links; any other keeps its text, not its target."""
+    return _LINK.sub(lambda m: m.group(0) if re.match(r"(https?|mailto|tel):", m.group(2)) else m.group(1), html)
 
 
 def cn_number(n: int) -> str:

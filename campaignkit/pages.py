@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from . import charts, qrcodes, templating
 from .enums import HAZARD, STATUS
-from .handouts import Handout
+from .handouts import Handout, question_text
 from .markup import plain_text
 from .model import Campaign, PublicItem
 from .problems import BuildError
@@ -57,7 +57,7 @@ def _relative(target: str, here: str) -> str:
 
 def environment(templates: Path) -> Environment:
     env = templating.environment(templates, keep_trailing_newline=True)
-    env.globals.update(rel=_rel)
+    env.globals.update(rel=_rel, question_text=question_text)
     return env
 
 
@@ -105,16 +105,31 @@ def _section_label(url: str, site: dict) -> str:
     return "资料下载" if first == "downloads" else "关于"
 
 
+def ways(kind, items: list) -> dict[str, dict]:
+    """For each item of a section's ordered list: the section (title, URL) and the previous and
+    next item, for the links at the foot of an item page."""
+    out = {}
+    for n, item in enumerate(items):
+        prev = items[n - 1] if n else None
+        nxt = items[n + 1] if n + 1 < len(items) else None
+        out[item.id] = dict(section_url=f"{kind.folder}/", section_title=kind.section, prev=prev, next=nxt,
+                            prev_title=kind.page_title(prev) if prev else "",
+                            next_title=kind.page_title(nxt) if nxt else "")
+    return out
+
+
 def write_docs(campaign: Campaign, docs_dir: Path, templates: Path, handouts: list[Handout],
-               share: ShareImages | None = None) -> list:
-    """Write every page; return the MkDocs nav. `share` collects each page's share images."""
+               share: ShareImages | None = None, page_images: dict | None = None) -> list:
+    """Write every page; return the MkDocs nav. `share` collects each page's share images;
+    page_images: each handout's pages as images, by PDF path (handout_pages.py)."""
     env = environment(templates / "pages")
     by_item: dict[tuple[str, str], list[Handout]] = {}
     for h in handouts:
         by_item.setdefault((h.item_kind, h.item_id), []).append(h)
     site = campaign.site
     common = dict(site=site, campaign=campaign, stats=campaign.stats, handouts=handouts,
-                  handouts_for=lambda item: by_item.get((item.folder, item.id), []))
+                  handouts_for=lambda item: by_item.get((item.folder, item.id), []),
+                  pages_of=lambda h: (page_images or {}).get(h.path, []))
     w = PageWriter(docs_dir, env, common, share)
     desc = site["description"]
     patrol_chart = Markup(charts.patrol_chart(campaign.patrols))
@@ -129,11 +144,13 @@ def write_docs(campaign: Campaign, docs_dir: Path, templates: Path, handouts: li
         w.write(f"{kind.folder}/index.md", kind.list_template,
                 {"title": kind.section, "description": kind.section_description(campaign)},
                 kind=kind, items=items, **context)
+        around = ways(kind, items)
         for item in items:
             meta = {"title": kind.page_title(item), "description": kind.describe(item, desc)}
             if not kind.in_search:
                 meta["search"] = {"exclude": True}
-            w.write(f"{kind.folder}/{item.id}.md", kind.page_template, meta, item=item, **{kind.variable: item})
+            w.write(f"{kind.folder}/{item.id}.md", kind.page_template, meta, item=item, way=around[item.id],
+                    **{kind.variable: item})
         nav.append({kind.section: f"{kind.folder}/index.md"})
     w.write("downloads/index.md", "downloads.md.j2", {"title": "资料下载", "description": "课程讲义、讲座资料包、案例警示单、光荣榜和巡查记录表。"})
     nav.append({"资料下载": "downloads/index.md"})
@@ -169,9 +186,9 @@ def _case_section(w: PageWriter, campaign: Campaign) -> dict:
                     {"title": f"隐患案例 · {heading}" + (f"（第 {n} 页）" if n > 1 else ""),
                      "description": f"{heading}，共 {len(members)} 例。",
                      "search": {"exclude": True}},  # lists repeat the case pages' text
-                    cases=members[(n - 1) * PAGE_SIZE: n * PAGE_SIZE], heading=heading,
+                    cases=members[(n - 1) * PAGE_SIZE: n * PAGE_SIZE], heading=heading, current=base,
                     pager=_pager(base, len(members), n), status_chart=None, hazard_chart=None)
-    return dict(cases=cases[:PAGE_SIZE], heading="最新案例", pager=_pager("cases/all/", len(cases)),
+    return dict(cases=cases[:PAGE_SIZE], heading="最新案例", pager=_pager("cases/all/", len(cases)), current="cases/",
                 status_chart=Markup(charts.horizontal_bars("by-status", "隐患案例按整改状态统计",
                                                            list(campaign.stats.cases_by_status.items()))),
                 hazard_chart=Markup(charts.horizontal_bars("by-hazard", "隐患案例按类型统计",

@@ -14,10 +14,12 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from . import (
     feed,
     fonts,
+    handout_pages,
     handouts,
     incremental,
     media,
@@ -29,6 +31,7 @@ from . import (
     search_index,
     site,
     timing,
+    vendor,
     wechat,
 )
 from .load import Content, load_content
@@ -91,7 +94,9 @@ def _handouts(b: Build) -> None:
 
 def _pages(b: Build) -> None:
     b.share = ShareImages(b.campaign.site, b.docs)
-    b.nav = pages.write_docs(b.campaign, b.docs, b.templates, b.made, b.share)
+    images = handout_pages.page_images(b.made, b.docs, b.cache / "handout-pages")
+    b.nav = pages.write_docs(b.campaign, b.docs, b.templates, b.made, b.share, images)
+    vendor.copy_vendor_assets(b.docs / "assets" / "vendor")
 
 
 def _share_images(b: Build) -> None:
@@ -108,7 +113,8 @@ def _mkdocs(b: Build) -> None:
     with timing.stage("pages"):  # bookkeeping of the generated pages, not MkDocs' work
         kept.sync_docs(b.docs)
         kept.prepare_site(b.out)
-    timing.extra["mkdocs"] = site.settings(kept.docs, b.out, b.campaign.site, b.nav)
+    timing.extra["mkdocs"] = {**site.settings(kept.docs, b.out, b.campaign.site, b.nav),
+                              "extra": {"help": site.help_strip(b.campaign.site)}}
     order = site.run_mkdocs(b.project / "mkdocs.yml", kept.docs, b.out, b.campaign.site, b.nav, dirty=kept.dirty)
     kept.complete_search_index(b.out, order)
     kept.note_mkdocs_output(b.out)
@@ -142,18 +148,21 @@ def audit_rules() -> list[safety.Rule]:
     return [rule for output in OUTPUTS for rule in output.audit]
 
 
-def audit(site_dir: Path, kept: incremental.Incremental | None = None) -> list[str]:
+def audit(site_dir: Path, site_path: str = "/", kept: incremental.Incremental | None = None) -> list[str]:
     """Every finding in a finished site by the rules its outputs declare (empty when safe);
     with `kept`, a file audited before with the same bytes is not parsed again."""
     rules = audit_rules()
     if kept is not None:
-        rules = [(pattern, _remembered(rule, kept)) for pattern, rule in rules]
-    return safety.audit_site(site_dir, rules)
+        wrapped = {rule: _remembered(rule, kept, site_path) for _pattern, rule in rules}  # one per rule: audited once
+        rules = [(pattern, wrapped[rule]) for pattern, rule in rules]
+    return safety.audit_site(site_dir, rules, site_path)
 
 
-def _remembered(rule, kept: incremental.Incremental):
+def _remembered(rule, kept: incremental.Incremental, site_path: str):
     def check(path: Path, rel: str, root: Path) -> list[str]:
-        return kept.audited(rule.__name__, rel, path.read_bytes(), lambda: rule(path, rel, root))
+        def run() -> list[str]:
+            return rule(path, rel, root, site_path) if rule is safety.html_page else rule(path, rel, root)
+        return kept.audited(f"{rule.__name__}@{site_path}", rel, path.read_bytes(), run)
     return check
 
 
@@ -276,7 +285,7 @@ def build(project: Path, content_root: Path, site_dir: Path, include_drafts: boo
 
 def _audit_and_publish(b: Build, site_dir: Path) -> None:
     with timing.stage("audit"):
-        findings = audit(b.out, b.kept)
+        findings = audit(b.out, urlsplit(b.campaign.site["base_url"]).path, b.kept)  # a site below /sub/ too
     if findings:
         shown = "\n".join(f"  - {f}" for f in findings[:20])
         more = f"\n  （另有 {len(findings) - 20} 处）" if len(findings) > 20 else ""

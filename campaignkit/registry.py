@@ -79,6 +79,12 @@ def _is_photo(spec: dict) -> bool:
     return spec.get("type") == "object" and any(p.get("x-photo") for p in spec.get("properties", {}).values())
 
 
+def _sentences(points: list[str]) -> str:
+    """Key points joined into one description: 。 inside a point, never 。； between two."""
+    points = [x.rstrip("。；;，, ") for x in points]
+    return "；".join(points) + "。" if points else ""
+
+
 def _first(*texts: str) -> str:
     return next((t for t in texts if t), "")
 
@@ -127,7 +133,7 @@ KINDS_LIST = (
         lambda c: "飞线充电危害、消防责任和电池安全课程，可在线学习和答题。",
         "lesson.md.j2", "lessons.md.j2", "lesson",
         page_title=lambda lesson: lesson.title,
-        describe=lambda lesson, site: _first("；".join(lesson.key_points[:2]), plain_text(lesson.body, 100), site),
+        describe=lambda lesson, site: _first(_sentences(lesson.key_points[:2]), plain_text(lesson.body, 100), site),
         sort_key=lambda lesson: lesson.id,
         handouts=("lesson",),
         relations=("related_cases", "events"),

@@ -41,8 +41,9 @@ def bad_url(value: str) -> bool:
 
 
 class _Auditor(HTMLParser):
-    def __init__(self, where: str, site_root: Path | None, page_dir: str):
+    def __init__(self, where: str, site_root: Path | None, page_dir: str, site_path: str = "/"):
         super().__init__(convert_charrefs=True)
+        self.site_path = "/" + site_path.strip("/") + "/" if site_path.strip("/") else "/"
         self.where = where
         self.site_root = site_root
         self.page_dir = page_dir
@@ -106,11 +107,19 @@ class _Auditor(HTMLParser):
         self._add(f"<script> 内嵌脚本不是本站自带的：{text[:40]!r}")
 
     def _kit_script(self, src: str) -> bool:
-        """A script file the theme or the kit ships: relative, under assets/, present in the site."""
+        """A script file the theme or the kit ships: under assets/ of this site, present in the site.
+
+        Relative URLs resolve against the page's folder; absolute paths (MkDocs writes them into
+        404.html) against the site's own path, so a site served below /sub/ has /sub/assets/….js."""
         if re.match(r"^[a-z][a-z0-9+.-]*:|^//", src, re.I) or "?" in src or "#" in src:
             return False
-        target = posixpath.normpath(posixpath.join(self.page_dir, src)) if not src.startswith("/") \
-            else posixpath.normpath(src.lstrip("/"))
+        if src.startswith("/"):
+            path = posixpath.normpath(src)
+            if not (path + "/").startswith(self.site_path):
+                return False
+            target = path[len(self.site_path):]
+        else:
+            target = posixpath.normpath(posixpath.join(self.page_dir, src))
         if target.startswith("../") or not target.startswith("assets/") or not target.endswith(".js"):
             return False
         return self.site_root is None or (self.site_root / target).is_file()
@@ -142,9 +151,9 @@ _KIT_SCRIPT = re.compile(r'<script(?: defer| async)? src="([^"<>&]*)"></script>'
                          r"|<script>(.*?)</script>", re.S)
 
 
-def _plainly_clean(text: str, site_root: Path | None, page_dir: str) -> bool:
+def _plainly_clean(text: str, site_root: Path | None, page_dir: str, site_path: str = "/") -> bool:
     """True when `text` certainly has no finding; False means "audit it in full", not "unsafe"."""
-    auditor = _Auditor("", site_root, page_dir)
+    auditor = _Auditor("", site_root, page_dir, site_path)
     parts, last = [], 0
     for match in _KIT_SCRIPT.finditer(text):
         src, config, inline = match.groups()
@@ -165,11 +174,13 @@ def _plainly_clean(text: str, site_root: Path | None, page_dir: str) -> bool:
     return not any(_suspicious(part) for part in parts)
 
 
-def audit_html(text: str, where: str = "", site_root: Path | None = None, page_dir: str = ".") -> list[str]:
-    """Findings (Chinese, one line each) for one HTML document or fragment; empty when clean."""
-    if _plainly_clean(text, site_root, page_dir):
+def audit_html(text: str, where: str = "", site_root: Path | None = None, page_dir: str = ".",
+               site_path: str = "/") -> list[str]:
+    """Findings (Chinese, one line each) for one HTML document or fragment; empty when clean.
+    site_path: the path the site is served below (the path of base_url, "/" at a host's root)."""
+    if _plainly_clean(text, site_root, page_dir, site_path):
         return []
-    auditor = _Auditor(where, site_root, page_dir)
+    auditor = _Auditor(where, site_root, page_dir, site_path)
     auditor.feed(text)
     auditor.close()
     if auditor._script is not None:  # an unterminated <script> runs to the end of the page
@@ -195,9 +206,10 @@ def _audit_xml(path: Path, where: str) -> list[str]:
     return findings
 
 
-def html_page(path: Path, rel: str, root: Path) -> list[str]:
+def html_page(path: Path, rel: str, root: Path, site_path: str = "/") -> list[str]:
     """Rule for a page of the site: no script the kit did not ship, no handler, no dangerous URL, no frame or style."""
-    return audit_html(path.read_text(encoding="utf-8", errors="replace"), rel, root, posixpath.dirname(rel) or ".")
+    return audit_html(path.read_text(encoding="utf-8", errors="replace"), rel, root, posixpath.dirname(rel) or ".",
+                      site_path)
 
 
 def search_index(path: Path, rel: str, root: Path) -> list[str]:
@@ -226,8 +238,9 @@ def xml_document(path: Path, rel: str, root: Path) -> list[str]:
 Rule = tuple[str, Callable[[Path, str, Path], list[str]]]
 
 
-def audit_site(root: Path, rules: list[Rule]) -> list[str]:
-    """Every finding in a built tree, each file checked by the rules of the outputs that wrote it."""
+def audit_site(root: Path, rules: list[Rule], site_path: str = "/") -> list[str]:
+    """Every finding in a built tree, each file checked by the rules of the outputs that wrote it.
+    site_path: the path of base_url; pages resolve absolute script paths against it."""
     root = Path(root)
     findings: list[str] = []
     checked: set[tuple[str, object]] = set()
@@ -236,5 +249,5 @@ def audit_site(root: Path, rules: list[Rule]) -> list[str]:
             rel = path.relative_to(root).as_posix()
             if path.is_file() and (rel, rule) not in checked:
                 checked.add((rel, rule))
-                findings += rule(path, rel, root)
+                findings += html_page(path, rel, root, site_path) if rule is html_page else rule(path, rel, root)
     return findings

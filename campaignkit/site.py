@@ -14,6 +14,14 @@ from .problems import BuildError, WarningCollector
 from .registry import KINDS
 
 
+def help_strip(site: dict) -> dict:
+    """What the strip at the top of every page offers: 119 and the committee's phone (tel: links)."""
+    contact = site.get("contact") or {}
+    phone = contact.get("phone") or ""
+    return {"office": contact.get("office") or site["org"], "phone": phone,
+            "tel": "".join(ch for ch in phone if ch.isdigit() or ch == "+")}
+
+
 def settings(docs_dir: Path, site_dir: Path, site: dict, nav: list) -> dict:
     """What the kit sets on top of mkdocs.yml: values from site.yml, the folders, the navigation."""
     credits = site.get("credits") or {}
@@ -64,6 +72,7 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, site: dict, na
     logger.setLevel(logging.WARNING)
     try:
         config = load_config(config_file=str(config_file), **settings(docs_dir, site_dir, site, nav))
+        config.extra["help"] = help_strip(site)  # read by templates/overrides/main.html on every page
         quiet = _NoDirtyWarning()
         logging.getLogger("mkdocs.commands.build").addFilter(quiet)
         try:

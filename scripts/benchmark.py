@@ -105,6 +105,8 @@ def plain_mkdocs(project: Project, settings: dict, target: Path) -> float:
     import yaml
 
     config = yaml.safe_load((project.root / "mkdocs.yml").read_text(encoding="utf-8"))
+    settings = dict(settings)
+    config.setdefault("extra", {}).update(settings.pop("extra", {}))  # extra.help, as the kit sets it
     config.update(settings, site_dir=str(target))
     config_file = project.root / "plain-mkdocs.yml"
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")

@@ -6,6 +6,7 @@ Used by test_lighthouse.py and runnable by hand against any built site:
 
     .venv/bin/python tests/browser/lighthouse.py            # serves site/ and audits the three pages
     .venv/bin/python tests/browser/lighthouse.py some/site  # another build
+    .venv/bin/python tests/browser/lighthouse.py --no-gzip  # a server that does not compress
 
 It prints the scores as a Markdown table and leaves the JSON and HTML reports in
 test-artifacts/lighthouse/.
@@ -119,15 +120,17 @@ def markdown(audits: list[Audit]) -> str:
 
 
 def main(argv: list[str]) -> int:
+    use_gzip = "--no-gzip" not in argv  # --no-gzip: a server that sends files as they are
+    argv = [a for a in argv if a != "--no-gzip"]
     site = Path(argv[0]) if argv else PROJECT / "site"
     if not (site / "index.html").is_file():
         print(f"{site}/index.html not found: build first (.venv/bin/python build.py)", file=sys.stderr)
         return 2
     out_dir = artifacts_dir() / "lighthouse"
-    with SiteServer(site) as server:
-        audits = [audit(name, server.url(path), out_dir) for name, path in PAGES.items()]
+    with SiteServer(site, use_gzip=use_gzip) as server:
+        audits = [audit(name if use_gzip else f"{name}-plain", server.url(path), out_dir) for name, path in PAGES.items()]
     table = markdown(audits)
-    (out_dir / "scores.md").write_text(table, encoding="utf-8")
+    (out_dir / ("scores.md" if use_gzip else "scores-plain.md")).write_text(table, encoding="utf-8")
     print(table)
     problems = [p for a in audits for p in a.problems()]
     print("\n".join(problems) or f"all pages meet {REQUIRED}; reports in {out_dir}")

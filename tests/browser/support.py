@@ -88,7 +88,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _serve(self, body: bool) -> None:
         root = self.server.root
         url_path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
-        target = (root / url_path.lstrip("/")).resolve()
+        prefix = self.server.prefix
+        if not (url_path + "/").startswith(prefix):  # outside the site's path: nothing there
+            return self._send(404, b"not found", "text/plain", body)
+        target = (root / url_path[len(prefix):]).resolve()
         status = 200
         if root not in (target, *target.parents):
             target, status = root / "404.html", 404
@@ -126,10 +129,11 @@ class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, root: Path, use_gzip: bool):
+    def __init__(self, root: Path, use_gzip: bool, prefix: str = "/"):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.root = root.resolve()
         self.gzip = use_gzip
+        self.prefix = prefix
 
     @functools.cache  # noqa: B019 -- one server per test session: the cache lives as long as it
     def read(self, path: Path) -> bytes:
@@ -149,8 +153,11 @@ class SiteServer:
     as docs-lighthouse.md asks (`gzip on` with those types); use_gzip=False shows the difference.
     """
 
-    def __init__(self, root: Path, use_gzip: bool = True):
-        self._server = _Server(Path(root), use_gzip)
+    def __init__(self, root: Path, use_gzip: bool = True, prefix: str = "/"):
+        """prefix: the path the site is served below ("/sub/" for a site built with
+        base_url https://example.org/sub/); anything outside it is a plain 404."""
+        self.prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
+        self._server = _Server(Path(root), use_gzip, self.prefix)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def __enter__(self) -> SiteServer:
@@ -170,7 +177,7 @@ class SiteServer:
         return f"http://{self.host}"
 
     def url(self, path: str = "") -> str:
-        return f"{self.origin}/{path}"
+        return f"{self.origin}{self.prefix}{path}"
 
 
 # --------------------------------------------------------------------------- watching a page
@@ -241,13 +248,22 @@ def _is_local(url: str, host: str) -> bool:
 # --------------------------------------------------------------------------- checks on a loaded page
 
 def load_everything(page) -> None:
-    """Scroll through the page like a reader, so lazy images load, then wait until every image has
-    finished (loaded or failed)."""
+    """Scroll through the page like a reader (swiping sideways through a handout's pages too), so
+    lazy images load, then wait until every image has finished (loaded or failed)."""
     page.evaluate("""async () => {
         const step = Math.max(200, window.innerHeight - 100);
         for (let y = 0; y < document.documentElement.scrollHeight; y += step) {
             window.scrollTo(0, y);
             await new Promise(r => requestAnimationFrame(() => setTimeout(r, 30)));
+        }
+        // boxes that scroll sideways (a handout's pages) are swiped through as well
+        for (const box of document.querySelectorAll('.ck-handout-pages')) {
+            box.scrollIntoView();
+            for (let x = 0; x < box.scrollWidth; x += Math.max(100, box.clientWidth - 50)) {
+                box.scrollLeft = x;
+                await new Promise(r => requestAnimationFrame(() => setTimeout(r, 30)));
+            }
+            box.scrollLeft = 0;
         }
         window.scrollTo(0, 0);
         await Promise.all(Array.from(document.images).map(img => img.complete ? null :

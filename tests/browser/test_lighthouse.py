@@ -25,3 +25,24 @@ def test_lighthouse_scores(site_server, scores_table, name):
     result = audit(name, site_server.url(PAGES[name]), artifacts_dir() / "lighthouse")
     scores_table.append(result)
     assert result.problems() == [], f"required: {REQUIRED}"
+
+
+@pytest.fixture(scope="module")
+def plain_server(sample_site):
+    """The same site from a server that sends every file as it is (no gzip): the issue asks for
+    the same scores there."""
+    from .support import SiteServer
+
+    with SiteServer(sample_site, use_gzip=False) as server:
+        yield server
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(reason="issue 12, not met yet: without compression Material's 137 KB CSS blocks the first "
+                          "paint (FCP 2.0 s) and its search index and bundle share the slow link with the "
+                          "photo (LCP 2.2-3.9 s): measured 81-92 on 2026-12-01; with gzip 99-100", strict=False)
+@pytest.mark.parametrize("name", list(PAGES))
+def test_lighthouse_scores_without_compression(plain_server, scores_table, name):
+    result = audit(f"{name}-plain", plain_server.url(PAGES[name]), artifacts_dir() / "lighthouse")
+    scores_table.append(result)
+    assert result.problems() == [], f"required: {REQUIRED}"

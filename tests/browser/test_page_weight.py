@@ -23,7 +23,7 @@ def first_visit(browser, server, path: str):
     try:
         phone.open(path)
         total, rows = transferred(phone.watch)
-        return total, rows, phone.page.locator("article img").count()
+        return total, rows, phone.page.locator("article figure img").count()  # photos, not handout pages
     finally:
         phone.context.close()
 

@@ -1,0 +1,313 @@
+"""The reader on a phone (issue 12), checked in Chromium at 375 px with a WeChat user agent:
+search order and highlight, computed type sizes, no-break spans, the enterprise pills, tel: and
+map links, the lightbox, back/next links, tap targets, thumbnails, handout page images and the
+WeChat note. Each check reads what the reader sees (computed style, layout boxes, the URL a tap
+leads to), so it fails on the layout bugs the issue found."""
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
+
+from .support import PAGE_TYPES, artifacts_dir, content
+
+pytestmark = pytest.mark.slow
+
+CASES = content("cases")
+
+
+# --------------------------------------------------------------------------- search
+
+def open_search(phone, query: str, key: bool = False):
+    """Type `query` into Material's search. Without `key` the box only gets an `input` event
+    (paste, an input method, voice): results must follow all the same."""
+    page = phone.page
+    if not page.locator("#__search").is_checked():
+        page.locator("label.md-header__button[for='__search']").click()
+    box = page.locator("input.md-search__input")
+    box.fill(query)
+    if key:
+        box.press("End")
+    page.wait_for_function("""(q) => {
+        const meta = document.querySelector('.md-search-result__meta');
+        return meta && !['正在初始化搜索引擎', '键入以开始搜索'].includes(meta.textContent.trim())
+            && document.querySelector('input.md-search__input').value === q; }""", arg=query)
+    page.wait_for_timeout(200)
+    return page.locator(".md-search-result__item > a.md-search-result__link").evaluate_all(
+        """links => links.map(a => ({href: a.href, title: a.querySelector('h1, h2').textContent.replace(/\\u200b/g, ''),
+            snippet: Array.from(a.querySelectorAll('article > p:not(.md-search-result__terms)')).map(p => p.textContent).join(' ')}))""")
+
+
+def site_path(phone, href: str) -> str:
+    return urlsplit(href).path.replace(urlsplit(phone.server.url("")).path, "", 1)
+
+
+def highlight_words(href: str) -> list[str]:
+    return parse_qs(urlsplit(href).query).get("h", [""])[0].split()
+
+
+def test_search_runs_on_input_alone_and_finds_the_phrase_first(phone):
+    phone.open("", scroll=False, wait="load")
+    results = open_search(phone, "飞线充电")  # no key pressed
+    assert results, "no results without a key event"
+    assert site_path(phone, results[0]["href"]) == "lessons/feixian-chongdian/"
+    # every page listed says 飞线 and 充电 (the phrase, or both words)
+    for r in results:
+        words = highlight_words(r["href"])
+        assert words and all(len(w) >= 2 for w in words), r["href"]
+
+
+def test_neighbouring_phrases_are_different_result_sets(phone):
+    phone.open("", scroll=False, wait="load")
+    flying = {site_path(phone, r["href"]).split("#")[0] for r in open_search(phone, "飞线充电")}
+    phone.page.locator("input.md-search__input").fill("")
+    central = {site_path(phone, r["href"]).split("#")[0] for r in open_search(phone, "集中充电")}
+    assert flying != central
+    assert "facilities/dongmen-chongdian/" in central and "facilities/dongmen-chongdian/" not in flying
+
+
+def test_battery_finds_pages_that_say_battery(phone):
+    phone.open("", scroll=False, wait="load")
+    results = open_search(phone, "电池")
+    first = site_path(phone, results[0]["href"])
+    assert "电池" in results[0]["title"] or "电池" in results[0]["snippet"], results[0]
+    assert first != "cases/cangku-silai-dianxian/"  # the 私拉电线 case never says 电池
+    for r in results:
+        assert "电池" in r["title"] + r["snippet"] or not r["snippet"], r
+
+
+def test_snippets_read_as_sentences(phone):
+    phone.open("", scroll=False, wait="load")
+    results = open_search(phone, "集中充电处")
+    snippets = [r["snippet"].strip() for r in results if r["snippet"].strip()]
+    assert snippets
+    for s in snippets:
+        assert not re.match(r"^[、，。；·•]", s), s
+        assert re.search(r"[。！？；…]$", s) or len(s) < 40, s
+
+
+def test_landing_page_highlights_words_not_characters(phone):
+    phone.open("", scroll=False, wait="load")
+    results = open_search(phone, "飞线充电")
+    phone.page.goto(results[0]["href"], wait_until="load")
+    phone.page.wait_for_selector("mark[data-md-highlight]")
+    marks = phone.page.locator("mark[data-md-highlight]").evaluate_all("ms => ms.map(m => m.textContent)")
+    assert marks and all(len(m) >= 2 for m in marks), sorted(set(marks))
+    assert set(marks) <= {"飞线", "充电", "飞线充电"}
+
+
+# --------------------------------------------------------------------------- type and layout
+
+def computed_px(page, selector: str, prop: str = "font-size") -> list[float]:
+    return page.locator(selector).evaluate_all(
+        f"els => els.filter(e => e.getClientRects().length).map(e => parseFloat(getComputedStyle(e)['{prop}']))")
+
+
+def test_safety_text_is_at_least_body_size(phone):
+    page = phone.open("join/", scroll=False, wait="load")
+    body = computed_px(page, "article .ck-prose > p")[0]
+    warning = computed_px(page, "article .admonition p:not(.admonition-title)")
+    assert warning and min(warning) >= body, (warning, body)
+    page = phone.open("lessons/feixian-chongdian/", scroll=False, wait="load")
+    page.locator("details.ck-answer summary").first.click()
+    explanation = computed_px(page, "details.ck-answer p")
+    assert explanation and min(explanation) >= body, (explanation, body)
+    page = phone.open("patrols/", scroll=False, wait="load")
+    cells = computed_px(page, "table.ck-table td")
+    assert cells and min(cells) >= body, (cells, body)
+
+
+def test_chart_labels_at_least_12px(phone):
+    for path in ("", "patrols/", "cases/"):
+        page = phone.open(path, scroll=False, wait="load")
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+        sizes = page.evaluate("""() => Array.from(document.querySelectorAll('svg.ck-chart text')).map(t => {
+            const m = t.getScreenCTM(); return parseFloat(getComputedStyle(t).fontSize) * m.a; })""")
+        assert sizes and min(sizes) >= 12, (path, min(sizes))
+
+
+def test_no_break_spans_stay_on_one_line(phone):
+    for path in ("", "cases/sushe-chuangkou-feixian/", "events/yanlian-2023-11/", "facilities/dongmen-chongdian/"):
+        page = phone.open(path, scroll=False, wait="load")
+        broken = page.evaluate("""() => Array.from(document.querySelectorAll('.ck-nb')).filter(e => {
+            const tops = new Set(Array.from(e.getClientRects()).map(r => Math.round(r.top)));
+            return tops.size > 1; }).map(e => e.textContent)""")
+        count = page.locator(".ck-nb").count()
+        assert count and broken == [], (path, broken)
+    # what the issue saw broken: the phone, a date, a number and its unit
+    page = phone.open("cases/sushe-chuangkou-feixian/", scroll=False, wait="load")
+    texts = page.locator(".ck-nb").all_text_contents()
+    assert "0523-86000000" in texts and any(re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", t) for t in texts)
+
+
+def test_enterprise_pills_have_no_bullet_and_keep_their_words(phone):
+    for path in ("enterprises/", "events/yantaohui-2023-07/"):
+        page = phone.open(path, scroll=False, wait="load")
+        pills = page.evaluate("""() => Array.from(document.querySelectorAll('ul.ck-enterprise-group > li')).map(li => {
+            const s = getComputedStyle(li), m = getComputedStyle(li, '::marker');
+            const lines = el => el ? new Set(Array.from(el.getClientRects()).map(r => Math.round(r.top))).size : 0;
+            return {text: li.textContent, list: s.listStyleType, marker: m.content, margin: parseFloat(s.marginLeft),
+                    height: li.getBoundingClientRect().height, label: lines(li.querySelector('small')),
+                    name: lines(li.querySelector('a'))}; })""")
+        assert pills, path
+        for p in pills:
+            assert p["list"] == "none" and p["marker"] in ("none", "normal") and p["margin"] == 0, p
+            assert p["label"] <= 1 and p["name"] == 1 and p["height"] >= 44, p
+
+
+def test_thumbnails_show_the_whole_photo(phone):
+    page = phone.open("cases/all/")
+    thumbs = page.evaluate("""() => Array.from(document.querySelectorAll('img.ck-thumb')).map(i => ({
+        src: i.currentSrc, shown: i.clientWidth / i.clientHeight, natural: i.naturalWidth / i.naturalHeight,
+        fit: getComputedStyle(i).objectFit}))""")
+    assert len(thumbs) == len(CASES)
+    for t in thumbs:
+        assert abs(t["shown"] - t["natural"]) < 0.03 or t["fit"] == "contain", t
+
+
+# --------------------------------------------------------------------------- help, maps, ways around
+
+@pytest.mark.parametrize("path", ["", "cases/hengshun-cangku-feixian/", "lessons/feixian-chongdian/", "no-such-page/"])
+def test_help_strip_is_one_tap_away(phone, path):
+    response = phone.page.goto(phone.server.url(path), wait_until="load")
+    assert response.status == (404 if path.startswith("no-such") else 200)
+    strip = phone.page.locator(".ck-help")
+    box = strip.bounding_box()
+    assert box and box["y"] < 60, box  # at the top of the page
+    for href in ("tel:119", "tel:052386000000"):
+        link = strip.locator(f'a[href="{href}"]')
+        assert link.is_visible() and link.bounding_box()["height"] >= 44
+
+
+def test_facility_map_link_opens_the_map_app(phone):
+    page = phone.open("facilities/dongmen-chongdian/", scroll=False, wait="load")
+    geo = page.locator("a.ck-map-geo")
+    assert geo.is_visible() and geo.get_attribute("href").startswith("geo:32.4842,119.9237?q=32.4842,119.9237(")
+    amap = urlsplit(page.locator("a.ck-map-amap").get_attribute("href"))
+    assert amap.netloc == "uri.amap.com" and parse_qs(amap.query)["position"] == ["119.9237,32.4842"]
+    assert not any("amap" in u for u in phone.watch.requests)  # nothing loaded from a map service
+
+
+def test_item_page_back_and_next(phone):
+    page = phone.open("cases/all/", scroll=False, wait="load")
+    cards = page.locator("a.ck-case-card").evaluate_all("cs => cs.map(c => c.href)")
+    page.goto(cards[1], wait_until="load")  # a case with a previous and a next one
+    start = urlsplit(page.url).path
+    nxt = page.locator("nav.ck-item-nav a.ck-next")
+    title = nxt.locator("small").evaluate("s => s.nextSibling.textContent")
+    nxt.click()
+    page.wait_for_load_state("load")
+    assert page.locator("h1").first.text_content().strip() == title.strip()
+    page.locator("nav.ck-item-nav a.ck-prev").click()
+    page.wait_for_load_state("load")
+    assert urlsplit(page.url).path == start
+    assert page.url.split("#")[0] == cards[1]
+    page.locator("nav.ck-item-nav a.ck-back").click()
+    page.wait_for_load_state("load")
+    assert urlsplit(page.url).path == urlsplit(phone.server.url("cases/")).path
+
+
+def test_tap_targets_at_least_44px(phone):
+    for path, selector in (("patrols/", "table.ck-table a"), ("cases/", ".ck-chips a"),
+                           ("cases/hengshun-cangku-feixian/", "nav.ck-item-nav a"),
+                           ("facilities/dongmen-chongdian/", ".ck-map-links a"), ("", ".ck-help a")):
+        page = phone.open(path, scroll=False, wait="load")
+        boxes = page.locator(selector).evaluate_all(
+            "els => els.map(e => { const r = e.getBoundingClientRect(); return [e.textContent.trim(), r.width, r.height]; })")
+        assert boxes, (path, selector)
+        small = [b for b in boxes if b[1] < 44 or b[2] < 44]
+        assert small == [], (path, small)
+
+
+def test_active_filter_chip_looks_active(phone):
+    page = phone.open("cases/status/fixed/", scroll=False, wait="load")
+    chips = page.locator(".ck-chips a").evaluate_all(
+        "els => els.map(e => ({current: e.getAttribute('aria-current'), bg: getComputedStyle(e).backgroundColor, "
+        "weight: getComputedStyle(e).fontWeight, text: e.textContent}))")
+    active = [c for c in chips if c["current"] == "page"]
+    others = [c for c in chips if c["current"] != "page"]
+    assert len(active) == 1 and active[0]["text"].lstrip("✓ ").startswith("已整改")
+    assert all(o["bg"] != active[0]["bg"] for o in others)
+    # ::before puts a tick in front: the state is not told by colour alone
+    tick = page.locator(".ck-chips a[aria-current]").evaluate("e => getComputedStyle(e, '::before').content")
+    assert "✓" in tick
+
+
+def test_lesson_picture_and_quiz_jump_near_the_top(phone):
+    page = phone.open("lessons/feixian-chongdian/", wait="load")
+    first_img = page.evaluate("() => document.querySelector('article img').getBoundingClientRect().top + scrollY")
+    assert first_img < 700, first_img
+    jump = page.locator("a[href='#quiz']")
+    assert jump.bounding_box()["y"] < 1400
+    jump.click()
+    page.wait_for_function("() => Math.abs(document.getElementById('quiz').getBoundingClientRect().top) < 120")
+
+
+# --------------------------------------------------------------------------- photos and handouts
+
+def test_photo_opens_full_size_on_tap(phone):
+    page = phone.open("cases/hengshun-cangku-feixian/", scroll=False, wait="load")
+    link = page.locator(".ck-before-after a.ck-zoom").first
+    full = link.evaluate("a => a.href")
+    assert not any("glightbox" in u for u in phone.watch.requests)  # nothing fetched before the tap
+    link.click()
+    slide = page.locator(".glightbox-container .gslide.current img")
+    slide.wait_for(state="visible")
+    assert slide.evaluate("i => i.src") == full
+    natural = slide.evaluate("i => i.naturalWidth")
+    assert natural >= 900  # the largest rendition, not the 480 px one
+    page.keyboard.press("Escape")
+    page.wait_for_selector(".glightbox-container", state="detached")
+    assert phone.watch.problems() == []  # GLightbox came from the site itself, no error
+
+
+def test_photo_opens_without_javascript(phone_without_js):
+    page = phone_without_js.open("cases/hengshun-cangku-feixian/", scroll=False, wait="load")
+    link = page.locator(".ck-before-after a.ck-zoom").first
+    href = link.get_attribute("href")
+    with page.expect_navigation():
+        link.click()
+    assert unquote(urlsplit(page.url).path).endswith(href.split("/")[-1])
+
+
+def test_handout_pages_swipe_and_wechat_note(phone):
+    page = phone.open("lessons/feixian-chongdian/", wait="load")
+    strip = page.locator(".ck-handout-pages").first
+    sizes = strip.evaluate("s => [s.scrollWidth, s.clientWidth]")
+    assert sizes[0] > sizes[1] * 1.5  # several pages side by side, swiped sideways
+    strip.evaluate("s => s.scrollBy(s.clientWidth, 0)")
+    page.wait_for_timeout(300)
+    assert strip.evaluate("s => s.scrollLeft") > 0
+    hint = page.locator(".ck-wechat-hint").first
+    assert hint.is_visible() and "在浏览器打开" in hint.text_content()
+    assert phone.problems() == []
+
+
+def test_no_wechat_note_in_other_browsers(browser, site_server):
+    from .conftest import new_phone
+
+    other = new_phone(browser, site_server, user_agent="Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 "
+                                                        "(KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36")
+    try:
+        page = other.open("lessons/feixian-chongdian/", scroll=False, wait="load")
+        page.wait_for_function("() => document.readyState === 'complete'")
+        assert page.locator(".ck-wechat-hint").first.is_hidden()
+        assert page.locator("a.ck-download").first.is_visible()
+    finally:
+        other.context.close()
+
+
+# --------------------------------------------------------------------------- every page type, for a person
+
+@pytest.mark.parametrize("name", sorted(PAGE_TYPES))
+def test_screenshot_every_page_type(phone, name):
+    path = PAGE_TYPES[name]
+    phone.page.goto(phone.server.url(path), wait_until="networkidle")
+    from .support import load_everything
+
+    load_everything(phone.page)
+    shots = artifacts_dir() / "screenshots"
+    shots.mkdir(exist_ok=True)
+    phone.page.screenshot(path=str(shots / f"type-{name}.png"), full_page=True)
+    assert phone.page.locator("h1").first.is_visible()
