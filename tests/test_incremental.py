@@ -83,7 +83,7 @@ def test_incremental_builds_equal_cold_builds_after_random_edits(tmp_path):
 
 def test_a_no_op_rebuild_rebuilds_no_page(tmp_path):
     content = tmp_path / "content"
-    generate(content, cases=10, seed=1, photos=False)
+    generate(content, cases=10, seed=1)
     site = tmp_path / "site"
     assert run_build("--content", str(content), "--output", str(site), "--no-pdf").returncode == 0
     pages = {p: p.stat().st_ino for p in site.rglob("*.html")}
