@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .enums import FACILITY_KIND, STATUS
-from .model import Campaign, Item
+from .model import Campaign, PublicItem as Item
 from .templating import cn_date
 
 FIT_LEVELS = (0, 1, 2)  # the layouts a one-page kind may fall back to, loosest first

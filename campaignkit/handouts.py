@@ -50,9 +50,9 @@ from . import templating
 from .enums import HAZARD, PATROL_EXTRA_CHECKS
 from .handout_kinds import FIT_LEVELS, KINDS, Private, charging_points
 from .markup import render_markdown
-from .model import Campaign, Item
+from .model import Campaign, PublicItem
 from .problems import BuildError, WarningCollector
-from .schema import SCHEMAS
+from .registry import KINDS as CONTENT_KINDS
 from .templating import cn_date
 
 # Photos are downsampled to print resolution inside the PDF (the site keeps its 960 px renditions).
@@ -202,7 +202,7 @@ def question_text(question: dict) -> str:
     return re.sub(r"\s*[（(](单选|多选|判断)(题)?[)）]\s*$", "", question["question"])
 
 
-def agenda(lessons: list[Item]) -> list[dict]:
+def agenda(lessons: list[PublicItem]) -> list[dict]:
     """The event's programme: each lesson with its time slot counted from the start (0:00)."""
     rows, start = [], 0
     for lesson in lessons:
@@ -218,7 +218,7 @@ def _clock(minutes: int) -> str:
 
 
 
-def lesson_point(case: Item) -> dict | None:
+def lesson_point(case: PublicItem) -> dict | None:
     """The one thing to remember from a case: the point of its lessons that speaks of *its* hazard.
 
     Key points first, then the lessons' 禁止 and 应该 lines. A point scores +1 for each word of the
@@ -285,7 +285,7 @@ def environment(templates: Path, campaign: Campaign, media_dir: Path) -> Environ
 
 def _field_names(kind: str) -> dict[str, str]:
     """A content kind's field → its Chinese name (the schema's description), for printed forms."""
-    return {key: spec.get("description", key) for key, spec in SCHEMAS[kind]["properties"].items()}
+    return {key: spec.get("description", key) for key, spec in CONTENT_KINDS[kind].fields.items()}
 
 
 def _photo_uri(media_dir: Path):

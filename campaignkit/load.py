@@ -16,11 +16,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .problems import Problems
-
-# One folder per content type; the order is the order of the site's sections.
-KINDS = ("cases", "enterprises", "people", "lessons", "patrols", "facilities", "events")
-PAGES = "pages"
-MEDIA = "media"
+from .registry import KINDS, MEDIA, PAGES
 MAX_FILE_BYTES = 1_000_000
 # Bounds on what one content file may hold, checked on libyaml's (C) parse events before the
 # pure-Python loader (slow: ~10 s per MB of small nodes, and far worse for deep [[[ nesting) runs.
@@ -115,7 +111,7 @@ def load_content(root: Path) -> tuple[Content, Problems]:
             continue
         elif entry.is_dir():
             problems.add(_rel(entry, root), 0, "",
-                         f"不认识的文件夹“{entry.name}”，可用的文件夹：{'、'.join(KINDS + (PAGES, MEDIA))}")
+                         f"不认识的文件夹“{entry.name}”，可用的文件夹：{'、'.join((*KINDS, PAGES, MEDIA))}")
         else:
             problems.add(_rel(entry, root), 0, "", "content/ 下只能放 site.yml 和各内容文件夹")
     return content, problems

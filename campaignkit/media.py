@@ -200,31 +200,26 @@ def copy_renditions(renditions: list[Rendition], cache_dir: Path, docs_dir: Path
             shutil.copyfile(cache_dir / Path(r.url).name, target)
 
 
-def photos_of(campaign) -> list[tuple[object, dict]]:
-    """Every photo map in the public view, with the item that holds it."""
-    found = []
-    for items in (campaign.cases, campaign.enterprises, campaign.events):
-        for item in items:
-            found += [(item, p) for p in item["photos"]]
-    for items in (campaign.people, campaign.facilities):
-        for item in items:
-            if item["photo"]:
-                found.append((item, item["photo"]))
-    return found
+class PhotoPublisher:
+    """Publishes the photos the public view asks for (model.build_campaign calls it for each).
 
+    Only photos of published items are ever resized and copied: the model asks for nothing
+    else. A photo that cannot be processed is a content problem with its file and line."""
 
-def attach_renditions(campaign, content_root: Path, cache_dir: Path, problems) -> list[Rendition]:
-    """Resize every published photo; each photo map gains `renditions`, `src`, `width`, `height`."""
-    published: list[Rendition] = []
-    for item, photo in photos_of(campaign):
+    def __init__(self, content_root: Path, cache_dir: Path, problems):
+        self.content_root = Path(content_root)
+        self.cache_dir = cache_dir
+        self.problems = problems
+        self.published: list[Rendition] = []
+
+    def __call__(self, doc, path: list, photo: dict) -> tuple[Rendition, ...]:
         try:
-            renditions = publish_photo(Path(content_root) / "media" / photo["file"], cache_dir)
+            renditions = publish_photo(self.content_root / "media" / photo["file"], self.cache_dir)
         except (OSError, SyntaxError, ValueError, EOFError):
-            line = item.doc.line()
-            problems.add(item.source, line, "photos", f"图片 content/media/{photo['file']} 无法处理（文件损坏或不完整）")
-            continue
-        largest = renditions[-1]
-        photo.update(renditions=renditions, src=largest.url, width=largest.width, height=largest.height,
-                     srcset=", ".join(f"{r.url} {r.width}w" for r in renditions))
-        published += renditions
-    return published
+            from .validate import field_name
+
+            self.problems.add(doc.relpath, doc.line(*path, "file"), field_name(path + ["file"]),
+                              f"图片 content/media/{photo['file']} 无法处理（文件损坏或不完整）")
+            return ()
+        self.published += renditions
+        return tuple(renditions)

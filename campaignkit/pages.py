@@ -18,26 +18,17 @@ from jinja2 import Environment, pass_context
 from markupsafe import Markup
 
 from . import charts, templating
-from .enums import HAZARD, STATUS
+from .enums import HAZARD, PHOTO_STAGE, STATUS
 from .handouts import Handout
 from .markup import plain_text
-from .model import Campaign, Item
+from .model import Campaign
 from .problems import BuildError
-from .templating import cn_date
+from .registry import KINDS, Kind
 
 PAGE_SIZE = 50
 DEFAULT_SHARE_IMAGE = "assets/share.png"
-SECTIONS = [  # (title, index page): the whole navigation, whatever the amount of content
-    ("首页", "index.md"),
-    ("隐患案例", "cases/index.md"),
-    ("典型示范", "enterprises/index.md"),
-    ("党员先锋", "people/index.md"),
-    ("安全课堂", "lessons/index.md"),
-    ("充电去哪儿", "facilities/index.md"),
-    ("巡查记录", "patrols/index.md"),
-    ("活动动态", "events/index.md"),
-    ("资料下载", "downloads/index.md"),
-]
+
+
 def md_path_to_url(md_path: str) -> str:
     if md_path == "index.md":
         return ""
@@ -87,13 +78,16 @@ class PageWriter:
         target.write_text(f"---\n{front}\n---\n\n{body}", encoding="utf-8")
 
 
-def share_image(item: Item) -> str | None:
-    photos = item.get("photos") or ([item["photo"]] if item.get("photo") else [])
-    after = [p for p in photos if p.get("stage") == "after"]
-    for photo in after + photos:
-        if photo.get("src"):
-            return photo["src"]
-    return None
+def share_image(kind: Kind | None, item) -> str | None:
+    """The page's share image: one of the item's own photos (an "after" one first), if it has any."""
+    if kind is None:
+        return None
+    photos = []
+    for name, many in kind.photo_fields.items():
+        value = getattr(item, name)
+        photos += value if many else ([value] if value else [])
+    after = [p for p in photos if p.stage == PHOTO_STAGE.after.text]
+    return next((p.src for p in after + photos), None)
 
 
 def write_docs(campaign: Campaign, docs_dir: Path, templates: Path, handouts: list[Handout]) -> list:
@@ -107,52 +101,32 @@ def write_docs(campaign: Campaign, docs_dir: Path, templates: Path, handouts: li
                   handouts_for=lambda item: by_item.get((item.folder, item.id), []))
     w = PageWriter(docs_dir, env, common)
     desc = site["description"]
+    patrol_chart = Markup(charts.patrol_chart(campaign.patrols))
 
     w.write("index.md", "home.md.j2", {"title": site["title"], "description": desc, "hide": ["navigation", "toc"]},
-            patrol_chart=Markup(charts.patrol_chart(campaign.patrols)))
-
-    _case_pages(w, campaign)
-    w.write("enterprises/index.md", "enterprises.md.j2",
-            {"title": "典型示范", "description": "共建区安全生产典型企业和整改到位的企业：放样子、亮群像。"})
-    for e in campaign.enterprises:
-        w.write(f"enterprises/{e.id}.md", "enterprise.md.j2",
-                {"title": e["name"], "description": e["honor"] or plain_text(e["story"], 100) or desc,
-                 "image": share_image(e)}, e=e)
-    w.write("people/index.md", "people.md.j2",
-            {"title": "党员先锋", "description": "共建区党员志愿服务队和巡查队伍的群像。"})
-    for p in campaign.people:
-        w.write(f"people/{p.id}.md", "person.md.j2",
-                {"title": p["name"], "description": f"{p['role'] or ''} {plain_text(p['story'], 80)}".strip() or desc,
-                 "image": share_image(p)}, p=p)
-    w.write("lessons/index.md", "lessons.md.j2", {"title": "安全课堂", "description": "飞线充电危害、消防责任和电池安全课程，可在线学习和答题。"})
-    for lesson in campaign.lessons:
-        w.write(f"lessons/{lesson.id}.md", "lesson.md.j2",
-                {"title": lesson["title"], "description": "；".join(lesson["key_points"][:2]) or plain_text(lesson["body"], 100) or desc},
-                lesson=lesson)
-    w.write("facilities/index.md", "facilities.md.j2",
-            {"title": "充电去哪儿", "description": "共建区集中充电处和微型消防站的位置、开放时间和收费。"})
-    for f in campaign.facilities:
-        w.write(f"facilities/{f.id}.md", "facility.md.j2",
-                {"title": f["name"], "description": f"{f['kind']}：{f['address']}", "image": share_image(f)}, f=f)
-    w.write("patrols/index.md", "patrols.md.j2",
-            {"title": "巡查记录", "description": f"“网格员+党员志愿者+物业人员”巡查 {campaign.stats.patrol_rounds} 轮的记录。"},
-            patrol_chart=Markup(charts.patrol_chart(campaign.patrols)))
-    for p in campaign.patrols:
-        w.write(f"patrols/{p.id}.md", "patrol.md.j2",
-                {"title": f"第 {p['round']} 轮巡查", "description": p["note"] or f"{cn_date(p['date'])} 巡查记录"}, p=p)
-    w.write("events/index.md", "events.md.j2", {"title": "活动动态", "description": "安全讲座、培训、研讨会等活动。"})
-    for e in campaign.events:
-        w.write(f"events/{e.id}.md", "event.md.j2",
-                {"title": e["title"], "description": plain_text(e["summary"], 100) or f"{cn_date(e['date'])} {e['kind'] or '活动'}",
-                 "image": share_image(e)}, e=e)
+            patrol_chart=patrol_chart)
+    nav = [{"首页": "index.md"}]
+    for kind in KINDS.values():
+        items = campaign.items[kind.folder]
+        extra = SECTION_PAGES.get(kind.folder)
+        context = extra(w, campaign) if extra else {}
+        w.write(f"{kind.folder}/index.md", kind.list_template,
+                {"title": kind.section, "description": kind.section_description(campaign)}, **context)
+        for item in items:
+            meta = {"title": kind.page_title(item), "description": kind.describe(item, desc),
+                    "image": share_image(kind, item)}
+            if not kind.in_search:
+                meta["search"] = {"exclude": True}
+            w.write(f"{kind.folder}/{item.id}.md", kind.page_template, meta, **{kind.variable: item})
+        nav.append({kind.section: f"{kind.folder}/index.md"})
     w.write("downloads/index.md", "downloads.md.j2", {"title": "资料下载", "description": "课程讲义、讲座资料包、案例警示单、光荣榜和巡查记录表。"})
+    nav.append({"资料下载": "downloads/index.md"})
 
-    nav = [{title: path} for title, path in SECTIONS]
     about = []
     for page in campaign.pages:
         w.write(f"{page.id}.md", "page.md.j2",
-                {"title": page["title"], "description": page["description"] or plain_text(page.body, 100)}, page=page)
-        about.append({html.escape(page["title"]): f"{page.id}.md"})
+                {"title": page.title, "description": page.description or plain_text(page.body, 100)}, page=page)
+        about.append({html.escape(page.title): f"{page.id}.md"})
     if len(about) == 1:
         nav += about
     elif about:
@@ -163,21 +137,13 @@ def write_docs(campaign: Campaign, docs_dir: Path, templates: Path, handouts: li
     return nav
 
 
-def _case_pages(w: PageWriter, campaign: Campaign) -> None:
+def _case_section(w: PageWriter, campaign: Campaign) -> dict:
+    """The case section's lists by status and by hazard (paginated); returns the index page's variables."""
     cases = campaign.cases
-    w.write("cases/index.md", "cases.md.j2",
-            {"title": "隐患案例", "description": f"巡查发现的飞线充电等隐患和整改情况，共 {len(cases)} 例。"},
-            cases=cases[:PAGE_SIZE], heading="最新案例", pager=_pager("cases/all/", len(cases)),
-            status_chart=Markup(charts.horizontal_bars("by-status", "隐患案例按整改状态统计",
-                                                       list(campaign.stats.cases_by_status.items()))),
-            hazard_chart=Markup(charts.horizontal_bars("by-hazard", "隐患案例按类型统计",
-                                                       list(campaign.stats.cases_by_hazard.items()))))
-    groups = [("all", "全部案例", "cases/all/", cases)]
-    groups += [(v.slug, f"状态：{v.text}", f"cases/status/{v.slug}/", [c for c in cases if c["status"] == v.text])
-               for v in STATUS]
-    groups += [(v.slug, f"类型：{v.text}", f"cases/hazard/{v.slug}/", [c for c in cases if c["hazard"] == v.text])
-               for v in HAZARD]
-    for _slug, heading, base, members in groups:
+    groups = [("全部案例", "cases/all/", cases)]
+    groups += [(f"状态：{v.text}", f"cases/status/{v.slug}/", [c for c in cases if c.status == v.text]) for v in STATUS]
+    groups += [(f"类型：{v.text}", f"cases/hazard/{v.slug}/", [c for c in cases if c.hazard == v.text]) for v in HAZARD]
+    for heading, base, members in groups:
         if not members:
             continue
         pages = max(1, -(-len(members) // PAGE_SIZE))
@@ -189,10 +155,19 @@ def _case_pages(w: PageWriter, campaign: Campaign) -> None:
                      "search": {"exclude": True}},  # lists repeat the case pages' text
                     cases=members[(n - 1) * PAGE_SIZE: n * PAGE_SIZE], heading=heading,
                     pager=_pager(base, len(members), n), status_chart=None, hazard_chart=None)
-    for c in cases:
-        w.write(f"cases/{c.id}.md", "case.md.j2",
-                {"title": c["title"], "description": c["summary"] or plain_text(c["description"], 100),
-                 "image": share_image(c)}, c=c)
+    return dict(cases=cases[:PAGE_SIZE], heading="最新案例", pager=_pager("cases/all/", len(cases)),
+                status_chart=Markup(charts.horizontal_bars("by-status", "隐患案例按整改状态统计",
+                                                           list(campaign.stats.cases_by_status.items()))),
+                hazard_chart=Markup(charts.horizontal_bars("by-hazard", "隐患案例按类型统计",
+                                                           list(campaign.stats.cases_by_hazard.items()))))
+
+
+def _patrol_section(w: PageWriter, campaign: Campaign) -> dict:
+    return dict(patrol_chart=Markup(charts.patrol_chart(campaign.patrols)))
+
+
+# Sections whose index page needs more than the kind's items (charts, filtered lists).
+SECTION_PAGES = {"cases": _case_section, "patrols": _patrol_section}
 
 
 def _pager(base: str, total: int, current: int = 0) -> list[tuple[int, str, bool]]:

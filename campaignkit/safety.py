@@ -23,6 +23,7 @@ import posixpath
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Callable
 from xml.etree import ElementTree
 
 FORBIDDEN_TAGS = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "style"}
@@ -143,29 +144,46 @@ def _audit_xml(path: Path, where: str) -> list[str]:
     return findings
 
 
-def audit_site(root: Path) -> list[str]:
-    """Every finding in a built site: pages, redirects, search index, feed and sitemap."""
+def html_page(path: Path, rel: str, root: Path) -> list[str]:
+    """Rule for a page of the site: no script the kit did not ship, no handler, no dangerous URL, no frame or style."""
+    return audit_html(path.read_text(encoding="utf-8", errors="replace"), rel, root, posixpath.dirname(rel) or ".")
+
+
+def search_index(path: Path, rel: str, root: Path) -> list[str]:
+    """Rule for MkDocs' search index: its titles and texts are HTML fragments, audited as pages are."""
+    try:
+        docs = json.loads(path.read_text(encoding="utf-8")).get("docs", [])
+    except ValueError:
+        return [f"{rel}: 不是合法的 JSON"]
+    findings = []
+    for doc in docs:
+        where = f"{rel}（{doc.get('location', '')}）"
+        for key in ("title", "text"):
+            if isinstance(doc.get(key), str):
+                findings += audit_html(doc[key], where)
+        if bad_url(doc.get("location", "")):
+            findings.append(f"{where}: 危险网址")
+    return findings
+
+
+def xml_document(path: Path, rel: str, root: Path) -> list[str]:
+    """Rule for the feed and the sitemap: well-formed XML, no script or frame, links only to http(s)."""
+    return _audit_xml(path, rel)
+
+
+# An output's audit rules: (glob pattern of the files it writes, relative to the site root; rule).
+Rule = tuple[str, Callable[[Path, str, Path], list[str]]]
+
+
+def audit_site(root: Path, rules: list[Rule]) -> list[str]:
+    """Every finding in a built tree, each file checked by the rules of the outputs that wrote it."""
     root = Path(root)
     findings: list[str] = []
-    for path in sorted(root.rglob("*.html")):
-        rel = path.relative_to(root).as_posix()
-        findings += audit_html(path.read_text(encoding="utf-8", errors="replace"), rel, root,
-                               posixpath.dirname(rel) or ".")
-    index = root / "search" / "search_index.json"
-    if index.is_file():
-        try:
-            docs = json.loads(index.read_text(encoding="utf-8")).get("docs", [])
-        except ValueError:
-            docs = []
-            findings.append("search/search_index.json: 不是合法的 JSON")
-        for doc in docs:
-            where = f"search/search_index.json（{doc.get('location', '')}）"
-            for key in ("title", "text"):
-                if isinstance(doc.get(key), str):
-                    findings += audit_html(doc[key], where)
-            if bad_url(doc.get("location", "")):
-                findings.append(f"{where}: 危险网址")
-    for name in ("feed.xml", "sitemap.xml"):
-        if (root / name).is_file():
-            findings += _audit_xml(root / name, name)
+    checked: set[tuple[str, object]] = set()
+    for pattern, rule in rules:
+        for path in sorted(root.glob(pattern)):
+            rel = path.relative_to(root).as_posix()
+            if path.is_file() and (rel, rule) not in checked:
+                checked.add((rel, rule))
+                findings += rule(path, rel, root)
     return findings

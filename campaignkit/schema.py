@@ -238,26 +238,3 @@ PAGE = item(
     },
     required=("title",),
 )
-
-SCHEMAS = {
-    "site": SITE,
-    "cases": CASE,
-    "enterprises": ENTERPRISE,
-    "people": PERSON,
-    "lessons": LESSON,
-    "patrols": PATROL,
-    "facilities": FACILITY,
-    "events": EVENT,
-    "pages": PAGE,
-}
-
-KIND_NAMES = {
-    "cases": "隐患案例",
-    "enterprises": "企业",
-    "people": "人物",
-    "lessons": "课程",
-    "patrols": "巡查",
-    "facilities": "设施",
-    "events": "活动",
-    "pages": "页面",
-}

@@ -11,6 +11,7 @@ import logging
 from pathlib import Path
 
 from .problems import BuildError, WarningCollector
+from .registry import KINDS
 
 
 def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, site: dict, nav: list) -> None:
@@ -45,6 +46,8 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, site: dict, na
             site_author=html.escape(site["org"]),
             copyright=html.escape(footer),
             nav=nav,
+            # Item pages stay out of the navigation (it is copied into every page): reached from lists.
+            not_in_nav="\n".join(f"/{folder}/*" for folder in KINDS),
             strict=True,
         )
         build(config)

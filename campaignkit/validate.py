@@ -17,17 +17,15 @@ from jsonschema.validators import extend
 from . import media
 from .enums import QUIZ_KIND, STATUS
 from .markup import MAX_PAGE_CHARS, markdown_problem
-from .load import KINDS, Content, Document
+from .load import Content, Document
 from .problems import Problems
-from .schema import KIND_NAMES, SCHEMAS
+from .registry import KINDS, PAGES, RESERVED_PAGE_IDS, SITE, name_of, schema_of
 
 # Searched in the NFKC form of the text (full-width digits from a Chinese input method become
 # ASCII), with the ways numbers are written in Chinese documents: +86 / 0086 prefixes,
 # 138 1234 5678 and 138-1234-5678 groupings.
 MOBILE = re.compile(r"(?<![0-9+])(?:(?:\+|00)?86[- ]?)?1[3-9][0-9](?:[- ]?[0-9]{4}){2}(?![0-9])")
 RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z])[0-9]{6}[- ]?[0-9]{8}[- ]?[0-9]{3}[0-9Xx](?![0-9A-Za-z])")
-# Free pages live at the site root, so they may not take a section's name.
-RESERVED_PAGE_IDS = set(KINDS) | {"index", "downloads", "assets", "search", "media", "feed", "404", "charts", "people-group", "honor"}
 TYPE_NAMES = {"string": "文字", "integer": "整数", "number": "数字", "boolean": " true 或 false",
               "array": "列表（每项以“- ”开头）", "object": "“字段: 值”的映射"}
 
@@ -49,7 +47,7 @@ def _check_date(validator, enabled, instance, schema):
 
 
 _Validator = extend(Draft202012Validator, {"x-date": _check_date})
-_VALIDATORS = {kind: _Validator(schema) for kind, schema in SCHEMAS.items()}
+_VALIDATORS = {kind: _Validator(schema_of(kind)) for kind in (SITE, PAGES, *KINDS)}
 
 
 def field_name(path) -> str:
@@ -94,13 +92,13 @@ def validate(content: Content, include_drafts: bool = False) -> tuple[Checked, P
     for doc in all_docs:
         _check_schema(doc, problems)
 
-    published: dict[str, dict[str, Document]] = {k: {} for k in KINDS + ("pages",)}
-    drafts: dict[str, dict[str, Document]] = {k: {} for k in KINDS + ("pages",)}
+    published: dict[str, dict[str, Document]] = {k: {} for k in (*KINDS, PAGES)}
+    drafts: dict[str, dict[str, Document]] = {k: {} for k in (*KINDS, PAGES)}
     for kind in KINDS:
         for doc in content.items[kind]:
             (drafts if doc.data.get("draft") is True and not include_drafts else published)[kind][doc.id] = doc
     for doc in content.pages:
-        (drafts if doc.data.get("draft") is True and not include_drafts else published)["pages"][doc.id] = doc
+        (drafts if doc.data.get("draft") is True and not include_drafts else published)[PAGES][doc.id] = doc
         if doc.id in RESERVED_PAGE_IDS:
             problems.add(doc.relpath, 0, "", f"页面编号“{doc.id}”与栏目网址冲突，请换一个文件名")
 
@@ -209,7 +207,7 @@ def _check_values(doc, content, published, drafts, problems: Problems) -> None:
     """References, photo files and personal data: the per-value rules JSON Schema can't express."""
     allow_personal = doc.data.get("allow_personal_data") is True
     is_draft = doc.data.get("draft") is True
-    for path, schema, value in _walk(SCHEMAS[doc.kind], doc.data, []):
+    for path, schema, value in _walk(schema_of(doc.kind), doc.data, []):
         where = (doc.relpath, doc.line(*path), field_name(path))
         kind = schema.get("x-ref")
         # A malformed id is reported by the schema; a file that failed to parse was reported
@@ -219,11 +217,11 @@ def _check_values(doc, content, published, drafts, problems: Problems) -> None:
                 pass
             elif value in drafts[kind]:
                 if not is_draft:
-                    problems.add(*where, f"引用的{KIND_NAMES[kind]}“{value}”是草稿（draft），不会发布；请先发布它或去掉这个引用")
+                    problems.add(*where, f"引用的{name_of(kind)}“{value}”是草稿（draft），不会发布；请先发布它或去掉这个引用")
             else:
                 close = _closest_id(value, set(published[kind]) | set(drafts[kind]) | content.unreadable.get(kind, set()))
                 hint = f"，是不是要写“{close}”？" if close else ""
-                problems.add(*where, f"找不到{KIND_NAMES[kind]}“{value}”（content/{kind}/{value}.yml 不存在）{hint}")
+                problems.add(*where, f"找不到{name_of(kind)}“{value}”（content/{kind}/{value}.yml 不存在）{hint}")
         if schema.get("x-photo") and isinstance(value, str):
             message = media.check_photo_path(content.root, value)
             if message:
@@ -235,10 +233,10 @@ def _check_values(doc, content, published, drafts, problems: Problems) -> None:
             message = markdown_problem(value)  # (a value over the limit is reported as too long, once)
             if message:
                 problems.add(*where, message)
-    if doc.kind == "pages" and not allow_personal:
+    if doc.kind == PAGES and not allow_personal:
         for label, masked, line in personal_data(doc.body):
             problems.add(doc.relpath, doc.body_line + line, "正文", f"含{label}（{masked}），公开内容不能有个人信息")
-    if doc.kind == "pages":
+    if doc.kind == PAGES:
         message = markdown_problem(doc.body, MAX_PAGE_CHARS)
         if message:
             problems.add(doc.relpath, doc.body_line, "正文", message)
@@ -274,7 +272,7 @@ def _check_hidden_enterprises(content: Content, published, problems: Problems) -
     for doc in docs:
         if doc.kind == "enterprises" and doc.id in hidden:
             continue  # the hidden enterprise's own file: not published
-        texts = [(path, value) for path, _schema, value in _walk(SCHEMAS[doc.kind], doc.data, []) if isinstance(value, str)]
+        texts = [(path, value) for path, _schema, value in _walk(schema_of(doc.kind), doc.data, []) if isinstance(value, str)]
         for ent_id, (forms, case) in hidden.items():
             same = doc.kind == "cases" and doc.data.get("enterprise") == ent_id and doc.data.get("anonymous", True) is True
             for path, value in texts:
@@ -283,7 +281,7 @@ def _check_hidden_enterprises(content: Content, published, problems: Problems) -
                 found = next((f for f in forms if f in value), None)
                 if found:
                     problems.add(doc.relpath, doc.line(*path), field_name(path), _hidden_message(found, case))
-            if doc.kind == "pages":
+            if doc.kind == PAGES:
                 found = next((f for f in forms if f in doc.body), None)
                 if found:
                     line = doc.body_line + doc.body[: doc.body.index(found)].count("\n")
@@ -339,7 +337,7 @@ def _check_aliases(content: Content, problems: Problems) -> None:
 
 def _missing(doc: Document, key: str) -> bool:
     """`key` is absent and not merely misspelt (the misspelling is reported as an unknown field)."""
-    return key not in doc.data and key not in _typos(doc.data, SCHEMAS[doc.kind]["properties"])
+    return key not in doc.data and key not in _typos(doc.data, schema_of(doc.kind)["properties"])
 
 
 def _check_cases(published, problems: Problems) -> None:
@@ -358,7 +356,7 @@ def _check_cases(published, problems: Problems) -> None:
                              f"匿名案例不能关联典型企业“{d.get('enterprise')}”（典型企业会公开展示，匿名就失效了）；"
                              "请改为 anonymous: false，或去掉 enterprise")
             if isinstance(name, str) and name:
-                for path, _schema, value in _walk(SCHEMAS["cases"], d, []):
+                for path, _schema, value in _walk(schema_of("cases"), d, []):
                     if isinstance(value, str) and name in value and path != ["enterprise"]:
                         problems.add(doc.relpath, doc.line(*path), field_name(path),
                                      f"匿名案例的公开文字里出现了企业名称“{name}”")

@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 
 from campaignkit import pipeline
-from campaignkit.model import build_campaign
 
 PROJECT = Path(__file__).resolve().parents[1]
 GOLDEN = PROJECT / "tests" / "golden" / "docs"
@@ -31,9 +30,8 @@ DIFF_LINES = 60
 
 def render(docs: Path) -> Path:
     content_root = PROJECT / "content"
-    content, checked = pipeline.load_and_validate(content_root, include_drafts=False)
-    campaign = build_campaign(content, checked)
-    pipeline.render_docs(PROJECT, content_root, campaign, docs, pdf=False)
+    campaign, renditions = pipeline.public_view(PROJECT, content_root)
+    pipeline.render_docs(pipeline.Build(PROJECT, content_root, campaign, renditions, docs, docs.parent / "site", pdf=False))
     return docs
 
 

@@ -23,8 +23,7 @@ from pypdf import PdfReader
 from pyzbar.pyzbar import decode as decode_qr
 
 from campaignkit import fonts, handout_kinds, handouts, media
-from campaignkit.model import build_campaign
-from campaignkit.pipeline import load_and_validate
+from campaignkit.pipeline import public_view
 from campaignkit.problems import BuildError, Problems
 
 TEMPLATES = PROJECT / "templates"
@@ -37,12 +36,7 @@ ALLOWED_FONTS = {"Noto-Sans-CJK-SC-Bold", "Noto-Serif-CJK-SC"}
 # ---- what the sample content says the handouts must be ------------------------------------------
 
 def public_campaign(content_root: Path = SAMPLE_CONTENT):
-    content, checked = load_and_validate(content_root, False)
-    campaign = build_campaign(content, checked)
-    problems = Problems()
-    media.attach_renditions(campaign, content_root, MEDIA_CACHE, problems)
-    problems.raise_if_any()
-    return campaign
+    return public_view(PROJECT, content_root)[0]
 
 
 @pytest.fixture(scope="session")
@@ -275,7 +269,7 @@ def test_case_sheets_are_one_page_with_before_after_photos_what_was_done_and_the
         point = handouts.lesson_point(case)
         assert flat(point["text"]) in text
         images = [img for page in reader(pdfs[rel]).pages for img in page.images]
-        stages = [p.get("stage") for p in case["photos"]]
+        stages = [p.stage for p in case.photos]
         assert len(images) == min(1, stages.count("before")) + min(1, stages.count("after"))
 
 

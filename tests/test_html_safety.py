@@ -22,7 +22,7 @@ from ruamel.yaml import YAML
 from campaignkit import pipeline, safety
 from campaignkit.markup import render_markdown
 from campaignkit.problems import BuildError
-from campaignkit.schema import SCHEMAS
+from campaignkit.registry import schema_of
 from conftest import PROJECT, Scratch
 
 # ---- payloads ----------------------------------------------------------------------------------
@@ -288,7 +288,7 @@ def poison(s: Scratch, skip: set[str]) -> None:
     files = [("site", s.path("site.yml"))] + [(p.parent.name, p) for p in sorted(s.content.glob("*/*.yml"))]
     for kind, path in files:
         data = yaml.load(path.read_text(encoding="utf-8"))
-        _inject(data, SCHEMAS[kind], n, skip)
+        _inject(data, schema_of(kind), n, skip)
         with path.open("w", encoding="utf-8") as f:
             yaml.dump(data, f)
     for path in sorted(s.content.glob("pages/*.md")):
@@ -372,7 +372,7 @@ def test_team_names_are_not_parsed_as_markdown(tmp_path, sample_site):
 # ---- 3. the last gate ---------------------------------------------------------------------------
 
 def test_the_sample_site_passes_the_audit(sample_site):
-    assert safety.audit_site(sample_site) == []
+    assert pipeline.audit(sample_site) == []
 
 
 @pytest.mark.parametrize("html, finding", [
@@ -408,19 +408,19 @@ def test_audit_accepts_the_kit_and_theme_scripts(sample_site):
 
 def test_audit_stops_a_leaking_template_from_publishing(tmp_path, monkeypatch):
     """Whatever goes wrong upstream, an unsafe page is never swapped into site/."""
-    from campaignkit import extras
+    from campaignkit import feed
 
     s = Scratch(tmp_path)
     out = tmp_path / "out" / "site"
     out.mkdir(parents=True)
     (out / "index.html").write_text("previous site", encoding="utf-8")
-    write_feed = extras.write_feed
+    write_feed = feed.write_feed
 
     def leaky(campaign, site_dir):  # a page as a buggy template might write it
         write_feed(campaign, site_dir)
         (site_dir / "cases" / "leak.html").write_text("<h2 onclick=alert(1)>x</h2>", encoding="utf-8")
 
-    monkeypatch.setattr(extras, "write_feed", leaky)
+    monkeypatch.setattr(feed, "write_feed", leaky)
     with pytest.raises(BuildError) as info:
         pipeline.build(PROJECT, s.content, out, pdf=False)
     assert "不安全" in info.value.message and "cases/leak.html" in info.value.message and "onclick" in info.value.message

@@ -298,13 +298,13 @@ def test_anonymous_enterprises_appear_nowhere(sample_site):
 def test_share_card_leaves_out_characters_its_font_lacks(tmp_path):
     from types import SimpleNamespace
 
-    from campaignkit import extras, fonts
+    from campaignkit import fonts, share_card
 
     font = fonts.font_file("Noto Sans CJK SC")
 
     def card(title: str) -> bytes:
         target = tmp_path / f"{len(title)}.png"
-        extras.share_card(SimpleNamespace(site={**SITE, "title": title}), target, font)
+        share_card.share_card(SimpleNamespace(site={**SITE, "title": title}), target, font)
         return target.read_bytes()
 
     plain, with_emoji, other = card("共建区安全充电"), card("共建区安全充电🔋"), card("共建区安全充电𡃁")

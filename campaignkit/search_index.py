@@ -1,0 +1,16 @@
+"""MkDocs' search index, made smaller for phones."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+PATH = "search/search_index.json"
+
+
+def compact_search_index(site_dir: Path) -> None:
+    """MkDocs writes the search index with every Chinese character as a \\u escape (\\u4e2d)
+    (6 bytes instead of 3). Readers download it on every first visit: store it as UTF-8."""
+    path = site_dir / PATH
+    if path.exists():
+        data = json.loads(path.read_text(encoding="utf-8"))
+        path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
