@@ -227,6 +227,13 @@ def _letters(campaign, private: Private):
                     {"enterprises": private.enterprises}, id="all")]
 
 
+def _pledges(campaign, _private):
+    base = _base(campaign)
+    return [Planned(p, p["title"], f"安全承诺书：{p['title']}（{p['audience'] or '通用'}）", ["安全承诺书"],
+                    newest(*[d for r in p["references"] for d in dates_in(r["title"])]), base + p.url, {"pledge": p})
+            for p in campaign.items.get("pledges", [])]
+
+
 KINDS: list[HandoutKind] = [
     HandoutKind("lesson", "课程讲义", "lesson.html.j2", "downloads/lessons/{id}.pdf", _lessons),
     HandoutKind("event", "讲座资料包", "event.html.j2", "downloads/events/{id}.pdf", _events),
@@ -247,6 +254,8 @@ KINDS: list[HandoutKind] = [
                 max_pages=1, overflow_hint="集中充电处的地址（address）"),
     HandoutKind("card", "骑手安全卡", "card.html.j2", "downloads/cards/{id}.pdf", _wallet_cards, max_pages=1,
                 overflow_hint="集中充电处的名称或地址"),
+    HandoutKind("pledge", "安全承诺书", "pledge.html.j2", "downloads/pledges/{id}.pdf", _pledges, max_pages=1,
+                overflow_hint="承诺事项（promises）"),
     HandoutKind("notice", "隐患整改通知书", "notice.html.j2", "notices/{id}.pdf", _notices, public=False,
                 max_pages=1, overflow_hint="案例的描述（description）"),
     HandoutKind("letter", "告知书", "letter.html.j2", "letters/{id}.pdf", _letters, public=False),
