@@ -106,7 +106,7 @@ def _lessons(campaign, _private):
                     {"lesson": lesson}) for lesson in campaign.lessons]
 
 
-def _event_date(event: Item) -> str | None:
+def event_date(event: Item) -> str | None:
     return newest(event["date"], *[lesson_date(lesson) for lesson in event["lessons"]])
 
 
@@ -125,7 +125,7 @@ def _events(campaign, _private):
     base = _base(campaign)
     return [Planned(e, e["title"], f"讲座资料包：{e['title']}（{cn_date(e['date'])}）",
                     [e["kind"] or "", "讲座资料包", "签到表"] + [lesson["title"] for lesson in e["lessons"]],
-                    _event_date(e), base + e.url, {"event": e, "has_quiz": has_quiz(e), "sign_rows": sign_rows(e)})
+                    event_date(e), base + e.url, {"event": e, "has_quiz": has_quiz(e), "sign_rows": sign_rows(e)})
             for e in campaign.events]
 
 

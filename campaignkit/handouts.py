@@ -88,6 +88,10 @@ class Handout:
     public: bool = True
 
     @property
+    def size_kb(self) -> float:
+        return self.size / 1024
+
+    @property
     def size_label(self) -> str:
         return f"{self.size / 1024:.0f} KB" if self.size < 1024 * 1024 else f"{self.size / 1024 / 1024:.1f} MB"
 
@@ -339,7 +343,7 @@ def plan(campaign: Campaign, templates: Path, media_dir: Path, private: Private 
 
 # The last characters of a block's text, just before it closes: kept on one line, so no title ends
 # in a widow (…三轮车充 / 电) and no paragraph in a last line of one or two characters.
-_BLOCK_TAIL = re.compile(r"(?<=[^<>\s])([^<>&\s]{3})(</(?:p|li|h[1-6]|td|figcaption|blockquote)>)")
+_BLOCK_TAIL = re.compile(r"(?<=[^<>\s])([^<>&\s]{3})((?:</(?:span|b|strong|a)>)*</(?:p|li|h[1-6]|td|figcaption|blockquote)>)")
 
 
 def keep_tails(html: str) -> str:
@@ -454,6 +458,15 @@ def render_all(campaign: Campaign, templates: Path, docs_dir: Path, cache_dir: P
     print(f"讲义：共 {len(planned)} 份，新生成 {len(todo)} 份，{len(planned) - len(todo)} 份未变化沿用缓存。",
           file=sys.stderr)
     return handouts
+
+
+def median_size_kb(made: list[Handout]) -> float:
+    """The benchmark's figure: the median handout size in KB (public and private alike)."""
+    sizes = sorted(h.size_kb for h in made)
+    if not sizes:
+        return 0.0
+    middle = len(sizes) // 2
+    return sizes[middle] if len(sizes) % 2 else (sizes[middle - 1] + sizes[middle]) / 2
 
 
 def overflow_message(job: Job, pages: int) -> str:
