@@ -14,11 +14,12 @@ stops with a Chinese message naming the item and what to shorten (`overflow_hint
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from .enums import FACILITY_KIND, STATUS
-from .model import Campaign, PublicItem as Item
+from .model import Campaign
+from .model import PublicItem as Item
 from .templating import cn_date
 
 FIT_LEVELS = (0, 1, 2)  # the layouts a one-page kind may fall back to, loosest first
@@ -49,7 +50,7 @@ class HandoutKind:
     label: str  # Chinese name printed in the header and on the downloads page
     template: str
     path: str  # site-relative (public) or private/-relative, with {id}
-    items: Callable[[Campaign, "Private"], list[Planned]]  # which items feed it
+    items: Callable[[Campaign, Private], list[Planned]]  # which items feed it
     public: bool = True
     max_pages: int | None = None  # one-page formats: fit by FIT_LEVELS or refuse
     overflow_hint: str = ""  # what an editor shortens when it cannot fit

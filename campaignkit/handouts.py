@@ -45,15 +45,13 @@ import segno
 from jinja2 import Environment
 from markupsafe import Markup
 
-from . import fonts, pdf_access, pdf_fonts
-from . import templating
+from . import fonts, pdf_access, pdf_fonts, templating
 from .enums import HAZARD, PATROL_EXTRA_CHECKS
 from .handout_kinds import FIT_LEVELS, KINDS, Private, charging_points
 from .markup import render_markdown
 from .model import Campaign, PublicItem
 from .problems import BuildError, WarningCollector
 from .registry import KINDS as CONTENT_KINDS
-from .templating import cn_date
 
 # Photos are downsampled to print resolution inside the PDF (the site keeps its 960 px renditions).
 # Tagged PDF (structure for screen readers and reflow) costs ~2 % in size and nothing in time.
@@ -120,7 +118,7 @@ class Job:
         if not self.date:
             return ""
         day = dt.date.fromisoformat(self.date)
-        return str(int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp()))
+        return str(int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp()))
 
     def digest(self) -> str:
         import weasyprint
@@ -325,7 +323,7 @@ def plan(campaign: Campaign, templates: Path, media_dir: Path, private: Private 
             paths.add(path)
             template = env.get_template(kind.template)
 
-            def draw(fit: int) -> str:
+            def draw(fit: int, template=template, kind=kind, planned=planned) -> str:
                 return keep_tails(template.render(
                     kind_label=kind.label, title=planned.title, subject=planned.subject,
                     keywords=[k for k in common_keywords + planned.keywords if k], date=planned.date,

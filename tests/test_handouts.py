@@ -26,6 +26,7 @@ from campaignkit import fonts, handout_kinds, handouts, media
 from campaignkit.enums import STATUS
 from campaignkit.pipeline import public_view
 from campaignkit.problems import BuildError, Problems
+from campaignkit.templating import cn_date
 
 TEMPLATES = PROJECT / "templates"
 MEDIA_CACHE = PROJECT / ".cache" / "media"
@@ -217,7 +218,7 @@ def test_event_pack_cover_agenda_lessons_sign_in_sheet_and_quiz(pdfs, expected, 
         event = expected[rel]["item"]
         pages = [flat(p) for p in pages_text(pdfs[rel])]
         cover = pages[0]
-        for label, value in (("时间", handouts.cn_date(event["date"])), ("地点", event["venue"]),
+        for label, value in (("时间", cn_date(event["date"])), ("地点", event["venue"]),
                              ("主讲", event["speaker"]), ("主办", campaign.site["org"])):
             assert f"{label}{flat(value)}" in cover, (rel, label)
         # agenda built from the lessons and their minutes, with cumulative time slots
