@@ -30,7 +30,7 @@ def main(argv: list[str]) -> int:
 
     try:
         if args.command == "check":
-            n = pipeline.check(project / args.content, include_drafts=args.drafts)
+            n = pipeline.check(project / args.content, include_drafts=args.drafts, site_dir=project / args.output)
             print(f"内容检查通过：共 {n} 个文件，没有发现问题。")
         else:
             summary = pipeline.build(project, project / args.content, project / args.output,

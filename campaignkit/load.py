@@ -15,8 +15,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from .problems import Problems
+from .problems import Problems, field_name
 from .registry import KINDS, MEDIA, PAGES
+
 MAX_FILE_BYTES = 1_000_000
 # Bounds on what one content file may hold, checked on libyaml's (C) parse events before the
 # pure-Python loader (slow: ~10 s per MB of small nodes, and far worse for deep [[[ nesting) runs.
@@ -284,30 +285,10 @@ def _parse_yaml(text: str, rel: str, problems: Problems, line_offset: int = 0):
             return None
         data = yaml.load(text)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark is not None and any(p in (exc.problem or "") for p in _AT_CONTEXT):
-            mark = exc.context_mark
-        line = (mark.line + 1 + line_offset) if mark else 0
-        col = (mark.column + 1) if mark else 0
-        problem = f"{exc.problem or ''} {exc.context or ''}"
-        hint = next((cn for en, cn in _YAML_HINTS if en in problem), None)
-        if "mapping values are not allowed" in problem and mark is not None:
-            better = _explain_stray_colon(text.split("\n"), mark.line, mark.column)
-            if better:
-                row, column, hint = better
-                line, col = row + 1 + line_offset, column + 1
-        if "could not find expected ':'" in problem and mark is not None:
-            lines = text.split("\n")
-            better = _explain_not_a_field(lines[mark.line] if mark.line < len(lines) else "")
-            if better:
-                col, hint = better[0] + 1, better[1]
-        duplicate = _DUPLICATE_KEY.search(exc.problem or "")
-        if duplicate and mark is not None:
-            first = _first_key_line(text, duplicate.group(1), mark.line, mark.column)
-            if first:
-                hint += f"（第 {first + line_offset} 行已经写过）"
-        message = f"YAML 格式错误（第 {line} 行第 {col} 列）：{hint or '无法解析（' + (exc.problem or '') + '）'}"
-        problems.add(rel, line, duplicate.group(1) if duplicate else "", message)
+        first = _syntax_problem(exc, text, line_offset)
+        problems.add(rel, *first)
+        for more in _more_syntax_problems(text, first[0] - line_offset, line_offset):
+            problems.add(rel, *more)
         return None
     except (YAMLError, ValueError, RecursionError) as exc:
         problems.add(rel, 0, "", f"YAML 格式错误：无法解析（{type(exc).__name__}）")
@@ -317,7 +298,130 @@ def _parse_yaml(text: str, rel: str, problems: Problems, line_offset: int = 0):
         return None
     if not _check_strings(data, rel, problems, line_offset):
         return None
+    _check_cut_values(data, text.split("\n"), rel, problems, line_offset)
     return data
+
+
+def _syntax_problem(exc: MarkedYAMLError, text: str, line_offset: int) -> tuple[int, str, str]:
+    """(line, field, Chinese message) for a YAML syntax error, traced back to the editor's mistake."""
+    lines = text.split("\n")
+    mark = exc.problem_mark or exc.context_mark
+    if exc.context_mark is not None and any(p in (exc.problem or "") for p in _AT_CONTEXT):
+        mark = exc.context_mark
+    line = (mark.line + 1 + line_offset) if mark else 0
+    col = (mark.column + 1) if mark else 0
+    problem = f"{exc.problem or ''} {exc.context or ''}"
+    hint = next((cn for en, cn in _YAML_HINTS if en in problem), None)
+    if "mapping values are not allowed" in problem and mark is not None:
+        better = _explain_stray_colon(lines, mark.line, mark.column)
+        if better:
+            row, column, hint = better
+            line, col = row + 1 + line_offset, column + 1
+    if "could not find expected ':'" in problem and mark is not None:
+        better = _explain_not_a_field(lines[mark.line] if mark.line < len(lines) else "")
+        if better:
+            col, hint = better[0] + 1, better[1]
+    duplicate = _DUPLICATE_KEY.search(exc.problem or "")
+    if duplicate and mark is not None:
+        first = _first_key_line(text, duplicate.group(1), mark.line, mark.column)
+        if first:
+            hint += f"（第 {first + line_offset} 行已经写过）"
+            if _inside_list_item(lines, first - 1, mark.column):
+                hint = (f"这里应该是列表的新一项，行首缺少“- ”（第 {first + line_offset} 行开始的一项里已经有"
+                        f"“{duplicate.group(1)}”）：每一项的第一个字段前写“- ”")
+                col = max(1, mark.column - 1)
+    rows = [r for r in ((exc.context_mark.line if exc.context_mark else None), mark.line if mark else None) if r is not None]
+    if rows:  # `-file: a.jpg` is read as text, and the parser stumbles on the line after it
+        prev = next((r for r in range(max(rows) - 1, -1, -1) if lines[r].strip()), None)
+        if prev is not None and _DASH_NO_SPACE.match(lines[prev]):
+            rows.append(prev)
+    for row in dict.fromkeys(rows):
+        better = _explain_line(lines, row)
+        if better:
+            line, (col, hint) = row + 1 + line_offset, better
+            break
+    message = f"YAML 格式错误（第 {line} 行第 {col} 列）：{hint or '无法解析（' + (exc.problem or '') + '）'}"
+    return line, duplicate.group(1) if duplicate and "缺少“- ”" not in message else "", message
+
+
+_DASH_NO_SPACE = re.compile(r"^( *)-(?=[^\s\-])")
+_STARTS_FLOW = re.compile(r"^( *(?:- +)?(?:[^\s:#'\"\[{][^:]*: +)?)([\[{])")
+_LIST_ITEM = re.compile(r"^( *)- ")
+
+
+def _explain_line(lines: list[str], row: int):
+    """(column, hint) for a line whose own shape is the mistake, whatever the parser said about it."""
+    text = lines[row] if 0 <= row < len(lines) else ""
+    dash = _DASH_NO_SPACE.match(text)
+    if dash:
+        return len(dash.group(1)) + 1, "“-”后面要加一个空格：列表的每一项写成“- 内容”（用英文的“-”和空格）"
+    flow = _STARTS_FLOW.match(text)
+    if flow and _closes_before_end(text, flow.end() - 1):
+        key, opener = flow.group(1), flow.group(2)
+        value = text[len(key):]
+        return len(key) + 1, (f"以“{opener}”开头的文字会被当作列表或映射，后面的文字就接不上了：请把整段文字用引号括起来，"
+                              f"如 {key.strip()} \"{value}\"（或改用中文括号【】）")
+    prev = next((r for r in range(row - 1, -1, -1) if lines[r].strip() and not lines[r].lstrip().startswith("#")), None)
+    if prev is not None and ":" not in text and not text.lstrip().startswith(("-", "#")):
+        item = _LIST_ITEM.match(lines[prev])
+        indent = len(text) - len(text.lstrip(" "))
+        if item and len(item.group(1)) == indent:
+            return indent + 1, "这一行和上一项对齐，像是列表的一项，但行首缺少“- ”：列表的每一项都以“- ”开头"
+    return None
+
+
+def _closes_before_end(text: str, start: int) -> bool:
+    """The bracket opened at `start` is closed and more text follows on the line: `[重要] 通知`."""
+    pairs = {"[": "]", "{": "}"}
+    depth, opener = 0, text[start]
+    for i in range(start, len(text)):
+        if text[i] == opener:
+            depth += 1
+        elif text[i] == pairs[opener]:
+            depth -= 1
+            if depth == 0:
+                rest = text[i + 1:].split(" #", 1)[0].strip()
+                return bool(rest) and not rest.startswith(",")
+    return False
+
+
+def _inside_list_item(lines: list[str], first_row: int, column: int) -> bool:
+    """The first `key:` of a duplicate belongs to a list item (`- key:` or a field under one)."""
+    for row in range(first_row, -1, -1):
+        text = lines[row]
+        if not text.strip():
+            continue
+        if text[:column].endswith("- ") and text[:column - 2].strip(" -") == "":
+            return True
+        indent = len(text) - len(text.lstrip(" "))
+        if indent < column:
+            return False
+    return False
+
+
+def _more_syntax_problems(text: str, first_row: int, line_offset: int):
+    """Syntax errors in the other top-level fields of a file, found in the same run.
+
+    After its first error the parser cannot tell which field the following lines belong
+    to, so each top-level field (a line starting in column 1, with the lines indented under
+    it) is parsed again on its own, at its own line numbers. Two mistakes within one
+    top-level field (say two in `quiz:`) still take two runs: where the first leaves the
+    indentation broken, the rest of that field cannot be read."""
+    lines = text.split("\n")
+    starts = [n for n, line in enumerate(lines) if line[:1] not in ("", " ", "#", "-")]
+    bounds = list(zip(starts, starts[1:] + [len(lines)]))
+    yaml = _yaml()
+    for begin, end in bounds:
+        if begin <= first_row - 1 < end or end - begin > 2000:
+            continue
+        chunk = "\n" * begin + "\n".join(lines[begin:end])
+        try:
+            if _prescan(chunk, yaml, "", Problems(), line_offset):
+                yaml.load(chunk)
+        except MarkedYAMLError as exc:
+            yield _syntax_problem(exc, chunk, line_offset)
+        except (YAMLError, ValueError, RecursionError):
+            continue
 
 
 def _prescan(text: str, yaml: YAML, rel: str, problems: Problems, line_offset: int) -> bool:
@@ -346,6 +450,7 @@ def _prescan(text: str, yaml: YAML, rel: str, problems: Problems, line_offset: i
 
 def _check_events(events, rel: str, problems: Problems, line_offset: int) -> bool:
     depth = nodes = 0
+    anchored = False  # an alias without any anchor before it was never meant as one
     state: list[str] = []  # per open collection: "key" or "value" (mappings), "item" (sequences)
     for event in events:
         kind = type(event).__name__
@@ -357,8 +462,13 @@ def _check_events(events, rel: str, problems: Problems, line_offset: int) -> boo
             continue
         line = event.start_mark.line + 1 + line_offset
         nodes += 1
+        anchored = anchored or (getattr(event, "anchor", None) is not None and kind != "AliasEvent")
         if kind == "AliasEvent":
-            problems.add(rel, line, "", "不支持 YAML 别名（*名称）：请把内容直接写出来")
+            if anchored:
+                problems.add(rel, line, "", "不支持 YAML 别名（*名称）：请把内容直接写出来")
+            else:  # no anchor anywhere: not an alias meant, but text starting with * (**重点**)
+                problems.add(rel, line, "", "以“*”开头的文字会被 YAML 当作别名：请把整段文字用引号括起来，"
+                                            "如 \"**重点** ……\"")
             return False
         if state and state[-1] == "key":
             if kind == "ScalarEvent" and event.value == "<<" and not event.style:  # plain, not quoted
@@ -397,7 +507,61 @@ def _check_strings(data, rel: str, problems: Problems, line_offset: int) -> bool
     walk(data, [])
     for line, ch in found[:5]:
         problems.add(rel, line, "", f"这里有无法发布的字符（U+{ord(ch):04X}），请删掉引号里的“\\”转义，直接写出文字")
+    _check_unprintable(data, rel, problems, line_offset)
     return not found
+
+
+# Private-use code points and the planes Unicode has not assigned (4–13, 15–16): no font has
+# them, so a page shows a box and a PDF cannot be made. (Unassigned points inside the BMP are
+# rare enough to be left to the PDF stage's glyph check.)
+_NO_GLYPH = re.compile("[\ue000-\uf8ff\U00040000-\U000dffff\U000f0000-\U0010ffff]")
+
+
+def _check_unprintable(data, rel: str, problems: Problems, line_offset: int) -> None:
+    def walk(node, path):
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, value in items:
+            if isinstance(value, str) and not value.isascii():
+                bad = _NO_GLYPH.search(value)
+                if bad:
+                    problems.add(rel, line_of(data, [*path, key]) + line_offset, field_name([*path, key]),
+                                 f"含有无法显示的字符（U+{ord(bad.group()):04X}，私用区或未分配的编码，"
+                                 "任何字体都没有），常见于从特殊输入法或乱码里复制：请删掉重新输入")
+            elif isinstance(value, (dict, list)):
+                walk(value, [*path, key])
+
+    walk(data, [])
+
+
+def _check_cut_values(data, lines: list[str], rel: str, problems: Problems, line_offset: int) -> None:
+    """`title: 食堂后门 #1 插线板` publishes 食堂后门: YAML takes “ #” as the start of a comment.
+
+    A comment after an unquoted text value on its own line is reported with the text that
+    would be lost; after a number, a list or a quoted value it is left alone (nothing is cut)."""
+    def walk(node, path):
+        if isinstance(node, CommentedMap):
+            entries = [(key, node.lc.value(key), node.ca.items.get(key, [None] * 4)[2]) for key in node]
+        elif isinstance(node, CommentedSeq):
+            entries = [(i, node.lc.item(i), (node.ca.items.get(i) or [None])[0]) for i in range(len(node))]
+        else:
+            return
+        for key, (row, col), token in entries:
+            value = node[key]
+            if isinstance(value, (CommentedMap, CommentedSeq)):
+                walk(value, path + [key])
+                continue
+            if not isinstance(value, str) or token is None or token.start_mark.line != row:
+                continue
+            line = lines[row] if row < len(lines) else ""
+            if line[col:col + 1] in ("'", '"', "|", ">"):
+                continue
+            lost = token.value.split("\n", 1)[0].strip()
+            name = ".".join(f"{p}" if isinstance(p, str) else f"[{p + 1}]" for p in path + [key]).replace(".[", "[")
+            problems.add(rel, row + 1 + line_offset, name,
+                         f"“ #”后面的文字会被当作注释丢掉：发布的只有“{value}”，“{lost}”不会出现；"
+                         f"如果这也是内容，请把整段文字用引号括起来，如 \"{value} {lost}\"")
+
+    walk(data, [])
 
 
 _CHINESE_COLON = "字段名后要用英文冒号“:”再加一个空格，不能用中文冒号“：”"

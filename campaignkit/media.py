@@ -8,7 +8,7 @@ cached in .cache/media/ between builds.
 
 Decompression bombs are refused before decoding. A JPEG is decoded at 1/8 scale
 (libjpeg's DCT scaling), so a 150-megapixel phone photo costs little and is
-resized, not refused; PNG and WebP have no such shortcut and are decoded in full,
+resized, not refused; PNG, WebP and HEIC have no such shortcut and are decoded in full,
 so their limit is lower.
 """
 from __future__ import annotations
@@ -23,11 +23,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
+import pillow_heif
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
-FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WebP"}  # MPO: JPEG + depth map (Samsung, some iPhones)
+from .problems import field_name
+
+# iPhones save HEIC by default. pillow-heif (libheif) lets Pillow open it by its content, so a
+# HEIC renamed .jpg is read as what it is; it applies the rotation itself (EXIF orientation reset).
+pillow_heif.register_heif_opener()
+
+# MPO: JPEG + depth map (Samsung, some iPhones); HEIF: iPhone photos (.heic), decoded in full.
+FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WebP", "HEIF": "HEIC"}
 DRAFT_FORMATS = {"JPEG", "MPO"}
-SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
+SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif"}
 MAX_PIXELS = 200_000_000  # JPEG: a 150-megapixel phone photo passes; a 30000×30000 bomb does not
 MAX_FULL_DECODE_PIXELS = 50_000_000  # PNG/WebP are decoded in full: ~200 MB at this size
 WIDTHS = (480, 960)
@@ -56,7 +64,7 @@ def check_photo_path(root: Path, rel: str) -> str | None:
         media_dir = (Path(root) / "media").resolve()
         path = Path(root) / "media" / rel
         if not path.exists() and not path.is_symlink():
-            return f"找不到图片文件 content/media/{rel}"
+            return f"找不到图片文件 content/media/{rel}{_similar_file(path, rel)}"
         try:
             path.resolve(strict=True).relative_to(media_dir)
         except ValueError:
@@ -66,7 +74,7 @@ def check_photo_path(root: Path, rel: str) -> str | None:
         if not path.is_file():
             return f"content/media/{rel} 不是文件"
         if path.suffix.lower() not in SUFFIXES:
-            return "只支持 JPEG、PNG、WebP 图片（扩展名 .jpg .jpeg .png .webp）"
+            return "只支持 JPEG、PNG、WebP、HEIC 图片（扩展名 .jpg .jpeg .png .webp .heic）"
         stat = path.stat()
         return inspect_image(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
     except RuntimeError:  # Path.resolve() on a symlink loop (Python < 3.13)
@@ -75,6 +83,25 @@ def check_photo_path(root: Path, rel: str) -> str | None:
         reason = {errno.ENAMETOOLONG: "文件名太长", errno.EACCES: "没有读取权限", errno.ELOOP: "循环链接"}.get(exc.errno, "系统错误")
         shown = rel if len(rel) <= 60 else rel[:57] + "…"
         return f"无法读取图片文件 content/media/{shown}（{reason}）"
+
+
+def _similar_file(path: Path, rel: str) -> str:
+    """“；文件夹里有 IMG_0001.JPG …” when only the case (or an invisible character) differs."""
+    from .suggest import cleaned, oddities
+
+    folder = path.parent
+    if not folder.is_dir():
+        return ""
+    wanted = cleaned(path.name).lower()
+    same = [p.name for p in folder.iterdir() if p.name.lower() == wanted]
+    why = f"文件名{oddities(path.name)}" if oddities(path.name) else "文件名的大小写要和文件完全一致"
+    if not same:  # x.jpeg written for x.jpg, x.jpg for x.heic
+        stem = PurePosixPath(wanted).stem
+        same = [p.name for p in folder.iterdir() if p.stem.lower() == stem and p.suffix.lower() in SUFFIXES]
+        why = "扩展名和文件不一致"
+    if len(same) != 1:
+        return ""
+    return f"；文件夹里有 {same[0]}，{why}，是不是要写“{PurePosixPath(rel).parent / same[0]}”？"
 
 
 @contextmanager
@@ -95,7 +122,7 @@ def inspect_image(path: str, _size: int, _mtime: int) -> str | None:
     try:
         with _strict_decoding(), Image.open(path) as im:
             if im.format not in FORMATS:
-                return f"文件不是 JPEG/PNG/WebP 图片（实际是 {im.format}）"
+                return f"文件不是 JPEG/PNG/WebP/HEIC 图片（实际是 {im.format}）"
             width, height = im.size
             if width * height > MAX_PIXELS:
                 return f"图片太大（{width}×{height} 像素，超过 2 亿像素），可能是异常文件，请换一张"
@@ -216,8 +243,6 @@ class PhotoPublisher:
         try:
             renditions = publish_photo(self.content_root / "media" / photo["file"], self.cache_dir)
         except (OSError, SyntaxError, ValueError, EOFError):
-            from .validate import field_name
-
             self.problems.add(doc.relpath, doc.line(*path, "file"), field_name(path + ["file"]),
                               f"图片 content/media/{photo['file']} 无法处理（文件损坏或不完整）")
             return ()

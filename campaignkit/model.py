@@ -13,8 +13,9 @@ was never given.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from .enums import EVENT_KIND, FACILITY_KIND, HAZARD, QUIZ_KIND, STATUS
 from .load import Content, Document
@@ -96,8 +97,6 @@ class Stats:
     fire_stations: int
     events_held: int
     attendance: int
-    model_count: int
-    volunteer_count: int
     cases_by_status: dict[str, int]
     cases_by_hazard: dict[str, int]
 
@@ -201,33 +200,36 @@ def _page(doc: Document):
 
 def _link(items: dict[str, dict[str, Any]]) -> None:
     """Resolve references between kinds into the items they name; add the relations."""
+    # Every reference field (the schema's x-ref) becomes the item it names; a reference to an
+    # item that is not published (a draft, or an enterprise hidden behind an anonymous case)
+    # becomes None or is left out of the list.
+    for kind in KINDS.values():
+        for item in items[kind.folder].values():
+            for name, target in kind.references.items():
+                value = getattr(item, name)
+                if isinstance(value, list):
+                    setattr(item, name, [items[target][i] for i in value if i in items[target]])
+                else:
+                    setattr(item, name, items[target].get(value) if value else None)
+
     cases, lessons, patrols = items["cases"], items["lessons"], items["patrols"]
     enterprises, events = items["enterprises"], items["events"]
     newest = KINDS["cases"].sort_key
-
-    def resolve(kind, ids):
-        return [items[kind][i] for i in ids if i in items[kind]]
-
     for case in cases.values():
-        case.enterprise = enterprises.get(case.enterprise) if case.enterprise and not case.anonymous else None
-        case.lessons = resolve("lessons", case.lessons)
-        case.patrol = patrols.get(case.patrol) if case.patrol else None
+        if case.anonymous:
+            case.enterprise = None
     for lesson in lessons.values():
         for q in lesson.quiz:  # validation accepts "b" or " B"; pages and answer keys show "B"
             if q["kind"] != QUIZ_KIND.judge.text:
                 q["answer"] = ([a.strip().upper() for a in q["answer"]] if isinstance(q["answer"], list)
                                else str(q["answer"]).strip().upper())
-        lesson.cases = resolve("cases", lesson.cases)
         extra = [c for c in cases.values() if lesson in c.lessons and c not in lesson.cases]
         lesson.related_cases = lesson.cases + sorted(extra, key=newest)
         lesson.events = []
     for patrol in patrols.values():
-        listed = resolve("cases", patrol.cases)
-        linked = [c for c in cases.values() if c.patrol is patrol and c not in listed]
-        patrol.cases = listed + sorted(linked, key=newest)
+        linked = [c for c in cases.values() if c.patrol is patrol and c not in patrol.cases]
+        patrol.cases = patrol.cases + sorted(linked, key=newest)
     for event in events.values():
-        event.lessons = resolve("lessons", event.lessons)
-        event.enterprises = resolve("enterprises", event.enterprises)
         for lesson in event.lessons:
             lesson.events.append(event)
     for ent in enterprises.values():
@@ -283,8 +285,6 @@ def _stats(c: Campaign) -> Stats:
         fire_stations=sum(1 for f in c.facilities if f.kind == FACILITY_KIND.fire_station.text),
         events_held=sum(1 for e in c.events if e.kind != EVENT_KIND.patrol.text),
         attendance=sum(e.attendance or 0 for e in c.events),
-        model_count=sum(1 for e in c.enterprises if e.model),
-        volunteer_count=len(c.people),
         cases_by_status={s: sum(1 for x in c.cases if x.status == s) for s in STATUS.texts},
         cases_by_hazard={h: sum(1 for x in c.cases if x.hazard == h) for h in HAZARD.texts},
     )

@@ -111,7 +111,8 @@ def write_docs(campaign: Campaign, docs_dir: Path, templates: Path, handouts: li
         extra = SECTION_PAGES.get(kind.folder)
         context = extra(w, campaign) if extra else {}
         w.write(f"{kind.folder}/index.md", kind.list_template,
-                {"title": kind.section, "description": kind.section_description(campaign)}, **context)
+                {"title": kind.section, "description": kind.section_description(campaign)},
+                kind=kind, items=items, **context)
         for item in items:
             meta = {"title": kind.page_title(item), "description": kind.describe(item, desc),
                     "image": share_image(kind, item)}

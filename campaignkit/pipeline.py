@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from . import feed, fonts, handout_kinds, handouts, media, pages, publish, redirects, safety, search_index, share_card, site
 from .load import Content, load_content
@@ -114,9 +114,10 @@ def audit(site_dir: Path) -> list[str]:
     return safety.audit_site(site_dir, audit_rules())
 
 
-def load_and_validate(content_root: Path, include_drafts: bool) -> tuple[Content, Checked]:
+def load_and_validate(content_root: Path, include_drafts: bool, site_dir: Path | None = None) -> tuple[Content, Checked]:
+    """`site_dir`: the last published site; none of its item URLs may be lost (continuity.py)."""
     content, problems = load_content(content_root)
-    checked, more = validate(content, include_drafts)
+    checked, more = validate(content, include_drafts, site_dir=site_dir)
     problems.extend(more)
     problems.raise_if_any()
     return content, checked
@@ -134,8 +135,8 @@ def public_view(project: Path, content_root: Path, include_drafts: bool = False,
     return campaign, publisher.published
 
 
-def check(content_root: Path, include_drafts: bool = False) -> int:
-    content, _ = load_and_validate(content_root, include_drafts)
+def check(content_root: Path, include_drafts: bool = False, site_dir: Path | None = None) -> int:
+    content, _ = load_and_validate(content_root, include_drafts, site_dir)
     return 1 + len(content.pages) + sum(len(content.items[k]) for k in KINDS)
 
 
@@ -155,7 +156,7 @@ def _source_date_epoch(epoch: int):
 def content_epoch(campaign: Campaign) -> int:
     """SOURCE_DATE_EPOCH from the newest content date: same content, same bytes."""
     day = dt.date.fromisoformat(campaign.latest_date)
-    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
+    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
 
 
 def render_docs(b: Build) -> None:
@@ -172,7 +173,7 @@ def build(project: Path, content_root: Path, site_dir: Path, include_drafts: boo
     site_dir = site_dir.resolve()
     base = site_dir.parent
     with publish.build_lock(base):
-        loaded = load_and_validate(content_root, include_drafts)
+        loaded = load_and_validate(content_root, include_drafts, site_dir)
         if pdf:
             missing = fonts.check_pdf_environment()
             if missing:

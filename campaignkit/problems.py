@@ -21,6 +21,14 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+def field_name(path) -> str:
+    """photos[2].alt — list positions counted from 1, as editors count them."""
+    out = ""
+    for step in path:
+        out += f"[{step + 1}]" if isinstance(step, int) else (f".{step}" if out else str(step))
+    return out
+
+
 @dataclass
 class Problems:
     """Collects problems from every stage so that one run reports them all."""
@@ -30,7 +38,7 @@ class Problems:
     def add(self, path: str, line: int, field_name: str, message: str) -> None:
         self.items.append(Problem(str(path), int(line or 0), field_name, message))
 
-    def extend(self, other: "Problems") -> None:
+    def extend(self, other: Problems) -> None:
         self.items.extend(other.items)
 
     def __bool__(self) -> bool:

@@ -12,9 +12,10 @@ in templates/pages/. See docs/architecture.md.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable
+from typing import Any
 
 from . import schema
 from .markup import plain_text
@@ -24,7 +25,7 @@ from .templating import cn_date
 FeedEntry = tuple[str, str, str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Kind:
     folder: str  # content/<folder>/ and the URL section <folder>/<id>/
     name: str  # what one item is called in messages: 找不到{name}“x”
@@ -32,7 +33,7 @@ class Kind:
     section: str  # navigation title and title of the list page
     section_description: Callable[[Any], str]  # (campaign) → the list page's description
     page_template: str  # templates/pages/<page_template>: one item's page
-    list_template: str  # templates/pages/<list_template>: the section's index page
+    list_template: str  # templates/pages/<list_template>: the section's index page (section.md.j2: a plain list)
     variable: str  # the item's name inside its page template (c, e, lesson …)
     page_title: Callable[[Any], str]  # (item) → its page's title
     describe: Callable[[Any, str], str]  # (item, site description) → its page's description
@@ -43,8 +44,6 @@ class Kind:
     feed: Callable[[Any], FeedEntry] | None = None  # items enter the Atom feed
     handouts: tuple[str, ...] = ()  # handout kinds this kind's items feed (handouts.py)
     relations: tuple[str, ...] = ()  # attributes the model adds from other kinds (lesson.events)
-    list_context: Callable[[Any], dict] | None = None  # extra variables for the list page
-    extra_pages: Callable[[Any, Any], None] | None = None  # (writer, campaign): more pages of the section
     defaults: dict = field(default_factory=dict)  # values of absent fields other than None / [] / false
 
     def url(self, item_id: str) -> str:
@@ -178,9 +177,13 @@ PAGES = "pages"
 PAGE_NAME = "页面"
 MEDIA = "media"
 SITE = "site"
-# Names a free page may not take: the sections', and the folders and files the site itself has.
-RESERVED_PAGE_IDS = frozenset(KINDS) | {"index", "downloads", "assets", "search", "media", "feed", "404",
-                                        "charts", "people-group", "honor"}
+# Names a free page may not take besides the sections': the folders and files the site itself has.
+SITE_NAMES = frozenset({"index", "downloads", "assets", "search", "media", "feed", "404", "charts", "people-group", "honor"})
+
+
+def reserved_page_ids() -> frozenset[str]:
+    """Free pages live at the site root, so they may not take a section's or the site's own names."""
+    return frozenset(KINDS) | SITE_NAMES
 
 
 def schema_of(kind: str) -> dict:

@@ -1,9 +1,11 @@
-"""The content contract (shared/content-format.md) as JSON Schema, one entry per field.
+"""The fields of every content kind as JSON Schema: the one definition of fields.
 
 Each field carries a Chinese `description` (shown to editors in the field reference)
 and, where the validator needs more than JSON Schema says, an `x-` key:
-`x-ref` (the folder an id must exist in), `x-markdown` (sanitised Markdown),
-`x-date` (YYYY-MM-DD checked as a real calendar date).
+`x-ref` (the kind an id must exist in), `x-markdown` (sanitised Markdown), `x-date`
+(YYYY-MM-DD checked as a real calendar date), `x-photo` (a file under content/media/),
+`x-enum` (the enumeration of enums.py an `enum` list comes from). The kinds themselves, and
+which schema each uses, are declared in registry.py.
 """
 from __future__ import annotations
 
@@ -62,7 +64,7 @@ def obj(properties: dict, required: tuple = (), desc: str = "") -> dict:
 
 PHOTO = obj(
     {
-        "file": {"type": "string", "minLength": 1, "x-photo": True, "description": "content/media/ 下的图片路径（JPEG/PNG/WebP）"},
+        "file": {"type": "string", "minLength": 1, "x-photo": True, "description": "content/media/ 下的图片路径（JPEG/PNG/WebP/HEIC）"},
         "alt": text("图片内容的文字说明（读屏软件和图片加载失败时显示）"),
         "caption": text("图片说明（显示在图片下方）"),
         "stage": choice(PHOTO_STAGE, "before=整改前，after=整改后"),
@@ -95,6 +97,10 @@ SITE = obj(
         "contact": obj({"office": text("办公室"), "phone": text("办公电话（只能是座机）"), "address": text("地址")}),
         "credits": obj({"contributor": text("供稿"), "reviewer": text("审核"), "publisher": text("发布")}),
         "copyright": text("版权声明", LONG_TEXT_MAX),
+        "withdrawn": list_of({"type": "string", "minLength": 1, "maxLength": TEXT_MAX,
+                              "description": "网址，如 cases/old-id/"},
+                             "确定撤下的已发布页面（网址，如 [cases/old-id/, people/zhang-san/]）：已发布的网址消失时构建会停止，"
+                             "写在这里表示是有意撤下"),
         "allow_personal_data": COMMON["allow_personal_data"],
     },
     required=("title", "org", "base_url", "description"),
@@ -125,6 +131,8 @@ CASE = item(
 ENTERPRISE = item(
     {
         "name": text("企业名称"),
+        "also_known_as": list_of(text("名称"), "平时大家怎么称呼这家企业（简称、俗称、招牌名），如 [鑫泰, 鑫泰包装厂]："
+                                              "企业关联了匿名案例时，这些名称和自动推出的简称都不能出现在公开内容里"),
         "industry": text("行业"),
         "employees": integer("员工人数"),
         "model": boolean("true 表示典型示范企业"),

@@ -10,16 +10,18 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.validators import extend
 
-from . import media
-from .enums import QUIZ_KIND, STATUS
-from .markup import MAX_PAGE_CHARS, markdown_problem
+from . import continuity, figures, mdlint, media, names, suggest
+from .enums import ENUMERATIONS, QUIZ_KIND, STATUS
 from .load import Content, Document
-from .problems import Problems
-from .registry import KINDS, PAGES, RESERVED_PAGE_IDS, SITE, name_of, schema_of
+from .markup import MAX_PAGE_CHARS, markdown_problem
+from .problems import Problems, field_name
+from .registry import KINDS, PAGES, name_of, reserved_page_ids, schema_of
 
 # Searched in the NFKC form of the text (full-width digits from a Chinese input method become
 # ASCII), with the ways numbers are written in Chinese documents: +86 / 0086 prefixes,
@@ -38,6 +40,10 @@ def _check_date(validator, enabled, instance, schema):
             yield ValidationError(f"日期里有全角数字，请用半角数字（切换到英文输入法），如 2023-09-12，现为“{instance}”",
                                   validator="x-date")
             return
+        odd = suggest.oddities(instance)
+        if odd and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", suggest.cleaned(instance)):
+            yield ValidationError(f"日期“{instance}”{odd}，请删掉", validator="x-date")
+            return
         yield ValidationError(f"日期应写成 YYYY-MM-DD（如 2023-09-12），现为“{instance}”", validator="x-date")
         return
     try:
@@ -47,15 +53,11 @@ def _check_date(validator, enabled, instance, schema):
 
 
 _Validator = extend(Draft202012Validator, {"x-date": _check_date})
-_VALIDATORS = {kind: _Validator(schema_of(kind)) for kind in (SITE, PAGES, *KINDS)}
 
 
-def field_name(path) -> str:
-    """photos[2].alt — list positions counted from 1, as editors count them."""
-    out = ""
-    for step in path:
-        out += f"[{step + 1}]" if isinstance(step, int) else (f".{step}" if out else str(step))
-    return out
+@lru_cache(maxsize=64)
+def _validator(kind: str):
+    return _Validator(schema_of(kind))
 
 
 def _show(value) -> str:
@@ -86,7 +88,10 @@ class Checked:
     drafts: dict[str, dict[str, Document]]
 
 
-def validate(content: Content, include_drafts: bool = False) -> tuple[Checked, Problems]:
+def validate(content: Content, include_drafts: bool = False, today: dt.date | None = None,
+             site_dir: Path | None = None) -> tuple[Checked, Problems]:
+    """`today` (the clock's date unless given) is only compared with; it never reaches an output.
+    `site_dir`: the last published site, whose URLs must stay reachable (continuity.py)."""
     problems = Problems()
     all_docs = ([content.site] if content.site else []) + content.pages + [d for k in KINDS for d in content.items[k]]
     for doc in all_docs:
@@ -99,7 +104,7 @@ def validate(content: Content, include_drafts: bool = False) -> tuple[Checked, P
             (drafts if doc.data.get("draft") is True and not include_drafts else published)[kind][doc.id] = doc
     for doc in content.pages:
         (drafts if doc.data.get("draft") is True and not include_drafts else published)[PAGES][doc.id] = doc
-        if doc.id in RESERVED_PAGE_IDS:
+        if doc.id in reserved_page_ids():
             problems.add(doc.relpath, 0, "", f"页面编号“{doc.id}”与栏目网址冲突，请换一个文件名")
 
     for doc in all_docs:
@@ -111,11 +116,61 @@ def validate(content: Content, include_drafts: bool = False) -> tuple[Checked, P
     _check_quizzes(content, problems)
     _check_enterprises(published, problems)
     _check_hidden_enterprises(content, published, problems)
+    figures.check_patrol_figures(published, problems)
+    figures.check_no_future_dates(_dates(published), problems, today or dt.date.today())
+    hidden = {ent_id: case for ent_id, (_forms, case) in _hidden_enterprises(published).items()}
+    _check_hidden_references(published, hidden, problems)
+    the_plan = continuity.plan(content, published, hidden)
+    _check_links(content, published, drafts, the_plan, problems)
+    continuity.check_urls_kept(content, published, drafts, the_plan, site_dir, problems)
     return Checked(published, drafts), problems
 
 
+def _check_hidden_references(published, hidden: dict[str, Document], problems: Problems) -> None:
+    """A reference to an enterprise an anonymous case hides would be dropped without a word
+    (an event's 3 家企业 becoming 2 家企业): each one is reported with its choices."""
+    for kind, docs in published.items():
+        for doc in docs.values():
+            anonymous_case = kind == "cases" and doc.data.get("anonymous", True) is True
+            for path, schema, value in _walk(schema_of(doc.kind), doc.data, []):
+                if schema.get("x-ref") != "enterprises" or value not in hidden or (anonymous_case and path == ["enterprise"]):
+                    continue
+                problems.add(doc.relpath, doc.line(*path), field_name(path),
+                             f"企业“{value}”关联了匿名案例 {hidden[value].relpath}，为保护匿名不会发布，这里也不会显示它："
+                             "请去掉这一项，或把那个案例改为 anonymous: false")
+
+
+def _check_links(content: Content, published, drafts, the_plan, problems: Problems) -> None:
+    """Links inside Markdown to pages of this site that will not exist."""
+    base = content.site.data.get("base_url") if content.site is not None else ""
+    base = base if isinstance(base, str) else ""
+    for kind, docs in published.items():
+        for doc in docs.values():
+            page_url = f"{doc.id}/" if kind == PAGES else KINDS[kind].url(doc.id)
+            texts = [(path, value) for path, schema, value in _walk(schema_of(doc.kind), doc.data, [])
+                     if schema.get("x-markdown") and isinstance(value, str)]
+            for path, value in texts:
+                for offset, target in continuity.links(value):
+                    message = continuity.link_problem(target, the_plan, published, drafts, base, page_url)
+                    if message:
+                        problems.add(doc.relpath, _line_in_value(doc, path, value, offset), field_name(path), message)
+            if kind == PAGES:
+                for offset, target in continuity.links(doc.body):
+                    message = continuity.link_problem(target, the_plan, published, drafts, base, page_url)
+                    if message:
+                        problems.add(doc.relpath, doc.body_line + offset, "正文", message)
+
+
+def _dates(published):
+    for docs in published.values():
+        for doc in docs.values():
+            for path, schema, value in _walk(schema_of(doc.kind), doc.data, []):
+                if schema.get("x-date"):
+                    yield doc, path, field_name(path), value
+
+
 def _check_schema(doc: Document, problems: Problems) -> None:
-    validator = _VALIDATORS[doc.kind]
+    validator = _validator(doc.kind)
     for error in validator.iter_errors(doc.data):
         path = list(error.absolute_path)
         for sub_path, message in _translate(error, path):
@@ -169,10 +224,17 @@ def _translate(error: ValidationError, path: list):
             yield path, f"日期应写成 YYYY-MM-DD（如 2023-09-12），现为{_show(value)}"
         else:
             want = TYPE_NAMES.get(error.validator_value, error.validator_value)
-            quoted = "（数字不要加引号）" if error.validator_value in ("integer", "number") and isinstance(value, str) and re.fullmatch(r"\s*-?\d+(\.\d+)?\s*", value) else ""
-            yield path, f"应为{want}{quoted}，现为{_show(value)}"
+            hint = _number_hint(value) if error.validator_value in ("integer", "number") else ""
+            if error.validator_value == "array" and isinstance(value, str) and re.match(r"-[^\s-]", value):
+                hint = "（“-”后面要加一个空格：列表的每一项写成“- 内容”）"
+            elif error.validator_value == "boolean" and value in _YES_NO:
+                hint = f"（“{value}”请写成 {_YES_NO[value]}）"
+            elif error.validator_value == "array" and isinstance(value, str) and re.search("[，、,；;]", value):
+                hint = "（几项要写成列表，如 [甲, 乙]，用英文逗号和方括号）"
+            yield path, f"应为{want}{hint}，现为{_show(value)}"
     elif v == "enum":
-        yield path, f"必须是 {'/'.join(map(str, error.validator_value))} 之一，现为{_show(value)}"
+        hint = suggest.enum_hint(value, ENUMERATIONS[schema["x-enum"]]) if "x-enum" in schema else ""
+        yield path, f"必须是 {'/'.join(map(str, error.validator_value))} 之一，现为{_show(value)}{hint}"
     elif v == "minLength":
         yield path, "不能为空"
     elif v == "maxLength":
@@ -183,12 +245,61 @@ def _translate(error: ValidationError, path: list):
         yield path, f"最多 {error.validator_value} 项，现有 {len(value)} 项"
     elif v == "maximum":
         yield path, f"不能大于 {error.validator_value}，现为 {value}"
-    elif v == "pattern" and schema.get("x-ref") or v == "pattern" and "aliases" in path:
-        yield path, f"编号只能用小写英文字母、数字和“-”，现为{_show(value)}"
+    elif (v == "pattern" and schema.get("x-ref")) or (v == "pattern" and "aliases" in path):
+        yield path, f"编号只能用小写英文字母、数字和“-”，现为{_show(value)}{suggest.id_hint(value)}"
     elif v == "pattern":
         yield path, f"格式不对，现为{_show(value)}（网址须以 http:// 或 https:// 开头）"
+    elif v.startswith("x-"):
+        yield path, error.message  # the kit's own keywords (x-date) write Chinese messages themselves
     else:
-        yield path, error.message
+        yield path, _OTHER_KEYWORDS.get(v, "不符合要求，请对照《内容格式》检查这一项").format(
+            limit=error.validator_value if not isinstance(error.validator_value, (dict, list)) else "",
+            value=_show(value), count=len(value) if isinstance(value, (list, dict, str)) else "")
+
+
+# Every other JSON Schema keyword, in Chinese: none of jsonschema's English messages reaches an editor.
+_OTHER_KEYWORDS = {
+    "const": "只能是 {limit}，现为{value}",
+    "minItems": "至少要有 {limit} 项，现有 {count} 项",
+    "uniqueItems": "列表里有重复的项，每项只写一次",
+    "exclusiveMinimum": "必须大于 {limit}，现为{value}",
+    "exclusiveMaximum": "必须小于 {limit}，现为{value}",
+    "multipleOf": "必须是 {limit} 的整数倍，现为{value}",
+    "minProperties": "至少要写 {limit} 个字段",
+    "maxProperties": "最多写 {limit} 个字段",
+    "dependentRequired": "写了这一项，相关的字段也要写",
+    "format": "格式不对，现为{value}",
+    "propertyNames": "字段名不对",
+    "contains": "列表里缺少必需的一项",
+    "minContains": "列表里缺少必需的项",
+    "maxContains": "列表里这类项太多",
+    "anyOf": "不是允许的写法，现为{value}",
+    "oneOf": "不是允许的写法，现为{value}",
+    "allOf": "不符合要求，现为{value}",
+    "not": "不能写成{value}",
+    "if": "不符合要求，现为{value}",
+    "unevaluatedItems": "列表里有多余的项",
+    "unevaluatedProperties": "有多余的字段",
+    "additionalItems": "列表里有多余的项",
+}
+
+
+_YES_NO = {**dict.fromkeys(("是", "对", "有", "同意", "已同意", "匿名", "yes", "Yes", "YES", "y", "Y", "真"), "true"),
+           **dict.fromkeys(("否", "不", "错", "无", "没有", "不同意", "公开", "no", "No", "NO", "n", "N", "假"), "false")}
+
+
+def _number_hint(value) -> str:
+    """Why a number was read as text: full-width digits, an invisible character, or quotes."""
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,3}([,，][0-9]{3})+", value.strip()):
+        return "（数字里不要用逗号分隔千位，如 1200）"
+    if not isinstance(value, str) or not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", suggest.cleaned(value)):
+        return ""
+    if re.search("[０-９]", value):
+        return "，不能用全角数字（请切换到英文输入法重新输入）"
+    odd = suggest.oddities(value)
+    if odd:
+        return f"（{odd}）"
+    return "（数字不要加引号）"
 
 
 def _walk(schema: dict, value, path: list):
@@ -233,6 +344,8 @@ def _check_values(doc, content, published, drafts, problems: Problems) -> None:
             message = markdown_problem(value)  # (a value over the limit is reported as too long, once)
             if message:
                 problems.add(*where, message)
+            for offset, message in mdlint.mistakes(value):
+                problems.add(doc.relpath, _line_in_value(doc, path, value, offset), field_name(path), message)
     if doc.kind == PAGES and not allow_personal:
         for label, masked, line in personal_data(doc.body):
             problems.add(doc.relpath, doc.body_line + line, "正文", f"含{label}（{masked}），公开内容不能有个人信息")
@@ -240,6 +353,14 @@ def _check_values(doc, content, published, drafts, problems: Problems) -> None:
         message = markdown_problem(doc.body, MAX_PAGE_CHARS)
         if message:
             problems.add(doc.relpath, doc.body_line, "正文", message)
+        for offset, message in mdlint.mistakes(doc.body, photos_field=False):
+            problems.add(doc.relpath, doc.body_line + offset, "正文", message)
+
+
+def _line_in_value(doc: Document, path: list, value: str, offset: int) -> int:
+    """The file line of line `offset` of a text value: a block (`|`) starts on the line after its key."""
+    line = doc.line(*path)
+    return line + 1 + offset if "\n" in value.rstrip("\n") or value.endswith("\n") else line
 
 
 def personal_data(text: str, first_only: bool = False):
@@ -255,51 +376,51 @@ def personal_data(text: str, first_only: bool = False):
 
 
 def _check_hidden_enterprises(content: Content, published, problems: Problems) -> None:
-    """An enterprise behind an anonymous case is not published at all (model.py), so its name
-    may not appear in any published text either: not in another case, an event, a lesson, a page.
+    """An enterprise behind an anonymous case is not published at all (model.py), so none of its
+    names may appear in any published text either: not in another case, an event, a lesson, a page.
 
-    Both the registered name and the name people use (示例·速达快运有限公司 → 速达快运) are looked for."""
-    hidden: dict[str, tuple[list[str], Document]] = {}
-    for doc in published["cases"].values():
-        if doc.data.get("anonymous", True) is True and isinstance(doc.data.get("enterprise"), str):
-            ent = published["enterprises"].get(doc.data["enterprise"])
-            name = ent.data.get("name") if ent else None
-            if isinstance(name, str) and len(name.strip()) >= 2:
-                hidden.setdefault(doc.data["enterprise"], (_name_forms(name.strip()), doc))
+    Its names are the registered one, those listed in `also_known_as`, and the short forms
+    people use (示例·鑫泰包装材料有限公司 → 鑫泰包装材料, 鑫泰), see names.py. The anonymous
+    case's own text is checked by _check_cases."""
+    hidden = _hidden_enterprises(published)
     if not hidden:
         return
+    visible = [n for ent_id, doc in published["enterprises"].items() if ent_id not in hidden
+               for n in names.enterprise_names(doc.data)]
     docs = ([content.site] if content.site else []) + [d for kind in published for d in published[kind].values()]
     for doc in docs:
         if doc.kind == "enterprises" and doc.id in hidden:
             continue  # the hidden enterprise's own file: not published
         texts = [(path, value) for path, _schema, value in _walk(schema_of(doc.kind), doc.data, []) if isinstance(value, str)]
         for ent_id, (forms, case) in hidden.items():
-            same = doc.kind == "cases" and doc.data.get("enterprise") == ent_id and doc.data.get("anonymous", True) is True
+            if doc.kind == "cases" and doc.data.get("enterprise") == ent_id and doc.data.get("anonymous", True) is True:
+                continue  # an anonymous case of its own: reported by _check_cases
             for path, value in texts:
-                if same and (path == ["enterprise"] or forms[0] in value):
-                    continue  # the full name in an anonymous case of its own: reported by _check_cases
-                found = next((f for f in forms if f in value), None)
+                found = names.find_name(value, forms, visible)
                 if found:
                     problems.add(doc.relpath, doc.line(*path), field_name(path), _hidden_message(found, case))
             if doc.kind == PAGES:
-                found = next((f for f in forms if f in doc.body), None)
+                found = names.find_name(doc.body, forms, visible)
                 if found:
                     line = doc.body_line + doc.body[: doc.body.index(found)].count("\n")
                     problems.add(doc.relpath, line, "正文", _hidden_message(found, case))
 
 
-_LEGAL_FORMS = ("股份有限公司", "有限责任公司", "有限公司", "集团公司", "公司", "集团", "分公司", "总厂", "厂", "商行", "经营部", "门市部", "工作室")
+def _hidden_enterprises(published) -> dict[str, tuple[list[str], Document]]:
+    """Enterprise id → (every name it goes by, the first anonymous case that hides it)."""
+    hidden: dict[str, tuple[list[str], Document]] = {}
+    for doc in published["cases"].values():
+        if doc.data.get("anonymous", True) is True and isinstance(doc.data.get("enterprise"), str):
+            ent = published["enterprises"].get(doc.data["enterprise"])
+            forms = names.enterprise_names(ent.data) if ent else []
+            if forms:
+                hidden.setdefault(doc.data["enterprise"], (forms, doc))
+    return hidden
 
 
 def _name_forms(name: str) -> list[str]:
-    """The registered name and, when it is distinctive enough (4+ characters), the name without
-    a prefix like 示例· and without the legal form: 示例·速达快运有限公司 → [that, 速达快运]."""
-    core = name.rsplit("·", 1)[-1].strip()
-    for suffix in _LEGAL_FORMS:
-        if core.endswith(suffix) and len(core) > len(suffix):
-            core = core[: -len(suffix)]
-            break
-    return [name, core] if core != name and len(core) >= 4 else [name]
+    """The registered name and its derived short forms, longest first (names.short_forms)."""
+    return names.short_forms(name)
 
 
 def _hidden_message(name: str, case: Document) -> str:
@@ -309,8 +430,11 @@ def _hidden_message(name: str, case: Document) -> str:
 
 def _closest_id(value: str, known: set[str]) -> str | None:
     """The one id `value` was most likely meant to be; None when unsure (round-1: round-01 or round-10?)."""
+    same = [k for k in known if k.lower() == value.lower()]
+    if len(same) == 1:
+        return same[0]
     scored = sorted(((difflib.SequenceMatcher(None, value, k).ratio(), k) for k in known), reverse=True)
-    if not scored or scored[0][0] < 0.75 or len(scored) > 1 and scored[1][0] > scored[0][0] - 0.05:
+    if not scored or scored[0][0] < 0.75 or (len(scored) > 1 and scored[1][0] > scored[0][0] - 0.05):
         return None
     return scored[0][1]
 
@@ -350,16 +474,16 @@ def _check_cases(published, problems: Problems) -> None:
             problems.add(doc.relpath, doc.line("rectified_on"), "rectified_on", f"整改日期 {fixed} 早于发现日期 {found}")
         if d.get("anonymous", True) is True and isinstance(d.get("enterprise"), str):
             ent = published["enterprises"].get(d.get("enterprise"))
-            name = ent.data.get("name") if ent else None
             if ent is not None and ent.data.get("model") is True:
                 problems.add(doc.relpath, doc.line("enterprise"), "enterprise",
                              f"匿名案例不能关联典型企业“{d.get('enterprise')}”（典型企业会公开展示，匿名就失效了）；"
                              "请改为 anonymous: false，或去掉 enterprise")
-            if isinstance(name, str) and name:
-                for path, _schema, value in _walk(schema_of("cases"), d, []):
-                    if isinstance(value, str) and name in value and path != ["enterprise"]:
-                        problems.add(doc.relpath, doc.line(*path), field_name(path),
-                                     f"匿名案例的公开文字里出现了企业名称“{name}”")
+            forms = names.enterprise_names(ent.data) if ent is not None else []
+            for path, _schema, value in _walk(schema_of("cases"), d, []):
+                found = names.find_name(value, forms) if isinstance(value, str) and path != ["enterprise"] else None
+                if found:
+                    problems.add(doc.relpath, doc.line(*path), field_name(path),
+                                 f"匿名案例的公开文字里出现了企业名称“{found}”")
 
 
 def _is_date(value) -> bool:
@@ -386,9 +510,20 @@ def _check_patrols(content: Content, problems: Problems) -> None:
 
 
 def _check_people(published, problems: Problems) -> None:
+    seen: dict[tuple, Document] = {}
+    for doc in sorted(published["people"].values(), key=lambda d: d.id):
+        name, role = doc.data.get("name"), doc.data.get("role")
+        if isinstance(name, str) and name.strip():
+            key = (suggest.cleaned(name), suggest.cleaned(role) if isinstance(role, str) else None)
+            first = seen.setdefault(key, doc)
+            if first is not doc:
+                who = "，".join(filter(None, key))
+                problems.add(doc.relpath, doc.line("name"), "name",
+                             f"与 {first.relpath} 的姓名和身份都相同（{who}），同一个人会发布两次：请删掉其中一个文件"
+                             f"（删掉本文件的话，在 {first.relpath} 里写 aliases: [{doc.id}]，旧网址会跳转过去）")
     for doc in published["people"].values():
         consent = doc.data.get("consent")
-        if consent is False or consent is None and _missing(doc, "consent"):
+        if consent is False or (consent is None and _missing(doc, "consent")):
             line = doc.line("consent") if "consent" in doc.data else 1
             problems.add(doc.relpath, line, "consent",
                          "本人未同意公开（consent 必须为 true）才能发布姓名、照片和事迹；暂不发布请加 draft: true")
@@ -412,6 +547,10 @@ def _check_quizzes(content: Content, problems: Problems) -> None:
                     problems.add(doc.relpath, doc.line(*full), field_name(full), message)
 
 
+# "A. 宿舍", "B、仓库", "(C) 楼道", "Ｄ．…": letters typed in by hand (the kit numbers options itself).
+_OPTION_LETTER = re.compile(r"^\s*[（(]?[A-JＡ-Ｊa-j][)）]?\s*[.．、:：)）]\s*|^\s*[（(][A-JＡ-Ｊa-j][)）]\s*")
+
+
 def _quiz_problems(q: dict):
     kind, answer, options = q.get("kind"), q.get("answer"), q.get("options")
     if "answer" not in q:
@@ -428,6 +567,11 @@ def _quiz_problems(q: dict):
         yield ["options"], "选择题至少要有两个选项"
         return
     letters = [chr(ord("A") + i) for i in range(len(options))]
+    lettered = next((i for i, o in enumerate(options) if isinstance(o, str) and _OPTION_LETTER.match(o)), None)
+    if lettered is not None:
+        typed = _OPTION_LETTER.match(options[lettered]).group().strip()
+        yield ["options", lettered], (f"选项开头不要自己写字母“{typed}”：网站和讲义会自动加上 A、B、C，"
+                                      f"否则会显示成“{letters[lettered]}. {options[lettered]}”；请删掉每个选项开头的字母")
     answers = answer if isinstance(answer, list) else [answer]
     if kind == QUIZ_KIND.single.text and isinstance(answer, list):
         yield ["answer"], f"单选题只能有一个答案，现为{_show(answer)}"

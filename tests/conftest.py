@@ -81,7 +81,9 @@ class Scratch:
         raise AssertionError(f"{needle!r} not in {rel}")
 
     def check(self) -> subprocess.CompletedProcess:
-        return run_build("check", "--content", str(self.content))
+        # Its own output folder (none yet): a project site/ left by an earlier build is not the last
+        # published site of this content (continuity.py compares URLs with it).
+        return run_build("check", "--content", str(self.content), "--output", str(self.root / "site"))
 
     def build(self, *args: str, output: Path | None = None) -> subprocess.CompletedProcess:
         return run_build("--content", str(self.content), "--output", str(output or self.root / "site"), *args)
@@ -90,3 +92,30 @@ class Scratch:
 @pytest.fixture
 def scratch(tmp_path) -> Scratch:
     return Scratch(tmp_path)
+
+
+# Fixtures that build a whole site (with PDFs) or render handouts: a test using one is slow.
+SLOW_FIXTURES = {"sample_build", "sample_site", "pdfs", "tricky", "poisoned", "private_build", "built_output",
+                 "previous_site", "reaper"}
+# Modules whose every test runs full builds (kills, reproducibility, scale, random builds) or a browser.
+SLOW_MODULES = {"test_publish", "test_reproducible", "test_scale", "test_properties"}
+SLOW_CALLS = ("run_build(", ".build(", "pipeline.build(", "render_all(", "_render(")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark slow what builds a site, renders PDFs or drives a browser, so `pytest -m "not slow"`
+    is the quick everyday run (CI runs everything). Tests may also carry @pytest.mark.slow."""
+    import inspect
+
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1]
+        if ("browser" in item.nodeid.split("/")[1:2] or module in SLOW_MODULES
+                or SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))):
+            item.add_marker(pytest.mark.slow)
+            continue
+        try:
+            source = inspect.getsource(item.function)
+        except (OSError, TypeError):
+            continue
+        if any(call in source for call in SLOW_CALLS):
+            item.add_marker(pytest.mark.slow)

@@ -19,11 +19,11 @@ import zlib
 from pathlib import Path
 
 import pytest
+from conftest import PROJECT, Scratch, run_build
 from PIL import Image
 from pypdf import PdfReader
 
 from campaignkit import cli, media
-from conftest import PROJECT, Scratch, run_build
 
 CASE = "cases/hengshun-cangku-feixian.yml"  # named case, two photos, patrol round-01, lessons
 LESSON = "lessons/feixian-chongdian.yml"
@@ -36,7 +36,7 @@ MEMORY_LIMIT_KB = 500 * 1024
 
 def check(s: Scratch, capsys) -> tuple[int, list[str]]:
     """`build.py check` on the scratch content, in-process; (exit status, stderr lines)."""
-    code = cli.main(["check", "--content", str(s.content)])
+    code = cli.main(["check", "--content", str(s.content), "--output", str(s.root / "site")])
     out, err = capsys.readouterr()
     assert "Traceback" not in err and "Traceback" not in out
     return code, err.splitlines()
@@ -310,7 +310,8 @@ def use_photo(s: Scratch, rel: str) -> int:
 def png_header(width: int, height: int) -> bytes:
     """A PNG whose header claims width×height (a decompression bomb costs nothing to make)."""
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    chunk = lambda kind, data: struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
 
 
@@ -409,7 +410,7 @@ def tricky(tmp_path_factory):
                    check=True, timeout=120)
     s.replace(CASE, PHOTO_LINE, "  - file: cases/huge.jpg")
     original = huge.read_bytes()
-    result, seconds, kb = bounded("--content", str(s.content), "--output", str(root / "site"), timeout=600)
+    result, _seconds, kb = bounded("--content", str(s.content), "--output", str(root / "site"), timeout=600)
     return s, root / "site", result, kb, original
 
 
@@ -506,10 +507,19 @@ def test_subprocess_check_reports_without_traceback(scratch):
     """The same mistakes through the real command line: exit 1, messages on stderr, nothing on stdout."""
     scratch.replace(CASE, "found_on: 2023-08-03", "found_on: 2023/8/3")
     scratch.write(EVENT, "")
-    result = run_build("check", "--content", str(scratch.content))
+    result = run_build("check", "--content", str(scratch.content), "--output", str(scratch.root / "site"))
     assert result.returncode == 1 and result.stdout == "" and "Traceback" not in result.stderr
     assert result.stderr.splitlines() == [
         where(CASE, 2, "found_on") + "日期应写成 YYYY-MM-DD（如 2023-09-12），现为“2023/8/3”",
         where(EVENT, 1) + "文件是空的",
         "共发现 2 处问题，未生成网站，site/ 保持不变。",
     ], result.stderr
+
+
+def test_characters_no_font_has_are_refused_with_file_and_line(scratch, capsys):
+    """Private-use or unassigned code points (found by the random-build test) would make the
+    handouts fail later with a typesetting error; they are a content problem with its line."""
+    scratch.replace(CASE, "summary: 仓库窗口垂下插线板", "summary: 仓库窗口\U0005b0a8垂下\ue000插线板")
+    line = one_problem(scratch, capsys)
+    assert line == (f"{where(CASE, scratch.line_of(CASE, 'summary:'), 'summary')}含有无法显示的字符（U+5B0A8，"
+                    "私用区或未分配的编码，任何字体都没有），常见于从特殊输入法或乱码里复制：请删掉重新输入"), line

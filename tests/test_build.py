@@ -14,10 +14,9 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLE_CONTENT, run_build
 from pypdf import PdfReader
 from ruamel.yaml import YAML
-
-from conftest import SAMPLE_CONTENT, run_build
 
 _yaml = YAML(typ="safe", pure=True)
 

@@ -13,7 +13,7 @@ import re
 import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -22,10 +22,10 @@ from PIL import Image
 from pypdf import PdfReader
 from pyzbar.pyzbar import decode as decode_qr
 
-from campaignkit import fonts, handout_kinds, handouts, media
+from campaignkit import fonts, handout_kinds, handouts
 from campaignkit.enums import STATUS
 from campaignkit.pipeline import public_view
-from campaignkit.problems import BuildError, Problems
+from campaignkit.problems import BuildError
 from campaignkit.templating import cn_date
 
 TEMPLATES = PROJECT / "templates"
@@ -96,7 +96,7 @@ def draft_people_names() -> list[str]:
 
 # ---- reading PDFs ----------------------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
+@cache
 def pages_text(path: Path) -> tuple[str, ...]:
     """The text of each page in drawing order (pypdf): a table cell or a side box stays in one piece."""
     return tuple(page.extract_text() for page in reader(path).pages)
@@ -107,7 +107,7 @@ def flat(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-@lru_cache(maxsize=None)
+@cache
 def reader(path: Path) -> PdfReader:
     return PdfReader(path)
 
@@ -432,7 +432,7 @@ def test_rendering_logs_no_warning_and_is_byte_identical(planned, tmp_path, capl
             monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
             target = tmp_path / f"{n}-{run}.pdf"
             with caplog.at_level(logging.DEBUG, logger="weasyprint"):
-                pages, warnings = handouts._render(job.html, str(TEMPLATES / "handouts"), str(target), job.epoch)
+                _pages, warnings = handouts._render(job.html, str(TEMPLATES / "handouts"), str(target), job.epoch)
             assert warnings == [], (rel, warnings)
             outputs.append(target.read_bytes())
         assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []

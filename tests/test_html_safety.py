@@ -16,6 +16,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from conftest import PROJECT, Scratch
 from pypdf import PdfReader
 from ruamel.yaml import YAML
 
@@ -23,7 +24,6 @@ from campaignkit import pipeline, safety
 from campaignkit.markup import render_markdown
 from campaignkit.problems import BuildError
 from campaignkit.registry import schema_of
-from conftest import PROJECT, Scratch
 
 # ---- payloads ----------------------------------------------------------------------------------
 

@@ -17,13 +17,13 @@ import struct
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLE_CONTENT, Scratch
 from PIL import ExifTags, Image
 from pypdf import PdfReader
 from ruamel.yaml import YAML
 
 from campaignkit import cli, media
 from campaignkit.validate import _name_forms, personal_data
-from conftest import SAMPLE_CONTENT, Scratch
 
 yaml = YAML(typ="safe", pure=True)
 CASE = "cases/hengshun-cangku-feixian.yml"  # named case (anonymous: false)
@@ -33,8 +33,8 @@ TEXT_SUFFIXES = {".html", ".xml", ".json", ".txt", ".js", ".css", ".svg", ".map"
 
 
 def check(s: Scratch, capsys) -> tuple[int, list[str]]:
-    code = cli.main(["check", "--content", str(s.content)])
-    out, err = capsys.readouterr()
+    code = cli.main(["check", "--content", str(s.content), "--output", str(s.root / "site")])
+    _out, err = capsys.readouterr()
     assert "Traceback" not in err
     return code, err.splitlines()
 
@@ -128,7 +128,7 @@ def test_the_sample_has_enterprises_behind_anonymous_cases():
 ])
 @pytest.mark.parametrize("form", ["full", "short"])
 def test_the_name_of_an_enterprise_behind_an_anonymous_case_is_refused_anywhere(scratch, capsys, rel, old, field, form):
-    ent_id, name = sorted(hidden_enterprises().items())[0]
+    _ent_id, name = sorted(hidden_enterprises().items())[0]
     written = _name_forms(name)[0 if form == "full" else -1]
     assert form == "full" or written != name
     scratch.replace(rel, old, f"{old}（{written}）" if field in ("title", "honor") else f"{old}{written}")

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLE_CONTENT, run_build
 from hypothesis import HealthCheck, assume, event, given, note, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
@@ -28,7 +29,6 @@ from campaignkit import pipeline, safety
 from campaignkit.markup import plain_text, render_markdown
 from campaignkit.problems import ContentError
 from campaignkit.registry import schema_of
-from conftest import SAMPLE_CONTENT, run_build
 
 yaml = YAML(typ="rt")
 yaml.width = 4096

@@ -20,10 +20,11 @@ import time
 from pathlib import Path
 
 import pytest
-
-from campaignkit import pipeline, publish, site as site_stage
-from campaignkit.problems import BuildError
 from conftest import PROJECT, SAMPLE_CONTENT, Scratch, run_build, tree
+
+from campaignkit import pipeline, publish
+from campaignkit import site as site_stage
+from campaignkit.problems import BuildError
 
 CASE = "cases/hengshun-cangku-feixian.yml"
 LESSON = "lessons/feixian-chongdian.yml"

@@ -9,10 +9,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
+from conftest import SAMPLE_CONTENT
 from PIL import Image
 from ruamel.yaml import YAML
-
-from conftest import SAMPLE_CONTENT
 
 yaml = YAML(typ="safe", pure=True)
 
@@ -115,8 +114,8 @@ def test_home_figures_are_computed_from_the_content(sample_site):
         "座微型消防站": str(sum(1 for f in load("facilities").values() if f["kind"] == "微型消防站")),
         "场讲座和活动": str(len(load("events"))),
     }
-    shown = dict((label, value) for value, label in
-                 re.findall(r'<div class="ck-stat"><strong>([^<]+)</strong><span>([^<]+)</span></div>', page(sample_site, "")))
+    shown = {label: value for value, label in
+                 re.findall(r'<div class="ck-stat"><strong>([^<]+)</strong><span>([^<]+)</span></div>', page(sample_site, ""))}
     assert shown == expected
     # The campaign article's own figures, as the sample content must reproduce them.
     assert (expected["共建区企业"], expected["轮巡查"], expected["处隐患已整改"]) == ("81", "10", "23")
@@ -191,7 +190,7 @@ def test_events_newest_first_and_feed(sample_site):
     assert listed == sorted(events, key=lambda i: str(events[i]["date"]), reverse=True)
     feed = (sample_site / "feed.xml").read_text(encoding="utf-8")
     assert feed.startswith('<?xml version="1.0" encoding="utf-8"?>') and 'xmlns="http://www.w3.org/2005/Atom"' in feed
-    for item_id, case in load("cases").items():
+    for item_id, _case in load("cases").items():
         assert f"<id>{BASE}cases/{item_id}/</id>" in feed
     for item_id in events:
         assert f"<id>{BASE}events/{item_id}/</id>" in feed

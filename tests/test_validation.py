@@ -16,9 +16,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import tree
 
 from campaignkit import cli
-from conftest import tree
 
 CASE = "cases/hengshun-cangku-feixian.yml"  # named (anonymous: false), 已整改, two photos, patrol round-01
 LESSON = "lessons/feixian-chongdian.yml"
@@ -178,7 +178,7 @@ def wrong_type_text_for_list(s):
 
 def wrong_type_yes_for_boolean(s):
     s.replace(CASE, "anonymous: false", "anonymous: 否")
-    return [f"content/{CASE}:{s.line_of(CASE, 'anonymous:')}: anonymous: 应为 true 或 false，现为“否”"]
+    return [f"content/{CASE}:{s.line_of(CASE, 'anonymous:')}: anonymous: 应为 true 或 false（“否”请写成 false），现为“否”"]
 
 
 def bad_date_format(s):
@@ -199,7 +199,7 @@ def impossible_date(s):
 
 def value_outside_choice(s):
     s.replace(CASE, "status: 已整改", "status: 完成")
-    return [f"content/{CASE}:{s.line_of(CASE, 'status:')}: status: 必须是 已发现/整改中/已整改/已移交职能部门 之一，现为“完成”"]
+    return [f"content/{CASE}:{s.line_of(CASE, 'status:')}: status: 必须是 已发现/整改中/已整改/已移交职能部门 之一，现为“完成”，是不是要写“已整改”？"]
 
 
 def unknown_id(s):
@@ -231,7 +231,11 @@ def reference_to_a_draft(s):
             out.append(f"content/{user}:{s.line_of(user, 'lessons:')}: lessons[{items.index('qiye-zeren') + 1}]: "
                        "引用的课程“qiye-zeren”是草稿（draft），不会发布；请先发布它或去掉这个引用")
     assert len(out) >= 2
-    return out
+    # The lesson was published before (the previous site): its page would vanish (issue 11).
+    out.append(f"content/{rel}:1: draft: 已发布的网址 /lessons/qiye-zeren/ 这次会消失：本文件改成了草稿（draft: true）。"
+               "要继续发布，请去掉 draft；如确实要撤下这个页面，请在 content/site.yml 里写 withdrawn: [lessons/qiye-zeren/]"
+               "（撤下后这个网址会显示“页面不存在”）")
+    return sorted(out)
 
 
 def duplicate_id(s):
@@ -284,7 +288,8 @@ def quiz_judge_answer(s):
 
 def missing_photo_file(s):
     s.replace(CASE, "file: cases/hengshun-cangku-feixian-after.jpg", "file: cases/hengshun-cangku-feixian-after.jpeg")
-    return [f"content/{CASE}:{s.line_of(CASE, 'feixian-after.jpeg')}: photos[2].file: 找不到图片文件 content/media/cases/hengshun-cangku-feixian-after.jpeg"]
+    return [f"content/{CASE}:{s.line_of(CASE, 'feixian-after.jpeg')}: photos[2].file: 找不到图片文件 content/media/cases/hengshun-cangku-feixian-after.jpeg"
+            "；文件夹里有 hengshun-cangku-feixian-after.jpg，扩展名和文件不一致，是不是要写“cases/hengshun-cangku-feixian-after.jpg”？"]
 
 
 def photo_without_alt(s):
@@ -338,7 +343,7 @@ def test_a_dozen_mistakes_in_different_files_are_all_reported_in_one_run_sorted(
     s.replace(CASE, "status: 已整改", "status: 完成")  # two mistakes in one file: sorted by line
     s.replace(CASE, "found_on: 2023-08-03", "found_on: 2023-08-32")
     expected.append(f"content/{CASE}:{s.line_of(CASE, 'found_on:')}: found_on: “2023-08-32”不是真实存在的日期")
-    expected.append(f"content/{CASE}:{s.line_of(CASE, 'status:')}: status: 必须是 已发现/整改中/已整改/已移交职能部门 之一，现为“完成”")
+    expected.append(f"content/{CASE}:{s.line_of(CASE, 'status:')}: status: 必须是 已发现/整改中/已整改/已移交职能部门 之一，现为“完成”，是不是要写“已整改”？")
 
     rel = "cases/kuaidi-sanlunche-gaizhuang.yml"
     s.replace(rel, "summary:", "summery:")
@@ -361,7 +366,7 @@ def test_a_dozen_mistakes_in_different_files_are_all_reported_in_one_run_sorted(
 
     rel = "facilities/dongmen-chongdian.yml"
     s.replace(rel, "kind: 集中充电处", "kind: 充电站")
-    expected.append(f"content/{rel}:{s.line_of(rel, 'kind:')}: kind: 必须是 集中充电处/微型消防站 之一，现为“充电站”")
+    expected.append(f"content/{rel}:{s.line_of(rel, 'kind:')}: kind: 必须是 集中充电处/微型消防站 之一，现为“充电站”，是不是要写“集中充电处”？")
 
     s.replace(LESSON, "    answer: B\n", "    answer: E\n")
     expected.append(f"content/{LESSON}:{s.line_of(LESSON, 'answer: E')}: quiz[1].answer: 答案“E”不在选项范围内（可选 A/B/C/D）")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import math
 import random
 from pathlib import Path
@@ -427,7 +428,7 @@ def scene_window_cord(name, floors=3, vehicles=("bike", "bike"), win=(1, 1),
         hub = ports[0]
         c.line(bezier(sill, (sill[0] + 10, (sill[1] + hub[1]) / 2 + 60), hub), fill=CORD,
                width=4)
-        for a, b in zip(ports, ports[1:]):
+        for a, b in itertools.pairwise(ports):
             c.line(bezier(a, ((a[0] + b[0]) / 2, a[1] + 40), b), fill=CORD, width=3)
     spark(c, hub[0], hub[1] - 4, s=0.8)
     warning_badge(c)
@@ -743,13 +744,18 @@ def scene_micro_station(name, people=False):
     return c.finish()
 
 
-def scene_lecture(name):
-    rnd = rng_for(name)
+def meeting_room(name, wall, floor_y, floor, screen):
+    """An indoor scene's start: its random source, the canvas, wall, floor and projection screen."""
     c = Canvas()
-    c.rect(0, 0, c.w, c.h, fill=(236, 232, 224))
-    c.rect(0, 380, c.w, c.h, fill=(200, 184, 160))
+    c.rect(0, 0, c.w, c.h, fill=wall)
+    c.rect(0, floor_y, c.w, c.h, fill=floor)
+    c.rect(*screen, fill=WHITE, outline=DARK, width=6)
+    return rng_for(name), c
+
+
+def scene_lecture(name):
     # screen with a battery-and-plug slide
-    c.rect(250, 50, 710, 300, fill=WHITE, outline=DARK, width=6)
+    rnd, c = meeting_room(name, (236, 232, 224), 380, (200, 184, 160), (250, 50, 710, 300))
     c.rect(300, 110, 430, 220, fill=(40, 44, 50), radius=10)
     c.rect(340, 96, 390, 112, fill=(40, 44, 50))
     c.rect(318, 180, 412, 204, fill=GREEN)
@@ -774,11 +780,7 @@ def scene_lecture(name):
 
 
 def scene_meeting(name):
-    rnd = rng_for(name)
-    c = Canvas()
-    c.rect(0, 0, c.w, c.h, fill=(232, 230, 222))
-    c.rect(0, 420, c.w, c.h, fill=(190, 176, 156))
-    c.rect(300, 40, 660, 250, fill=WHITE, outline=DARK, width=6)
+    rnd, c = meeting_room(name, (232, 230, 222), 420, (190, 176, 156), (300, 40, 660, 250))
     # slide: a wall, an open window, a cord hanging down
     c.rect(330, 70, 470, 230, fill=(226, 206, 176))
     c.rect(370, 100, 420, 140, fill=(60, 70, 82))
@@ -788,7 +790,7 @@ def scene_meeting(name):
     c.poly([(380, 470), (580, 470), (760, c.h), (200, c.h)], fill=(160, 116, 80))
     c.poly([(396, 478), (564, 478), (730, c.h - 6), (230, c.h - 6)], fill=(176, 130, 92))
     shirts = [BLUE, (230, 150, 60), (70, 140, 200), GREEN, (40, 60, 110), (120, 90, 170)]
-    for i, t in enumerate((0.05, 0.3, 0.6, 0.92)):
+    for _i, t in enumerate((0.05, 0.3, 0.6, 0.92)):
         s = 0.7 + 0.6 * t
         y = 470 + (c.h - 470) * t
         for side in (-1, 1):
@@ -812,7 +814,7 @@ def scene_drill(name):
     windows_grid(c, 0, 350, c.w, 500, 7, 1)
     # fire pan with flames
     c.rect(560, 600, 760, 640, fill=(70, 70, 70))
-    for i, (dx, h, col) in enumerate(((20, 120, ORANGE), (70, 170, RED), (120, 140, ORANGE),
+    for _i, (dx, h, col) in enumerate(((20, 120, ORANGE), (70, 170, RED), (120, 140, ORANGE),
                                       (165, 100, RED))):
         x = 560 + dx
         c.poly([(x - 30, 602), (x, 602 - h), (x + 30, 602)], fill=col)

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from .support import (CHROMIUM, CHROMIUM_ARGS, PHONE, SiteServer, Watch, artifacts_dir, load_everything,
-                      page_problems, watch)
+from .support import CHROMIUM, CHROMIUM_ARGS, PHONE, SiteServer, Watch, artifacts_dir, load_everything, page_problems, watch
 
 
 @pytest.fixture(scope="session")

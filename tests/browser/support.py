@@ -74,7 +74,7 @@ mimetypes.add_type("application/atom+xml", ".xml")  # feed.xml; sitemap.xml is a
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, like a real server
-    server: "_Server"
+    server: _Server
 
     def log_message(self, *args):  # quiet
         pass
@@ -131,11 +131,11 @@ class _Server(http.server.ThreadingHTTPServer):
         self.root = root.resolve()
         self.gzip = use_gzip
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache  # noqa: B019 -- one server per test session: the cache lives as long as it
     def read(self, path: Path) -> bytes:
         return path.read_bytes()
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache  # noqa: B019 -- as above
     def compressed(self, path: Path) -> bytes:
         return gzip.compress(self.read(path), compresslevel=6, mtime=0)
 
@@ -153,7 +153,7 @@ class SiteServer:
         self._server = _Server(Path(root), use_gzip)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
-    def __enter__(self) -> "SiteServer":
+    def __enter__(self) -> SiteServer:
         self._thread.start()
         return self
 
@@ -357,7 +357,7 @@ def transferred(w: Watch) -> tuple[int, list[tuple[int, str]]]:
     for response in w.responses:
         try:
             sizes = response.request.sizes()
-        except Exception:  # noqa: BLE001 - a response whose body never finished counts as nothing
+        except Exception:
             continue
         rows.append((sizes["responseHeadersSize"] + sizes["responseBodySize"], response.url))
     rows.sort(reverse=True)

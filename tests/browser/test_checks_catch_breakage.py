@@ -17,8 +17,7 @@ from PIL import Image
 
 from .conftest import new_phone
 from .lighthouse import Audit, Run, lighthouse
-from .support import (CHECKED_PAGES, CHROMIUM, CHROMIUM_ARGS, SiteServer, horizontal_overflow, image_problems,
-                      tofu)
+from .support import CHECKED_PAGES, CHROMIUM, CHROMIUM_ARGS, SiteServer, horizontal_overflow, image_problems, tofu
 from .test_accessibility import blocking_violations
 from .test_artifacts import first_page_png, ink
 from .test_page_weight import BUDGETS, first_visit
@@ -203,7 +202,7 @@ def broken_site(sample_site, tmp_path_factory):
 
 
 def test_weight_check_catches_unresized_photos(browser, broken_site):
-    total, rows, images = first_visit(browser, broken_site, CASE)
+    total, _rows, images = first_visit(browser, broken_site, CASE)
     assert images == 2 and total > BUDGETS["case"], total
 
 
