@@ -45,14 +45,9 @@ import segno
 from jinja2 import Environment
 from markupsafe import Markup
 
-<<<<<<< HEAD
 from . import fonts, pdf_access, pdf_fonts, templating
 from .enums import HAZARD, PATROL_EXTRA_CHECKS
 from .handout_kinds import FIT_LEVELS, KINDS, Private, charging_points
-=======
-from . import fonts, templating
-from .enums import HAZARD, PATROL_EXTRA_CHECKS, STATUS
->>>>>>> main
 from .markup import render_markdown
 from .model import Campaign, PublicItem
 from .problems import BuildError, WarningCollector
@@ -445,14 +440,10 @@ def render_all(campaign: Campaign, templates: Path, docs_dir: Path, cache_dir: P
         progress.close()
     if failures:
         raise BuildError("生成讲义时排版引擎报告了问题（是排版模板或图片的问题，不是内容格式的问题），"
-<<<<<<< HEAD
-                         "这些讲义没有生成，请把下面的信息发给技术人员：\n" + "\n".join(failures))
-    if overflows:
-        raise BuildError("\n".join(overflows) + f"\n共 {len(overflows)} 份一页的讲义排不下，未生成网站，site/ 保持不变。")
-=======
                          "这些讲义没有生成，请把下面的信息发给技术人员：\n" + "\n".join(failures)
                          + "\n未生成网站，site/ 保持不变。")
->>>>>>> main
+    if overflows:
+        raise BuildError("\n".join(overflows) + f"\n共 {len(overflows)} 份一页的讲义排不下，未生成网站，site/ 保持不变。")
     handouts = []
     for job in planned:
         cached = cache_dir / f"{digests[job.path]}.pdf"

@@ -200,13 +200,13 @@ def build(project: Path, content_root: Path, site_dir: Path, include_drafts: boo
             shutil.rmtree(work, ignore_errors=True)
     s = campaign.stats
     private_made = [h for h in b.made if not h.public]
-    private_line = (f"\n内部文书 {len(private_made)} 份（不发布，只在 {PRIVATE_DIR}/ 里）："
+    private_line = (f"内部文书 {len(private_made)} 份（不发布，只在 {PRIVATE_DIR}/ 里）："
                     + "、".join(f"{label} {sum(1 for h in private_made if h.kind_label == label)} 份"
-                               for label in dict.fromkeys(h.kind_label for h in private_made))) if private_made else ""
-    return (f"已生成网站 {site_dir.name}/：{len(campaign.cases)} 个案例、{len(campaign.enterprises)} 家企业、"
+                               for label in dict.fromkeys(h.kind_label for h in private_made)) + "\n") if private_made else ""
+    return private_line + (f"已生成网站 {site_dir.name}/：{len(campaign.cases)} 个案例、{len(campaign.enterprises)} 家企业、"
             f"{len(campaign.people)} 位人物、{len(campaign.lessons)} 节课程、{len(campaign.facilities)} 处设施、"
-            f"{len(campaign.events)} 场活动、{len(b.made)} 份讲义、{b.counts.get('redirects', 0)} 个旧网址跳转。"
-            f"巡查 {s.patrol_rounds} 轮，发现隐患 {s.hazards_found} 处，已整改 {s.rectified} 处。" + private_line)
+            f"{len(campaign.events)} 场活动、{len(b.made) - len(private_made)} 份讲义、{b.counts.get('redirects', 0)} 个旧网址跳转。"
+            f"巡查 {s.patrol_rounds} 轮，发现隐患 {s.hazards_found} 处，已整改 {s.rectified} 处。")
 
 
 def _replace_private(made: Path, target: Path) -> None:
