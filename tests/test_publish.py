@@ -39,6 +39,19 @@ def children(pid: int) -> list[int]:
         return []
 
 
+def pdf_workers(pid: int) -> list[int]:
+    """Children that are PDF worker processes (Python), not short-lived helpers: fc-match checking the
+    fonts, or the gcc that ctypes' find_library runs while a library is loaded."""
+    out = []
+    for child in children(pid):
+        try:
+            if Path(f"/proc/{child}/comm").read_text().strip().startswith("python"):
+                out.append(child)
+        except OSError:
+            pass
+    return out
+
+
 def alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -102,7 +115,7 @@ def test_sigkill_at_any_moment_leaves_the_previous_complete_site(tmp_path, reape
         while proc.poll() is None and time.monotonic() < deadline:
             if moment == "workspace" and list(run_dir.glob("run-*")):
                 break
-            if moment == "pdf-workers" and children(proc.pid):
+            if moment == "pdf-workers" and pdf_workers(proc.pid):
                 seen_workers = True
                 time.sleep(0.3)  # well inside the rendering
                 break
@@ -110,7 +123,7 @@ def test_sigkill_at_any_moment_leaves_the_previous_complete_site(tmp_path, reape
                 break
             time.sleep(0.02)
         assert proc.poll() is None, f"the build ended before the kill at {moment!r}: {proc.stderr.read()}"
-        orphans += children(proc.pid)
+        orphans += pdf_workers(proc.pid)
         os.kill(proc.pid, signal.SIGKILL)  # the build process only, not its PDF workers
         proc.wait()
         proc.stderr.close()
