@@ -44,21 +44,24 @@ from pathlib import Path
 from jinja2 import Environment
 from markupsafe import Markup
 
-from . import fonts, media, progress, qrcodes, templating
-from .enums import HAZARD, PATROL_EXTRA_CHECKS, STATUS
+from . import fonts, media, pdf_access, pdf_fonts, progress, qrcodes, templating
+from .enums import HAZARD, PATROL_EXTRA_CHECKS
+from .handout_kinds import FIT_LEVELS, KINDS, Private, charging_points
 from .markup import render_markdown
 from .model import Campaign, PublicItem
 from .problems import BuildError, WarningCollector
-from .templating import cn_date
+from .registry import KINDS as CONTENT_KINDS
 
 # Photos are downsampled to print resolution inside the PDF (the site keeps its 960 px renditions).
 # Tagged PDF (structure for screen readers and reflow) costs ~2 % in size and nothing in time.
-RENDER_OPTIONS = {"dpi": 200, "jpeg_quality": 82, "pdf_tags": True}
+# PDF/UA-1: WeasyPrint's variant (tags, XMP identification) plus pdf_access.finish for the rest.
+# The options must reach render() too: WeasyPrint reads dpi and jpeg_quality when it loads an image.
+RENDER_OPTIONS = {"dpi": 200, "jpeg_quality": 82, "pdf_variant": "pdf/ua-1"}
 CACHE_DAYS = 30  # a cached PDF no build has used for this long is deleted
 LETTERS = "ABCDEFGHIJ"
 CN_DIGITS = "〇一二三四五六七八九"
-SIGN_ROWS = 22  # rows on the sign-in sheet: as many as fill one A4 page
-PATROL_ROWS = 7  # rows on the blank patrol form: as many as fill one A4 landscape page
+PATROL_ROWS = 8  # rows on the blank patrol form: as many as fill one A4 landscape page
+FIRE_NUMBER = "119"  # printed on every handout with the committee's phone from site.yml
 # The patrol form's checklist: the hazard kinds a case can have (same words as the cases), the
 # other things patrols look for, then 其他 last. (code, name, what it looks like)
 PATROL_HAZARDS = [(circled_number, name, what) for circled_number, (name, what) in zip(
@@ -79,6 +82,11 @@ class Handout:
     path: str  # site-relative, e.g. downloads/lessons/x.pdf
     pages: int
     size: int
+    public: bool = True
+
+    @property
+    def size_kb(self) -> float:
+        return self.size / 1024
 
     @property
     def size_label(self) -> str:
@@ -87,16 +95,21 @@ class Handout:
 
 @dataclass
 class Job:
-    """One PDF to make: its HTML and what the site says about it."""
+    """One PDF to make: its HTML (one per fit level for one-page kinds) and what the site says about it."""
 
     kind: str
     kind_label: str
     item_kind: str
     item_id: str
     title: str
-    path: str  # site-relative output path
+    path: str  # site-relative output path (private/-relative for a private kind)
     html: str
     date: str | None = None  # the newest content date the handout shows (its PDF dates)
+    public: bool = True
+    max_pages: int | None = None
+    fallbacks: tuple[str, ...] = ()  # tighter layouts, tried in order when `html` overflows max_pages
+    source: str = ""  # where the item lives, for a refusal: content/cases/x.yml
+    overflow_hint: str = ""
 
     @property
     def epoch(self) -> str:
@@ -110,17 +123,30 @@ class Job:
         import weasyprint
 
         h = hashlib.sha256()
-        for part in (self.html, fonts.fingerprint(), weasyprint.__version__,
+        for part in (self.html, *self.fallbacks, str(self.max_pages), fonts.fingerprint(), weasyprint.__version__, _finishing_fingerprint(),
                      json.dumps(RENDER_OPTIONS, sort_keys=True), self.epoch):
             h.update(part.encode())
             h.update(b"\0")
         return h.hexdigest()
 
 
+def _finishing_fingerprint() -> str:
+    """The post-processing code and libraries: a change to them re-makes every PDF."""
+    import fontTools
+    import pikepdf
+
+    h = hashlib.sha256(f"{pikepdf.__version__} {fontTools.version}".encode())
+    for module in (pdf_fonts, pdf_access):
+        h.update(Path(module.__file__).read_bytes())
+    return h.hexdigest()
+
+
 # ---- small helpers the templates call ----------------------------------------------------------
 
 def qr_svg(url: str) -> Markup:
-    return qrcodes.inline_svg(url)  # the same code as the page's downloadable QR
+    """The QR code as inline SVG (the same code as the page's downloadable QR); its <title> is the
+    figure's alternative text in the tagged PDF."""
+    return qrcodes.inline_svg(url, title=f"二维码：扫码打开 {url}")
 
 
 def css_string(value: str | None) -> Markup:
@@ -203,22 +229,42 @@ def _clock(minutes: int) -> str:
 
 
 def lesson_point(case: PublicItem) -> dict | None:
-    """The one thing to remember from a case: the key point of its lessons that speaks of its hazard."""
-    points = [(p, lesson) for lesson in case["lessons"] for p in lesson["key_points"]]
-    words = HAZARD[case["hazard"]].words
-    for point, lesson in points:
-        if any(w in point for w in words):
-            return {"text": point, "lesson": lesson}
-    return {"text": points[0][0], "lesson": points[0][1]} if points else None
+    """The one thing to remember from a case: the point of its lessons that speaks of *its* hazard.
+
+    Key points first, then the lessons' 禁止 and 应该 lines. A point scores +1 for each word of the
+    case's hazard that no other hazard uses (HAZARD words), -1 for each word only another hazard
+    uses; a word shared by several hazards (拉线) scores only when nothing specific matched. The
+    best score wins, the first written on a tie; a point about another hazard is never chosen
+    when a neutral one exists."""
+    candidates = [(p, lesson) for field in ("key_points", "donts", "dos") for lesson in case["lessons"]
+                  for p in lesson[field]]
+    if not candidates:
+        return None
+    own = set(HAZARD[case["hazard"]].words)
+    others = {w for h in HAZARD if h.text != case["hazard"] for w in h.words}
+    unique, foreign, shared = own - others, others - own, own & others
+
+    def score(text: str) -> tuple[int, int]:
+        return (sum(w in text for w in unique) - sum(w in text for w in foreign), sum(w in text for w in shared))
+
+    best = max(range(len(candidates)), key=lambda i: (score(candidates[i][0]), -i))
+    point, lesson = candidates[best]
+    return {"text": point, "lesson": lesson}
 
 
-def newest(*dates: str | None) -> str | None:
-    found = [d for d in dates if d]
-    return max(found) if found else None
+# Phrases in editors' text that point at the website; on paper they point at the sheet itself.
+ON_PAPER = [
+    (re.compile(r"(?:可以)?在本站[“\"‘']?充电去哪儿[”\"’']?(?:栏目)?里?查到"), "见本讲义“到哪儿充电”一栏"),
+    (re.compile(r"在本站[“\"‘']?([^”\"’']{1,12})[”\"’']?(?:栏目)?里?(查到|查看|看到)"), r"扫二维码在网页版“\1”\2"),
+]
 
 
-def _case_dates(cases) -> list[str | None]:
-    return [d for c in cases for d in (c["found_on"], c["rectified_on"])]
+def on_paper(html: str) -> Markup:
+    """Editors' text as printed: references to "this site" rewritten for a reader holding paper."""
+    text = str(html)
+    for pattern, replacement in ON_PAPER:
+        text = pattern.sub(replacement, text)
+    return Markup(text)
 
 
 # ---- planning: one Job (HTML string) per PDF ------------------------------------------------------
@@ -232,18 +278,24 @@ def environment(templates: Path, campaign: Campaign, media_dir: Path) -> Environ
     credits_line = "　".join(f"{label}：{credits[key]}" for key, label in
                             (("contributor", "供稿"), ("reviewer", "审核"), ("publisher", "发布")) if credits.get(key))
     area = (site.get("area") or {}).get("name")
-    env.filters.update(md_at=markdown_at, css_string=css_string)
+    env.filters.update(md_at=markdown_at, css_string=css_string, on_paper=on_paper)
     env.globals.update(
         site=site, campaign=campaign, css=Markup(css), qr=qr_svg,
         online=lambda item_url: base + item_url,
         running_org=site["org"] + (f" · {area}" if area else ""), credits_line=credits_line,
         section_counter=SectionCounter, circled=circled, right_answers=right_answers,
         question_text=question_text, lesson_point=lesson_point, agenda=agenda, cn_number=cn_number,
-        sign_rows=SIGN_ROWS, patrol_rows=PATROL_ROWS, patrol_hazards=PATROL_HAZARDS,
+        patrol_rows=PATROL_ROWS, patrol_hazards=PATROL_HAZARDS, charging_points=charging_points(campaign),
+        fire_number=FIRE_NUMBER, patrol_fields=_field_names("patrols"), contact=site.get("contact") or {}, stats=campaign.stats,
         LETTERS=LETTERS,
         photo_src=_photo_uri(media_dir),
     )
     return env
+
+
+def _field_names(kind: str) -> dict[str, str]:
+    """A content kind's field → its Chinese name (the schema's description), for printed forms."""
+    return {key: spec.get("description", key) for key, spec in CONTENT_KINDS[kind].fields.items()}
 
 
 def _photo_uri(media_dir: Path):
@@ -262,72 +314,65 @@ def _photo_uri(media_dir: Path):
     return uri
 
 
-def plan(campaign: Campaign, templates: Path, media_dir: Path) -> list[Job]:
+def plan(campaign: Campaign, templates: Path, media_dir: Path, private: Private | None = None) -> list[Job]:
+    """One Job per PDF, walking the declared kinds (handout_kinds.KINDS) in order."""
     env = environment(templates, campaign, media_dir)
-    site = campaign.site
-    base = site["base_url"].rstrip("/") + "/"
-    area = (site.get("area") or {}).get("name") or ""
+    private = private or Private()
+    area = (campaign.site.get("area") or {}).get("name") or ""
     common_keywords = [k for k in ("飞线充电", "电动自行车", "消防安全", area) if k]
     jobs: list[Job] = []
     paths: set[str] = set()
+    for kind in KINDS:
+        for planned in kind.items(campaign, private):
+            item = planned.item
+            path = kind.path.format(id=planned.id or (item.id if item is not None else ""))
+            if path in paths:  # two handouts at one path is a bug (an id clash), never an overwrite
+                raise BuildError(f"两份讲义要写到同一个位置 {path}，请检查编号")
+            paths.add(path)
+            template = env.get_template(kind.template)
 
-    def add(kind, label, item, template, path, title, subject, keywords, date, qr_url, **context):
-        if path in paths:  # two handouts at one path is a bug (an id clash), never an overwrite
-            raise BuildError(f"两份讲义要写到同一个位置 {path}，请检查编号")
-        paths.add(path)
-        html = env.get_template(template).render(
-            kind_label=label, title=title, subject=subject, keywords=[k for k in common_keywords + keywords if k],
-            date=date, qr_url=qr_url, **context)
-        jobs.append(Job(kind, label, item.folder if item is not None else "", item.id if item is not None else "",
-                        title, path, html, date))
+            def draw(fit: int, template=template, kind=kind, planned=planned) -> str:
+                return keep_tails(template.render(
+                    kind_label=kind.label, title=planned.title, subject=planned.subject,
+                    keywords=[k for k in common_keywords + planned.keywords if k], date=planned.date,
+                    qr_url=planned.qr_url, fit=fit, copyright_line=copyright_line(campaign.site, planned.date),
+                    **planned.context))
 
-    for lesson in campaign.lessons:
-        add("lesson", "课程讲义", lesson, "lesson.html.j2", f"downloads/lessons/{lesson.id}.pdf",
-            lesson["title"], f"课程讲义：{lesson['title']}（{lesson['audience'] or '通用'}）",
-            [lesson["audience"] or "", "安全课堂", "课程讲义"],
-            newest(*_case_dates(lesson.related_cases[:2])), base + lesson.url, lesson=lesson)
-
-    for event in campaign.events:
-        has_quiz = any(lesson["quiz"] for lesson in event["lessons"])
-        add("event", "讲座资料包", event, "event.html.j2", f"downloads/events/{event.id}.pdf",
-            event["title"], f"讲座资料包：{event['title']}（{cn_date(event['date'])}）",
-            [event["kind"] or "", "讲座资料包", "签到表"] + [lesson["title"] for lesson in event["lessons"]],
-            event["date"], base + event.url, event=event, has_quiz=has_quiz)
-        if has_quiz:
-            add("answers", "讲座答案（讲师用）", event, "answers.html.j2", f"downloads/events/{event.id}-answers.pdf",
-                f"{event['title']}测验答案", f"讲座答案（讲师用）：{event['title']}（{cn_date(event['date'])}）",
-                ["测验答案", "讲师用"], event["date"], base + event.url, event=event)
-
-    for case in campaign.cases:
-        add("case", "案例警示单", case, "case.html.j2", f"downloads/cases/{case.id}.pdf",
-            case["title"], f"案例警示单：{case['title']}",
-            [case["hazard"], f"风险{case['risk']}", case["status"], "隐患案例"],
-            newest(case["found_on"], case["rectified_on"]), base + case.url, case=case)
-
-    models = campaign.models
-    rectifying = [e for e in campaign.rectifying_enterprises if e not in models]
-    teams = campaign.teams()
-    if models or rectifying or teams:
-        stats = campaign.stats
-        rectified_cases = [c for c in campaign.cases if c["status"] == STATUS.fixed.text]
-        add("poster", "光荣榜", None, "poster.html.j2", "downloads/honor-roll.pdf",
-            f"{site['title']}光荣榜", f"光荣榜：{area or site['title']}安全生产示范企业和党员先锋群像",
-            ["光荣榜", "示范企业", "党员先锋", "志愿者"],
-            newest(*[e["recognized_on"] for e in models], *_case_dates(rectified_cases),
-                   *[p["date"] for p in campaign.patrols]),
-            base + "enterprises/", models=models, rectifying=rectifying, teams=teams, stats=stats,
-            anonymous_rectified=campaign.anonymous_rectified_count)
-
-    add("form", "巡查记录表", None, "patrol-form.html.j2", "downloads/patrol-form.pdf",
-        "电动车充电安全巡查记录表", f"巡查记录表：{area or site['title']}电动车充电安全巡查（空白表）",
-        ["巡查记录表", "隐患排查"], None, base + "patrols/")
+            levels = FIT_LEVELS if kind.max_pages else FIT_LEVELS[:1]
+            htmls = [draw(fit) for fit in levels]
+            jobs.append(Job(kind.kind, kind.label, item.folder if item is not None else "",
+                            item.id if item is not None else "", planned.title, path, htmls[0], planned.date,
+                            kind.public, kind.max_pages, tuple(htmls[1:]),
+                            item.source if item is not None else "", kind.overflow_hint))
     return jobs
+
+
+# The last characters of a block's text, just before it closes: kept on one line, so no title ends
+# in a widow (…三轮车充 / 电) and no paragraph in a last line of one or two characters.
+_BLOCK_TAIL = re.compile(r"(?<=[^<>\s])([^<>&\s]{3})((?:</(?:span|b|strong|a)>)*</(?:p|li|h[1-6]|td|figcaption|blockquote)>)")
+
+
+def keep_tails(html: str) -> str:
+    body = html.find("<body")
+    return html[:body] + _BLOCK_TAIL.sub(r'<span class="keep">\1</span>\2', html[body:])
+
+
+def copyright_line(site: dict, date: str | None) -> str:
+    """site.yml's copyright with its year set to the handout's own (a 2025 handout is not © 2023)."""
+    text = site.get("copyright") or ""
+    if date:
+        text = re.sub(r"©\s*\d{4}(\s*[-–—]\s*\d{4})?", f"© {date[:4]}", text, count=1)
+    return text
 
 
 # ---- rendering -----------------------------------------------------------------------------------
 
-def _render(html: str, base_url: str, target: str, epoch: str = "") -> tuple[int, list[str]]:
-    """Render one handout (in a worker process); return its page count and WeasyPrint's warnings."""
+def _render(html: str, base_url: str, target: str, epoch: str = "", max_pages: int | None = None,
+            fallbacks: tuple[str, ...] = ()) -> tuple[int, list[str]]:
+    """Render one handout (in a worker process); return its page count and WeasyPrint's warnings.
+
+    A one-page kind is laid out with `html`, then each tighter layout in `fallbacks`, until it
+    fits `max_pages`; only the layout kept is written. The page count returned is that layout's."""
     from weasyprint import HTML
 
     previous = os.environ.get("SOURCE_DATE_EPOCH")
@@ -337,8 +382,12 @@ def _render(html: str, base_url: str, target: str, epoch: str = "") -> tuple[int
     collect = WarningCollector()
     logger.addHandler(collect)
     try:
-        document = HTML(string=html, base_url=base_url).render()
+        for candidate in (html, *fallbacks):
+            document = HTML(string=candidate, base_url=base_url).render(**RENDER_OPTIONS)
+            if max_pages is None or len(document.pages) <= max_pages:
+                break
         document.write_pdf(target, **RENDER_OPTIONS)
+        _finish(target)
     finally:
         logger.removeHandler(collect)
         if epoch:
@@ -349,29 +398,42 @@ def _render(html: str, base_url: str, target: str, epoch: str = "") -> tuple[int
     return len(document.pages), collect.messages
 
 
-def render_all(campaign: Campaign, templates: Path, docs_dir: Path, cache_dir: Path, media_dir: Path,
-               jobs: int = 1, pending: dict | None = None) -> list[Handout]:
-    """Render (or take from the cache) every handout into docs_dir; return what the site lists.
+def _finish(target: str) -> None:
+    """Compact fonts and complete PDF/UA in place; the file id is derived from the content."""
+    import pikepdf
 
-    With `pending` (the preview server) nothing is rendered: cached PDFs are copied, the others
-    are listed with 0 pages and left in `pending` (site path → PendingHandout) to render when
-    their link is opened."""
+    with pikepdf.open(target, allow_overwriting_input=True) as pdf:
+        pdf_fonts.compact_fonts(pdf)
+        pdf_access.finish(pdf)
+        pdf.save(target, deterministic_id=True, compress_streams=True,
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+
+
+def render_all(campaign: Campaign, templates: Path, docs_dir: Path, cache_dir: Path, media_dir: Path,
+               jobs: int = 1, pending: dict | None = None, private_dir: Path | None = None,
+               private: Private | None = None) -> list[Handout]:
+    """Render (or take from the cache) every handout: public ones into docs_dir, private ones into
+    private_dir (none when it is not given); return them all, each saying whether it is public.
+
+    With `pending` (the preview server) nothing public is rendered: cached PDFs are copied, the
+    others are listed with 0 pages and left in `pending` (site path → PendingHandout) to render
+    when their link is opened. Private paperwork is never pending (the preview has no link to it)."""
     missing = fonts.check_pdf_environment()
     if missing:
         raise BuildError("\n".join(missing))
-    planned = plan(campaign, templates, media_dir)
+    planned = [job for job in plan(campaign, templates, media_dir, private) if job.public or private_dir is not None]
     cache_dir.mkdir(parents=True, exist_ok=True)
     digests = {job.path: job.digest() for job in planned}
     todo = [job for job in planned if not _cached(cache_dir, digests[job.path])]
     if pending is not None:
         pending.update({job.path: PendingHandout(job, digests[job.path], str(templates / "handouts"), cache_dir)
-                        for job in todo})
-        todo = []
+                        for job in todo if job.public})
+        todo = [job for job in todo if not job.public]
     todo.sort(key=lambda job: len(job.html), reverse=True)  # longest first: workers finish together
     with progress.stage("生成讲义", total=len(planned), unit="份") as st:
         st.cached(len(planned) - len(todo) - len(pending or ()))
         st.advance(len(planned) - len(todo))
-        failures = _render_in_workers(todo, digests, str(templates / "handouts"), cache_dir, jobs, st)
+        failures, overflows = _render_in_workers(todo, digests, str(templates / "handouts"), cache_dir, jobs, st)
         later = f"，{len(pending)} 份打开时再生成" if pending else ""
         st.say(f"讲义：共 {len(planned)} 份，新生成 {len(todo)} 份，"
                f"{len(planned) - len(todo) - len(pending or ())} 份未变化沿用缓存{later}。")
@@ -379,19 +441,21 @@ def render_all(campaign: Campaign, templates: Path, docs_dir: Path, cache_dir: P
         raise BuildError("生成讲义时排版引擎报告了问题（是排版模板或图片的问题，不是内容格式的问题），"
                          "这些讲义没有生成，请把下面的信息发给技术人员：\n" + "\n".join(failures)
                          + "\n未生成网站，site/ 保持不变。")
+    if overflows:
+        raise BuildError("\n".join(overflows) + f"\n共 {len(overflows)} 份一页的讲义排不下，未生成网站，site/ 保持不变。")
     handouts = []
     for job in planned:
         if pending is not None and job.path in pending:
             handouts.append(Handout(job.kind, job.kind_label, job.item_kind, job.item_id, job.title, job.path, 0, 0))
             continue
         cached = cache_dir / f"{digests[job.path]}.pdf"
-        target = docs_dir / job.path
+        target = (docs_dir if job.public else private_dir) / job.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.unlink(missing_ok=True)
         media.link_or_copy(cached, target)
         pages = int(cached.with_suffix(".pages").read_text())
         handouts.append(Handout(job.kind, job.kind_label, job.item_kind, job.item_id, job.title, job.path,
-                                pages, target.stat().st_size))
+                                pages, target.stat().st_size, job.public))
     _prune(cache_dir, set(digests.values()))
     return handouts
 
@@ -401,26 +465,33 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _render_in_workers(todo: list[Job], digests: dict, base_url: str, cache_dir: Path, jobs: int, st) -> list[str]:
-    """Render `todo` in worker processes into the cache; return WeasyPrint's complaints.
+def _render_in_workers(todo: list[Job], digests: dict, base_url: str, cache_dir: Path, jobs: int,
+                       st) -> tuple[list[str], list[str]]:
+    """Render `todo` in worker processes into the cache; return WeasyPrint's complaints and the
+    one-page formats that did not fit even in their tightest layout.
 
     On Ctrl-C (or any error) the workers are killed at once: ProcessPoolExecutor's own shutdown
     would wait for every running render (seconds each) before the build could stop."""
     failures: list[str] = []
+    overflows: list[str] = []
     if not todo:
-        return failures
+        return failures, overflows
     pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))), initializer=_ignore_sigint)
     try:
         futures = []
         for job in todo:
             cached = cache_dir / f"{digests[job.path]}.pdf"
             tmp = cache_dir / f"{digests[job.path]}.{os.getpid()}.tmp"
-            futures.append((job, cached, tmp, pool.submit(_render, job.html, base_url, str(tmp), job.epoch)))
+            futures.append((job, cached, tmp, pool.submit(_render, job.html, base_url, str(tmp), job.epoch,
+                                                          job.max_pages, job.fallbacks)))
         for job, cached, tmp, future in futures:
             pages, warnings = future.result()
             if warnings:
                 tmp.unlink(missing_ok=True)
                 failures += [f"  {job.path}：{message}" for message in warnings]
+            elif job.max_pages and pages > job.max_pages:
+                tmp.unlink(missing_ok=True)
+                overflows.append(overflow_message(job, pages))
             else:
                 cached.with_suffix(".pages").write_text(str(pages))
                 os.replace(tmp, cached)
@@ -431,7 +502,7 @@ def _render_in_workers(todo: list[Job], digests: dict, base_url: str, cache_dir:
             tmp.unlink(missing_ok=True)
         raise
     pool.shutdown()
-    return failures
+    return failures, overflows
 
 
 def _kill_workers(pool: ProcessPoolExecutor) -> None:
@@ -457,7 +528,8 @@ class PendingHandout:
         cached = self.cache_dir / f"{self.digest}.pdf"
         if not _cached(self.cache_dir, self.digest):
             tmp = self.cache_dir / f"{self.digest}.{os.getpid()}.{threading.get_ident()}.tmp"
-            pages, warnings = _render(self.job.html, self.base_url, str(tmp), self.job.epoch)
+            pages, warnings = _render(self.job.html, self.base_url, str(tmp), self.job.epoch,
+                                      self.job.max_pages, self.job.fallbacks)
             if warnings:
                 tmp.unlink(missing_ok=True)
                 raise BuildError(f"生成讲义 {self.job.path} 时排版引擎报告了问题：" + "；".join(warnings))
@@ -467,6 +539,23 @@ class PendingHandout:
         target.unlink(missing_ok=True)
         media.link_or_copy(cached, target)  # a link: the incremental build sees an unchanged PDF by its inode
         return target
+
+
+def median_size_kb(made: list[Handout]) -> float:
+    """The benchmark's figure: the median handout size in KB (public and private alike)."""
+    sizes = sorted(h.size_kb for h in made)
+    if not sizes:
+        return 0.0
+    middle = len(sizes) // 2
+    return sizes[middle] if len(sizes) % 2 else (sizes[middle - 1] + sizes[middle]) / 2
+
+
+def overflow_message(job: Job, pages: int) -> str:
+    """content/cases/x.yml: 案例警示单“…”排成了 2 页（只能 1 页）…: the item, the limit and what to cut."""
+    where = job.source or job.path
+    hint = f"请删减{job.overflow_hint}" if job.overflow_hint else "请删减内容"
+    return (f"{where}: {job.kind_label}“{job.title}”用最紧凑的排法也要 {pages} 页，只能 {job.max_pages} 页。"
+            f"{hint}后再生成。")
 
 
 def _cached(cache_dir: Path, digest: str) -> bool:

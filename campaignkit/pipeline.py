@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from . import (
     feed,
     fonts,
+    handout_kinds,
     handout_pages,
     handouts,
     incremental,
@@ -60,6 +61,8 @@ class Build:
     counts: dict = field(default_factory=dict)
     share: ShareImages | None = None  # each page's share images, collected while pages are written
     articles: list = field(default_factory=list)  # 公众号 articles (wechat.py)
+    private: handout_kinds.Private | None = None  # what only the private paperwork may see
+    private_dir: Path | None = None  # where it is written (never inside `out`)
     kept: incremental.Incremental | None = None  # the state kept between builds (None: build everything)
 
     @property
@@ -82,6 +85,9 @@ class Output:
     audit: tuple[safety.Rule, ...] = ()  # rules for the files it writes (paths in the finished site)
 
 
+PRIVATE_DIR = "private"  # beside site/: paperwork that is printed, never published
+
+
 def _photos(b: Build) -> None:
     media.copy_renditions(b.renditions, b.cache / "media", b.docs)
 
@@ -89,13 +95,14 @@ def _photos(b: Build) -> None:
 def _handouts(b: Build) -> None:
     if b.pdf or b.pending_pdfs is not None:
         b.made = handouts.render_all(b.campaign, b.templates, b.docs, b.cache / "handouts", b.cache / "media", b.jobs,
-                                     b.pending_pdfs)
+                                     b.pending_pdfs, b.private_dir, b.private)
 
 
 def _pages(b: Build) -> None:
+    public = [h for h in b.made if h.public]
     b.share = ShareImages(b.campaign.site, b.docs)
-    images = handout_pages.page_images(b.made, b.docs, b.cache / "handout-pages")
-    b.nav = pages.write_docs(b.campaign, b.docs, b.templates, b.made, b.share, images)
+    images = handout_pages.page_images(public, b.docs, b.cache / "handout-pages")
+    b.nav = pages.write_docs(b.campaign, b.docs, b.templates, public, b.share, images)
     vendor.copy_vendor_assets(b.docs / "assets" / "vendor")
 
 
@@ -260,7 +267,8 @@ def build(project: Path, content_root: Path, site_dir: Path, include_drafts: boo
         work = publish.workspace(base)
         try:
             b = Build(project, content_root, campaign, renditions, work / "docs", work / "site", pdf=pdf, jobs=jobs,
-                      pending_pdfs=pending_pdfs)
+                      pending_pdfs=pending_pdfs, private=handout_kinds.private_view(*loaded),
+                      private_dir=work / PRIVATE_DIR)
             b.docs.mkdir(parents=True, exist_ok=True)
             with _source_date_epoch(content_epoch(campaign)):
                 for output in OUTPUTS:
@@ -271,14 +279,20 @@ def build(project: Path, content_root: Path, site_dir: Path, include_drafts: boo
             with progress.stage("审核和发布", unit="个文件") as st:
                 st.advance(sum(1 for f in b.out.rglob("*") if f.is_file()))
                 _audit_and_publish(b, site_dir)
+                if pdf:
+                    _replace_private(work / PRIVATE_DIR, base / PRIVATE_DIR)
         finally:
             with timing.stage("publish"):
                 shutil.rmtree(work, ignore_errors=True)
     timing.write()
     s = campaign.stats
-    return (f"已生成网站 {site_dir.name}/：{len(campaign.cases)} 个案例、{len(campaign.enterprises)} 家企业、"
+    private_made = [h for h in b.made if not h.public]
+    private_line = (f"内部文书 {len(private_made)} 份（不发布，只在 {PRIVATE_DIR}/ 里）："
+                    + "、".join(f"{label} {sum(1 for h in private_made if h.kind_label == label)} 份"
+                               for label in dict.fromkeys(h.kind_label for h in private_made)) + "\n") if private_made else ""
+    return private_line + (f"已生成网站 {site_dir.name}/：{len(campaign.cases)} 个案例、{len(campaign.enterprises)} 家企业、"
             f"{len(campaign.people)} 位人物、{len(campaign.lessons)} 节课程、{len(campaign.facilities)} 处设施、"
-            f"{len(campaign.events)} 场活动、{len(b.made)} 份讲义、{b.counts.get('redirects', 0)} 个旧网址跳转；"
+            f"{len(campaign.events)} 场活动、{len(b.made) - len(private_made)} 份讲义、{b.counts.get('redirects', 0)} 个旧网址跳转；"
             f"公众号文章 {len(b.articles)} 篇在 {wechat.OUTPUT_DIR}/（打开 {wechat.OUTPUT_DIR}/index.html 预览和复制）。"
             f"巡查 {s.patrol_rounds} 轮，发现隐患 {s.hazards_found} 处，已整改 {s.rectified} 处。")
 
@@ -306,3 +320,16 @@ def _audit_and_publish(b: Build, site_dir: Path) -> None:
         if b.kept is not None:
             b.kept.commit(b.kept.docs_files())
         publish.swap_into_place(articles_dir, site_dir.parent / wechat.OUTPUT_DIR)
+
+
+def _replace_private(made: Path, target: Path) -> None:
+    """Private paperwork (names enterprises, gives answers away) beside site/, never inside it."""
+    if not made.exists():
+        return
+    old = target.with_name(target.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    made.rename(target)
+    target.chmod(0o700)  # only the account that builds can read it
+    shutil.rmtree(old, ignore_errors=True)

@@ -18,9 +18,10 @@ def make(url: str) -> segno.QRCode:
     return segno.make(url, error=ERROR)
 
 
-def inline_svg(url: str, scale: int = 3, border: int = 2) -> Markup:
-    """An <svg> element to put inside HTML (handouts)."""
-    return Markup(make(url).svg_inline(scale=scale, border=border, dark="#000", light="#fff", omitsize=False))
+def inline_svg(url: str, scale: int = 3, border: int = 2, title: str | None = None) -> Markup:
+    """An <svg> element to put inside HTML (handouts); `title` is its alternative text (tagged PDF)."""
+    return Markup(make(url).svg_inline(scale=scale, border=border, dark="#000", light="#fff", omitsize=False,
+                                       title=title))
 
 
 def paths(page_url: str) -> tuple[str, str]:

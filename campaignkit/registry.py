@@ -108,7 +108,7 @@ KINDS_LIST = (
         sort_key=_newest_first,
         feed=lambda c: (c.rectified_on or c.found_on, f"【隐患案例·{c.status}】{c.title}",
                         c.summary or plain_text(c.description, 140)),
-        handouts=("case",),
+        handouts=("case", "notice"),
         defaults={"anonymous": True},
     ),
     Kind(
@@ -145,6 +145,7 @@ KINDS_LIST = (
         page_title=lambda f: f.name,
         describe=lambda f, site: f"{f.kind}：{f.address}",
         sort_key=lambda f: (f.kind != schema.FACILITY_KIND.charging.text, f.id),
+        handouts=("facility", "card"),
     ),
     Kind(
         "patrols", "巡查", schema.PATROL, "巡查记录",
@@ -162,7 +163,16 @@ KINDS_LIST = (
         describe=lambda e, site: _first(plain_text(e.summary, 100), f"{cn_date(e.date)} {e.kind or '活动'}"),
         sort_key=lambda e: (e.date, e.id), reverse=True,
         feed=lambda e: (e.date, f"【活动】{e.title}", plain_text(e.summary, 140)),
-        handouts=("event", "answers"),
+        handouts=("event", "sign-in", "quiz", "answers"),
+    ),
+    Kind(
+        "pledges", "承诺书", schema.PLEDGE, "安全承诺书",
+        lambda c: "企业和员工、骑手签的电动车安全充电承诺书，可下载打印。",
+        "pledge.md.j2", "pledges.md.j2", "p",
+        page_title=lambda p: p.title,
+        describe=lambda p, site: _first(p.intro, "；".join(p.promises[:2]), site),
+        sort_key=lambda p: p.id,
+        handouts=("pledge",),
     ),
 )
 

@@ -270,6 +270,22 @@ EVENT = item(
     required=("title", "date"),
 )
 
+PLEDGE = item(
+    {
+        "title": text("承诺书标题"),
+        "audience": text("谁来签（如“企业”“员工和骑手”）"),
+        "signer": text("签名栏写什么（如“企业负责人”“本人”）"),
+        "intro": text("开头一段话", LONG_TEXT_MAX),
+        "promises": list_of(text("承诺事项", LONG_TEXT_MAX), "一条一条的承诺"),
+        "references": list_of(
+            obj({"title": text("依据名称及条款"), "url": {"type": "string", "pattern": r"^https?://\S+$", "description": "链接"}},
+                required=("title",)),
+            "依据",
+        ),
+    },
+    required=("title", "promises"),
+)
+
 PAGE = item(
     {
         "title": text("页面标题"),

@@ -1,0 +1,499 @@
+"""Issue 13: print a lecturer and a patrol can rely on. Every test reads the PDFs themselves
+(pypdf text and structure, pikepdf objects, the independent `pdfua` checker, pdftoppm pixels).
+
+Most tests read the sample build made once per session (`sample_build`, slow); a few render a
+single handout from a scratch content folder.
+"""
+from __future__ import annotations
+
+import io
+import math
+import re
+import statistics
+import subprocess
+from pathlib import Path
+
+import pdfua
+import pikepdf
+import pytest
+from conftest import PROJECT
+from fontTools.cffLib import CFFFontSet
+from pypdf import PdfReader
+from test_handouts import MEDIA_CACHE, TEMPLATES, flat, public_campaign
+
+from campaignkit import handout_kinds, handouts, pdf_fonts
+from campaignkit.enums import HAZARD, STATUS
+from campaignkit.pipeline import PRIVATE_DIR
+from campaignkit.problems import BuildError
+
+pytestmark = pytest.mark.slow
+ARTIFACTS = PROJECT / "test-artifacts" / "print"
+
+
+@pytest.fixture(scope="session")
+def campaign():
+    return public_campaign()
+
+
+@pytest.fixture(scope="session")
+def built(sample_build):
+    site, result = sample_build
+    return site, site.parent / PRIVATE_DIR, result
+
+
+def text_of(path: Path) -> list[str]:
+    return [page.extract_text() for page in PdfReader(path).pages]
+
+
+def all_pdfs(built) -> list[Path]:
+    site, private, _ = built
+    return sorted(site.rglob("*.pdf")) + sorted(private.rglob("*.pdf"))
+
+
+def kind_of(built, rel: str) -> str:
+    for kind in sorted(handout_kinds.KINDS, key=lambda k: -len(k.path)):  # x-sign-in.pdf before {id}.pdf
+        pattern = re.escape(kind.path).replace(re.escape("{id}"), "[^/]+")
+        if re.fullmatch(pattern, rel):
+            return kind.kind
+    raise AssertionError(rel)
+
+
+# ---- every kind, public and private, where it belongs ---------------------------------------------
+
+def test_every_declared_kind_is_made_public_ones_in_site_private_ones_beside_it(built):
+    site, private, result = built
+    public = {kind_of(built, str(p.relative_to(site))) for p in site.rglob("*.pdf")}
+    hidden = {kind_of(built, str(p.relative_to(private))) for p in private.rglob("*.pdf")}
+    assert public == {k.kind for k in handout_kinds.KINDS if k.public}
+    assert hidden == {k.kind for k in handout_kinds.KINDS if not k.public}
+    assert private.parent == site.parent and private.stat().st_mode & 0o077 == 0
+    assert "内部文书" in result.stdout + result.stderr and "隐患整改通知书 1 份" in result.stdout + result.stderr
+
+
+def test_private_paperwork_never_reaches_the_published_site(built):
+    site, private, _ = built
+    notice = next(private.glob("notices/*.pdf"))
+    name = flat(text_of(notice)[0]).split("隐患整改通知书")[1]
+    enterprise = re.search(r"第\S+?号(.+?)：", name).group(1)
+    assert enterprise and "示例" in enterprise
+    published = [p for p in site.rglob("*") if p.is_file()]
+    for path in published:
+        data = path.read_bytes()
+        if path.suffix != ".pdf":  # no link to a private folder
+            assert b"notices/" not in data and b"answers/" not in data, path
+        if path.suffix in (".html", ".json", ".xml", ".txt", ".md"):
+            text = data.decode("utf-8", "replace")
+            assert "隐患整改通知书" not in text and enterprise not in text, path
+        if path.suffix == ".pdf":
+            assert enterprise not in flat("".join(text_of(path))), path
+    assert not list(site.rglob("*-answers.pdf")) and not list(site.rglob("notices"))
+
+
+def test_downloads_page_lists_every_public_kind_with_pages_and_size(built):
+    site, _, _ = built
+    page = (site / "downloads" / "index.html").read_text(encoding="utf-8")
+    for kind in handout_kinds.KINDS:
+        if kind.public:
+            assert f"<strong>{kind.label}</strong>" in page, kind.label
+        else:
+            assert kind.label not in page, kind.label
+    for pdf in (site / "downloads").rglob("*.pdf"):
+        pages = len(PdfReader(pdf).pages)
+        assert re.search(rf'href="[^"]*{re.escape(pdf.name)}"[^>]*>.*?{pages} 页 · \d', page, re.DOTALL), pdf.name
+
+
+# ---- PDF/UA: the independent checker and the rules it leaves out ----------------------------------
+
+def test_independent_pdfua_checker_passes_every_handout(built):
+    for path in all_pdfs(built):
+        report = pdfua.validate(str(path))
+        assert [f"{f.rule_id}: {f.message}" for f in report.findings] == [], path
+
+
+def test_pdfua_rules_the_checker_does_not_cover(built):
+    """Artifacts for running headers and footers, TH scope, link annotations for printed URLs, XMP."""
+    for path in all_pdfs(built):
+        with pikepdf.open(path) as pdf:
+            xmp = pdf.Root.Metadata.read_bytes().decode()
+            assert 'pdfuaid:part="1"' in xmp and "<dc:title>" in xmp and str(pdf.docinfo["/Title"]) in xmp, path
+            tree = pdf.Root.StructTreeRoot
+            parents = {int(k): v for k, v in zip(tree.ParentTree.Nums[::2], tree.ParentTree.Nums[1::2])}
+            marked = 0
+            for page in pdf.pages:
+                artifacts = 0
+                for operands, operator in pikepdf.parse_content_stream(page):
+                    if str(operator) == "BDC":
+                        if operands[0] == pikepdf.Name.Artifact:
+                            artifacts += 1
+                        else:
+                            mcid = int(operands[1].MCID)
+                            entry = parents[int(page.StructParents)][mcid]
+                            assert isinstance(entry, pikepdf.Dictionary), (path, mcid)  # in the tree
+                            marked += 1
+                assert artifacts >= 3, path  # header left/right, page number, footer (a blank verso has only these)
+                assert page.Tabs == "/S"
+                for annot in page.get("/Annots", []):
+                    if annot.Subtype == "/Link":
+                        assert str(annot.get("/Contents", "")).strip(), path  # its alternate description
+            assert marked, path
+            for obj in pdf.objects:
+                if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == "/TH":
+                    assert obj.A.Scope in ("/Column", "/Row"), path
+    lesson = built[0] / "downloads/lessons/feixian-chongdian.pdf"
+    with pikepdf.open(lesson) as pdf:
+        uris = [str(a.A.URI) for p in pdf.pages for a in p.get("/Annots", []) if "/A" in a and "/URI" in a.A]
+    assert "https://www.119.gov.cn/" in uris and any(u.endswith("lessons/feixian-chongdian/") for u in uris)
+
+
+# ---- black-and-white laser: solid black, nothing under 8 pt ------------------------------------------
+
+def _text_runs(page: pikepdf.Page):
+    """(effective size in pt, fill colour) of every text-showing operator on a page."""
+    ctm, fill, size, tm_scale = [1.0, 0, 0, 1.0], (0.0,), 0.0, 1.0
+    stack = []
+    for operands, operator in pikepdf.parse_content_stream(page):
+        op = str(operator)
+        if op == "q":
+            stack.append((list(ctm), fill))
+        elif op == "Q":
+            ctm, fill = stack.pop()
+        elif op == "cm":
+            a, b, c, d = (float(x) for x in operands[:4])
+            ctm = [a * ctm[0] + b * ctm[2], a * ctm[1] + b * ctm[3], c * ctm[0] + d * ctm[2], c * ctm[1] + d * ctm[3]]
+        elif op in ("rg", "g", "k", "sc", "scn"):
+            fill = tuple(float(x) for x in operands if not isinstance(x, pikepdf.Name))
+        elif op == "Tf":
+            size = float(operands[1])
+        elif op == "Tm":
+            tm_scale = math.sqrt(abs(float(operands[0]) * float(operands[3])))
+        elif op in ("Tj", "TJ", "'", '"'):
+            scale = math.sqrt(abs(ctm[0] * ctm[3] - ctm[1] * ctm[2]))
+            yield size * tm_scale * scale, fill
+
+
+def test_small_text_is_solid_black_and_at_least_8pt(built):
+    for path in all_pdfs(built):
+        with pikepdf.open(path) as pdf:
+            for n, page in enumerate(pdf.pages, 1):
+                for size, fill in _text_runs(page):
+                    assert size >= 7.95, (path, n, size)
+                    grey = (len(fill) == 3 and len(set(fill)) == 1) or len(fill) == 1
+                    if grey and size < 12:
+                        assert fill[0] in (0.0, 1.0), (path, n, size, fill)  # black, or white on black
+
+
+# ---- what a reader needs: where to charge, whom to call ---------------------------------------------
+
+def test_handouts_say_where_to_charge_and_whom_to_call(built, campaign):
+    site, _, _ = built
+    points = handout_kinds.charging_points(campaign)
+    phone = campaign.site["contact"]["phone"]
+    for rel in ["downloads/lessons/feixian-chongdian.pdf", "downloads/events/qishou-jiangzuo-2023-09.pdf",
+                "downloads/cases/wuliu-bangonglou-feixian.pdf", "downloads/charging-points.pdf"]:
+        text = flat("".join(text_of(site / rel)))
+        assert "119" in text and flat(phone) in text, rel
+        for f in points:
+            assert flat(f["name"]) in text and flat(f["address"]) in text and flat(f["hours"]) in text, (rel, f.id)
+    for path in all_pdfs(built):
+        assert "在本站" not in flat("".join(text_of(path))), path
+
+
+def test_facility_posters_cards_and_the_charging_list(built, campaign):
+    site, _, _ = built
+    for f in handout_kinds.charging_points(campaign):
+        poster = site / f"downloads/facilities/{f.id}.pdf"
+        text = flat(text_of(poster)[0])
+        assert len(PdfReader(poster).pages) == 1
+        for value in (f["name"], f["address"], f["hours"], f["fee"], f"{f['capacity']}个"):
+            assert flat(value) in text, (f.id, value)
+        cards = PdfReader(site / f"downloads/cards/{f.id}.pdf")
+        assert len(cards.pages) == 1
+        card_text = flat(cards.pages[0].extract_text())
+        assert card_text.count("骑手安全充电卡") == 8 and card_text.count("着火拨119") == 8
+        assert card_text.count(flat(f["name"])) >= 8 and flat(campaign.site["contact"]["phone"]) in card_text
+        with pikepdf.open(site / f"downloads/cards/{f.id}.pdf") as pdf:
+            qrs = [x for x in pdf.objects if isinstance(x, pikepdf.Dictionary) and x.get("/S") == "/Figure"]
+            assert len(qrs) == 8 and all(str(q.Alt).startswith("二维码") for q in qrs)
+    listing = text_of(site / "downloads/charging-points.pdf")
+    assert len(listing) == 1
+    for f in campaign.facilities:
+        assert flat(f["name"]) in flat(listing[0])
+
+
+# ---- events: sign-in sized to attendance, separate sheets, duplex ---------------------------------------
+
+def test_sign_in_sheet_has_a_row_for_everyone_numbered_across_sheets(built, campaign):
+    site, _, _ = built
+    for event in campaign.events:
+        rows = handout_kinds.sign_rows(event)
+        assert rows >= (event["attendance"] or 0) and rows % handout_kinds.SIGN_ROWS_PER_SHEET == 0
+        pages = text_of(site / f"downloads/events/{event.id}-sign-in.pdf")
+        numbers = [int(m) for page in pages for m in re.findall(r"^\s*(\d+)\s*$", page, re.MULTILINE)]
+        assert numbers == list(range(1, rows + 1)), event.id
+        assert len(pages) == rows // handout_kinds.SIGN_ROWS_PER_SHEET
+
+
+def test_parts_handed_out_separately_start_on_a_right_hand_page(built, campaign):
+    site, _, _ = built
+    for event in campaign.events:
+        pages = [flat(p) for p in text_of(site / f"downloads/events/{event.id}.pdf")]
+        for title in ("签到表", "随堂小测验"):
+            starts = [n for n, p in enumerate(pages, 1) if re.match(rf"^\S*?{title}活动", p)]
+            assert starts and starts[0] % 2 == 1, (event.id, title, starts)
+            if pages[starts[0] - 2 if starts[0] > 1 else 0].find("本页空白") >= 0:
+                assert "签到表" not in pages[starts[0] - 2]
+        quiz = text_of(site / f"downloads/events/{event.id}-quiz.pdf")
+        assert "随堂小测验" in flat(quiz[0]) and "答案：" not in flat("".join(quiz))
+
+
+def test_answer_key_is_one_private_page_with_every_answer(built, campaign):
+    _, private, _ = built
+    for event in campaign.events:
+        if not handout_kinds.has_quiz(event):
+            continue
+        key = private / f"answers/{event.id}.pdf"
+        pages = text_of(key)
+        assert len(pages) == 1, event.id
+        text = flat(pages[0])
+        for lesson in event["lessons"]:
+            for q in lesson["quiz"]:
+                assert flat(handouts.question_text(q))[:20] in text
+
+
+# ---- the patrol form records what the site counts -----------------------------------------------------
+
+def test_patrol_form_records_counts_deadlines_and_rechecks(built):
+    site, _, _ = built
+    path = site / "downloads/patrol-form.pdf"
+    pages = text_of(path)
+    assert len(pages) == 1
+    text = flat(pages[0])
+    for label in ("检查企业数", "发现隐患数", "移交职能部门数", "巡查队伍", "共___人".replace("_", "＿"), "整改期限", "复查",
+                  "当场整改", "限期整改", "本页合计"):
+        assert flat(label) in text, label
+    numbers = [int(m) for m in re.findall(r"^\s*(\d+)\s", pages[0], re.MULTILINE)]
+    assert numbers[:handouts.PATROL_ROWS] == list(range(1, handouts.PATROL_ROWS + 1)) and handouts.PATROL_ROWS > 7
+    with pdfplumber_words(path) as words:
+        head = next(w for w in words if w["text"].startswith("企业名称"))
+        after = min((w for w in words if w["top"] == head["top"] and w["x0"] > head["x1"]), key=lambda w: w["x0"])
+        assert (after["x0"] - head["x0"]) / 72 * 25.4 > 30  # the column is wide (58 mm), not 7-8 characters
+
+
+class pdfplumber_words:
+    """Word boxes from pdftotext -bbox (poppler), as dicts with x0, x1, top."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __enter__(self):
+        out = subprocess.run(["pdftotext", "-bbox", str(self.path), "-"], capture_output=True, text=True, check=True).stdout
+        return [{"text": m[4], "x0": float(m[0]), "top": round(float(m[1])), "x1": float(m[2])}
+                for m in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', out)]
+
+    def __exit__(self, *exc):
+        return False
+
+
+# ---- cases: no tick on what is not fixed; the lesson point matching the hazard ---------------------------
+
+def test_unfixed_cases_print_their_status_not_a_tick(built, campaign):
+    site, _, _ = built
+    for case in campaign.cases:
+        text = flat(text_of(site / f"downloads/cases/{case.id}.pdf")[0])
+        if case["status"] == STATUS.fixed.text:
+            assert "✓整改后" in text, case.id
+        else:
+            assert "✓整改后" not in text and flat(STATUS[case["status"]].tag) in text, case.id
+
+
+def test_remember_this_picks_the_point_about_the_case_hazard(campaign):
+    chosen = {c["hazard"]: handouts.lesson_point(c)["text"] for c in campaign.cases}
+    assert len(set(chosen.values())) == len(chosen)  # a different point for each hazard
+    for hazard, point in chosen.items():
+        others = {w for h in HAZARD if h.text != hazard for w in h.words} - set(HAZARD[hazard].words)
+        assert not any(w in point for w in others), (hazard, point)
+
+
+# ---- typesetting and dates -----------------------------------------------------------------------------
+
+def test_titles_have_no_widows_and_few_paragraphs_end_in_one_or_two_characters(built):
+    short = []
+    for path in all_pdfs(built):
+        for page in text_of(path):
+            lines = [ln.strip() for ln in page.splitlines()]
+            short += [(path.name, ln) for ln in lines if 0 < len(ln) <= 2 and re.search(r"[。？！；：，、）”]$", ln)]
+            assert not any(ln.startswith("（本") and len(ln) < 5 for ln in lines), path  # the blank-page note
+    assert len(short) <= 5, short  # the sample had 39 before
+    for kind in ("lessons/qishou-dianchi", "cases/kuaidi-sanlunche-gaizhuang"):
+        first = text_of(built[0] / f"downloads/{kind}.pdf")[0]
+        title = [ln for ln in first.splitlines() if ln.strip()][2:5]
+        assert not any(len(ln.strip()) <= 2 for ln in title), title
+
+
+def test_dates_and_copyright_year_come_from_what_the_handout_cites(built):
+    site, _, _ = built
+    reader = PdfReader(site / "downloads/lessons/qishou-dianchi.pdf")
+    assert reader.metadata["/CreationDate"] >= "D:20250401"
+    text = flat("".join(p.extract_text() for p in reader.pages))
+    assert "©2025" in text and "©2023" not in text
+
+
+# ---- sizes: compact fonts, median ≤ 250 KB, images at the configured resolution --------------------------
+
+def median_size(paths) -> float:
+    """The benchmark's figure: median file size of the handouts, in KB."""
+    return statistics.median(p.stat().st_size for p in paths) / 1024
+
+
+def test_compact_fonts_keep_the_text_and_make_handouts_small(built):
+    pdfs = all_pdfs(built)
+    assert median_size(pdfs) <= 250
+    for path in pdfs:
+        with pikepdf.open(path) as pdf:
+            for obj in pdf.objects:
+                if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor":
+                    stream = obj.FontFile3
+                    assert stream.Subtype == "/CIDFontType0C" and len(stream.read_bytes()) < 200_000, path
+
+
+def test_compacting_changes_neither_text_nor_pixels(planned_lesson, tmp_path):
+    from weasyprint import HTML
+
+    raw = tmp_path / "raw.pdf"
+    document = HTML(string=planned_lesson.html, base_url=str(TEMPLATES / "handouts")).render(**handouts.RENDER_OPTIONS)
+    document.write_pdf(raw, **handouts.RENDER_OPTIONS)
+    small = tmp_path / "small.pdf"
+    with pikepdf.open(raw) as pdf:
+        assert pdf_fonts.compact_fonts(pdf) == 2
+        pdf.save(small)
+    assert small.stat().st_size < raw.stat().st_size * 0.6
+    assert subprocess.run(["pdftotext", raw, "-"], capture_output=True, check=True).stdout == \
+        subprocess.run(["pdftotext", small, "-"], capture_output=True, check=True).stdout
+    from PIL import Image, ImageChops
+
+    for name in ("raw", "small"):
+        subprocess.run(["pdftoppm", "-r", "60", "-gray", "-png", "-f", "1", "-l", "1", tmp_path / f"{name}.pdf",
+                        tmp_path / name], check=True)
+    a, b = (Image.open(next(tmp_path.glob(f"{n}-*.png"))).convert("L") for n in ("raw", "small"))
+    diff = ImageChops.difference(a, b)
+    assert sum(diff.histogram()[40:]) < 0.005 * a.width * a.height  # anti-aliasing only
+    with pikepdf.open(small) as pdf:  # and every glyph drawn is in the compact font, under its CID
+        for font in pdf.objects:
+            if isinstance(font, pikepdf.Dictionary) and font.get("/Subtype") == "/CIDFontType0":
+                cff = CFFFontSet()
+                cff.decompile(io.BytesIO(font.FontDescriptor.FontFile3.read_bytes()), None)
+                kept = {int(name[3:]) for name in cff[0].charset if name.startswith("cid")}
+                assert pdf_fonts.used_cids(font.W) <= kept
+
+
+def test_images_are_embedded_at_the_configured_dpi(built):
+    site, _, _ = built
+    with pikepdf.open(site / "downloads/cases/cangku-silai-dianxian.pdf") as pdf:
+        images = [obj for obj in pdf.objects if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image"]
+        assert images and all(int(img.Width) < 960 for img in images)  # 960 px renditions, downsampled to 200 dpi
+
+
+@pytest.fixture(scope="session")
+def planned_lesson(campaign):
+    return next(j for j in handouts.plan(campaign, TEMPLATES, MEDIA_CACHE) if j.kind == "lesson")
+
+
+# ---- one-page formats with too much content -----------------------------------------------------------
+
+def _long_content(scratch):
+    text = scratch.read("cases/wuliu-bangonglou-feixian.yml")
+    more = "".join(f"\n  第{n}段补充：巡查队再次上门，发现门厅的电线仍未完全拆除，企业表示正在协调场地建设员工充电点。\n"
+                   for n in range(1, 4))
+    text = text.replace("巡查队将在下一轮回头看。\n", "巡查队将在下一轮回头看。\n" + more)
+    text = text.replace("actions:\n", "actions:\n" + "".join(f"  - 第{n}次复查：督促企业落实整改，拍照留存\n"
+                                                          for n in range(1, 4)))
+    scratch.write("cases/wuliu-bangonglou-feixian.yml", text)
+    person = scratch.read("people/sun-haibo.yml")
+    for n in range(5):
+        body = re.sub(r"^name: .*$", f"name: 测试{'甲乙丙丁戊'[n]}", person, flags=re.MULTILINE)
+        scratch.write(f"people/extra-{n}.yml", re.sub(r"^photo:(\n  .*)*\n", "", body, flags=re.MULTILINE))
+
+
+def test_one_page_formats_fit_a_long_case_and_twelve_people(scratch, tmp_path):
+    _long_content(scratch)
+    campaign = public_campaign(scratch.content)
+    assert len(campaign.people) >= 12
+    jobs = {j.path: j for j in handouts.plan(campaign, TEMPLATES, MEDIA_CACHE)}
+    for rel in ("downloads/cases/wuliu-bangonglou-feixian.pdf", "downloads/honor-roll.pdf", "downloads/honor-roll-a4.pdf"):
+        job = jobs[rel]
+        target = tmp_path / rel.replace("/", "_")
+        pages, warnings = handouts._render(job.html, str(TEMPLATES / "handouts"), str(target), job.epoch,
+                                           job.max_pages, job.fallbacks)
+        assert warnings == [] and pages == 1, (rel, pages)
+        text = flat(text_of(target)[0])
+        if "cases" in rel:
+            assert "第3次复查" in text and "第3段补充" in text
+        else:
+            assert all(p["name"] in text for p in campaign.people), rel
+
+
+def test_a_case_that_cannot_fit_stops_the_build_naming_the_file(scratch, tmp_path, campaign):
+    text = scratch.read("cases/wuliu-bangonglou-feixian.yml")
+    para = "企业多次承诺整改但未落实，巡查队逐次记录了现场情况和企业的答复。" * 6
+    text = text.replace("巡查队将在下一轮回头看。\n", "巡查队将在下一轮回头看。\n" + f"\n  {para}\n" * 8)
+    scratch.write("cases/wuliu-bangonglou-feixian.yml", text)
+    long_campaign = public_campaign(scratch.content)
+    job = next(j for j in handouts.plan(long_campaign, TEMPLATES, MEDIA_CACHE) if j.item_id == "wuliu-bangonglou-feixian"
+               and j.kind == "case")
+    real_plan = handouts.plan
+    try:
+        handouts.plan = lambda *args, **kw: [job]
+        with pytest.raises(BuildError) as error:
+            handouts.render_all(long_campaign, TEMPLATES, tmp_path / "docs", tmp_path / "cache", MEDIA_CACHE)
+    finally:
+        handouts.plan = real_plan
+    assert "content/cases/wuliu-bangonglou-feixian.yml" in error.value.message
+    assert "案例警示单" in error.value.message and "只能 1 页" in error.value.message and "描述" in error.value.message
+    assert not (tmp_path / "docs").exists() or not list((tmp_path / "docs").rglob("*.pdf"))
+
+
+# ---- what a person checks by eye: first pages in colour and in grayscale --------------------------------
+
+def test_first_page_of_every_kind_in_colour_and_grayscale(built):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    seen = {}
+    site, private, _ = built
+    for path in all_pdfs(built):
+        root = site if site in path.parents else private
+        seen.setdefault(kind_of(built, str(path.relative_to(root))), path)
+    assert set(seen) == {k.kind for k in handout_kinds.KINDS}
+    for kind, path in seen.items():
+        for mode in ("colour", "gray"):
+            out = ARTIFACTS / f"{kind}-{mode}"
+            subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", "-singlefile",
+                            *(["-gray"] if mode == "gray" else []), str(path), str(out)], check=True)
+            assert out.with_suffix(".png").stat().st_size > 2000
+
+
+# ---- pledges: a content kind of their own, printed as forms to sign ------------------------------------
+
+def test_pledges_print_every_promise_with_signature_blocks(built, campaign):
+    site, _, _ = built
+    pledges = campaign.items["pledges"]
+    assert {p["audience"] for p in pledges} >= {"企业", "员工和骑手"}
+    for p in pledges:
+        pages = text_of(site / f"downloads/pledges/{p.id}.pdf")
+        assert len(pages) == 1
+        text = flat(pages[0])
+        assert flat(p["title"]) in text and f"{p['signer']}（签名）" in text and "年月日" in text
+        for promise in p["promises"]:
+            assert flat(promise) in text, promise
+        assert "119" in text
+        page = (site / "pledges" / p.id / "index.html").read_text(encoding="utf-8")
+        assert f"downloads/pledges/{p.id}.pdf" in page
+
+
+def test_content_registry_names_the_handouts_each_kind_feeds(campaign):
+    from campaignkit.registry import KINDS as CONTENT_KINDS
+
+    fed: dict[str, set[str]] = {}
+    for job in handouts.plan(campaign, TEMPLATES, MEDIA_CACHE, handout_kinds.Private()):
+        if job.item_kind:
+            fed.setdefault(job.item_kind, set()).add(job.kind)
+    for folder, kinds in fed.items():
+        assert kinds <= set(CONTENT_KINDS[folder].handouts), (folder, kinds)
