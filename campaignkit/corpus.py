@@ -104,12 +104,23 @@ QUIZ = [
     {"question": "电动车起火时应先去把车推开。", "kind": QUIZ_KIND.judge.text, "answer": "错",
      "explanation": "起火后温度上升很快，先离开、再报警。"},
 ]
+PLEDGES = [
+    {"title": "企业电动车安全充电承诺书", "audience": "企业", "signer": "企业负责人",
+     "intro": "为防止电动自行车“飞线充电”和违规停放充电引发火灾，本企业作出以下承诺，并接受社区、巡查队和员工的监督。",
+     "promises": ["不占用、堵塞、封闭疏散通道、安全出口和消防车通道。", "发现从窗口、门口、楼上拉线充电的，当场劝阻并拆除。",
+                  "在厂区划出远离厂房、仓库的电动车停放区，引导员工到集中充电处充电。"],
+     "references": [{"title": "《中华人民共和国消防法》第二十八条"}]},
+    {"title": "员工和骑手电动车安全充电承诺书", "audience": "员工和骑手", "signer": "本人",
+     "intro": "我知道电动车起火蔓延快、烟气毒，为了自己和工友的安全，我承诺做到以下几点。",
+     "promises": ["不从窗口、门口、楼上拉线给电动车充电。", "车和电池不进宿舍、楼道、车间、仓库，到集中充电处充电。",
+                  "用原装或匹配的合格充电器，不整夜充电。"]},
+]
 FACILITY_SPOTS = ["北区路口东侧绿化带旁", "东门停车场内", "物流片区空地", "南区宿舍楼西侧", "西门岗亭旁", "中心路口南侧"]
 
 
 def _check_brand_characters() -> None:
     text = json.dumps([list(FOUND.values()), DANGER, ANSWER, ACTIONS, SUMMARY, TAGS, STORY, PRACTICES, PERSON_STORY, EVENT_SUMMARY,
-                       LESSON_TOPICS, KEY_POINTS, DOS, DONTS, LESSON_BODY, REFERENCES, QUIZ, PLACES, FACILITY_SPOTS,
+                       LESSON_TOPICS, KEY_POINTS, DOS, DONTS, LESSON_BODY, REFERENCES, QUIZ, PLACES, FACILITY_SPOTS, PLEDGES,
                        TEAMS, list(ROLES.values()), INDUSTRIES, SURNAMES, GIVEN], default=str, ensure_ascii=False)
     clash = sorted(set(BRAND_CHARS) & set(text))
     assert not clash, f"brand characters used in fragments: {clash}"
@@ -119,7 +130,8 @@ def sizes(cases: int) -> dict[str, int]:
     """How many items of each kind go with `cases` cases (the sample's proportions, roughly)."""
     return {"cases": cases, "enterprises": max(6, cases // 10), "people": max(8, cases // 25),
             "lessons": min(len(LESSON_TOPICS), 3 + cases // 300), "patrols": max(3, cases // 20),
-            "facilities": max(4, min(len(FACILITY_SPOTS) * 3, 4 + cases // 100)), "events": max(3, cases // 25)}
+            "facilities": max(4, min(len(FACILITY_SPOTS) * 3, 4 + cases // 100)), "events": max(3, cases // 25),
+            "pledges": len(PLEDGES)}
 
 
 def generate(target: Path, cases: int, seed: int = 0, photos: bool = True) -> dict[str, int]:
@@ -278,6 +290,9 @@ def generate(target: Path, cases: int, seed: int = 0, photos: bool = True) -> di
         if photos:
             data["photos"] = [writer.photo(f"events/event-{i + 1:03d}.jpg", "会议室里坐满了听讲的员工", None, "活动现场（示意图）")]
         writer.write(f"events/event-{i + 1:03d}.yml", data)
+
+    for i, pledge in enumerate(PLEDGES):
+        writer.write(f"pledges/pledge-{i + 1}.yml", pledge)
 
     (target / "pages").mkdir()
     (target / "pages" / "about.md").write_text(
