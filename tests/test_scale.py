@@ -17,7 +17,6 @@ description: |
 actions:
   - 当场拆除电线
 lessons: [feixian-chongdian]
-patrol: round-01
 """
 
 
