@@ -32,6 +32,8 @@ def page_images(handouts, docs_dir: Path, cache_dir: Path) -> dict[str, list[Pag
     out: dict[str, list[PageImage]] = {}
     for h in handouts:
         pdf = docs_dir / h.path
+        if not pdf.is_file():
+            continue  # the preview renders a PDF only when its link is opened: no page images yet
         digest = hashlib.sha256(pdf.read_bytes() + VERSION.encode()).hexdigest()[:20]
         cached = _render(pdf, cache_dir / digest)
         folder = h.path[: -len(".pdf")] + "-pages"

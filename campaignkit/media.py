@@ -219,9 +219,11 @@ class Rendition:
     height: int
 
 
-def publish_photo(source: Path, cache_dir: Path) -> list[Rendition]:
-    """Resize one original into the phone widths; reuse cached files when the original is unchanged."""
-    digest = published_name(source)
+def publish_photo(source: Path, cache_dir: Path, digest: str | None = None) -> list[Rendition]:
+    """Resize one original into the phone widths; reuse cached files when the original is unchanged.
+
+    `digest`: its published_name(), when the caller already hashed the file."""
+    digest = digest or published_name(source)
     cache_dir.mkdir(parents=True, exist_ok=True)
     marker = cache_dir / f"{digest}.sizes"
     cached = cached_renditions(digest, cache_dir)
@@ -337,10 +339,11 @@ class PhotoPublisher:
         from . import timing
 
         try:
-            if source.is_file() and cached_renditions(published_name(source), self.cache_dir) is not None:
+            digest = published_name(source)  # read and hashed once per photo and build
+            if cached_renditions(digest, self.cache_dir) is not None:
                 self.from_cache += 1
             with timing.stage("photos"):
-                renditions = publish_photo(source, self.cache_dir)
+                renditions = publish_photo(source, self.cache_dir, digest)
         except (OSError, SyntaxError, ValueError, EOFError):
             self.problems.add(doc.relpath, doc.line(*path, "file"), field_name(path + ["file"]),
                               f"图片 content/media/{photo['file']} 无法处理（文件损坏或不完整）")

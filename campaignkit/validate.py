@@ -257,7 +257,7 @@ def _translate(error: ValidationError, path: list):
             hint = _number_hint(value) if error.validator_value in ("integer", "number") else ""
             if error.validator_value == "array" and isinstance(value, str) and re.match(r"-[^\s-]", value):
                 hint = "（“-”后面要加一个空格：列表的每一项写成“- 内容”）"
-            elif error.validator_value == "boolean" and value in _YES_NO:
+            elif error.validator_value == "boolean" and isinstance(value, str) and value in _YES_NO:
                 hint = f"（“{value}”请写成 {_YES_NO[value]}）"
             elif error.validator_value == "array" and isinstance(value, str) and re.search("[，、,；;]", value):
                 hint = "（几项要写成列表，如 [甲, 乙]，用英文逗号和方括号）"

@@ -11,6 +11,13 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI explores the same examples on every run (a failure there is reproducible and blocks no one
+# by chance); developers' runs keep exploring new random examples.
+settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 PROJECT = Path(__file__).resolve().parents[1]
 SAMPLE_CONTENT = PROJECT / "content"

@@ -41,7 +41,7 @@ def test_the_main_help_lists_commands_and_exit_statuses(capsys):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["frobnicate"], "“frobnicate”不是可选的值（可选：build、check、serve、new、reference）"),
+    (["frobnicate"], "“frobnicate”不是可选的值（可选：build、check、serve、new、reference、template、import、export、forms）"),
     (["--no-such-option"], "不认识的参数：--no-such-option"),
     (["new"], "缺少参数：类型, 编号"),
     (["new", "anli", "x"], "参数 类型：“anli”不是可选的值"),

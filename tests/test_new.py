@@ -26,6 +26,8 @@ def filled(kind: str, text: str, item_id: str) -> str:
             value = TODAY
         elif spec.get("type") == "integer":
             value = "97"  # a patrol round no sample patrol uses
+        elif spec.get("type") == "array":
+            value = f"[测试{item_id}]"  # a required list (a pledge's promises): one item
         else:
             value = f"测试{item_id}"
         text, n = re.subn(rf"^{key}:[ ]*$", f"{key}: {value}", text, count=1, flags=re.MULTILINE)

@@ -165,7 +165,7 @@ def test_ctrl_c_during_pdfs_stops_every_worker_within_a_second(tmp_path, termina
         assert text.endswith(INTERRUPTED), repr(text[-300:])  # nothing after the closing line
         assert "Traceback" not in text and "KeyboardInterrupt" not in text
         if terminal:
-            assert "讲义" in text and "/21" in text, repr(text[-600:])  # the live bar was there
+            assert "讲义" in text and re.search(r"\d+/\d+ \[", text), repr(text[-600:])  # the live bar was there
         assert tree(site) == before
         assert not list((project / ".cache" / "handouts").glob("*.tmp"))
     finally:

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
 
-from conftest import SAMPLE_CONTENT
+from conftest import PROJECT, SAMPLE_CONTENT
 from ruamel.yaml import YAML
 
 from campaignkit.enums import PHOTO_STAGE, STATUS
@@ -217,3 +217,16 @@ def test_handouts_are_also_page_images(sample_site):
         assert f"第 {n} 页" in alt
     # the WeChat note is in the page, hidden until reader.js sees a WeChat user agent
     assert '<p class="ck-wechat-hint" hidden>' in html and "在浏览器打开" in html
+
+
+def test_a_lesson_whose_cases_have_no_photos_still_renders(scratch, tmp_path):
+    """The lesson's cover comes from its cases' photos; with none it has no cover, not a crash."""
+    from campaignkit import pipeline
+
+    for path in (scratch.content / "cases").glob("*.yml"):
+        path.write_text(re.sub(r"\nphotos:\n(?:  .*\n)+", "\n", path.read_text(encoding="utf-8")), encoding="utf-8")
+    campaign, renditions = pipeline.public_view(PROJECT, scratch.content)
+    docs = tmp_path / "docs"
+    pipeline.render_docs(pipeline.Build(PROJECT, scratch.content, campaign, renditions, docs, tmp_path / "site", pdf=False))
+    page = (docs / "lessons" / "feixian-chongdian.md").read_text(encoding="utf-8")
+    assert "ck-cover" not in page and "小测验" in page

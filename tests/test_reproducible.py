@@ -55,6 +55,6 @@ def test_two_builds_in_different_folders_at_different_times_are_byte_identical(t
     differing = sorted(rel for rel in one if one[rel] != two[rel])
     assert not differing, f"{len(differing)} files differ, e.g. {differing[:10]}"
     # the comparison covers what tends to differ: compressed sitemap, search index, PDFs, photos
-    for must in ("sitemap.xml.gz", "search/search_index.json", "feed.xml", "downloads/honor-roll.pdf", "assets/share.png"):
+    for must in ("sitemap.xml.gz", "search/search_index.json", "feed.xml", "downloads/honor-roll.pdf", "assets/share/wide.jpg"):
         assert must in one, must
     assert any(rel.startswith("media/") for rel in one) and sum(rel.endswith(".pdf") for rel in one) >= 10

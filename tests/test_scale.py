@@ -4,21 +4,10 @@ from __future__ import annotations
 
 import re
 
-CASE = """title: 第{n}号巡查发现的飞线充电
-found_on: 2023-{month:02d}-{day:02d}
-place: 共建区某企业
-hazard: 飞线充电
-risk: 中
-status: 已整改
-rectified_on: 2023-{month:02d}-{day:02d}
-summary: 第{n}号案例：窗口拉线充电，当场拆除。
-description: |
-  巡查发现员工从窗口拉出电线给电动车充电，已当场拆除。
-actions:
-  - 当场拆除电线
-lessons: [feixian-chongdian]
-patrol: round-01
-"""
+from conftest import PROJECT
+
+# Comment line first, then the case: {n}, {month} and {day} are filled in for each copy.
+CASE = (PROJECT / "tests" / "data" / "bulk_case.yml.template").read_text(encoding="utf-8").split("\n", 1)[1]
 
 
 def test_case_pages_stay_small_with_a_thousand_cases(scratch):

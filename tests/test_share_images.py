@@ -96,7 +96,7 @@ def test_the_square_card_shows_the_whole_title_inside_its_safe_area(sample_site,
 
 def test_a_case_card_shows_its_before_photo(sample_site):
     page = (sample_site / "cases/hengshun-cangku-feixian/index.html").read_text(encoding="utf-8")
-    photos = re.findall(r'<figcaption class="ck-stage-label">(整改前|整改后)[^<]*</figcaption><img src="([^"]+)"', page)
+    photos = re.findall(r'<figcaption class="ck-stage-label">(整改前|整改后)[^<]*</figcaption>(?:<a [^>]*>)?<img src="([^"]+)"', page)
     stages = {stage: (sample_site / "cases/hengshun-cangku-feixian" / src).resolve() for stage, src in photos}
     with Image.open(sample_site / "assets/share/cases/hengshun-cangku-feixian/wide.jpg") as im:
         shown = im.convert("RGB").crop((720, 0, WIDE[0], WIDE[1]))
@@ -127,7 +127,8 @@ def test_handouts_print_the_same_qr_code_as_the_page():
     from campaignkit import handouts, qrcodes
 
     url = BASE + "lessons/feixian-chongdian/"
-    assert handouts.qr_svg(url) == qrcodes.inline_svg(url)
+    # the same code; the handout's copy carries its alternative text for the tagged PDF
+    assert handouts.qr_svg(url) == qrcodes.inline_svg(url, title=f"二维码：扫码打开 {url}")
     assert qrcodes.make(url).matrix == qrcodes.make(url).matrix and qrcodes.make(url).error == "M"
 
 

@@ -429,5 +429,5 @@ def test_an_unknown_folder_and_a_stray_file(scratch):
     scratch.write("cases/notes.txt", "x")
     assert reported(scratch.check()) == [
         "content/cases/notes.txt: 此文件夹只能放 .yml 文件",
-        "content/news: 不认识的文件夹“news”，可用的文件夹：cases、enterprises、people、lessons、facilities、patrols、events、pages、media",
+        "content/news: 不认识的文件夹“news”，可用的文件夹：cases、enterprises、people、lessons、facilities、patrols、events、pledges、pages、media",
     ]

@@ -13,7 +13,7 @@ from PIL import Image
 
 from .support import artifacts_dir
 
-KIND = re.compile(r'<h2 id="[^"]*">([^<]+)</h2>\s*<div class="ck-downloads">\s*<a class="ck-download" href="([^"]+\.pdf)"')
+KIND = re.compile(r'<h2 id="[^"]*">([^<]+)</h2>\s*<div class="ck-downloads">\s*(?:<div class="ck-handout">\s*)?<a class="ck-download" href="([^"]+\.pdf)"')
 
 
 def handout_kinds(site: Path) -> list[tuple[str, Path]]:

@@ -22,7 +22,7 @@ from .test_accessibility import blocking_violations
 from .test_artifacts import first_page_png, ink
 from .test_page_weight import BUDGETS, first_visit
 from .test_quiz import LESSON_URL, answer_all, answers_without_javascript
-from .test_search import missing_word_notes, search
+from .test_search import search
 
 CASE = CHECKED_PAGES["case"]
 
@@ -128,13 +128,6 @@ def test_search_check_catches_an_index_that_lost_its_word_breaks(phone):
     phone.context.route("**/search/search_index.json", without_zero_width_space)
     phone.open("", scroll=False, wait="load")
     assert search(phone, "飞线充电")[:1] != ["lessons/feixian-chongdian/"]
-
-
-def test_search_check_catches_the_misleading_missing_word_note(phone):
-    phone.open("", scroll=False, wait="load")
-    phone.page.add_style_tag(content=".md-search-result__terms { display: block !important; }")
-    search(phone, "集中充电")
-    assert any(note.startswith("缺少") for note in missing_word_notes(phone.page))
 
 
 # ------------------------------------------------------------------ quiz

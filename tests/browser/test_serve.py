@@ -117,13 +117,13 @@ def test_drafts_are_shown_with_a_banner_and_noindex(preview, browser):
     page = context.new_page()
     try:
         page.goto(url(server, DRAFT_PERSON), wait_until="load")
-        banner = page.locator(".md-banner")
+        banner = page.locator(".ck-draft-banner")
         assert banner.is_visible()
         assert banner.inner_text().startswith("草稿")
         assert page.locator('meta[name="robots"]').get_attribute("content").startswith("noindex")
         page.screenshot(path=str(artifacts("serve-draft.png")))
         page.goto(url(server, CASE_URL), wait_until="load")
-        assert page.locator(".md-banner").count() == 0  # a published item: no banner, indexable
+        assert page.locator(".ck-draft-banner").count() == 0  # a published item: no banner, indexable
         assert page.locator('meta[name="robots"]').count() == 0
     finally:
         context.close()
