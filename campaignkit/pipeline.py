@@ -136,7 +136,7 @@ _STAGES = {_photos: "photos", _handouts: "handouts", _pages: "pages", DOCS: "pag
            MKDOCS: "mkdocs", SITE: "extras"}
 
 OUTPUTS: tuple[Output, ...] = (
-    Output("照片", _photos),
+    Output("复制照片", _photos),  # the renditions resized in 处理照片, into the site
     Output("讲义", _handouts),
     Output("网页", _pages),
     Output("分享图", _share_images),

@@ -448,7 +448,9 @@ def import_book(path: Path, content_root: Path, photos_dir: Path | None = None, 
         seen[item_id] = row.number
         doc = existing.get(item_id)
         relpath = doc.relpath if doc else f"{content_root.name}/{book.kind}/{item_id}.yml"
-        data = doc.data if doc else CommentedMap()
+        # Read again round-trip: the loader's data may be plain dicts (its fast path), and an
+        # update must keep the file's comments, quoting and key order.
+        data = yamlmerge.load(doc.source) if doc else CommentedMap()
         changed = _merge(data, parsed, photos, book, by_header)
         if doc is None:
             action = "new"
