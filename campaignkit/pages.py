@@ -64,8 +64,10 @@ def environment(templates: Path) -> Environment:
 class PageWriter:
     """Writes each page once; a second page at the same path is a bug (e.g. an id clash), not an overwrite."""
 
-    def __init__(self, docs_dir: Path, env: Environment, common: dict, share: ShareImages | None = None):
+    def __init__(self, docs_dir: Path, env: Environment, common: dict, share: ShareImages | None = None,
+                 qr_cache: Path | None = None):
         self.docs_dir = docs_dir
+        self.qr_cache = qr_cache
         self.env = env
         self.common = common
         self.share = share
@@ -83,7 +85,7 @@ class PageWriter:
         if self.share is not None:
             meta = {**meta, **self.share.for_page(url, meta["title"], _section_label(url, site), item)}
         if item is not None:
-            meta.update(qrcodes.write(site["base_url"].rstrip("/") + "/" + url, url, self.docs_dir))
+            meta.update(qrcodes.write(site["base_url"].rstrip("/") + "/" + url, url, self.docs_dir, self.qr_cache))
         # Material's templates print page.meta raw (MkDocs does not autoescape): escape here.
         meta = {k: html.escape(v) if isinstance(v, str) else v for k, v in meta.items() if v not in (None, "")}
         meta.setdefault("image", DEFAULT_SHARE_IMAGE)
@@ -119,7 +121,8 @@ def ways(kind, items: list) -> dict[str, dict]:
 
 
 def write_docs(campaign: Campaign, docs_dir: Path, templates: Path, handouts: list[Handout],
-               share: ShareImages | None = None, page_images: dict | None = None) -> list:
+               share: ShareImages | None = None, page_images: dict | None = None,
+               qr_cache: Path | None = None) -> list:
     """Write every page; return the MkDocs nav. `share` collects each page's share images;
     page_images: each handout's pages as images, by PDF path (handout_pages.py)."""
     env = environment(templates / "pages")
@@ -130,7 +133,7 @@ def write_docs(campaign: Campaign, docs_dir: Path, templates: Path, handouts: li
     common = dict(site=site, campaign=campaign, stats=campaign.stats, handouts=handouts,
                   handouts_for=lambda item: by_item.get((item.folder, item.id), []),
                   pages_of=lambda h: (page_images or {}).get(h.path, []))
-    w = PageWriter(docs_dir, env, common, share)
+    w = PageWriter(docs_dir, env, common, share, qr_cache)
     desc = site["description"]
     patrol_chart = Markup(charts.patrol_chart(campaign.patrols))
 

@@ -4,6 +4,8 @@ Error correction M (15 %): still read from a slightly creased handout or a photo
 """
 from __future__ import annotations
 
+import hashlib
+import os
 from pathlib import Path
 
 import segno
@@ -29,12 +31,33 @@ def paths(page_url: str) -> tuple[str, str]:
     return f"assets/qr/{page_url}qr.svg", f"assets/qr/{page_url}qr.png"
 
 
-def write(url: str, page_url: str, docs_dir: Path) -> dict:
-    """Write the page's QR code as SVG and PNG; return the front matter that links them."""
+def write(url: str, page_url: str, docs_dir: Path, cache_dir: Path | None = None) -> dict:
+    """Write the page's QR code as SVG and PNG; return the front matter that links them.
+
+    With `cache_dir`, each code is drawn once per URL and then linked from the cache: encoding
+    and masking cost ~15 ms a page, a third of the kit's page stage at 1,000 cases."""
+    from .media import link_or_copy
+
     svg, png = paths(page_url)
-    code = make(url)
     (docs_dir / svg).parent.mkdir(parents=True, exist_ok=True)
-    code.save(str(docs_dir / svg), kind="svg", scale=10, border=BORDER, dark="#000", light="#fff",
-              title=f"二维码：{url}", xmldecl=True)
-    code.save(str(docs_dir / png), kind="png", scale=PNG_SCALE, border=BORDER, dark="#000", light="#fff")
+    if cache_dir is None:
+        _draw(url, docs_dir / svg, docs_dir / png)
+        return {"qr_svg": svg, "qr_png": png}
+    key = hashlib.sha256(f"{url}\0{ERROR}\0{PNG_SCALE}\0{BORDER}\0{segno.__version__}".encode()).hexdigest()[:20]
+    cached_svg, cached_png = cache_dir / f"{key}.svg", cache_dir / f"{key}.png"
+    if not (cached_svg.exists() and cached_png.exists()):
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp_svg, tmp_png = (cache_dir / f"{key}.{os.getpid()}.tmp{ext}" for ext in (".svg", ".png"))
+        _draw(url, tmp_svg, tmp_png)
+        tmp_png.replace(cached_png)  # by rename: a cached file is never changed in place
+        tmp_svg.replace(cached_svg)
+    link_or_copy(cached_svg, docs_dir / svg)
+    link_or_copy(cached_png, docs_dir / png)
     return {"qr_svg": svg, "qr_png": png}
+
+
+def _draw(url: str, svg: Path, png: Path) -> None:
+    code = make(url)
+    code.save(str(svg), kind="svg", scale=10, border=BORDER, dark="#000", light="#fff",
+              title=f"二维码：{url}", xmldecl=True)
+    code.save(str(png), kind="png", scale=PNG_SCALE, border=BORDER, dark="#000", light="#fff")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import shutil
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +22,7 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from . import fonts
 from .enums import PHOTO_STAGE
+from .media import link_or_copy
 from .registry import KINDS
 
 VERSION = "2"  # bump when the drawing changes, so cached cards are redrawn
@@ -220,7 +220,7 @@ def _render(card: Card, size: tuple[int, int], target: Path, cache: Path) -> Non
         tmp.write_bytes(buffer.getvalue())
         tmp.replace(cached)
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(cached, target)
+    link_or_copy(cached, target)
 
 
 class ShareImages:
