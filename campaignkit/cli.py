@@ -57,7 +57,7 @@ def _parser() -> Parser:
     build.add_argument("--content", default="content", metavar="文件夹", help="内容文件夹（默认 content）")
     build.add_argument("--output", default=None, metavar="文件夹", help="输出文件夹（默认 site）")
     build.add_argument("--no-pdf", action="store_true", help="不生成 PDF 讲义（只用于快速预览网页）")
-    build.add_argument("--jobs", type=int, default=0, metavar="个数", help="同时生成 PDF 的进程数（默认等于 CPU 核数）")
+    build.add_argument("--jobs", type=int, default=0, metavar="个数", help="同时工作的进程数（生成 PDF 和网页；默认等于 CPU 核数）")
 
     check = commands.add_parser("check", help="只检查内容，不生成", description="只检查内容，不生成网站（几秒钟）")
     check.add_argument("--drafts", action="store_true", help="按连草稿一起发布的规则检查")

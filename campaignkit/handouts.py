@@ -34,17 +34,15 @@ import json
 import logging
 import os
 import re
-import signal
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment
 from markupsafe import Markup
 
-from . import fonts, media, pdf_access, pdf_fonts, progress, qrcodes, templating
+from . import fonts, media, pdf_access, pdf_fonts, progress, qrcodes, templating, workers
 from .enums import HAZARD, PATROL_EXTRA_CHECKS
 from .handout_kinds import FIT_LEVELS, KINDS, Private, charging_points
 from .markup import render_markdown
@@ -460,11 +458,6 @@ def render_all(campaign: Campaign, templates: Path, docs_dir: Path, cache_dir: P
     return handouts
 
 
-def _ignore_sigint() -> None:
-    """In a PDF worker: Ctrl-C is the build's to handle (it stops the workers); no traceback from here."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def _render_in_workers(todo: list[Job], digests: dict, base_url: str, cache_dir: Path, jobs: int,
                        st) -> tuple[list[str], list[str]]:
     """Render `todo` in worker processes into the cache; return WeasyPrint's complaints and the
@@ -476,7 +469,7 @@ def _render_in_workers(todo: list[Job], digests: dict, base_url: str, cache_dir:
     overflows: list[str] = []
     if not todo:
         return failures, overflows
-    pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))), initializer=_ignore_sigint)
+    pool = workers.pool(min(jobs, len(todo)))
     try:
         futures = []
         for job in todo:
@@ -497,21 +490,12 @@ def _render_in_workers(todo: list[Job], digests: dict, base_url: str, cache_dir:
                 os.replace(tmp, cached)
             st.advance()
     except BaseException:
-        _kill_workers(pool)
+        workers.kill(pool)
         for _job, _cached, tmp, _future in futures:
             tmp.unlink(missing_ok=True)
         raise
     pool.shutdown()
     return failures, overflows
-
-
-def _kill_workers(pool: ProcessPoolExecutor) -> None:
-    processes = list((pool._processes or {}).values())  # no public API lists them
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.kill()
-    for process in processes:
-        process.join(timeout=1)
 
 
 @dataclass

@@ -34,11 +34,9 @@ import sys
 from pathlib import Path
 
 from . import search_index
+from .mkdocs_shares import WRITTEN_BY_EVERY_BUILD
 
 STATE_VERSION = "1"
-# Written by MkDocs on every build whatever changed (its static templates and the search plugin).
-_ALWAYS_WRITTEN = ("404.html", "sitemap.xml", "sitemap.xml.gz")
-_ALWAYS_WRITTEN_DIRS = ("search",)
 
 
 class Incremental:
@@ -64,8 +62,12 @@ class Incremental:
     def sync_docs(self, fresh: Path) -> None:
         """Make the kept docs folder equal to the freshly rendered one, touching only what changed."""
         (self.folder / "state.json").unlink(missing_ok=True)  # from here on a failure means a clean next build
-        if not self.dirty:
+        if not self.dirty:  # nothing to compare with: the fresh folder becomes the kept one
             shutil.rmtree(self.docs, ignore_errors=True)
+            self.docs.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(fresh, self.docs)
+            fresh.mkdir()
+            return
         self.docs.mkdir(parents=True, exist_ok=True)
         wanted = set()
         for path in sorted(fresh.rglob("*")):
@@ -93,10 +95,8 @@ class Incremental:
         _link_tree(self.site_dir, out)
         for rel in self.state["after_mkdocs"]:
             (out / rel).unlink(missing_ok=True)
-        for name in _ALWAYS_WRITTEN:
+        for name in WRITTEN_BY_EVERY_BUILD:
             (out / name).unlink(missing_ok=True)
-        for name in _ALWAYS_WRITTEN_DIRS:
-            shutil.rmtree(out / name, ignore_errors=True)
         published = set()
         for src in self.docs.rglob("*"):
             if src.is_dir():
@@ -123,12 +123,8 @@ class Incremental:
         path = out / search_index.PATH
         new = json.loads(path.read_text(encoding="utf-8"))
         old = json.loads((self.site_dir / search_index.PATH).read_text(encoding="utf-8"))
-        groups: dict[str, list] = {}
-        for entry in old["docs"]:
-            groups.setdefault(entry["location"].split("#")[0], []).append(entry)
-        fresh: dict[str, list] = {}
-        for entry in new["docs"]:
-            fresh.setdefault(entry["location"].split("#")[0], []).append(entry)
+        groups = search_index.entries_by_page(old["docs"])
+        fresh = search_index.entries_by_page(new["docs"])
         new["docs"] = [e for url in order for e in (fresh.get(url, []) if url in self.rebuilt else groups.get(url, []))]
         path.unlink()  # a new file, never one shared with the published tree
         path.write_text(json.dumps(new), encoding="utf-8")

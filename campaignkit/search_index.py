@@ -14,3 +14,11 @@ def compact_search_index(site_dir: Path) -> None:
     if path.exists():
         data = json.loads(path.read_text(encoding="utf-8"))
         path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def entries_by_page(entries: list[dict]) -> dict[str, list[dict]]:
+    """An index's entries grouped by the page they belong to (its URL, without the #section)."""
+    pages: dict[str, list[dict]] = {}
+    for entry in entries:
+        pages.setdefault(entry["location"].split("#")[0], []).append(entry)
+    return pages

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import html
 import logging
+from functools import partial
 from pathlib import Path
 
-from .problems import BuildError, WarningCollector
+from . import mkdocs_shares
+from .mkdocs_shares import MkDocsProblems
+from .problems import WarningCollector
 from .registry import KINDS
 
 
@@ -56,8 +59,18 @@ class _NoDirtyWarning(logging.Filter):
 
 
 def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, site: dict, nav: list,
-               dirty: bool = False) -> list[str]:
-    """Build the site; return the URLs of its pages in MkDocs' build order (the search index's)."""
+               dirty: bool = False, jobs: int = 1, pages: int = 0) -> list[str]:
+    """Build the site; return the URLs of its pages in MkDocs' build order (the search index's).
+
+    `pages`: how many pages this build must write; with `jobs` > 1 and enough of them, the work
+    is shared among processes (mkdocs_shares.py)."""
+    run = partial(_build, config_file, docs_dir, site, nav)
+    if jobs < 2 or pages < mkdocs_shares.MIN_PAGES:
+        return run(site_dir, dirty=dirty)
+    return mkdocs_shares.build(partial(run, dirty=True), site_dir, min(jobs, pages // mkdocs_shares.MIN_PAGES))
+
+
+def _build(config_file: Path, docs_dir: Path, site: dict, nav: list, site_dir: Path, dirty: bool) -> list[str]:
     import jieba  # imported here so that its import-time log level is overridden below
     from mkdocs import exceptions
     from mkdocs.commands.build import build
@@ -82,12 +95,11 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, site: dict, na
         # File.url of the home page is "./"; the search index calls it "".
         order = ["" if f.url == "./" else f.url for f in get_files(config).documentation_pages()]
     except (exceptions.Abort, exceptions.MkDocsException, SystemExit) as exc:
-        details = "\n".join(f"  - {m}" for m in collector.messages) or f"  - {exc}"
-        raise BuildError(f"网站生成失败（MkDocs 严格模式报告了问题），site/ 保持不变：\n{details}") from None
+        raise MkDocsProblems("网站生成失败（MkDocs 严格模式报告了问题），site/ 保持不变：",
+                             collector.messages or [str(exc)]) from None
     finally:
         logger.removeHandler(collector)
         logger.setLevel(previous_level)
     if collector.messages:
-        details = "\n".join(f"  - {m}" for m in collector.messages)
-        raise BuildError(f"网站生成时出现警告，site/ 保持不变：\n{details}")
+        raise MkDocsProblems("网站生成时出现警告，site/ 保持不变：", collector.messages)
     return order

@@ -95,3 +95,31 @@ def test_a_no_op_rebuild_rebuilds_no_page(tmp_path):
     changed = [p for p, ino in pages.items() if p.stat().st_ino != ino]
     # … and an edited case title rewrites its page and the lists that show it, not the site.
     assert 1 < len(changed) < len(pages) // 2, len(changed)
+
+
+def test_mkdocs_shared_among_processes_writes_the_site_one_process_writes(tmp_path, monkeypatch):
+    """MkDocs' pages built by two processes at once (mkdocs_shares.py), cold and after an edit,
+    give the tree a single MkDocs process gives."""
+    from conftest import PROJECT
+
+    from campaignkit import mkdocs_shares, pipeline
+
+    content = tmp_path / "content"
+    generate(content, cases=30, seed=5)
+    serial, shared = tmp_path / "serial" / "site", tmp_path / "shared" / "site"
+    shares = []
+    real_build = mkdocs_shares.build
+    monkeypatch.setattr(mkdocs_shares, "build", lambda run, site_dir, n: shares.append(n) or real_build(run, site_dir, n))
+    monkeypatch.setattr(mkdocs_shares, "MIN_PAGES", 2)  # the 30-case corpus is below the real threshold
+
+    pipeline.build(PROJECT, content, serial, pdf=False, jobs=1, incremental_build=False)
+    pipeline.build(PROJECT, content, shared, pdf=False, jobs=2)
+    assert shares == [2]
+    assert tree(shared) == tree(serial)
+
+    _edit_title(content, random.Random(4))
+    _add_case(content, random.Random(5))
+    pipeline.build(PROJECT, content, serial, pdf=False, jobs=1, incremental_build=False)
+    pipeline.build(PROJECT, content, shared, pdf=False, jobs=2)  # incremental: only what changed, in 2 shares
+    assert shares == [2, 2]
+    assert tree(shared) == tree(serial)

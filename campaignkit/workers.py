@@ -1,0 +1,66 @@
+"""Worker processes that stop at once on Ctrl-C (PDF rendering, MkDocs' shares, 公众号 articles)."""
+from __future__ import annotations
+
+import signal
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+
+
+def pool(workers: int) -> ProcessPoolExecutor:
+    """Forked workers (they start with what this process has loaded) that ignore Ctrl-C: the
+    main process gets it and calls kill()."""
+    return ProcessPoolExecutor(max_workers=max(1, workers), mp_context=get_context("fork"), initializer=_ignore_sigint)
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def kill(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool now: its own shutdown would wait for every running task (seconds each)."""
+    processes = list((pool._processes or {}).values())  # no public API lists them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join(timeout=1)
+
+
+class Background:
+    """`fn(*args)` in a forked child while this process goes on: the child starts with everything
+    this process has built (nothing is pickled on the way in, only the result on the way out).
+    Used for work that needs no core MkDocs is using: the second core is idle in the serial stages."""
+
+    def __init__(self, fn, *args):
+        context = get_context("fork")
+        self._results, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_run_and_send, args=(send, fn, args), daemon=True)
+        self._process.start()
+        send.close()
+
+    def result(self):
+        """fn's return value, or its exception raised here."""
+        try:
+            ok, value = self._results.recv()
+        except EOFError:
+            raise RuntimeError("background worker died without a result") from None
+        finally:
+            self._process.join(timeout=5)
+        if not ok:
+            raise value
+        return value
+
+    def kill(self) -> None:
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join(timeout=1)
+
+
+def _run_and_send(send, fn, args) -> None:
+    _ignore_sigint()
+    try:
+        result = (True, fn(*args))
+    except BaseException as exc:  # sent back and raised in the main process
+        result = (False, exc)
+    send.send(result)
+    send.close()
