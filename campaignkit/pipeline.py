@@ -34,6 +34,7 @@ from . import (
     timing,
     vendor,
     wechat,
+    workers,
 )
 from .load import Content, load_content
 from .model import Campaign, build_campaign
@@ -60,7 +61,7 @@ class Build:
     nav: list = field(default_factory=list)
     counts: dict = field(default_factory=dict)
     share: ShareImages | None = None  # each page's share images, collected while pages are written
-    articles: list = field(default_factory=list)  # 公众号 articles (wechat.py)
+    articles: int = 0  # how many 公众号 articles were written (wechat.py)
     private: handout_kinds.Private | None = None  # what only the private paperwork may see
     private_dir: Path | None = None  # where it is written (never inside `out`)
     kept: incremental.Incremental | None = None  # the state kept between builds (None: build everything)
@@ -102,7 +103,7 @@ def _pages(b: Build) -> None:
     public = [h for h in b.made if h.public]
     b.share = ShareImages(b.campaign.site, b.docs)
     images = handout_pages.page_images(public, b.docs, b.cache / "handout-pages")
-    b.nav = pages.write_docs(b.campaign, b.docs, b.templates, public, b.share, images)
+    b.nav = pages.write_docs(b.campaign, b.docs, b.templates, public, b.share, images, b.cache / "qr")
     vendor.copy_vendor_assets(b.docs / "assets" / "vendor")
 
 
@@ -112,7 +113,8 @@ def _share_images(b: Build) -> None:
 
 def _mkdocs(b: Build) -> None:
     if b.kept is None:
-        site.run_mkdocs(b.project / "mkdocs.yml", b.docs, b.out, b.campaign.site, b.nav)
+        site.run_mkdocs(b.project / "mkdocs.yml", b.docs, b.out, b.campaign.site, b.nav, jobs=b.jobs,
+                        pages=sum(1 for _ in b.docs.rglob("*.md")))
         return
     # Incremental: MkDocs reads the kept docs folder (unchanged files keep their mtime) and
     # builds only what changed into a tree of links to the published site (incremental.py).
@@ -122,7 +124,9 @@ def _mkdocs(b: Build) -> None:
         kept.prepare_site(b.out)
     timing.extra["mkdocs"] = {**site.settings(kept.docs, b.out, b.campaign.site, b.nav),
                               "extra": {"help": site.help_strip(b.campaign.site)}}
-    order = site.run_mkdocs(b.project / "mkdocs.yml", kept.docs, b.out, b.campaign.site, b.nav, dirty=kept.dirty)
+    to_build = len(kept.rebuilt) if kept.dirty else sum(1 for _ in kept.docs.rglob("*.md"))
+    order = site.run_mkdocs(b.project / "mkdocs.yml", kept.docs, b.out, b.campaign.site, b.nav, dirty=kept.dirty,
+                            jobs=b.jobs, pages=to_build)
     kept.complete_search_index(b.out, order)
     kept.note_mkdocs_output(b.out)
 
@@ -265,12 +269,14 @@ def build(project: Path, content_root: Path, site_dir: Path, include_drafts: boo
         with timing.stage("model"):
             campaign, renditions = public_view(project, content_root, include_drafts, loaded)
         work = publish.workspace(base)
+        articles = None
         try:
             b = Build(project, content_root, campaign, renditions, work / "docs", work / "site", pdf=pdf, jobs=jobs,
                       pending_pdfs=pending_pdfs, private=handout_kinds.private_view(*loaded),
                       private_dir=work / PRIVATE_DIR)
             b.docs.mkdir(parents=True, exist_ok=True)
             with _source_date_epoch(content_epoch(campaign)):
+                articles = _start_articles(b, work / wechat.OUTPUT_DIR, site_dir.name)
                 for output in OUTPUTS:
                     if output.phase == MKDOCS and incremental_build:  # the navigation is known now
                         b.kept = incremental.Incremental(base, site_dir, incremental.inputs(project, campaign.site, b.nav))
@@ -278,10 +284,12 @@ def build(project: Path, content_root: Path, site_dir: Path, include_drafts: boo
                         _run_output(output, b)
             with progress.stage("审核和发布", unit="个文件") as st:
                 st.advance(sum(1 for f in b.out.rglob("*") if f.is_file()))
-                _audit_and_publish(b, site_dir)
+                _audit_and_publish(b, site_dir, articles)
                 if pdf:
                     _replace_private(work / PRIVATE_DIR, base / PRIVATE_DIR)
         finally:
+            if articles is not None:
+                articles.kill()  # finished by now unless the build stopped early
             with timing.stage("publish"):
                 shutil.rmtree(work, ignore_errors=True)
     timing.write()
@@ -293,11 +301,11 @@ def build(project: Path, content_root: Path, site_dir: Path, include_drafts: boo
     return private_line + (f"已生成网站 {site_dir.name}/：{len(campaign.cases)} 个案例、{len(campaign.enterprises)} 家企业、"
             f"{len(campaign.people)} 位人物、{len(campaign.lessons)} 节课程、{len(campaign.facilities)} 处设施、"
             f"{len(campaign.events)} 场活动、{len(b.made) - len(private_made)} 份讲义、{b.counts.get('redirects', 0)} 个旧网址跳转；"
-            f"公众号文章 {len(b.articles)} 篇在 {wechat.OUTPUT_DIR}/（打开 {wechat.OUTPUT_DIR}/index.html 预览和复制）。"
+            f"公众号文章 {b.articles} 篇在 {wechat.OUTPUT_DIR}/（打开 {wechat.OUTPUT_DIR}/index.html 预览和复制）。"
             f"巡查 {s.patrol_rounds} 轮，发现隐患 {s.hazards_found} 处，已整改 {s.rectified} 处。")
 
 
-def _audit_and_publish(b: Build, site_dir: Path) -> None:
+def _audit_and_publish(b: Build, site_dir: Path, articles) -> None:
     with timing.stage("audit"):
         findings = audit(b.out, urlsplit(b.campaign.site["base_url"]).path, b.kept)  # a site below /sub/ too
     if findings:
@@ -305,13 +313,8 @@ def _audit_and_publish(b: Build, site_dir: Path) -> None:
         more = f"\n  （另有 {len(findings) - 20} 处）" if len(findings) > 20 else ""
         raise BuildError("生成的网站里有不安全的内容，已停止发布，site/ 保持不变。"
                          f"请把这条信息发给技术人员：\n{shown}{more}")
-    # 公众号 articles: beside site/, never inside it (pasted into the 公众号, not published),
-    # audited by their own rules (inline styles allowed, no class, no script, absolute URLs).
-    base_url = b.campaign.site["base_url"]
-    b.articles = wechat.render_articles(b.campaign, b.templates)
+    b.articles, findings = articles.result()
     articles_dir = b.out.parent / wechat.OUTPUT_DIR
-    wechat.write_output(b.articles, b.templates, articles_dir, base_url, site_dir.name)
-    findings = safety.audit_site(articles_dir, list(wechat.audit_rules(base_url)))
     if findings:
         raise BuildError("公众号文章不符合粘贴要求，已停止发布，site/ 保持不变。请把这条信息发给技术人员：\n"
                          + "\n".join(f"  - {f}" for f in findings[:20]))
@@ -320,6 +323,37 @@ def _audit_and_publish(b: Build, site_dir: Path) -> None:
         if b.kept is not None:
             b.kept.commit(b.kept.docs_files())
         publish.swap_into_place(articles_dir, site_dir.parent / wechat.OUTPUT_DIR)
+
+
+class _Done:
+    """A result computed in this process, with Background's interface."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def result(self):
+        return self.value
+
+    def kill(self) -> None:
+        pass
+
+
+def _start_articles(b: Build, articles_dir: Path, site_name: str):
+    """The articles need only the public view: with a second core they are made beside the
+    site's stages (workers.Background), else here and now."""
+    if b.jobs > 1:
+        return workers.Background(_articles, b, articles_dir, site_name)
+    return _Done(_articles(b, articles_dir, site_name))
+
+
+def _articles(b: Build, articles_dir: Path, site_name: str) -> tuple[int, list[str]]:
+    """公众号 articles: beside site/, never inside it (pasted into the 公众号, not published),
+    audited by their own rules (inline styles allowed, no class, no script, absolute URLs).
+    Returns how many were written and the audit's findings."""
+    base_url = b.campaign.site["base_url"]
+    written = wechat.render_articles(b.campaign, b.templates)
+    wechat.write_output(written, b.templates, articles_dir, base_url, site_name)
+    return len(written), safety.audit_site(articles_dir, list(wechat.audit_rules(base_url)))
 
 
 def _replace_private(made: Path, target: Path) -> None:
