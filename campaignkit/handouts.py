@@ -141,10 +141,10 @@ def _finishing_fingerprint() -> str:
 
 # ---- small helpers the templates call ----------------------------------------------------------
 
-def qr_svg(url: str) -> Markup:
+def qr_svg(url: str, cache_dir: Path | None = None) -> Markup:
     """The QR code as inline SVG (the same code as the page's downloadable QR); its <title> is the
     figure's alternative text in the tagged PDF."""
-    return qrcodes.inline_svg(url, title=f"二维码：扫码打开 {url}")
+    return qrcodes.inline_svg(url, title=f"二维码：扫码打开 {url}", cache_dir=cache_dir)
 
 
 def css_string(value: str | None) -> Markup:
@@ -267,7 +267,7 @@ def on_paper(html: str) -> Markup:
 
 # ---- planning: one Job (HTML string) per PDF ------------------------------------------------------
 
-def environment(templates: Path, campaign: Campaign, media_dir: Path) -> Environment:
+def environment(templates: Path, campaign: Campaign, media_dir: Path, qr_cache: Path | None = None) -> Environment:
     env = templating.environment(templates / "handouts")
     site = campaign.site
     base = site["base_url"].rstrip("/") + "/"
@@ -278,7 +278,7 @@ def environment(templates: Path, campaign: Campaign, media_dir: Path) -> Environ
     area = (site.get("area") or {}).get("name")
     env.filters.update(md_at=markdown_at, css_string=css_string, on_paper=on_paper)
     env.globals.update(
-        site=site, campaign=campaign, css=Markup(css), qr=qr_svg,
+        site=site, campaign=campaign, css=Markup(css), qr=lambda url: qr_svg(url, qr_cache),
         online=lambda item_url: base + item_url,
         running_org=site["org"] + (f" · {area}" if area else ""), credits_line=credits_line,
         section_counter=SectionCounter, circled=circled, right_answers=right_answers,
@@ -312,9 +312,10 @@ def _photo_uri(media_dir: Path):
     return uri
 
 
-def plan(campaign: Campaign, templates: Path, media_dir: Path, private: Private | None = None) -> list[Job]:
+def plan(campaign: Campaign, templates: Path, media_dir: Path, private: Private | None = None,
+         qr_cache: Path | None = None) -> list[Job]:
     """One Job per PDF, walking the declared kinds (handout_kinds.KINDS) in order."""
-    env = environment(templates, campaign, media_dir)
+    env = environment(templates, campaign, media_dir, qr_cache)
     private = private or Private()
     area = (campaign.site.get("area") or {}).get("name") or ""
     common_keywords = [k for k in ("飞线充电", "电动自行车", "消防安全", area) if k]
@@ -350,9 +351,18 @@ def plan(campaign: Campaign, templates: Path, media_dir: Path, private: Private 
 _BLOCK_TAIL = re.compile(r"(?<=[^<>\s])([^<>&\s]{3})((?:</(?:span|b|strong|a)>)*</(?:p|li|h[1-6]|td|figcaption|blockquote)>)")
 
 
+# Tags are matched whole first, so a long attribute (a photo's data: URI) is skipped in one step
+# instead of being tried at each of its characters; a tail is never inside a tag anyway.
+_TAG_OR_BLOCK_TAIL = re.compile(r"<[^>]*>|" + _BLOCK_TAIL.pattern)
+
+
+def _keep(match: re.Match) -> str:
+    return match.group(0) if match.group(1) is None else f'<span class="keep">{match.group(1)}</span>{match.group(2)}'
+
+
 def keep_tails(html: str) -> str:
     body = html.find("<body")
-    return html[:body] + _BLOCK_TAIL.sub(r'<span class="keep">\1</span>\2', html[body:])
+    return html[:body] + _TAG_OR_BLOCK_TAIL.sub(_keep, html[body:])
 
 
 def copyright_line(site: dict, date: str | None) -> str:
@@ -419,7 +429,9 @@ def render_all(campaign: Campaign, templates: Path, docs_dir: Path, cache_dir: P
     missing = fonts.check_pdf_environment()
     if missing:
         raise BuildError("\n".join(missing))
-    planned = [job for job in plan(campaign, templates, media_dir, private) if job.public or private_dir is not None]
+    qr_cache = cache_dir.parent / "qr"  # the build's cache folder: shared with the pages' QR codes
+    planned = [job for job in plan(campaign, templates, media_dir, private, qr_cache)
+               if job.public or private_dir is not None]
     cache_dir.mkdir(parents=True, exist_ok=True)
     digests = {job.path: job.digest() for job in planned}
     todo = [job for job in planned if not _cached(cache_dir, digests[job.path])]

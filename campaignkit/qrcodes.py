@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from functools import lru_cache
 from pathlib import Path
 
 import segno
@@ -20,10 +21,24 @@ def make(url: str) -> segno.QRCode:
     return segno.make(url, error=ERROR)
 
 
-def inline_svg(url: str, scale: int = 3, border: int = 2, title: str | None = None) -> Markup:
-    """An <svg> element to put inside HTML (handouts); `title` is its alternative text (tagged PDF)."""
-    return Markup(make(url).svg_inline(scale=scale, border=border, dark="#000", light="#fff", omitsize=False,
-                                       title=title))
+@lru_cache(maxsize=8192)  # a handout is drawn at several fit levels, and the preview redraws it on every edit
+def inline_svg(url: str, scale: int = 3, border: int = 2, title: str | None = None,
+               cache_dir: Path | None = None) -> Markup:
+    """An <svg> element to put inside HTML (handouts); `title` is its alternative text (tagged PDF).
+
+    With `cache_dir`, drawn once per URL and options across builds (encoding costs ~15 ms)."""
+    def draw() -> str:
+        return make(url).svg_inline(scale=scale, border=border, dark="#000", light="#fff", omitsize=False, title=title)
+
+    if cache_dir is None:
+        return Markup(draw())
+    cached = cache_dir / f"{_key(url, scale, border, title)}.inline.svg"
+    try:
+        return Markup(cached.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        text = draw()
+        _store(cached, text.encode())
+        return Markup(text)
 
 
 def paths(page_url: str) -> tuple[str, str]:
@@ -43,7 +58,7 @@ def write(url: str, page_url: str, docs_dir: Path, cache_dir: Path | None = None
     if cache_dir is None:
         _draw(url, docs_dir / svg, docs_dir / png)
         return {"qr_svg": svg, "qr_png": png}
-    key = hashlib.sha256(f"{url}\0{ERROR}\0{PNG_SCALE}\0{BORDER}\0{segno.__version__}".encode()).hexdigest()[:20]
+    key = _key(url, PNG_SCALE, BORDER)
     cached_svg, cached_png = cache_dir / f"{key}.svg", cache_dir / f"{key}.png"
     if not (cached_svg.exists() and cached_png.exists()):
         cache_dir.mkdir(parents=True, exist_ok=True)
@@ -54,6 +69,18 @@ def write(url: str, page_url: str, docs_dir: Path, cache_dir: Path | None = None
     link_or_copy(cached_svg, docs_dir / svg)
     link_or_copy(cached_png, docs_dir / png)
     return {"qr_svg": svg, "qr_png": png}
+
+
+def _key(*parts) -> str:
+    return hashlib.sha256("\0".join(map(str, (*parts, ERROR, segno.__version__))).encode()).hexdigest()[:20]
+
+
+def _store(cached: Path, data: bytes) -> None:
+    """Into the cache by rename: a cached file is never changed in place (it may be linked)."""
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(cached)
 
 
 def _draw(url: str, svg: Path, png: Path) -> None:

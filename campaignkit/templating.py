@@ -7,9 +7,10 @@ QR codes). A typo in a template fails the build instead of printing nothing.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 
 from . import enums
 from .markup import plain_text, render_markdown
@@ -30,14 +31,17 @@ GLOBALS = {name.upper(): enumeration for name, enumeration in enums.ENUMERATIONS
 
 def environment(folder: Path, autoescape: bool = True, **options) -> Environment:
     """A Jinja environment for one output's templates, with the shared filters and globals."""
-    env = Environment(
-        loader=FileSystemLoader(str(folder)),
-        autoescape=autoescape,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        **options,
-    )
+    settings = dict(autoescape=autoescape, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, **options)
+    env = Environment(loader=FileSystemLoader(str(folder)), bytecode_cache=_bytecode_cache(settings), **settings)
     env.filters.update(FILTERS)
     env.globals.update(GLOBALS)
     return env
+
+
+def _bytecode_cache(settings: dict) -> FileSystemBytecodeCache:
+    """Compiled templates kept between builds (Jinja's own cache, in a private folder under the
+    temporary directory): compiling them again cost a second of every preview rebuild. Jinja keys
+    a template by its name and source, not by the environment's settings, which change the
+    compiled code: so one cache per set of settings."""
+    digest = hashlib.sha256(repr(sorted((k, getattr(v, "__name__", v)) for k, v in settings.items())).encode())
+    return FileSystemBytecodeCache(pattern=f"__campaignkit_{digest.hexdigest()[:12]}_%s.cache")
