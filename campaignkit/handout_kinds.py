@@ -94,6 +94,11 @@ def charging_points(campaign: Campaign) -> list[Item]:
     return [f for f in campaign.facilities if f["kind"] == FACILITY_KIND.charging.text]
 
 
+# One-page sheets (case sheet, notice) name this many charging points and refer to the
+# 充电去哪儿 list for the rest: a district with a dozen points would push them onto a second page.
+CHARGING_ON_ONE_PAGE = 3
+
+
 # ---- which items feed each kind -----------------------------------------------------------------
 
 def _base(campaign: Campaign) -> str:

@@ -44,7 +44,7 @@ from markupsafe import Markup
 
 from . import fonts, media, pdf_access, pdf_fonts, progress, qrcodes, templating, workers
 from .enums import HAZARD, PATROL_EXTRA_CHECKS
-from .handout_kinds import FIT_LEVELS, KINDS, Private, charging_points
+from .handout_kinds import BY_KIND, CHARGING_ON_ONE_PAGE, FIT_LEVELS, KINDS, Private, charging_points
 from .markup import render_markdown
 from .model import Campaign, PublicItem
 from .problems import BuildError, WarningCollector
@@ -284,6 +284,8 @@ def environment(templates: Path, campaign: Campaign, media_dir: Path, qr_cache: 
         section_counter=SectionCounter, circled=circled, right_answers=right_answers,
         question_text=question_text, lesson_point=lesson_point, agenda=agenda, cn_number=cn_number,
         patrol_rows=PATROL_ROWS, patrol_hazards=PATROL_HAZARDS, charging_points=charging_points(campaign),
+        charging_on_one_page=charging_points(campaign)[:CHARGING_ON_ONE_PAGE],
+        charging_list_title=BY_KIND["charging"].label,
         fire_number=FIRE_NUMBER, patrol_fields=_field_names("patrols"), contact=site.get("contact") or {}, stats=campaign.stats,
         LETTERS=LETTERS,
         photo_src=_photo_uri(media_dir),

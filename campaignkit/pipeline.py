@@ -95,8 +95,10 @@ def _photos(b: Build) -> None:
 
 def _handouts(b: Build) -> None:
     if b.pdf or b.pending_pdfs is not None:
+        # Private paperwork only when PDFs are made: the preview (pending PDFs) has no link to it
+        # and would render a notice per case for nothing (minutes at 1,000 cases).
         b.made = handouts.render_all(b.campaign, b.templates, b.docs, b.cache / "handouts", b.cache / "media", b.jobs,
-                                     b.pending_pdfs, b.private_dir, b.private)
+                                     b.pending_pdfs, b.private_dir if b.pdf else None, b.private)
 
 
 def _pages(b: Build) -> None:

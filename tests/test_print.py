@@ -497,3 +497,28 @@ def test_content_registry_names_the_handouts_each_kind_feeds(campaign):
             fed.setdefault(job.item_kind, set()).add(job.kind)
     for folder, kinds in fed.items():
         assert kinds <= set(CONTENT_KINDS[folder].handouts), (folder, kinds)
+
+
+def test_one_page_sheets_name_three_charging_points_and_refer_to_the_list_for_more(scratch, tmp_path):
+    """A district with a dozen charging points: the case sheet and the notice still fit on their
+    page, naming the first three and where to find all of them."""
+    from campaignkit import pipeline
+
+    point = scratch.read("facilities/beiqu-chongdian.yml")
+    for n in range(9):
+        scratch.write(f"facilities/extra-{n}.yml", point.replace("共建区北区集中充电处", f"共建区第{n + 1}号集中充电处"))
+    loaded = pipeline.load_and_validate(scratch.content, False)
+    campaign = pipeline.public_view(PROJECT, scratch.content, loaded=loaded)[0]
+    points = handout_kinds.charging_points(campaign)
+    assert len(points) == 12
+    jobs = handouts.plan(campaign, TEMPLATES, MEDIA_CACHE, handout_kinds.private_view(*loaded))
+    for kind in ("case", "notice"):
+        job = next(j for j in jobs if j.kind == kind and j.item_id == "wuliu-bangonglou-feixian")
+        target = tmp_path / f"{kind}.pdf"
+        pages, warnings = handouts._render(job.html, str(TEMPLATES / "handouts"), str(target), job.epoch,
+                                           job.max_pages, job.fallbacks)
+        assert warnings == [] and pages == 1, (kind, pages)
+        text = flat(" ".join(text_of(target)))
+        assert all(p.name in text for p in points[:handout_kinds.CHARGING_ON_ONE_PAGE]), kind
+        assert points[handout_kinds.CHARGING_ON_ONE_PAGE].name not in text, kind
+        assert "等12处，全部地址见“充电去哪儿”清单" in text.replace(" ", ""), kind
