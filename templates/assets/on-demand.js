@@ -1,21 +1,29 @@
-// Downloads that Material starts on every page but only some readers need, held back until they
-// are needed (issue 12: on a slow link they shared the line with the page's first photo).
+// Downloads that Material starts on every page but that are not needed for the reader to see
+// the page, made later (issue 12: on a slow link without compression they shared the line with
+// the page's stylesheet and first photo, and the first paint waited).
 //
-// Loaded before Material's bundle (templates/overrides/main.html). Material fetches with
-// XMLHttpRequest; this wraps send() for two addresses:
+// Loaded first and deferred (templates/overrides/main.html); without JavaScript nothing here
+// matters, and with it every download still happens, when it is needed:
 //
-// - the search index (search/search_index.json, 140 KB, 40 KB compressed): sent when the reader
-//   reaches for search (taps the search button, opens it with a key, focuses the box) or lands
-//   from a search result (?h=…, the words to highlight need the index's settings). Material
-//   shows 正在初始化搜索引擎 meanwhile and searches as soon as the index is in.
+// - Material's bundle (114 KB, 30 KB compressed) and the kit's scripts start after the first
+//   paint. The page marks them <script type="text/x-after-paint" src=…>, which a browser neither
+//   fetches nor runs; they are started here, in order, once the first contentful paint is
+//   reported (or on `load` where paint timing is unknown). Material starts itself on
+//   DOMContentLoaded, which has passed by then, so it is sent once more when they have run
+//   (nothing else listens for it at that point: the kit's scripts check document.readyState).
+// - The search index (search/search_index.json, 140 KB, 40 KB compressed): Material fetches it
+//   with XMLHttpRequest at start-up; its send() is held until the reader reaches for search
+//   (taps the search button, opens it with a key, focuses the box) or lands from a search
+//   result (?h=…: the words to highlight need the index's settings). Material shows
+//   正在初始化搜索引擎 meanwhile and searches as soon as the index is in. Material's search
+//   worker (40 KB more) is loaded with the index (javascripts/workers/campaign-search.js).
 // - sitemap.xml, which Material reads once for every <link rel="alternate"> to map pages of
 //   other-language versions of a site; the only alternates here are the Atom and RSS feeds, so
 //   the answer is never used on this site. Sent on the reader's first tap or key, as a
 //   multilingual site would need it by its first click.
-//
-// Without JavaScript nothing changes; with it every request still happens when it matters.
 (function () {
   "use strict";
+  var AFTER_PAINT = "text/x-after-paint";
   var HELD = {index: /(^|\/)search\/search_index\.json$/, sitemap: /(^|\/)sitemap\.xml$/};
   var waiting = {index: [], sitemap: []};
   var released = {index: false, sitemap: false};
@@ -62,4 +70,35 @@
   // The search toggle changes (button, keyboard shortcut) or the box gets focus.
   document.addEventListener("change", function (ev) { if (reachesForSearch(ev)) release("index"); }, true);
   document.addEventListener("focusin", function (ev) { if (reachesForSearch(ev)) release("index"); }, true);
+
+  var started = false;
+  function startScripts() {
+    if (started) return;
+    started = true;
+    var marked = document.querySelectorAll("script[type='" + AFTER_PAINT + "']");
+    var pending = marked.length;
+    function ran() {
+      if (--pending === 0) document.dispatchEvent(new Event("DOMContentLoaded", {bubbles: true}));
+    }
+    Array.prototype.forEach.call(marked, function (old) {
+      var script = document.createElement("script");
+      script.src = old.src;
+      script.async = false;  // run in document order: Material's bundle, then the kit's scripts
+      script.addEventListener("load", ran);
+      script.addEventListener("error", ran);
+      old.parentNode.replaceChild(script, old);
+    });
+  }
+  var paintKnown = false;
+  try {
+    paintKnown = PerformanceObserver.supportedEntryTypes.indexOf("paint") >= 0;
+    new PerformanceObserver(function (list) {
+      if (list.getEntriesByName("first-contentful-paint").length) startScripts();
+    }).observe({type: "paint", buffered: true});
+  } catch (err) {
+    paintKnown = false;
+  }
+  // Without paint timing: at load. With it: 3 s after load at the latest (a page opened in the
+  // background paints only when shown).
+  window.addEventListener("load", function () { setTimeout(startScripts, paintKnown ? 3000 : 0); });
 })();
