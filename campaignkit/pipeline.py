@@ -31,6 +31,7 @@ from . import (
     safety,
     search_index,
     site,
+    theme_css,
     timing,
     vendor,
     wechat,
@@ -154,6 +155,8 @@ OUTPUTS: tuple[Output, ...] = (
     Output("搜索索引", lambda b: search_index.compact_search_index(b.out), SITE,
            audit=((search_index.PATH, safety.search_index),)),
     Output("旧网址跳转", _redirects, SITE, audit=(("**/index.html", safety.html_page),)),
+    # Last: it reads every page and script the site has, and rewrites the pages' stylesheet links.
+    Output("精简样式", lambda b: theme_css.purge_site(b.out), SITE),
 )
 
 

@@ -7,6 +7,7 @@ Used by test_lighthouse.py and runnable by hand against any built site:
     .venv/bin/python tests/browser/lighthouse.py            # serves site/ and audits the three pages
     .venv/bin/python tests/browser/lighthouse.py some/site  # another build
     .venv/bin/python tests/browser/lighthouse.py --no-gzip  # a server that does not compress
+    .venv/bin/python tests/browser/lighthouse.py --runs=3   # always three runs (figures for the README)
 
 It prints the scores as a Markdown table and leaves the JSON and HTML reports in
 test-artifacts/lighthouse/.
@@ -103,10 +104,12 @@ def lighthouse(url: str, out: Path, categories: tuple[str, ...] = CATEGORIES) ->
     return Run(scores, metrics, shortfalls, report_file)
 
 
-def audit(name: str, url: str, out_dir: Path, retries: int = 2) -> Audit:
-    result = Audit(name, [lighthouse(url, out_dir / f"{name}-1")])
-    if result.problems():
-        result.runs += [lighthouse(url, out_dir / f"{name}-{n}") for n in range(2, 2 + retries)]
+def audit(name: str, url: str, out_dir: Path, retries: int = 2, runs: int = 1) -> Audit:
+    """`runs` runs, and when a score falls short, more up to `runs + retries` (three in all by
+    default). runs=3: always three, for figures to publish (--runs=3)."""
+    result = Audit(name, [lighthouse(url, out_dir / f"{name}-{n}") for n in range(1, runs + 1)])
+    if result.problems() and len(result.runs) < 3:
+        result.runs += [lighthouse(url, out_dir / f"{name}-{n}") for n in range(runs + 1, runs + 1 + retries)]
     return result
 
 
@@ -121,14 +124,16 @@ def markdown(audits: list[Audit]) -> str:
 
 def main(argv: list[str]) -> int:
     use_gzip = "--no-gzip" not in argv  # --no-gzip: a server that sends files as they are
-    argv = [a for a in argv if a != "--no-gzip"]
+    runs = int(next((a.split("=", 1)[1] for a in argv if a.startswith("--runs=")), "1"))  # --runs=3: medians to publish
+    argv = [a for a in argv if a != "--no-gzip" and not a.startswith("--runs=")]
     site = Path(argv[0]) if argv else PROJECT / "site"
     if not (site / "index.html").is_file():
         print(f"{site}/index.html not found: build first (.venv/bin/python build.py)", file=sys.stderr)
         return 2
     out_dir = artifacts_dir() / "lighthouse"
     with SiteServer(site, use_gzip=use_gzip) as server:
-        audits = [audit(name if use_gzip else f"{name}-plain", server.url(path), out_dir) for name, path in PAGES.items()]
+        audits = [audit(name if use_gzip else f"{name}-plain", server.url(path), out_dir, runs=runs)
+                  for name, path in PAGES.items()]
     table = markdown(audits)
     (out_dir / ("scores.md" if use_gzip else "scores-plain.md")).write_text(table, encoding="utf-8")
     print(table)

@@ -30,7 +30,8 @@ def test_lighthouse_scores(site_server, scores_table, name):
 @pytest.fixture(scope="module")
 def plain_server(sample_site):
     """The same site from a server that sends every file as it is (no gzip): the issue asks for
-    the same scores there."""
+    the same scores there (issue 12: Material's stylesheet cut to what the site uses, its bundle
+    after the first paint, the search index when a reader searches; docs/reader.md)."""
     from .support import SiteServer
 
     with SiteServer(sample_site, use_gzip=False) as server:
@@ -38,9 +39,6 @@ def plain_server(sample_site):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="issue 12, not met yet: without compression Material's 137 KB CSS blocks the first "
-                          "paint (FCP 2.0 s) and its search index and bundle share the slow link with the "
-                          "photo (LCP 2.2-3.9 s): measured 81-92 on 2026-12-01; with gzip 99-100", strict=False)
 @pytest.mark.parametrize("name", list(PAGES))
 def test_lighthouse_scores_without_compression(plain_server, scores_table, name):
     result = audit(f"{name}-plain", plain_server.url(PAGES[name]), artifacts_dir() / "lighthouse")

@@ -162,11 +162,21 @@
     }
     post(message);
   };
-  // Registered before Material's own listener, so it runs first for every message.
+  // Material's worker (and lunr with it, 46 KB) is loaded with the first message, the index
+  // (SETUP): the page holds the index back until the reader reaches for search
+  // (assets/on-demand.js), and a worker nobody asks stays this small file. The SETUP message
+  // is then handed to Material's listener, registered by importScripts after this one's.
+  var material = null, replaying = false;
   self.addEventListener("message", function (ev) {
+    if (replaying) return;  // the first message, handed on to Material's listener below
     var m = ev.data || {};
     if (m.type === SETUP && m.data && m.data.docs) remember(m.data.docs);
     if (m.type === QUERY) query = String(m.data || "");
+    if (!material) {
+      material = decodeURIComponent(self.location.hash.slice(1)) || "search.a7633da7.min.js";
+      importScripts(material);
+      replaying = true;
+      try { self.dispatchEvent(new MessageEvent("message", {data: ev.data})); } finally { replaying = false; }
+    }
   });
-  importScripts(decodeURIComponent(self.location.hash.slice(1)) || "search.a7633da7.min.js");
 })();

@@ -1,0 +1,271 @@
+"""Material's stylesheets cut down to the rules this site can use.
+
+Material ships one stylesheet for every feature it has (137 KB, plus 12 KB of palettes): code
+blocks, tabs, tags, annotations, a dark scheme, right-to-left scripts, twenty admonition icons.
+The page cannot be shown before it has arrived, so on a server that does not compress it held a
+phone's first paint on slow 4G for about a second (Lighthouse: FCP 2.0 s, issue 12).
+
+A rule is kept when, for at least one of its selectors, every class, id and element name in it
+occurs as a word in something the browser can ever see:
+
+- the finished site's pages and search index: the editors' content of *this* build, so a class
+  written in a free page tomorrow keeps its rule tomorrow;
+- every script the pages run (Material's bundle, the kit's scripts, GLightbox): Material's
+  JavaScript creates the search results, table wrappers, tooltips and state classes
+  (`md-header--shadow`, `md-search-result__item`) from literal strings in its bundle, so those
+  words are there. Names the bundle composes at run time (`md-tag--${…}`) are kept by their
+  prefix, read from the bundle too (`RUNTIME_PREFIX`). Nothing is listed by hand.
+
+This is the PurgeCSS rule (a word list, not a DOM match), so a state a script adds later is never
+lost. What is inside :not(), :is(), :where() and :has() is not required (keeping is the safe
+side); an attribute selector needs the attribute's name and, for [name=value], the value in the
+pages themselves (Material's markup sets `dir` and the palette; its bundle names `rtl` only to
+ask which way the text runs, which would keep 5 KB of right-to-left rules).
+Custom properties that no kept rule reads (Material declares an icon for every admonition
+type in :root) are dropped too.
+
+The result gets a name from its own content (`main.<sha256[:8]>.min.css`): the nginx set-up in
+docs/发布指南.md caches `*.xxxxxxxx.min.css` for a year, and a smaller stylesheet under Material's
+original name would be cached across a content change that needs a rule it lacks. Every page's
+link is rewritten; the original file and its source map (which would no longer match) go.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import tinycss2
+
+from . import search_index
+
+# Material's stylesheets in the finished site; campaign.css is the kit's own and kept whole.
+STYLESHEETS = ("assets/stylesheets/main.*.min.css", "assets/stylesheets/palette.*.min.css")
+# Where the words come from: pages, the search index (its texts become result HTML), and the
+# scripts. lunr's language packs run inside the search worker, which has no DOM.
+WORD_SOURCES = ("**/*.html", search_index.PATH, "assets/**/*.js")
+NO_DOM_SCRIPTS = "assets/javascripts/lunr/"
+_WORD = re.compile(r"-{0,2}[A-Za-z_][A-Za-z0-9_-]*")
+# A class name a script composes: `md-tag--${name}` in a template literal, "md-x--"+name.
+RUNTIME_PREFIX = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*(?:--|__|-))(?:\$\{|[\"']\s*\+)")
+# Pseudo-classes whose arguments are selectors that need not match for the rule to be useful.
+_SELECTOR_FUNCTIONS = {"not", "is", "where", "has", "matches", "-webkit-any", "-moz-any", "host", "host-context"}
+_NAME_FILE = re.compile(r"^(?P<stem>.+)\.[0-9a-f]{8}\.min\.css$")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The words of everything the browser sees, the words of the pages alone, and the class
+    prefixes scripts compose."""
+
+    words: frozenset[str]
+    page_words: frozenset[str]
+    prefixes: tuple[str, ...]
+
+    def has(self, kind: str, name: str) -> bool:
+        if kind == "value":  # [dir=rtl], [data-md-color-scheme=slate]: set by the page's markup
+            return name in self.page_words
+        return name in self.words or name.startswith(self.prefixes)
+
+
+def vocabulary(site_dir: Path) -> Vocabulary:
+    words: set[str] = set()
+    page_words: set[str] = set()
+    prefixes: set[str] = set()
+    for path in _sources(site_dir):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        found = _WORD.findall(text)
+        words.update(found)
+        if path.suffix == ".js":
+            prefixes.update(RUNTIME_PREFIX.findall(text))
+        else:
+            page_words.update(found)
+    return Vocabulary(frozenset(words), frozenset(page_words), tuple(sorted(prefixes)))
+
+
+def _sources(site_dir: Path) -> Iterable[Path]:
+    seen = set()
+    for pattern in WORD_SOURCES:
+        for path in sorted(site_dir.glob(pattern)):
+            rel = path.relative_to(site_dir).as_posix()
+            if path.is_file() and rel not in seen and not rel.startswith(NO_DOM_SCRIPTS):
+                seen.add(rel)
+                yield path
+
+
+# --------------------------------------------------------------------------- selectors
+
+def _split(tokens: list, separator: str = ",") -> list[list]:
+    parts, current = [], []
+    for t in tokens:
+        if t.type == "literal" and t.value == separator:
+            parts.append(current)
+            current = []
+        else:
+            current.append(t)
+    parts.append(current)
+    return parts
+
+
+def selector_names(tokens: list) -> list[tuple[str, str]]:
+    """What one selector requires: ("class", x), ("id", x), ("tag", x), ("attr", x) and the value
+    of an exact attribute match; pseudo-classes and pseudo-elements require nothing."""
+    needs: list[tuple[str, str]] = []
+    previous = None
+    for t in tokens:
+        if t.type == "ident":
+            if previous is not None and previous.type == "literal" and previous.value == ".":
+                needs.append(("class", t.value))
+            elif not (previous is not None and previous.type == "literal" and previous.value == ":"):
+                needs.append(("tag", t.value.lower()))
+        elif t.type == "hash":
+            needs.append(("id", t.value))
+        elif t.type == "[] block":
+            needs.extend(_attribute(t.content))
+        previous = t
+    return needs
+
+
+def _attribute(content: list) -> list[tuple[str, str]]:
+    parts = [t for t in content if t.type != "whitespace"]
+    if not parts or parts[0].type != "ident":
+        return []
+    needs = [("attr", parts[0].value)]
+    exact = len(parts) >= 3 and parts[1].type == "literal" and parts[1].value == "="
+    if exact and parts[2].type in ("ident", "string") and _WORD.fullmatch(parts[2].value):
+        needs.append(("value", parts[2].value))
+    return needs
+
+
+def selector_kept(tokens: list, vocab: Vocabulary) -> bool:
+    return all(vocab.has(kind, name) for kind, name in selector_names(tokens))
+
+
+# --------------------------------------------------------------------------- the stylesheet
+
+_GROUPS = ("media", "supports", "container", "layer")  # at-rules that hold rules
+
+
+@dataclass
+class _Rule:
+    selectors: str
+    declarations: list  # tinycss2 Declaration nodes
+
+
+@dataclass
+class _Group:
+    head: str  # "@media screen and (min-width:76.25em)"
+    children: list
+
+
+def purge(sheets: dict[str, str], vocab: Vocabulary, other_css: Iterable[str] = ()) -> dict[str, str]:
+    """Each stylesheet with only the rules (and custom properties) the vocabulary can use. Custom
+    properties are judged across all of them and `other_css` (the kit's own stylesheets): the
+    palette declares colours that the main stylesheet and campaign.css read."""
+    kept = {name: _rules(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True), vocab)
+            for name, css in sheets.items()}
+    used = _used_properties([node for nodes in kept.values() for node in nodes], vocab, other_css)
+    return {name: "".join(_serialize(node, used) for node in nodes) for name, nodes in kept.items()}
+
+
+def _rules(rules: list, vocab: Vocabulary) -> list:
+    out: list = []
+    for rule in rules:
+        if rule.type == "qualified-rule":
+            selectors = [s for s in _split(rule.prelude) if selector_kept(s, vocab)]
+            if selectors:
+                declarations = [d for d in tinycss2.parse_declaration_list(rule.content, skip_comments=True,
+                                                                            skip_whitespace=True)
+                                if d.type == "declaration"]
+                out.append(_Rule(",".join(tinycss2.serialize(s).strip() for s in selectors), declarations))
+        elif rule.type == "at-rule" and rule.lower_at_keyword in _GROUPS and rule.content is not None:
+            children = _rules(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True), vocab)
+            if children:
+                out.append(_Group(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}", children))
+        elif rule.type == "at-rule":  # @charset, @keyframes, @page, @font-face: kept as they are
+            out.append(tinycss2.serialize([rule]))
+    return out
+
+
+def _walk(nodes: list) -> Iterable:
+    for node in nodes:
+        if isinstance(node, _Group):
+            yield from _walk(node.children)
+        else:
+            yield node
+
+
+_VAR = re.compile(r"var\(\s*(--[A-Za-z0-9_-]+)")
+
+
+def _used_properties(nodes: list, vocab: Vocabulary, other_css: Iterable[str]) -> set[str]:
+    """Custom properties read by a kept rule or another stylesheet (directly or through another
+    property), or named by a script or page (a script may read or set one)."""
+    declared: dict[str, list[str]] = {}
+    reads = {ref for css in other_css for ref in _VAR.findall(css)}
+    for node in _walk(nodes):
+        if isinstance(node, str):
+            reads.update(_VAR.findall(node))
+            continue
+        for d in node.declarations:
+            refs = _VAR.findall(tinycss2.serialize(d.value))
+            if d.name.startswith("--"):
+                declared.setdefault(d.name, []).extend(refs)
+            else:
+                reads.update(refs)
+    used = reads | {name for name in declared if name in vocab.words}
+    todo = list(used)
+    while todo:
+        for ref in declared.get(todo.pop(), []):
+            if ref not in used:
+                used.add(ref)
+                todo.append(ref)
+    return used
+
+
+def _serialize(node, used: set[str]) -> str:
+    if isinstance(node, str):
+        return node
+    if isinstance(node, _Group):
+        inner = "".join(_serialize(child, used) for child in node.children)
+        return f"{node.head}{{{inner}}}" if inner else ""
+    body = ";".join(_declaration(d) for d in node.declarations if not d.name.startswith("--") or d.name in used)
+    return f"{node.selectors}{{{body}}}" if body else ""
+
+
+def _declaration(d) -> str:
+    return f"{d.name}:{tinycss2.serialize(d.value).strip()}" + ("!important" if d.important else "")
+
+
+# --------------------------------------------------------------------------- the site
+
+def purge_site(site_dir: Path) -> dict[str, str]:
+    """Replace Material's stylesheets in a finished site by their used rules, under content-hashed
+    names, and point every page at them; returns {old path: new path}."""
+    vocab = vocabulary(site_dir)
+    theme = {path: path.read_text(encoding="utf-8") for pattern in STYLESHEETS for path in sorted(site_dir.glob(pattern))
+             if _NAME_FILE.match(path.name)}
+    others = [p.read_text(encoding="utf-8") for p in sorted(site_dir.glob("**/*.css")) if p not in theme]
+    renamed: dict[str, str] = {}
+    for path, small in purge(theme, vocab, others).items():
+        data = small.encode("utf-8")
+        new = path.with_name(f"{_NAME_FILE.match(path.name)['stem']}.{hashlib.sha256(data).hexdigest()[:8]}.min.css")
+        path.unlink()
+        path.with_name(path.name + ".map").unlink(missing_ok=True)
+        new.unlink(missing_ok=True)  # never write into a file: in an incremental build it may be a published one
+        new.write_bytes(data)
+        renamed[path.relative_to(site_dir).as_posix()] = new.relative_to(site_dir).as_posix()
+    if renamed:
+        # Any version of a theme stylesheet's name: Material's, or the cut one of an earlier build
+        # (an incremental build keeps the pages it did not rebuild, which name the earlier cut).
+        stems = {_NAME_FILE.match(new.rsplit("/", 1)[1])["stem"]: new.rsplit("/", 1)[1] for new in renamed.values()}
+        pattern = re.compile(r"\b(" + "|".join(re.escape(stem) for stem in stems) + r")\.[0-9a-f]{8}\.min\.css")
+        for page in site_dir.glob("**/*.html"):
+            text = page.read_text(encoding="utf-8")
+            changed = pattern.sub(lambda m: stems[m.group(1)], text)
+            if changed != text:
+                page.unlink()  # a new file, never one shared with the published tree
+                page.write_text(changed, encoding="utf-8")
+    return renamed
