@@ -80,6 +80,10 @@ class Incremental:
             if not _same_file(path, kept):
                 kept.unlink(missing_ok=True)
                 os.replace(path, kept)
+                # Newer than its output, so MkDocs' dirty build copies it: a file linked from a
+                # cache (photo, share card, QR code) keeps the mtime of when it was first made,
+                # which may be older than the output of the version it replaces.
+                os.utime(kept)
         for path in sorted(self.docs.rglob("*"), reverse=True):  # files first, then emptied folders
             rel = path.relative_to(self.docs).as_posix()
             if path.is_dir():

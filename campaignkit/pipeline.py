@@ -281,8 +281,9 @@ def build(project: Path, content_root: Path, site_dir: Path, include_drafts: boo
                       private_dir=work / PRIVATE_DIR)
             b.docs.mkdir(parents=True, exist_ok=True)
             with _source_date_epoch(content_epoch(campaign)):
-                articles = _start_articles(b, work / wechat.OUTPUT_DIR, site_dir.name)
                 for output in OUTPUTS:
+                    if output.run is _pages:  # after the PDFs, whose workers use every core
+                        articles = _start_articles(b, work / wechat.OUTPUT_DIR, site_dir.name)
                     if output.phase == MKDOCS and incremental_build:  # the navigation is known now
                         b.kept = incremental.Incremental(base, site_dir, incremental.inputs(project, campaign.site, b.nav))
                     with timing.stage(_STAGES.get(output.run) or _STAGES[output.phase]):
