@@ -92,6 +92,19 @@ class Project:
         path.write_text(re.sub(r"(?m)^title: .*$", f"title: 改过标题的案例（第{n}次修改）", text, count=1), encoding="utf-8")
 
 
+class SampleProject(Project):
+    """The repository's own sample content in a scratch project (for the preview's figures)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        root.mkdir(parents=True)
+        shutil.copy(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
+        shutil.copytree(PROJECT / "templates", root / "templates")
+        self.content = root / "content"
+        shutil.copytree(PROJECT / "content", self.content)
+        self.counts, self.files = {}, 0
+
+
 def _child_peak() -> float:
     """Peak RSS (MB) of the build just finished: RUSAGE_CHILDREN is a running maximum, so the
     largest so far is all one can read; each size's builds run in order, smallest first."""
@@ -273,6 +286,7 @@ def report(results: dict) -> str:
         row("serve preview: first build (in process)", [s["serve"]["cold"] for s in sizes])
         row("  no-op rebuild / first", [s["serve"]["noop_ratio"] for s in sizes], "{:.2f}x")
         row("  rebuild after one edit / first", [s["serve"]["edit_ratio"] for s in sizes], "{:.2f}x")
+        row("  rebuild after one edit (≤ 3 s at 1,000)", [s["serve"]["edit"] for s in sizes])
     row("peak memory (≤ 1024 MB)", [s["peak_mb"] for s in sizes], "{:.0f}MB")
     row("site size", [s["site_mb"] for s in sizes], "{:.1f}MB")
     row("largest case page (≤ 40 KB)", [s["largest_case_page_kb"] for s in sizes], "{:.1f}KB")
@@ -300,6 +314,13 @@ def report(results: dict) -> str:
         ("peak memory ≤ 1 GB", max(s["peak_mb"] for s in sizes) <= 1024),
         ("case page ≤ 40 KB", all(s["largest_case_page_kb"] <= 40 for s in sizes)),
     ]
+    preview = results["sample_serve"]
+    lines.append(f"serve preview of the sample: first build {preview['cold']:.2f}s, no-op {preview['noop']:.2f}s, "
+                 f"after one edit {preview['edit']:.2f}s")
+    lines.append("")
+    checks.append(("preview rebuild after one edit < 2 s on the sample", preview["edit"] < 2))
+    if all("serve" in s for s in sizes) and last["cases"] >= 1000:
+        checks.append((f"preview rebuild after one edit < 3 s at {last['cases']} cases", last["serve"]["edit"] < 3))
     lines += [f"{ok(good)} {label}" for label, good in checks]
     if not all("serve" in s for s in sizes):
         lines.append("serve preview: not measured (this checkout has no build.py serve)")
@@ -321,10 +342,13 @@ def main() -> None:
         work = Path(tmp)
         sizes = [measure_size(int(n), args.repeat, work, args.seed) for n in sorted(int(x) for x in args.sizes.split(","))]
         pdf = measure_pdfs(args.pdf_cases, args.repeat, work, args.seed, os.cpu_count() or 1)
+        sample = SampleProject(work / "sample")
+        sample.build("--no-pdf")  # photo cache, as on an editor's machine
+        sample_serve = serve_rebuilds(sample, args.repeat)
     uname = os.uname()
     results = {"machine": f"{os.cpu_count()} CPUs, {uname.sysname} {uname.release}, Python {sys.version.split()[0]}, "
                           f"load average at the end {os.getloadavg()[0]:.1f}",
-               "sizes": sizes, "pdf": pdf,
+               "sizes": sizes, "pdf": pdf, "sample_serve": sample_serve,
                "seconds": time.perf_counter() - start}
     if args.save:
         Path(args.save).write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -26,3 +26,4 @@ def test_the_benchmark_runs_on_fifty_cases():
         assert 0 < size["largest_case_page_kb"] < 40 and 0 < size["peak_mb"] < 1024
     pdf = results["pdf"]
     assert pdf["handouts"] > 3 and pdf["kit_cold"] > 0 and pdf["serial_weasyprint"] > 0 and pdf["median_handout_kb"] > 0
+    assert results["sample_serve"]["edit"] > 0 and results["sample_serve"]["cold"] > 0  # the preview of the sample
