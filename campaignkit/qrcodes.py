@@ -5,6 +5,7 @@ Error correction M (15 %): still read from a slightly creased handout or a photo
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -56,16 +57,16 @@ def write(url: str, page_url: str, docs_dir: Path, cache_dir: Path | None = None
     svg, png = paths(page_url)
     (docs_dir / svg).parent.mkdir(parents=True, exist_ok=True)
     if cache_dir is None:
-        _draw(url, docs_dir / svg, docs_dir / png)
+        svg_data, png_data = _draw(url)
+        (docs_dir / svg).write_bytes(svg_data)
+        (docs_dir / png).write_bytes(png_data)
         return {"qr_svg": svg, "qr_png": png}
     key = _key(url, PNG_SCALE, BORDER)
     cached_svg, cached_png = cache_dir / f"{key}.svg", cache_dir / f"{key}.png"
     if not (cached_svg.exists() and cached_png.exists()):
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp_svg, tmp_png = (cache_dir / f"{key}.{os.getpid()}.tmp{ext}" for ext in (".svg", ".png"))
-        _draw(url, tmp_svg, tmp_png)
-        tmp_png.replace(cached_png)  # by rename: a cached file is never changed in place
-        tmp_svg.replace(cached_svg)
+        svg_data, png_data = _draw(url)
+        _store(cached_png, png_data)
+        _store(cached_svg, svg_data)
     link_or_copy(cached_svg, docs_dir / svg)
     link_or_copy(cached_png, docs_dir / png)
     return {"qr_svg": svg, "qr_png": png}
@@ -83,8 +84,11 @@ def _store(cached: Path, data: bytes) -> None:
     tmp.replace(cached)
 
 
-def _draw(url: str, svg: Path, png: Path) -> None:
+def _draw(url: str) -> tuple[bytes, bytes]:
+    """The page's code as (SVG, PNG) bytes."""
     code = make(url)
-    code.save(str(svg), kind="svg", scale=10, border=BORDER, dark="#000", light="#fff",
+    svg, png = io.BytesIO(), io.BytesIO()
+    code.save(svg, kind="svg", scale=10, border=BORDER, dark="#000", light="#fff",
               title=f"二维码：{url}", xmldecl=True)
-    code.save(str(png), kind="png", scale=PNG_SCALE, border=BORDER, dark="#000", light="#fff")
+    code.save(png, kind="png", scale=PNG_SCALE, border=BORDER, dark="#000", light="#fff")
+    return svg.getvalue(), png.getvalue()
