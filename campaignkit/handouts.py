@@ -421,9 +421,10 @@ def _finish(target: str) -> None:
 
 def render_all(campaign: Campaign, templates: Path, docs_dir: Path, cache_dir: Path, media_dir: Path,
                jobs: int = 1, pending: dict | None = None, private_dir: Path | None = None,
-               private: Private | None = None) -> list[Handout]:
+               private: Private | None = None, qr_cache: Path | None = None) -> list[Handout]:
     """Render (or take from the cache) every handout: public ones into docs_dir, private ones into
     private_dir (none when it is not given); return them all, each saying whether it is public.
+    QR codes are drawn once per URL into `qr_cache` when it is given.
 
     With `pending` (the preview server) nothing public is rendered: cached PDFs are copied, the
     others are listed with 0 pages and left in `pending` (site path → PendingHandout) to render
@@ -431,7 +432,6 @@ def render_all(campaign: Campaign, templates: Path, docs_dir: Path, cache_dir: P
     missing = fonts.check_pdf_environment()
     if missing:
         raise BuildError("\n".join(missing))
-    qr_cache = cache_dir.parent / "qr"  # the build's cache folder: shared with the pages' QR codes
     planned = [job for job in plan(campaign, templates, media_dir, private, qr_cache)
                if job.public or private_dir is not None]
     cache_dir.mkdir(parents=True, exist_ok=True)

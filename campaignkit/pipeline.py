@@ -75,6 +75,11 @@ class Build:
     def cache(self) -> Path:
         return self.project / ".cache"
 
+    @property
+    def qr_cache(self) -> Path:
+        """QR codes drawn once per URL, shared by the pages' download codes and the handouts."""
+        return self.cache / "qr"
+
 
 DOCS, MKDOCS, SITE = "docs", "mkdocs", "site"
 
@@ -99,14 +104,15 @@ def _handouts(b: Build) -> None:
         # Private paperwork only when PDFs are made: the preview (pending PDFs) has no link to it
         # and would render a notice per case for nothing (minutes at 1,000 cases).
         b.made = handouts.render_all(b.campaign, b.templates, b.docs, b.cache / "handouts", b.cache / "media", b.jobs,
-                                     b.pending_pdfs, b.private_dir if b.pdf else None, b.private)
+                                     b.pending_pdfs, b.private_dir if b.pdf else None, b.private,
+                                     qr_cache=b.qr_cache)
 
 
 def _pages(b: Build) -> None:
     public = [h for h in b.made if h.public]
     b.share = ShareImages(b.campaign.site, b.docs)
     images = handout_pages.page_images(public, b.docs, b.cache / "handout-pages")
-    b.nav = pages.write_docs(b.campaign, b.docs, b.templates, public, b.share, images, b.cache / "qr")
+    b.nav = pages.write_docs(b.campaign, b.docs, b.templates, public, b.share, images, b.qr_cache)
     vendor.copy_vendor_assets(b.docs / "assets" / "vendor")
 
 
