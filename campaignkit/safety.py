@@ -146,7 +146,10 @@ def _suspicious(text: str) -> bool:
     return any(scheme in squeezed for scheme in _SCHEMES)
 
 
-_KIT_SCRIPT = re.compile(r'<script(?: defer| async)? src="([^"<>&]*)"></script>'
+# The type templates/overrides/main.html gives the theme's scripts so that on-demand.js starts
+# them after the first paint; the full audit checks a script's src whatever its type.
+_AFTER_PAINT = ' type="text/x-after-paint"'
+_KIT_SCRIPT = re.compile(r'<script(?: defer| async|' + _AFTER_PAINT + r')? src="([^"<>&]*)"></script>'
                          r'|<script id="__config" type="application/json">(.*?)</script>'
                          r"|<script>(.*?)</script>", re.S)
 
