@@ -48,6 +48,7 @@ STYLESHEETS = ("assets/stylesheets/main.*.min.css", "assets/stylesheets/palette.
 WORD_SOURCES = ("**/*.html", search_index.PATH, "assets/**/*.js")
 NO_DOM_SCRIPTS = "assets/javascripts/lunr/"
 _WORD = re.compile(r"-{0,2}[A-Za-z_][A-Za-z0-9_-]*")
+_WORD_BYTES = re.compile(_WORD.pattern.encode())
 # A class name a script composes: `md-tag--${name}` in a template literal, "md-x--"+name.
 RUNTIME_PREFIX = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*(?:--|__|-))(?:\$\{|[\"']\s*\+)")
 # Pseudo-classes whose arguments are selectors that need not match for the rule to be useful.
@@ -71,18 +72,20 @@ class Vocabulary:
 
 
 def vocabulary(site_dir: Path) -> Vocabulary:
-    words: set[str] = set()
-    page_words: set[str] = set()
+    # On the UTF-8 bytes: the words are ASCII, and 1,000 case pages need not be decoded for them.
+    words: set[bytes] = set()
+    page_words: set[bytes] = set()
     prefixes: set[str] = set()
     for path in _sources(site_dir):
-        text = path.read_text(encoding="utf-8", errors="replace")
-        found = _WORD.findall(text)
-        words.update(found)
+        data = path.read_bytes()
+        found = set(_WORD_BYTES.findall(data))
+        words |= found
         if path.suffix == ".js":
-            prefixes.update(RUNTIME_PREFIX.findall(text))
+            prefixes.update(RUNTIME_PREFIX.findall(data.decode("utf-8", errors="replace")))
         else:
-            page_words.update(found)
-    return Vocabulary(frozenset(words), frozenset(page_words), tuple(sorted(prefixes)))
+            page_words |= found
+    return Vocabulary(frozenset(w.decode() for w in words), frozenset(w.decode() for w in page_words),
+                      tuple(sorted(prefixes)))
 
 
 def _sources(site_dir: Path) -> Iterable[Path]:
@@ -261,11 +264,14 @@ def purge_site(site_dir: Path) -> dict[str, str]:
         # Any version of a theme stylesheet's name: Material's, or the cut one of an earlier build
         # (an incremental build keeps the pages it did not rebuild, which name the earlier cut).
         stems = {_NAME_FILE.match(new.rsplit("/", 1)[1])["stem"]: new.rsplit("/", 1)[1] for new in renamed.values()}
-        pattern = re.compile(r"\b(" + "|".join(re.escape(stem) for stem in stems) + r")\.[0-9a-f]{8}\.min\.css")
+        pattern = re.compile(rb"\b(" + b"|".join(re.escape(stem.encode()) for stem in stems) + rb")\.[0-9a-f]{8}\.min\.css")
+        names = {stem.encode(): name.encode() for stem, name in stems.items()}
         for page in site_dir.glob("**/*.html"):
-            text = page.read_text(encoding="utf-8")
-            changed = pattern.sub(lambda m: stems[m.group(1)], text)
-            if changed != text:
+            data = page.read_bytes()
+            head = data.find(b"</head>")  # stylesheets are linked in the head: the body need not be searched
+            head = len(data) if head < 0 else head
+            changed = pattern.sub(lambda m: names[m.group(1)], data[:head]) + data[head:]
+            if changed != data:
                 page.unlink()  # a new file, never one shared with the published tree
-                page.write_text(changed, encoding="utf-8")
+                page.write_bytes(changed)
     return renamed
