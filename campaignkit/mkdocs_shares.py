@@ -6,11 +6,11 @@ MkDocs build per share of the same configuration at the same time, each told thr
 `File.is_modified` (the hook MkDocs' own dirty builds use to skip files) that only the files of
 its share need building. Every process still sees every file and the whole navigation, so each
 page it builds is the page a single build writes (tests/test_incremental.py compares the trees
-byte for byte). Share 0 runs in this process, straight into the site folder; the others run in
-forked workers into folders of their own, whose files are then moved in. Files every MkDocs
-build writes whatever it builds (404 page, sitemap) are the same in every share and are taken
-from share 0; the search index lists only the pages each share built, so the indexes are merged
-in MkDocs' page order.
+byte for byte). Every share writes its pages and files straight into the site folder (share 0
+in this process, the others in forked workers); what every MkDocs build writes whatever it builds
+(404 page, sitemap, search index) goes into each worker's own folder: the 404 page and the
+sitemap are the same in every share and are taken from share 0; the search index lists only the
+pages each share built, so the indexes are merged in MkDocs' page order.
 """
 from __future__ import annotations
 
@@ -68,6 +68,21 @@ def only_share(share: int, shares: int, site_dir: Path):
         File.is_modified = original
 
 
+@contextmanager
+def files_into(site_dir: Path):
+    """Pages and files go into `site_dir`, whatever the configuration's site_dir (where MkDocs
+    still writes its 404 page, sitemap and search index): File.abs_dest_path is MkDocs' one
+    place for where a file is written."""
+    from mkdocs.structure.files import File
+
+    original = File.__dict__["abs_dest_path"]
+    File.abs_dest_path = property(lambda self: os.path.normpath(os.path.join(site_dir, self.dest_uri)))
+    try:
+        yield
+    finally:
+        File.abs_dest_path = original
+
+
 def build(run: Callable[[Path], list[str]], site_dir: Path, shares: int) -> list[str]:
     """`run(target)` is one MkDocs dirty build into `target` returning MkDocs' page order; run it in
     `shares` processes at once and put the results together in `site_dir`."""
@@ -94,8 +109,6 @@ def build(run: Callable[[Path], list[str]], site_dir: Path, shares: int) -> list
     if failures:
         details = list(dict.fromkeys(m for f in failures for m in f.details))  # each message once
         raise MkDocsProblems(failures[0].heading, details)
-    for part in parts:
-        _move_in(part, site_dir)
     _merge_search_indexes(site_dir / search_index.PATH, [p / search_index.PATH for p in parts], order)
     for part in parts:
         shutil.rmtree(part, ignore_errors=True)
@@ -106,22 +119,11 @@ def _share_in_worker(run, target: Path, share: int, shares: int, site_dir: Path)
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     try:
-        with only_share(share, shares, site_dir):
+        with only_share(share, shares, site_dir), files_into(site_dir):
             run(target)
     except MkDocsProblems as exc:
         return exc.heading, exc.details
     return None
-
-
-def _move_in(part: Path, site_dir: Path) -> None:
-    """Move a share's files into the site (never writing into a file: a rename replaces the entry)."""
-    for path in sorted(part.rglob("*")):
-        rel = path.relative_to(part).as_posix()
-        if path.is_dir() or rel in WRITTEN_BY_EVERY_BUILD:
-            continue
-        dest = site_dir / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(path, dest)
 
 
 def _merge_search_indexes(target: Path, others: list[Path], order: list[str]) -> None:
