@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import html
 import logging
+import os
+import shutil
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
@@ -89,7 +92,8 @@ def _build(config_file: Path, docs_dir: Path, site: dict, nav: list, site_dir: P
         quiet = _NoDirtyWarning()
         logging.getLogger("mkdocs.commands.build").addFilter(quiet)
         try:
-            build(config, dirty=dirty)
+            with _docs_files_linked(docs_dir):
+                build(config, dirty=dirty)
         finally:
             logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
         # File.url of the home page is "./"; the search index calls it "".
@@ -103,3 +107,41 @@ def _build(config_file: Path, docs_dir: Path, site: dict, nav: list, site_dir: P
     if collector.messages:
         raise MkDocsProblems("网站生成时出现警告，site/ 保持不变：", collector.messages)
     return order
+
+
+@contextmanager
+def _docs_files_linked(docs_dir: Path):
+    """The docs folder's photos, QR codes, share cards and PDFs (7,800 files at 1,000 cases) are
+    hard-linked into the site, not copied as MkDocs does. They are links to caches already, whose
+    files are replaced by rename and never written into, and everything that writes the site
+    unlinks a file before writing it (incremental.py, theme_css.py); so no published file shares
+    its bytes with a file that changes. Theme files (in the installed package) are still copied."""
+    from mkdocs.structure.files import File
+
+    original = File.copy_file
+    root = os.path.join(os.path.abspath(docs_dir), "")
+
+    def copy_file(self: File, dirty: bool = False) -> None:
+        source = self.abs_src_path
+        if self._content is not None or source is None or not source.startswith(root):
+            return original(self, dirty)
+        if dirty and not self.is_modified():
+            return None
+        dest = self.abs_dest_path
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        try:
+            os.unlink(dest)
+        except FileNotFoundError:
+            pass
+        try:
+            os.link(source, dest)
+        except OSError:  # another filesystem, or one without hard links
+            shutil.copyfile(source, dest)
+        return None
+
+    File.copy_file = copy_file
+    try:
+        yield
+    finally:
+        File.copy_file = original
+
