@@ -72,6 +72,7 @@ class PageWriter:
         self.common = common
         self.share = share
         self.written: dict[str, str] = {}
+        self._folders: set[Path] = set()  # made already: a thousand case pages share one folder
 
     def write(self, md_path: str, template: str, meta: dict, item=None, **context) -> None:
         """`item`: the page is an item's own page: its photo goes on the share images, and the
@@ -93,7 +94,9 @@ class PageWriter:
             meta["draft"] = True  # only with drafts included (the preview): banner and noindex (main.html)
         front = "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items())
         target = self.docs_dir / md_path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
         target.write_text(f"---\n{front}\n---\n\n{body}", encoding="utf-8")
 
 
