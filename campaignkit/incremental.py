@@ -33,7 +33,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from . import search_index
+from . import fstree, search_index
 from .mkdocs_shares import WRITTEN_BY_EVERY_BUILD
 
 STATE_VERSION = "1"
@@ -70,12 +70,12 @@ class Incremental:
             return
         self.docs.mkdir(parents=True, exist_ok=True)
         wanted = set()
-        for path in sorted(fresh.rglob("*")):
-            rel = path.relative_to(fresh).as_posix()
-            kept = self.docs / rel
-            if path.is_dir():
-                kept.mkdir(exist_ok=True)
-                continue
+        folders: set[Path] = set()
+        for rel, _entry in fstree.entries(fresh):
+            path, kept = fresh / rel, self.docs / rel
+            if kept.parent not in folders:
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(kept.parent)
             wanted.add(rel)
             if not _same_file(path, kept):
                 kept.unlink(missing_ok=True)
@@ -84,28 +84,22 @@ class Incremental:
                 # cache (photo, share card, QR code) keeps the mtime of when it was first made,
                 # which may be older than the output of the version it replaces.
                 os.utime(kept)
-        for path in sorted(self.docs.rglob("*"), reverse=True):  # files first, then emptied folders
-            rel = path.relative_to(self.docs).as_posix()
-            if path.is_dir():
-                if not any(path.iterdir()):
-                    path.rmdir()
-            elif rel not in wanted:
-                path.unlink()
+        for rel in fstree.files(self.docs):
+            if rel not in wanted:
+                (self.docs / rel).unlink()
+                _remove_empty_parents(self.docs / rel, self.docs)
 
     def prepare_site(self, out: Path) -> None:
         """The new tree: hard links to the published one, minus every file this build writes."""
         if not self.dirty:
             return
-        _link_tree(self.site_dir, out)
+        fstree.link_tree(self.site_dir, out)
         for rel in self.state["after_mkdocs"]:
             (out / rel).unlink(missing_ok=True)
         for name in WRITTEN_BY_EVERY_BUILD:
             (out / name).unlink(missing_ok=True)
         published = set()
-        for src in self.docs.rglob("*"):
-            if src.is_dir():
-                continue
-            rel = src.relative_to(self.docs).as_posix()
+        for rel, src in fstree.entries(self.docs):
             dest = out / _output_of(rel)
             published.add(_output_of(rel))
             # MkDocs' own rule (File.is_modified): built when the output is missing or older.
@@ -134,7 +128,7 @@ class Incremental:
         path.write_text(json.dumps(new), encoding="utf-8")
 
     def note_mkdocs_output(self, out: Path) -> None:
-        self._after_mkdocs_start = set(_files(out))
+        self._after_mkdocs_start = set(fstree.files(out))
 
     # ---- audit and commit ----------------------------------------------------------------------
 
@@ -150,16 +144,16 @@ class Incremental:
 
     def commit(self, docs_files: list[str]) -> None:
         """After the swap: remember what the published tree now is."""
-        everything = set(_files(self.site_dir))
+        everything = set(fstree.files(self.site_dir))
         after = sorted(everything - getattr(self, "_after_mkdocs_start", everything))
-        state = {"version": STATE_VERSION, "key": self.key, "manifest": _manifest(self.site_dir),
+        state = {"version": STATE_VERSION, "key": self.key, "manifest": fstree.manifest(self.site_dir),
                  "after_mkdocs": after, "from_docs": sorted(_output_of(rel) for rel in docs_files)}
         self.folder.mkdir(parents=True, exist_ok=True)
         _write_json(self.folder / "audit.json", {STATE_VERSION: {k: v for k, v in self._audit_used.items() if not v}})
         _write_json(self.folder / "state.json", state)
 
     def docs_files(self) -> list[str]:
-        return sorted(p.relative_to(self.docs).as_posix() for p in self.docs.rglob("*") if p.is_file())
+        return fstree.files(self.docs)
 
     # ---- helpers -------------------------------------------------------------------------------
 
@@ -167,7 +161,7 @@ class Incremental:
         state = self._read_json(self.folder / "state.json", None)
         if not state or state.get("version") != STATE_VERSION or state.get("key") != self.key:
             return None
-        if not self.site_dir.is_dir() or not self.docs.is_dir() or _manifest(self.site_dir) != state["manifest"]:
+        if not self.site_dir.is_dir() or not self.docs.is_dir() or fstree.manifest(self.site_dir) != state["manifest"]:
             return None  # the published tree is not the one this state describes
         return state
 
@@ -222,34 +216,11 @@ def _same_file(new: Path, kept: Path) -> bool:
     return new.read_bytes() == kept.read_bytes()
 
 
-def _link_tree(source: Path, target: Path) -> None:
-    for path in sorted(source.rglob("*")):
-        dest = target / path.relative_to(source)
-        if path.is_dir():
-            dest.mkdir(parents=True, exist_ok=True)
-        else:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            os.link(path, dest)
-
-
 def _remove_empty_parents(path: Path, root: Path) -> None:
     parent = path.parent
     while parent != root and parent.is_dir() and not any(parent.iterdir()):
         parent.rmdir()
         parent = parent.parent
-
-
-def _files(root: Path) -> list[str]:
-    return [p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()]
-
-
-def _manifest(root: Path) -> str:
-    """A digest of every file's path, inode, size and mtime: any change to the tree changes it."""
-    h = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        info = path.stat()
-        h.update(f"{path.relative_to(root).as_posix()}\0{info.st_ino}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
-    return h.hexdigest()
 
 
 def _digest(data: bytes) -> str:

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from . import (
     feed,
     fonts,
+    fstree,
     handout_kinds,
     handout_pages,
     handouts,
@@ -123,7 +124,7 @@ def _share_images(b: Build) -> None:
 def _mkdocs(b: Build) -> None:
     if b.kept is None:
         site.run_mkdocs(b.project / "mkdocs.yml", b.docs, b.out, b.campaign.site, b.nav, jobs=b.jobs,
-                        pages=sum(1 for _ in b.docs.rglob("*.md")))
+                        pages=len(fstree.glob(b.docs, "**/*.md")))
         return
     # Incremental: MkDocs reads the kept docs folder (unchanged files keep their mtime) and
     # builds only what changed into a tree of links to the published site (incremental.py).
@@ -133,7 +134,7 @@ def _mkdocs(b: Build) -> None:
         kept.prepare_site(b.out)
     timing.extra["mkdocs"] = {**site.settings(kept.docs, b.out, b.campaign.site, b.nav),
                               "extra": {"help": site.help_strip(b.campaign.site)}}
-    to_build = len(kept.rebuilt) if kept.dirty else sum(1 for _ in kept.docs.rglob("*.md"))
+    to_build = len(kept.rebuilt) if kept.dirty else len(fstree.glob(kept.docs, "**/*.md"))
     order = site.run_mkdocs(b.project / "mkdocs.yml", kept.docs, b.out, b.campaign.site, b.nav, dirty=kept.dirty,
                             jobs=b.jobs, pages=to_build)
     kept.complete_search_index(b.out, order)
@@ -248,8 +249,8 @@ def render_docs(b: Build) -> None:
 
 # How many files an output wrote, for its progress line (the others report seconds only).
 PROGRESS_COUNTS: dict[str, tuple[str, Callable[[Build], int]]] = {
-    "网页": ("页", lambda b: sum(1 for _ in b.docs.rglob("*.md"))),
-    "网站": ("页", lambda b: sum(1 for _ in b.out.rglob("*.html"))),
+    "网页": ("页", lambda b: len(fstree.glob(b.docs, "**/*.md"))),
+    "网站": ("页", lambda b: len(fstree.glob(b.out, "**/*.html"))),
 }
 
 
@@ -295,7 +296,7 @@ def build(project: Path, content_root: Path, site_dir: Path, include_drafts: boo
                     with timing.stage(_STAGES.get(output.run) or _STAGES[output.phase]):
                         _run_output(output, b)
             with progress.stage("审核和发布", unit="个文件") as st:
-                st.advance(sum(1 for f in b.out.rglob("*") if f.is_file()))
+                st.advance(len(fstree.files(b.out)))
                 _audit_and_publish(b, site_dir, articles)
                 if pdf:
                     _replace_private(work / PRIVATE_DIR, base / PRIVATE_DIR)

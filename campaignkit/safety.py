@@ -26,6 +26,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
 
+from . import fstree
+
 FORBIDDEN_TAGS = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "style"}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background",
                   "cite", "longdesc", "manifest", "ping", "lowsrc", "dynsrc", "codebase", "icon"}
@@ -248,9 +250,9 @@ def audit_site(root: Path, rules: list[Rule], site_path: str = "/") -> list[str]
     findings: list[str] = []
     checked: set[tuple[str, object]] = set()
     for pattern, rule in rules:
-        for path in sorted(root.glob(pattern)):
-            rel = path.relative_to(root).as_posix()
-            if path.is_file() and (rel, rule) not in checked:
+        for rel in fstree.glob(root, pattern):
+            path = root / rel
+            if (rel, rule) not in checked:
                 checked.add((rel, rule))
                 findings += html_page(path, rel, root, site_path) if rule is html_page else rule(path, rel, root)
     return findings

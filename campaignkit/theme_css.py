@@ -39,7 +39,7 @@ from pathlib import Path
 
 import tinycss2
 
-from . import search_index
+from . import fstree, search_index
 
 # Material's stylesheets in the finished site; campaign.css is the kit's own and kept whole.
 STYLESHEETS = ("assets/stylesheets/main.*.min.css", "assets/stylesheets/palette.*.min.css")
@@ -91,11 +91,10 @@ def vocabulary(site_dir: Path) -> Vocabulary:
 def _sources(site_dir: Path) -> Iterable[Path]:
     seen = set()
     for pattern in WORD_SOURCES:
-        for path in sorted(site_dir.glob(pattern)):
-            rel = path.relative_to(site_dir).as_posix()
-            if path.is_file() and rel not in seen and not rel.startswith(NO_DOM_SCRIPTS):
+        for rel in fstree.glob(site_dir, pattern):
+            if rel not in seen and not rel.startswith(NO_DOM_SCRIPTS):
                 seen.add(rel)
-                yield path
+                yield site_dir / rel
 
 
 # --------------------------------------------------------------------------- selectors
@@ -266,7 +265,8 @@ def purge_site(site_dir: Path) -> dict[str, str]:
         stems = {_NAME_FILE.match(new.rsplit("/", 1)[1])["stem"]: new.rsplit("/", 1)[1] for new in renamed.values()}
         pattern = re.compile(rb"\b(" + b"|".join(re.escape(stem.encode()) for stem in stems) + rb")\.[0-9a-f]{8}\.min\.css")
         names = {stem.encode(): name.encode() for stem, name in stems.items()}
-        for page in site_dir.glob("**/*.html"):
+        for rel in fstree.glob(site_dir, "**/*.html"):
+            page = site_dir / rel
             data = page.read_bytes()
             head = data.find(b"</head>")  # stylesheets are linked in the head: the body need not be searched
             head = len(data) if head < 0 else head

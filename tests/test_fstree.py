@@ -1,0 +1,47 @@
+"""fstree walks the built trees the way pathlib would: the same files, in the same order, for
+every pattern the kit's outputs declare; and its links and manifest describe the tree exactly."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from campaignkit import fstree, pipeline, theme_css
+
+FILES = ["index.html", "a/index.html", "a-b/index.html", "a/b/c.html", "a/b.html", "assets/qr/x.svg",
+         "assets/qr/cases/y/qr.svg", "assets/qr/cases/y/qr.png", "search/search_index.json", "sitemap.xml",
+         "assets/stylesheets/main.0123abcd.min.css", "assets/javascripts/lunr/min/x.js", ".hidden/z.html",
+         "cases/x.md", "cases/index.md", "长文件名/页面.html"]
+PATTERNS = sorted({p for p, _rule in pipeline.audit_rules()} | set(theme_css.WORD_SOURCES) | set(theme_css.STYLESHEETS)
+                  | {"**/*.css", "**/*.md", "*", "**/*", "assets/*/x.svg", "a?b/*.html"})
+
+
+@pytest.fixture
+def tree(tmp_path):
+    for rel in FILES:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(rel, encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    return tmp_path
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+def test_glob_finds_what_pathlib_finds_in_its_order(tree, pattern):
+    expected = [p.relative_to(tree).as_posix() for p in sorted(tree.glob(pattern)) if p.is_file()]
+    assert fstree.glob(tree, pattern) == expected
+
+
+def test_files_are_every_file_in_pathlib_order(tree):
+    assert fstree.files(tree) == [p.relative_to(tree).as_posix() for p in sorted(tree.rglob("*")) if p.is_file()]
+
+
+def test_link_tree_links_every_file_and_the_manifest_sees_any_change(tree, tmp_path_factory):
+    copy = tmp_path_factory.mktemp("copy") / "site"
+    fstree.link_tree(tree, copy)
+    assert fstree.files(copy) == fstree.files(tree)
+    assert all(os.path.samefile(tree / rel, copy / rel) for rel in FILES)
+    before = fstree.manifest(tree)
+    assert fstree.manifest(tree) == before
+    (tree / "a/b.html").unlink()
+    (tree / "a/b.html").write_text("changed", encoding="utf-8")  # a new file where the old one was
+    assert fstree.manifest(tree) != before
