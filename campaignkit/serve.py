@@ -24,6 +24,7 @@ import datetime as dt
 import html
 import importlib
 import logging
+import os
 import posixpath
 import sys
 import threading
@@ -114,7 +115,8 @@ def rebuild_once(project: Path, content_root: Path, site_dir: Path, pending_pdfs
     problems: list[str] = []
     error = ""
     try:
-        pipeline.build(project, content_root, site_dir, include_drafts=True, pdf=False,
+        # Every core, as build.py uses them: the 公众号 articles beside the pages, MkDocs in shares.
+        pipeline.build(project, content_root, site_dir, include_drafts=True, pdf=False, jobs=os.cpu_count() or 1,
                        pending_pdfs={} if pending_pdfs is None else pending_pdfs, published_site=project / "site")
     except ContentError as exc:
         problems = [str(p) for p in exc.problems]
