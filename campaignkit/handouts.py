@@ -36,7 +36,8 @@ import os
 import re
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from jinja2 import Environment
@@ -108,6 +109,15 @@ class Job:
     fallbacks: tuple[str, ...] = ()  # tighter layouts, tried in order when `html` overflows max_pages
     source: str = ""  # where the item lives, for a refusal: content/cases/x.yml
     overflow_hint: str = ""
+    # The preview's jobs are drawn when their link is opened: () -> (html, fallbacks).
+    draw: Callable[[], tuple[str, tuple[str, ...]]] | None = field(default=None, compare=False, repr=False)
+
+    def drawn(self) -> Job:
+        """This job with its HTML (drawn now if it was planned to be drawn later)."""
+        if self.draw is None:
+            return self
+        html, fallbacks = self.draw()
+        return replace(self, html=html, fallbacks=fallbacks, draw=None)
 
     @property
     def epoch(self) -> str:
@@ -315,8 +325,9 @@ def _photo_uri(media_dir: Path):
 
 
 def plan(campaign: Campaign, templates: Path, media_dir: Path, private: Private | None = None,
-         qr_cache: Path | None = None) -> list[Job]:
-    """One Job per PDF, walking the declared kinds (handout_kinds.KINDS) in order."""
+         qr_cache: Path | None = None, draw_later: bool = False) -> list[Job]:
+    """One Job per PDF, walking the declared kinds (handout_kinds.KINDS) in order. With
+    `draw_later` (the preview) no HTML is drawn yet: each job draws its own when asked (Job.drawn)."""
     env = environment(templates, campaign, media_dir, qr_cache)
     private = private or Private()
     area = (campaign.site.get("area") or {}).get("name") or ""
@@ -340,11 +351,16 @@ def plan(campaign: Campaign, templates: Path, media_dir: Path, private: Private 
                     **planned.context))
 
             levels = FIT_LEVELS if kind.max_pages else FIT_LEVELS[:1]
-            htmls = [draw(fit) for fit in levels]
-            jobs.append(Job(kind.kind, kind.label, item.folder if item is not None else "",
-                            item.id if item is not None else "", planned.title, path, htmls[0], planned.date,
-                            kind.public, kind.max_pages, tuple(htmls[1:]),
-                            item.source if item is not None else "", kind.overflow_hint))
+
+            def draw_all(draw=draw, levels=levels) -> tuple[str, tuple[str, ...]]:
+                htmls = [draw(fit) for fit in levels]
+                return htmls[0], tuple(htmls[1:])
+
+            job = Job(kind.kind, kind.label, item.folder if item is not None else "",
+                      item.id if item is not None else "", planned.title, path, "", planned.date,
+                      kind.public, kind.max_pages, (), item.source if item is not None else "",
+                      kind.overflow_hint, draw=draw_all)
+            jobs.append(job if draw_later else job.drawn())
     return jobs
 
 
@@ -432,15 +448,18 @@ def render_all(campaign: Campaign, templates: Path, docs_dir: Path, cache_dir: P
     missing = fonts.check_pdf_environment()
     if missing:
         raise BuildError("\n".join(missing))
-    planned = [job for job in plan(campaign, templates, media_dir, private, qr_cache)
+    planned = [job for job in plan(campaign, templates, media_dir, private, qr_cache, draw_later=pending is not None)
                if job.public or private_dir is not None]
     cache_dir.mkdir(parents=True, exist_ok=True)
-    digests = {job.path: job.digest() for job in planned}
-    todo = [job for job in planned if not _cached(cache_dir, digests[job.path])]
     if pending is not None:
-        pending.update({job.path: PendingHandout(job, digests[job.path], str(templates / "handouts"), cache_dir)
-                        for job in todo if job.public})
-        todo = [job for job in todo if not job.public]
+        # The preview: public handouts are drawn, looked up in the cache and rendered only when
+        # their link is opened (drawing them all took 4-5 s at 1,000 cases, on every edit).
+        pending.update({job.path: PendingHandout(job, str(templates / "handouts"), cache_dir)
+                        for job in planned if job.public})
+        planned = [job if job.public else job.drawn() for job in planned]
+    now = [job for job in planned if pending is None or job.path not in pending]
+    digests = {job.path: job.digest() for job in now}
+    todo = [job for job in now if not _cached(cache_dir, digests[job.path])]
     todo.sort(key=lambda job: len(job.html), reverse=True)  # longest first: workers finish together
     with progress.stage("生成讲义", total=len(planned), unit="份") as st:
         st.cached(len(planned) - len(todo) - len(pending or ()))
@@ -468,7 +487,8 @@ def render_all(campaign: Campaign, templates: Path, docs_dir: Path, cache_dir: P
         pages = int(cached.with_suffix(".pages").read_text())
         handouts.append(Handout(job.kind, job.kind_label, job.item_kind, job.item_id, job.title, job.path,
                                 pages, target.stat().st_size, job.public))
-    _prune(cache_dir, set(digests.values()))
+    if pending is None:  # the preview does not know every digest: it never prunes
+        _prune(cache_dir, set(digests.values()))
     return handouts
 
 
@@ -516,18 +536,19 @@ def _render_in_workers(todo: list[Job], digests: dict, base_url: str, cache_dir:
 class PendingHandout:
     """A handout the preview lists but has not rendered: rendered here when its link is opened."""
 
-    job: Job
-    digest: str
+    job: Job  # drawn when its link is opened
     base_url: str
     cache_dir: Path
 
     def render(self, target: Path) -> Path:
-        """Render into the cache (unless another request did already) and copy to `target`."""
-        cached = self.cache_dir / f"{self.digest}.pdf"
-        if not _cached(self.cache_dir, self.digest):
-            tmp = self.cache_dir / f"{self.digest}.{os.getpid()}.{threading.get_ident()}.tmp"
-            pages, warnings = _render(self.job.html, self.base_url, str(tmp), self.job.epoch,
-                                      self.job.max_pages, self.job.fallbacks)
+        """Draw, then take from the cache or render into it (unless another request did already),
+        and copy to `target`."""
+        job = self.job.drawn()
+        digest = job.digest()
+        cached = self.cache_dir / f"{digest}.pdf"
+        if not _cached(self.cache_dir, digest):
+            tmp = self.cache_dir / f"{digest}.{os.getpid()}.{threading.get_ident()}.tmp"
+            pages, warnings = _render(job.html, self.base_url, str(tmp), job.epoch, job.max_pages, job.fallbacks)
             if warnings:
                 tmp.unlink(missing_ok=True)
                 raise BuildError(f"生成讲义 {self.job.path} 时排版引擎报告了问题：" + "；".join(warnings))

@@ -485,7 +485,7 @@ def test_qr_targets_and_kind_labels(planned, campaign):
 def test_a_weasyprint_warning_fails_the_build_and_is_not_cached(campaign, tmp_path, monkeypatch):
     job = handouts.Job("case", "案例警示单", "cases", "x", "坏图片", "downloads/cases/x.pdf",
                        '<html lang="zh-CN"><body><p>图</p><img src="file:///nonexistent/photo.jpg"></body></html>')
-    monkeypatch.setattr(handouts, "plan", lambda *args: [job])
+    monkeypatch.setattr(handouts, "plan", lambda *args, **kwargs: [job])
     with pytest.raises(BuildError) as error:
         handouts.render_all(campaign, TEMPLATES, tmp_path / "docs", tmp_path / "cache", MEDIA_CACHE, jobs=1)
     assert "downloads/cases/x.pdf" in error.value.message and "技术人员" in error.value.message

@@ -139,6 +139,26 @@ def test_a_pdf_is_rendered_when_its_link_is_opened(preview):
     assert not (project / "site" / "downloads").exists()
 
 
+def test_a_case_sheet_opened_after_an_edit_shows_the_edit(preview):
+    """The preview draws a handout only when its link is opened, from the content of that moment."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    server, project = preview
+    sheet = "downloads/cases/" + CASE_URL.split("/")[1] + ".pdf"
+    edit(project, CASE, "title: ", "title: 讲义预览测试·")
+    deadline = time.monotonic() + 60
+    while "讲义预览测试" not in get(server, CASE_URL)[2].decode():
+        assert time.monotonic() < deadline, "the preview did not rebuild after the edit"
+        time.sleep(0.3)
+    status, content_type, pdf = get(server, sheet)
+    assert status == 200 and content_type == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+    assert "讲义预览测试" in text.replace("\n", "")
+    edit(project, CASE, "title: 讲义预览测试·", "title: ")
+
+
 def test_unknown_pages_get_the_sites_404(preview):
     server, _project = preview
     status, _type, body = get(server, "no-such-page/")
