@@ -75,3 +75,36 @@ def link_tree(source: Path, target: Path) -> None:
             os.makedirs(os.path.join(target_root, folder), exist_ok=True)
             made.add(folder)
         os.link(entry.path, os.path.join(target_root, rel))
+
+
+def sync_links(source: Path, target: Path) -> None:
+    """Make `target` (a tree of hard links to an earlier version of `source`) a tree of hard links
+    to the files of `source` now: a file that is already the same file (same inode) stays, the
+    others are unlinked or linked anew, folders left empty go. The kit never writes into a file
+    a tree shares, so the same inode means the same bytes."""
+    want = dict(entries(source))
+    have = dict(entries(target))
+    target_root = os.fspath(target)
+    emptied: set[str] = set()
+    for rel, entry in have.items():
+        wanted = want.get(rel)
+        if wanted is None or wanted.inode() != entry.inode():
+            os.unlink(entry.path)
+            emptied.add(os.path.dirname(rel))
+    made: set[str] = set()
+    for rel, entry in want.items():
+        had = have.get(rel)
+        if had is not None and had.inode() == entry.inode():
+            continue
+        folder = os.path.dirname(rel)
+        if folder and folder not in made:
+            os.makedirs(os.path.join(target_root, folder), exist_ok=True)
+            made.add(folder)
+        os.link(entry.path, os.path.join(target_root, rel))
+    for folder in sorted(emptied, key=len, reverse=True):  # deepest first
+        while folder:
+            try:
+                os.rmdir(os.path.join(target_root, folder))  # only when empty
+            except OSError:
+                break
+            folder = os.path.dirname(folder)

@@ -332,7 +332,7 @@ def _audit_and_publish(b: Build, site_dir: Path, articles) -> None:
         raise BuildError("公众号文章不符合粘贴要求，已停止发布，site/ 保持不变。请把这条信息发给技术人员：\n"
                          + "\n".join(f"  - {f}" for f in findings[:20]))
     with timing.stage("publish"):
-        publish.swap_into_place(b.out, site_dir)
+        publish.swap_into_place(b.out, site_dir, b.kept.spare if b.kept is not None else None)
         if b.kept is not None:
             b.kept.commit(b.kept.docs_files())
         publish.swap_into_place(articles_dir, site_dir.parent / wechat.OUTPUT_DIR)

@@ -103,8 +103,9 @@ def clean_leftovers(base: Path) -> None:
                 shutil.rmtree(entry, ignore_errors=True)
 
 
-def swap_into_place(new_site: Path, site_dir: Path) -> None:
-    """Make `new_site` the content of `site_dir` atomically; the old tree is then deleted.
+def swap_into_place(new_site: Path, site_dir: Path, keep_old: Path | None = None) -> None:
+    """Make `new_site` the content of `site_dir` atomically; the old tree is then deleted, or
+    moved to `keep_old` (the incremental build's spare tree, on the same filesystem).
 
     The pipeline audits the tree before it calls this (pipeline.audit)."""
     if not site_dir.exists():
@@ -116,6 +117,11 @@ def swap_into_place(new_site: Path, site_dir: Path) -> None:
         old = new_site.parent / f"old-{os.getpid()}"
         os.rename(site_dir, old)
         os.rename(new_site, site_dir)
+    if keep_old is not None:
+        shutil.rmtree(keep_old, ignore_errors=True)
+        keep_old.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(old, keep_old)
+        return
     shutil.rmtree(old, ignore_errors=True)
 
 

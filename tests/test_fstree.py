@@ -45,3 +45,22 @@ def test_link_tree_links_every_file_and_the_manifest_sees_any_change(tree, tmp_p
     (tree / "a/b.html").unlink()
     (tree / "a/b.html").write_text("changed", encoding="utf-8")  # a new file where the old one was
     assert fstree.manifest(tree) != before
+
+
+def test_sync_links_turns_an_older_link_tree_into_the_current_one(tree, tmp_path_factory):
+    spare = tmp_path_factory.mktemp("spare") / "site"
+    fstree.link_tree(tree, spare)
+    kept_inode = (spare / "a/index.html").stat().st_ino
+    (tree / "a/b.html").unlink()
+    (tree / "a/b.html").write_text("a new version", encoding="utf-8")
+    for rel in ("a/b/c.html", "长文件名/页面.html"):  # a page removed, its folder with it
+        (tree / rel).unlink()
+        (tree / rel).parent.rmdir()
+    (tree / "new/deep/page.html").parent.mkdir(parents=True)
+    (tree / "new/deep/page.html").write_text("new", encoding="utf-8")
+    fstree.sync_links(tree, spare)
+    folders = lambda root: sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_dir())  # noqa: E731
+    assert fstree.files(spare) == fstree.files(tree)
+    assert folders(spare) == [f for f in folders(tree) if f != "empty"]  # no folder left empty
+    assert all(os.path.samefile(tree / rel, spare / rel) for rel in fstree.files(tree))
+    assert (spare / "a/index.html").stat().st_ino == kept_inode  # what did not change is not relinked
