@@ -117,10 +117,11 @@ def validate(content: Content, include_drafts: bool = False, today: dt.date | No
     _check_people(published, problems)
     _check_quizzes(content, problems)
     _check_enterprises(published, problems)
-    _check_hidden_enterprises(content, published, problems)
+    hidden_names = _hidden_enterprises(published)
+    _check_hidden_enterprises(content, published, hidden_names, problems)
     figures.check_patrol_figures(published, problems)
     figures.check_no_future_dates(_dates(published), problems, today or dt.date.today())
-    hidden = {ent_id: case for ent_id, (_forms, case) in _hidden_enterprises(published).items()}
+    hidden = {ent_id: case for ent_id, (_forms, case) in hidden_names.items()}
     _check_hidden_references(published, hidden, problems)
     the_plan = continuity.plan(content, published, hidden)
     _check_links(content, published, drafts, the_plan, problems)
@@ -339,37 +340,42 @@ def _values(doc: Document) -> list:
     """_walk over a document, once: validation looks at every value from several rules."""
     cached = _walked.get(id(doc))
     if cached is None or cached[0] is not doc.data:
-        cached = (doc.data, list(_walk(schema_of(doc.kind), doc.data, [])))
+        found: list = []
+        _walk(schema_of(doc.kind), doc.data, [], found)
+        cached = (doc.data, found)
         _walked[id(doc)] = cached
     return cached[1]
 
 
-def _walk(schema: dict, value, path: list):
-    """Yield (path, subschema, value) for every value present in a document."""
-    yield path, schema, value
-    if isinstance(value, dict) and schema.get("type") == "object":
-        for key, sub in value.items():
-            if key in schema.get("properties", {}):
-                yield from _walk(schema["properties"][key], sub, path + [key])
+def _walk(schema: dict, value, path: list, found: list) -> None:
+    """Append (path, subschema, value) for every value present in a document to `found`."""
+    found.append((path, schema, value))
+    if isinstance(value, dict):
+        if schema.get("type") == "object":
+            properties = schema.get("properties", {})
+            for key, sub in value.items():
+                if key in properties:
+                    _walk(properties[key], sub, [*path, key], found)
     elif isinstance(value, list) and "items" in schema:
+        items = schema["items"]
         for i, sub in enumerate(value):
-            yield from _walk(schema["items"], sub, path + [i])
+            _walk(items, sub, [*path, i], found)
 
 
 def _check_values(doc, content, published, drafts, problems: Problems) -> None:
     """References, photo files and personal data: the per-value rules JSON Schema can't express."""
     allow_personal = doc.data.get("allow_personal_data") is True
     is_draft = doc.data.get("draft") is True
-    values = _values(doc)
+    texts = [(path, schema, value) for path, schema, value in _values(doc) if isinstance(value, str)]
     # Personal numbers need 11 digits in a row (groupings aside): a file without them skips the search.
     may_hold_numbers = not allow_personal and bool(_ELEVEN_DIGITS.search(unicodedata.normalize(
-        "NFKC", "\0".join(v for _p, _s, v in values if isinstance(v, str)))))
-    for path, schema, value in values:
+        "NFKC", "\0".join(v for _p, _s, v in texts))))
+    for path, schema, value in texts:  # every rule below is about a text value
         where = _Where(doc, path)
         kind = schema.get("x-ref")
         # A malformed id is reported by the schema; a file that failed to parse was reported
         # where it is broken: neither is reported again as "not found".
-        if kind and isinstance(value, str) and re.match(schema["pattern"], value):
+        if kind and _pattern(schema["pattern"]).match(value):
             if value in published[kind] or value in content.unreadable.get(kind, ()):
                 pass
             elif value in drafts[kind]:
@@ -379,17 +385,17 @@ def _check_values(doc, content, published, drafts, problems: Problems) -> None:
                 close = _closest_id(value, set(published[kind]) | set(drafts[kind]) | content.unreadable.get(kind, set()))
                 hint = f"，是不是要写“{close}”？" if close else ""
                 where.add(problems, f"找不到{name_of(kind)}“{value}”（content/{kind}/{value}.yml 不存在）{hint}")
-        if schema.get("x-photo") and isinstance(value, str):
+        if schema.get("x-photo"):
             message = media.check_photo_path(content.root, value)
             if message:
                 where.add(problems, message)
-        if isinstance(value, str) and not allow_personal and may_hold_numbers:
+        if may_hold_numbers:
             for label, masked, _line in personal_data(value, first_only=True):
                 where.add(problems, f"含{label}（{masked}），公开内容不能有个人信息；确需公开请在本文件加 allow_personal_data: true")
-        if schema.get("x-figures") and isinstance(value, str):
+        if schema.get("x-figures"):
             for message in placeholder_problems(value):
                 where.add(problems, message)
-        if schema.get("x-markdown") and isinstance(value, str) and len(value) <= schema.get("maxLength", len(value)):
+        if schema.get("x-markdown") and len(value) <= schema.get("maxLength", len(value)):
             message = markdown_problem(value)  # (a value over the limit is reported as too long, once)
             if message:
                 where.add(problems, message)
@@ -404,6 +410,11 @@ def _check_values(doc, content, published, drafts, problems: Problems) -> None:
             problems.add(doc.relpath, doc.body_line, "正文", message)
         for offset, message in mdlint.mistakes(doc.body, photos_field=False):
             problems.add(doc.relpath, doc.body_line + offset, "正文", message)
+
+
+@lru_cache(maxsize=64)
+def _pattern(regexp: str) -> re.Pattern:
+    return re.compile(regexp)
 
 
 def _line_in_value(doc: Document, path: list, value: str, offset: int) -> int:
@@ -439,48 +450,83 @@ def personal_data(text: str, first_only: bool = False):
                 break
 
 
-def _check_hidden_enterprises(content: Content, published, problems: Problems) -> None:
+def _check_hidden_enterprises(content: Content, published, hidden: dict[str, tuple[list[str], Document]],
+                              problems: Problems) -> None:
     """An enterprise behind an anonymous case is not published at all (model.py), so none of its
     names may appear in any published text either: not in another case, an event, a lesson, a page.
 
     Its names are the registered one, those listed in `also_known_as`, and the short forms
     people use (示例·鑫泰包装材料有限公司 → 鑫泰包装材料, 鑫泰), see names.py. The anonymous
-    case's own text is checked by _check_cases."""
-    hidden = _hidden_enterprises(published)
+    case's own text is checked by _check_cases. `hidden`: _hidden_enterprises."""
     if not hidden:
         return
-    visible = [n for ent_id, doc in published["enterprises"].items() if ent_id not in hidden
-               for n in names.enterprise_names(doc.data)]
+    visible: list[str] = []  # every name of the published enterprises, made when first needed
+
+    def visible_names() -> list[str]:
+        if not visible:
+            visible.extend(n for ent_id, doc in published["enterprises"].items() if ent_id not in hidden
+                           for n in names.enterprise_names(doc.data))
+        return visible
+
+    named_in = _NameSearch({ent_id: forms for ent_id, (forms, _case) in hidden.items()})
     docs = ([content.site] if content.site else []) + [d for kind in published for d in published[kind].values()]
     for doc in docs:
         if doc.kind == "enterprises" and doc.id in hidden:
             continue  # the hidden enterprise's own file: not published
         texts = [(path, value) for path, _schema, value in _values(doc) if isinstance(value, str)]
-        # One substring search per name form over the whole file first: most files name no hidden enterprise.
-        joined = "\0".join([value for _path, value in texts] + ([doc.body] if doc.kind == "pages" else []))
-        for ent_id, (forms, case) in ((e, fc) for e, fc in hidden.items() if any(f in joined for f in fc[0])):
+        # One search for every name form over the whole file first: most files name no hidden enterprise.
+        named = named_in("\0".join([value for _path, value in texts] + ([doc.body] if doc.kind == "pages" else [])))
+        for ent_id, (forms, case) in ((e, fc) for e, fc in hidden.items() if e in named):
             if doc.kind == "cases" and doc.data.get("enterprise") == ent_id and doc.data.get("anonymous", True) is True:
                 continue  # an anonymous case of its own: reported by _check_cases
             for path, value in texts:
-                found = names.find_name(value, forms, visible)
+                found = names.find_name(value, forms, visible_names())
                 if found:
                     problems.add(doc.relpath, doc.line(*path), field_name(path), _hidden_message(found, case))
             if doc.kind == PAGES:
-                found = names.find_name(doc.body, forms, visible)
+                found = names.find_name(doc.body, forms, visible_names())
                 if found:
                     line = doc.body_line + doc.body[: doc.body.index(found)].count("\n")
                     problems.add(doc.relpath, line, "正文", _hidden_message(found, case))
 
 
+class _NameSearch:
+    """Which owners (enterprise ids) have any of their name forms in a text: one regular expression
+    over all forms (in C) instead of a substring search per form, so the cost of a file does not
+    grow with the number of hidden enterprises. Every position where some form starts is visited,
+    and there every form starting with that character is compared, so forms inside or overlapping
+    other forms are all found."""
+
+    def __init__(self, forms_of: dict[str, list[str]]):
+        self.starting: dict[str, list[tuple[str, str]]] = {}
+        for owner, forms in forms_of.items():
+            for form in forms:
+                self.starting.setdefault(form[:1], []).append((form, owner))
+        every = sorted({form for forms in forms_of.values() for form in forms}, key=len, reverse=True)
+        self.pattern = re.compile("|".join(map(re.escape, every))) if every else None
+
+    def __call__(self, text: str) -> set[str]:
+        owners: set[str] = set()
+        match = self.pattern.search(text) if self.pattern is not None else None
+        while match is not None:
+            at = match.start()
+            owners.update(owner for form, owner in self.starting[text[at]] if text.startswith(form, at))
+            match = self.pattern.search(text, at + 1)
+        return owners
+
+
 def _hidden_enterprises(published) -> dict[str, tuple[list[str], Document]]:
     """Enterprise id → (every name it goes by, the first anonymous case that hides it)."""
     hidden: dict[str, tuple[list[str], Document]] = {}
+    forms_of: dict[str, list[str]] = {}  # many cases share an enterprise: its names are derived once
     for doc in published["cases"].values():
-        if doc.data.get("anonymous", True) is True and isinstance(doc.data.get("enterprise"), str):
-            ent = published["enterprises"].get(doc.data["enterprise"])
-            forms = names.enterprise_names(ent.data) if ent else []
-            if forms:
-                hidden.setdefault(doc.data["enterprise"], (forms, doc))
+        ent_id = doc.data.get("enterprise")
+        if doc.data.get("anonymous", True) is True and isinstance(ent_id, str) and ent_id not in hidden:
+            if ent_id not in forms_of:
+                ent = published["enterprises"].get(ent_id)
+                forms_of[ent_id] = names.enterprise_names(ent.data) if ent else []
+            if forms_of[ent_id]:
+                hidden[ent_id] = (forms_of[ent_id], doc)
     return hidden
 
 
