@@ -24,8 +24,11 @@ def _int(doc: Document, key: str) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
+DATE_FORMAT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # YYYY-MM-DD, the content's one way of writing a date
+
+
 def _date(value) -> dt.date | None:
-    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+    if not isinstance(value, str) or not DATE_FORMAT.fullmatch(value):
         return None
     try:
         return dt.date.fromisoformat(value)

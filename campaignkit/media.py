@@ -50,6 +50,9 @@ RENDITION_VERSION = "2"
 Image.MAX_IMAGE_PIXELS = None
 
 
+_CONTROL = re.compile("[\x00-\x1f]")
+
+
 def check_photo_path(root: Path, rel: str) -> str | None:
     """Return a Chinese message if `rel` (relative to content/media/) is not a usable photo."""
     if rel.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", rel):
@@ -61,7 +64,7 @@ def check_photo_path(root: Path, rel: str) -> str | None:
         return "图片路径不能含“..”：图片必须放在 content/media/ 里"
     if parts and parts[0] in ("content", "media"):
         return f"图片路径从 content/media/ 之后写起，如 {'/'.join(parts[2:] if parts[0] == 'content' else parts[1:])}"
-    if "\0" in rel or any(ord(ch) < 0x20 for ch in rel):
+    if _CONTROL.search(rel):
         return "图片路径里有不可见的控制字符，请重新输入文件名"
     plain = _plain_photo_file(os.fspath(root), rel)
     if plain is not None:  # the usual case, decided with one lstat (and one realpath per folder)
