@@ -10,6 +10,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -135,44 +136,63 @@ def load_content(root: Path) -> tuple[Content, Problems]:
 
 def _load_folder(folder: Path, root: Path, kind: str, problems: Problems, unreadable: set[str]) -> list[Document]:
     docs = []
-    for path in _files(folder, (".yml", ".yaml"), root, problems, "此文件夹只能放 .yml 文件"):
-        doc = read_yaml_document(path, root, kind, path.stem, problems)
+    for path, stem in _files(folder, (".yml", ".yaml"), root, problems, "此文件夹只能放 .yml 文件"):
+        doc = read_yaml_document(path, root, kind, stem, problems)
         if doc is not None:
             docs.append(doc)
         else:
-            unreadable.add(path.stem)
+            unreadable.add(stem)
     return docs
 
 
-def _files(folder: Path, suffixes, root: Path, problems: Problems, wrong_type: str) -> list[Path]:
-    found: dict[str, Path] = {}
+def _stem_suffix(name: str) -> tuple[str, str]:
+    """Path(name).stem and .suffix, without making a Path."""
+    dot = name.rfind(".")
+    return (name[:dot], name[dot:]) if 0 < dot < len(name) - 1 else (name, "")
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()  # from the directory listing itself, a stat only for links
+    except OSError:
+        return False
+
+
+def _files(folder: Path, suffixes, root: Path, problems: Problems, wrong_type: str) -> list[tuple[Path, str]]:
+    """(path, stem) of each content file in `folder`, by name."""
+    found: dict[str, tuple[str, str]] = {}  # lower-case stem → (name, stem)
     # Of two files with the same id (x.yml and X.yml, or x.yml and x.yaml) the one with a
     # valid name and the first suffix is kept, so references to the id still resolve and
     # only the intruder is reported.
-    def preference(path: Path):
-        return (not ID_PATTERN.match(path.stem), path.suffix.lower() != suffixes[0], path.name)
+    def preference(entry: os.DirEntry):
+        stem, suffix = _stem_suffix(entry.name)
+        return (not ID_PATTERN.match(stem), suffix.lower() != suffixes[0], entry.name)
 
-    for path in sorted(folder.iterdir(), key=preference):
-        if _IGNORED.search(path.name):
+    with os.scandir(folder) as listing:
+        entries = sorted(listing, key=preference)
+    for entry in entries:
+        name = entry.name
+        if _IGNORED.search(name):
             continue
-        rel = _rel(path, root)
-        if path.is_dir() or path.suffix.lower() not in suffixes:
-            problems.add(rel, 0, "", wrong_type)
+        stem, suffix = _stem_suffix(name)
+        if _is_dir(entry) or suffix.lower() not in suffixes:
+            problems.add(_rel(folder / name, root), 0, "", wrong_type)
             continue
-        twin = found.get(path.stem.lower())
+        twin = found.get(stem.lower())
         if twin is not None:
-            problems.add(rel, 0, "", f"编号与 {_rel(twin, root)} 重复（不区分大小写和扩展名），请删掉其中一个或改名")
+            problems.add(_rel(folder / name, root), 0, "",
+                         f"编号与 {_rel(folder / twin[0], root)} 重复（不区分大小写和扩展名），请删掉其中一个或改名")
             continue
-        if not ID_PATTERN.match(path.stem):
-            problems.add(rel, 0, "", f"文件名“{path.stem}”不能作编号：只能用小写英文字母、数字和连字符“-”，"
-                                     "如 2023-09-feixian.yml（编号就是网址，发布后不要再改）")
-        found[path.stem.lower()] = path
-    return sorted(found.values())
+        if not ID_PATTERN.match(stem):
+            problems.add(_rel(folder / name, root), 0, "", f"文件名“{stem}”不能作编号：只能用小写英文字母、数字和连字符“-”，"
+                                                          "如 2023-09-feixian.yml（编号就是网址，发布后不要再改）")
+        found[stem.lower()] = (name, stem)
+    return [(folder / name, stem) for name, stem in sorted(found.values())]
 
 
 def _load_pages(folder: Path, root: Path, problems: Problems) -> list[Document]:
     docs = []
-    for path in _files(folder, (".md",), root, problems, "pages/ 文件夹只能放 .md 文件"):
+    for path, stem in _files(folder, (".md",), root, problems, "pages/ 文件夹只能放 .md 文件"):
         text = _read_text(path, root, problems)
         if text is None:
             continue
@@ -185,7 +205,7 @@ def _load_pages(folder: Path, root: Path, problems: Problems) -> list[Document]:
         if data is None:
             continue
         body_line = match.group(0).count("\n") + 1
-        docs.append(Document(PAGES, path.stem, rel, data, text[match.end():], body_line, line_offset=1,
+        docs.append(Document(PAGES, stem, rel, data, text[match.end():], body_line, line_offset=1,
                              source=match.group(1)))
     return docs
 
@@ -204,7 +224,7 @@ def read_yaml_document(path: Path, root: Path, kind: str, doc_id: str, problems:
 def _read_text(path: Path, root: Path, problems: Problems) -> str | None:
     rel = _rel(path, root)
     try:
-        info = path.stat()
+        info = os.stat(path)
     except OSError:
         problems.add(rel, 0, "", "无法读取这个文件（可能是指向不存在的文件的链接）")
         return None
@@ -820,11 +840,16 @@ def _first_key_line(text: str, key: str, before: int, column: int) -> int:
     return found
 
 
+@lru_cache(maxsize=16)
+def _folder_name(top: str) -> str:
+    return Path(top).name
+
+
 def _rel(path: Path, root: Path) -> str:
     """Paths in messages start with content/ as editors see them."""
     full, top = os.fspath(path), os.fspath(root).rstrip(os.sep)
     if full.startswith(top + os.sep) and os.sep + ".." not in full and os.sep + "." + os.sep not in full:
-        return Path(top).name + "/" + full[len(top) + 1:].replace(os.sep, "/")
+        return _folder_name(top) + "/" + full[len(top) + 1:].replace(os.sep, "/")
     try:
         return (Path(root.name) / Path(path).relative_to(root)).as_posix()
     except ValueError:
