@@ -24,8 +24,11 @@ def _int(doc: Document, key: str) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
+DATE_FORMAT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # YYYY-MM-DD, the content's one way of writing a date
+
+
 def _date(value) -> dt.date | None:
-    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+    if not isinstance(value, str) or not DATE_FORMAT.fullmatch(value):
         return None
     try:
         return dt.date.fromisoformat(value)
@@ -38,16 +41,29 @@ def _round_name(doc: Document) -> str:
     return f"第 {number} 轮巡查" if isinstance(number, int) else "这一轮巡查"
 
 
-def linked_cases(patrol: Document, cases: dict[str, Document]) -> list[Document]:
-    """Cases recorded for a round: listed in its `cases` or naming it in their `patrol`, each once."""
+def linked_cases(patrol: Document, cases: dict[str, Document], naming: dict[str, list[str]]) -> list[Document]:
+    """Cases recorded for a round: listed in its `cases` or naming it in their `patrol`, each once.
+    `naming`: cases_naming(cases), made once for all rounds (a scan of every case per round was
+    quadratic in the size of the campaign)."""
     listed = patrol.data.get("cases")
     ids = [c for c in listed if isinstance(c, str)] if isinstance(listed, list) else []
-    ids += [cid for cid, case in cases.items() if case.data.get("patrol") == patrol.id]
+    ids += naming.get(patrol.id, [])
     return [cases[cid] for cid in dict.fromkeys(ids) if cid in cases]
+
+
+def cases_naming(cases: dict[str, Document]) -> dict[str, list[str]]:
+    """Patrol id → the ids of the cases whose `patrol` names it, in the cases' order."""
+    naming: dict[str, list[str]] = {}
+    for cid, case in cases.items():
+        patrol = case.data.get("patrol")
+        if isinstance(patrol, str):
+            naming.setdefault(patrol, []).append(cid)
+    return naming
 
 
 def check_patrol_figures(published: dict[str, dict[str, Document]], problems: Problems) -> None:
     cases = published["cases"]
+    naming = cases_naming(cases)
     for patrol in published["patrols"].values():
         found, fixed, referred = (_int(patrol, k) for k in ("hazards_found", "rectified_on_spot", "referred"))
         where = patrol.relpath
@@ -59,7 +75,7 @@ def check_patrol_figures(published: dict[str, dict[str, Document]], problems: Pr
                 problems.add(where, patrol.line(key), key,
                              f"{parts}，共 {done} 处，超过了本轮发现的隐患 {found} 处"
                              f"（hazards_found，第 {patrol.line('hazards_found')} 行）：整改率会超过 100%，请核对这三个数字")
-        linked = linked_cases(patrol, cases)
+        linked = linked_cases(patrol, cases, naming)
         if found is not None and len(linked) > found:
             shown = "、".join(c.relpath for c in linked[:5]) + ("等" if len(linked) > 5 else "")
             problems.add(where, patrol.line("hazards_found"), "hazards_found",

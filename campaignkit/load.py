@@ -10,6 +10,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -135,44 +136,63 @@ def load_content(root: Path) -> tuple[Content, Problems]:
 
 def _load_folder(folder: Path, root: Path, kind: str, problems: Problems, unreadable: set[str]) -> list[Document]:
     docs = []
-    for path in _files(folder, (".yml", ".yaml"), root, problems, "此文件夹只能放 .yml 文件"):
-        doc = read_yaml_document(path, root, kind, path.stem, problems)
+    for path, stem in _files(folder, (".yml", ".yaml"), root, problems, "此文件夹只能放 .yml 文件"):
+        doc = read_yaml_document(path, root, kind, stem, problems)
         if doc is not None:
             docs.append(doc)
         else:
-            unreadable.add(path.stem)
+            unreadable.add(stem)
     return docs
 
 
-def _files(folder: Path, suffixes, root: Path, problems: Problems, wrong_type: str) -> list[Path]:
-    found: dict[str, Path] = {}
+def _stem_suffix(name: str) -> tuple[str, str]:
+    """Path(name).stem and .suffix, without making a Path."""
+    dot = name.rfind(".")
+    return (name[:dot], name[dot:]) if 0 < dot < len(name) - 1 else (name, "")
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()  # from the directory listing itself, a stat only for links
+    except OSError:
+        return False
+
+
+def _files(folder: Path, suffixes, root: Path, problems: Problems, wrong_type: str) -> list[tuple[Path, str]]:
+    """(path, stem) of each content file in `folder`, by name."""
+    found: dict[str, tuple[str, str]] = {}  # lower-case stem → (name, stem)
     # Of two files with the same id (x.yml and X.yml, or x.yml and x.yaml) the one with a
     # valid name and the first suffix is kept, so references to the id still resolve and
     # only the intruder is reported.
-    def preference(path: Path):
-        return (not ID_PATTERN.match(path.stem), path.suffix.lower() != suffixes[0], path.name)
+    def preference(entry: os.DirEntry):
+        stem, suffix = _stem_suffix(entry.name)
+        return (not ID_PATTERN.match(stem), suffix.lower() != suffixes[0], entry.name)
 
-    for path in sorted(folder.iterdir(), key=preference):
-        if _IGNORED.search(path.name):
+    with os.scandir(folder) as listing:
+        entries = sorted(listing, key=preference)
+    for entry in entries:
+        name = entry.name
+        if _IGNORED.search(name):
             continue
-        rel = _rel(path, root)
-        if path.is_dir() or path.suffix.lower() not in suffixes:
-            problems.add(rel, 0, "", wrong_type)
+        stem, suffix = _stem_suffix(name)
+        if _is_dir(entry) or suffix.lower() not in suffixes:
+            problems.add(_rel(folder / name, root), 0, "", wrong_type)
             continue
-        twin = found.get(path.stem.lower())
+        twin = found.get(stem.lower())
         if twin is not None:
-            problems.add(rel, 0, "", f"编号与 {_rel(twin, root)} 重复（不区分大小写和扩展名），请删掉其中一个或改名")
+            problems.add(_rel(folder / name, root), 0, "",
+                         f"编号与 {_rel(folder / twin[0], root)} 重复（不区分大小写和扩展名），请删掉其中一个或改名")
             continue
-        if not ID_PATTERN.match(path.stem):
-            problems.add(rel, 0, "", f"文件名“{path.stem}”不能作编号：只能用小写英文字母、数字和连字符“-”，"
-                                     "如 2023-09-feixian.yml（编号就是网址，发布后不要再改）")
-        found[path.stem.lower()] = path
-    return sorted(found.values())
+        if not ID_PATTERN.match(stem):
+            problems.add(_rel(folder / name, root), 0, "", f"文件名“{stem}”不能作编号：只能用小写英文字母、数字和连字符“-”，"
+                                                          "如 2023-09-feixian.yml（编号就是网址，发布后不要再改）")
+        found[stem.lower()] = (name, stem)
+    return [(folder / name, stem) for name, stem in sorted(found.values())]
 
 
 def _load_pages(folder: Path, root: Path, problems: Problems) -> list[Document]:
     docs = []
-    for path in _files(folder, (".md",), root, problems, "pages/ 文件夹只能放 .md 文件"):
+    for path, stem in _files(folder, (".md",), root, problems, "pages/ 文件夹只能放 .md 文件"):
         text = _read_text(path, root, problems)
         if text is None:
             continue
@@ -185,7 +205,7 @@ def _load_pages(folder: Path, root: Path, problems: Problems) -> list[Document]:
         if data is None:
             continue
         body_line = match.group(0).count("\n") + 1
-        docs.append(Document(PAGES, path.stem, rel, data, text[match.end():], body_line, line_offset=1,
+        docs.append(Document(PAGES, stem, rel, data, text[match.end():], body_line, line_offset=1,
                              source=match.group(1)))
     return docs
 
@@ -204,7 +224,7 @@ def read_yaml_document(path: Path, root: Path, kind: str, doc_id: str, problems:
 def _read_text(path: Path, root: Path, problems: Problems) -> str | None:
     rel = _rel(path, root)
     try:
-        info = path.stat()
+        info = os.stat(path)
     except OSError:
         problems.add(rel, 0, "", "无法读取这个文件（可能是指向不存在的文件的链接）")
         return None
@@ -216,8 +236,7 @@ def _read_text(path: Path, root: Path, problems: Problems) -> str | None:
         problems.add(rel, 0, "", f"文件太大（{size / 1_000_000:.1f} MB）：内容文件不能超过 1 MB，"
                                  "长文请精简，图片请放进 content/media/")
         return None
-    with open(path, "rb") as f:
-        raw = f.read(MAX_FILE_BYTES + 1)  # never more than the limit, even if the file grew meanwhile
+    raw = _read_at_most(path, size, MAX_FILE_BYTES + 1)  # never more than the limit, even if the file grew meanwhile
     if len(raw) > MAX_FILE_BYTES:
         problems.add(rel, 0, "", "文件太大：内容文件不能超过 1 MB，长文请精简，图片请放进 content/media/")
         return None
@@ -240,6 +259,24 @@ def _read_text(path: Path, root: Path, problems: Problems) -> str | None:
     # Line and paragraph separators (Word, WeChat) are line breaks to the YAML parser but not to
     # editors' text editors: as spaces, line numbers in messages match what the editor sees.
     return text.replace("\u2028", " ").replace("\u2029", " ").replace("\x85", " ")
+
+
+def _read_at_most(path: Path, size: int, limit: int) -> bytes:
+    """The file's first `limit` bytes, read in a buffer of its size (a 1 MB buffer per file cost
+    more than reading it). O_NONBLOCK: a file replaced by a pipe since it was examined cannot hang."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        chunks, total, want = [], 0, size + 1
+        while total < limit:
+            chunk = os.read(fd, min(want, limit - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            want = 65536  # the file grew after it was examined
+    finally:
+        os.close(fd)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _guess_encoding(raw: bytes) -> str:
@@ -353,59 +390,70 @@ def _fast_parse(text: str):
 
     Scalars are resolved by ruamel's own YAML 1.2 resolver, so `yes` stays text and `true` is a
     boolean exactly as on the slow path; only the simple forms of numbers are built here. The
-    bounds of _check_events (aliases, merge keys, depth, node count) are checked on the same events."""
-    try:
-        import yaml as pyyaml
-
-        events = list(pyyaml.parse(text, Loader=pyyaml.CBaseLoader))
-    except Exception:  # no libyaml, or a syntax error: ruamel reports it with its line and hint
-        return None
-    if not _check_events(events, "", Problems(), 0):
-        return None
+    bounds of _check_events (aliases, merge keys, depth, node count) hold on the same events:
+    a file beyond them goes to ruamel's path, whose prescan reports it."""
     if _NO_GLYPH.search(text):
         return None  # reported with its line by _check_unprintable
     try:
-        data = _build(events, text.split("\n") if "#" in text else None)
-    except (_NotPlain, TypeError):  # TypeError: a list or map used as a key
+        import yaml as pyyaml
+
+        parser = pyyaml.CBaseLoader(text)
+    except Exception:  # no libyaml
         return None
+    try:
+        data = _build(parser, text.split("\n") if "#" in text else None)
+    except Exception:  # a syntax error (ruamel reports it with its line and hint), _NotPlain,
+        return None    # TypeError (a list or map used as a key)
+    finally:
+        parser.dispose()
     # The text itself has no forbidden character (checked before): only a "\x01" escape can make one.
     if not isinstance(data, dict) or ("\\" in text and _has_forbidden_chars(data)):
         return None
     return data
 
 
-def _build(events, lines: list[str] | None):
-    """The data from the events; `lines` (when the text has a "#") to find comments that cut
-    a plain value short (`title: 食堂后门 #1`), which _check_cut_values reports."""
+def _build(parser, lines: list[str] | None):
+    """The data from the parser's events, taken one by one (one C call each); `lines` (when the
+    text has a "#") to find comments that cut a plain value short (`title: 食堂后门 #1`), which
+    _check_cut_values reports."""
     import yaml as pyyaml
 
+    scalar_event, alias_event, document_start = pyyaml.ScalarEvent, pyyaml.AliasEvent, pyyaml.DocumentStartEvent
+    mapping_start, sequence_start = pyyaml.MappingStartEvent, pyyaml.SequenceStartEvent
+    mapping_end, sequence_end = pyyaml.MappingEndEvent, pyyaml.SequenceEndEvent
     resolvers = _resolver()
-    documents = 0
+    get_event = parser.get_event
+    documents = nodes = 0
     stack: list = []  # open containers, each with the key waiting for its value (maps)
     root = None
-    for event in events:
+    while (event := get_event()) is not None:
         cls = type(event)
-        if cls is pyyaml.ScalarEvent:
+        if cls is scalar_event:
             if event.anchor is not None or event.tag not in (None, "!"):
                 raise _NotPlain
-            if lines is not None and not event.style:
-                end = event.end_mark
-                if lines[end.line][end.column:].lstrip().startswith("#"):
-                    raise _NotPlain
-            value = _scalar(event, resolvers)
-        elif cls is pyyaml.MappingStartEvent or cls is pyyaml.SequenceStartEvent:
-            if event.anchor is not None or event.tag not in _CONTAINER_TAGS:
+            nodes += 1
+            if event.style:  # quoted or block: text
+                value = event.value
+            else:
+                if lines is not None:
+                    end = event.end_mark
+                    if lines[end.line][end.column:].lstrip().startswith("#"):
+                        raise _NotPlain
+                value = _plain(event.value, resolvers)
+        elif cls is mapping_start or cls is sequence_start:
+            if event.anchor is not None or event.tag not in _CONTAINER_TAGS or len(stack) >= MAX_YAML_DEPTH:
                 raise _NotPlain
-            stack.append([{} if cls is pyyaml.MappingStartEvent else [], _NO_KEY])
+            nodes += 1
+            stack.append([{} if cls is mapping_start else [], _NO_KEY])
             continue
-        elif cls is pyyaml.MappingEndEvent or cls is pyyaml.SequenceEndEvent:
+        elif cls is mapping_end or cls is sequence_end:
             value = stack.pop()[0]
-        elif cls is pyyaml.DocumentStartEvent:
+        elif cls is document_start:
             documents += 1
             if documents > 1 or event.version is not None or event.tags:  # %YAML 1.1, %TAG: ruamel's rules
                 raise _NotPlain
             continue
-        elif cls is pyyaml.AliasEvent:
+        elif cls is alias_event:
             raise _NotPlain
         else:
             continue
@@ -422,29 +470,38 @@ def _build(events, lines: list[str] | None):
         else:
             top[0][top[1]] = value
             top[1] = _NO_KEY
+    if nodes > MAX_YAML_NODES:
+        raise _NotPlain
     return root
 
 
 _NO_KEY = object()
+# Plain scalars already resolved (keys, ids, values of enumerations, dates and numbers recur in
+# every file), short ones only; the resolver table never changes within a process.
+_RESOLVED: dict[str, object] = {}
+_MEMO_LENGTH, _MEMO_SIZE = 40, 100_000
 
 
-def _scalar(event, resolvers: dict):
-    value = event.value
-    if event.style:  # quoted or block: text
-        return value
-    # What ruamel's VersionedResolver.resolve does for a plain scalar, without its per-call lookups.
+def _plain(value: str, resolvers: dict):
+    """A plain scalar's value, what ruamel's VersionedResolver.resolve and constructor make of it."""
+    if value in _RESOLVED:
+        return _RESOLVED[value]
     tag = next((t for t, regexp in resolvers.get(value[:1], resolvers[None]) if regexp.match(value)), _STR)
     if tag in _SCALAR_TAGS:
-        return value
-    if tag == "tag:yaml.org,2002:null":
-        return None
-    if tag == "tag:yaml.org,2002:bool":
-        return value.lower() == "true"
-    if tag == "tag:yaml.org,2002:int" and _PLAIN_INT.match(value):
-        return int(value)
-    if tag == "tag:yaml.org,2002:float" and _PLAIN_FLOAT.match(value):
-        return float(value)
-    raise _NotPlain  # 0x1f, 1_000, .5, 1e3, merge keys …: built by ruamel
+        result = value
+    elif tag == "tag:yaml.org,2002:null":
+        result = None
+    elif tag == "tag:yaml.org,2002:bool":
+        result = value.lower() == "true"
+    elif tag == "tag:yaml.org,2002:int" and _PLAIN_INT.match(value):
+        result = int(value)
+    elif tag == "tag:yaml.org,2002:float" and _PLAIN_FLOAT.match(value):
+        result = float(value)
+    else:
+        raise _NotPlain  # 0x1f, 1_000, .5, 1e3, merge keys …: built by ruamel
+    if len(value) <= _MEMO_LENGTH and len(_RESOLVED) < _MEMO_SIZE:
+        _RESOLVED[value] = result
+    return result
 
 
 _STR = "tag:yaml.org,2002:str"
@@ -783,11 +840,16 @@ def _first_key_line(text: str, key: str, before: int, column: int) -> int:
     return found
 
 
+@lru_cache(maxsize=16)
+def _folder_name(top: str) -> str:
+    return Path(top).name
+
+
 def _rel(path: Path, root: Path) -> str:
     """Paths in messages start with content/ as editors see them."""
     full, top = os.fspath(path), os.fspath(root).rstrip(os.sep)
     if full.startswith(top + os.sep) and os.sep + ".." not in full and os.sep + "." + os.sep not in full:
-        return Path(top).name + "/" + full[len(top) + 1:].replace(os.sep, "/")
+        return _folder_name(top) + "/" + full[len(top) + 1:].replace(os.sep, "/")
     try:
         return (Path(root.name) / Path(path).relative_to(root)).as_posix()
     except ValueError:

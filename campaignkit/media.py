@@ -20,6 +20,7 @@ import json
 import os
 import re
 import shutil
+import stat
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -49,6 +50,9 @@ RENDITION_VERSION = "2"
 Image.MAX_IMAGE_PIXELS = None
 
 
+_CONTROL = re.compile("[\x00-\x1f]")
+
+
 def check_photo_path(root: Path, rel: str) -> str | None:
     """Return a Chinese message if `rel` (relative to content/media/) is not a usable photo."""
     if rel.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", rel):
@@ -60,11 +64,11 @@ def check_photo_path(root: Path, rel: str) -> str | None:
         return "图片路径不能含“..”：图片必须放在 content/media/ 里"
     if parts and parts[0] in ("content", "media"):
         return f"图片路径从 content/media/ 之后写起，如 {'/'.join(parts[2:] if parts[0] == 'content' else parts[1:])}"
-    if "\0" in rel or any(ord(ch) < 0x20 for ch in rel):
+    if _CONTROL.search(rel):
         return "图片路径里有不可见的控制字符，请重新输入文件名"
     plain = _plain_photo_file(os.fspath(root), rel)
-    if plain is not None:  # the usual case, decided with one realpath and one stat
-        return _inspect_remembered(plain)
+    if plain is not None:  # the usual case, decided with one lstat (and one realpath per folder)
+        return _inspect_remembered(*plain)
     try:
         media_dir = (Path(root) / "media").resolve()
         path = Path(root) / "media" / rel
@@ -80,7 +84,8 @@ def check_photo_path(root: Path, rel: str) -> str | None:
             return f"content/media/{rel} 不是文件"
         if path.suffix.lower() not in SUFFIXES:
             return "只支持 JPEG、PNG、WebP、HEIC 图片（扩展名 .jpg .jpeg .png .webp .heic）"
-        return _inspect_remembered(path.resolve())
+        real = path.resolve()
+        return _inspect_remembered(str(real), real.stat())
     except RuntimeError:  # Path.resolve() on a symlink loop (Python < 3.13)
         return f"图片文件 content/media/{rel} 是一个循环链接，不能使用"
     except OSError as exc:  # a name too long for the file system, a loop, no permission …
@@ -89,19 +94,39 @@ def check_photo_path(root: Path, rel: str) -> str | None:
         return f"无法读取图片文件 content/media/{shown}（{reason}）"
 
 
-def _plain_photo_file(root: str, rel: str) -> Path | None:
-    """The photo's path when it is a regular file with a supported suffix reached without any
-    symbolic link inside content/media/; None for anything else (checked step by step below)."""
+def _plain_photo_file(root: str, rel: str) -> tuple[str, os.stat_result] | None:
+    """(path, its lstat) when the photo is a regular file with a supported suffix reached without
+    any symbolic link inside content/media/; None for anything else (checked step by step below)."""
     media_dir = _real_media_dir(root)
     if media_dir is None or os.path.splitext(rel)[1].lower() not in SUFFIXES:
         return None
-    expected = os.path.join(media_dir, os.path.normpath(rel))
+    rel = os.path.normpath(rel)
+    folder = os.path.dirname(rel)
     try:
-        if os.path.realpath(os.path.join(root, "media", rel)) != expected or not os.path.isfile(expected):
+        if not _real_folder(root, media_dir, folder):
             return None
+        expected = os.path.join(media_dir, rel)
+        info = os.lstat(expected)  # not a link itself (its folders are real): a regular file
     except (OSError, ValueError):
         return None
-    return Path(expected)
+    return (expected, info) if stat.S_ISREG(info.st_mode) else None
+
+
+# Folders under content/media/ found free of symbolic links, within one remembered_inspections
+# block (a build): its photos share a few folders, each resolved once.
+_real_folders: dict[tuple[str, str], bool] | None = None
+
+
+def _real_folder(root: str, media_dir: str, folder: str) -> bool:
+    """`folder` (relative to content/media/) is reached from `root` without any symbolic link."""
+    if not folder:
+        return True
+    known = _real_folders.get((root, folder)) if _real_folders is not None else None
+    if known is None:
+        known = os.path.realpath(os.path.join(root, "media", folder)) == os.path.join(media_dir, folder)
+        if _real_folders is not None:
+            _real_folders[(root, folder)] = known
+    return known
 
 
 @lru_cache(maxsize=64)
@@ -151,14 +176,13 @@ _remembered: dict[str, str | None] | None = None
 _used: set[str] = set()
 
 
-def _inspect_remembered(path: Path) -> str | None:
-    info = path.stat()
+def _inspect_remembered(path: str, info: os.stat_result) -> str | None:
     if _remembered is None:
-        return inspect_image(str(path), info.st_size, info.st_mtime_ns)
+        return inspect_image(path, info.st_size, info.st_mtime_ns)
     key = f"{path}\0{info.st_ino}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}"
     _used.add(key)
     if key not in _remembered:
-        _remembered[key] = inspect_image(str(path), info.st_size, info.st_mtime_ns)
+        _remembered[key] = inspect_image(path, info.st_size, info.st_mtime_ns)
     return _remembered[key]
 
 
@@ -166,7 +190,7 @@ def _inspect_remembered(path: Path) -> str | None:
 def remembered_inspections(cache_dir: Path):
     """Within this block, photo checks reuse what earlier builds found for unchanged files
     (decoding 1,400 photos costs seconds; a build reads them all again after every edit)."""
-    global _remembered
+    global _remembered, _real_folders
     store = Path(cache_dir) / "inspected.json"
     stamp = f"{INSPECTION_VERSION}/{Image.__version__}"
     try:
@@ -175,11 +199,12 @@ def remembered_inspections(cache_dir: Path):
     except (OSError, ValueError, KeyError, TypeError):
         _remembered = {}
     _used.clear()
+    _real_folders = {}
     try:
         yield
     finally:  # kept even when the content has problems: the next run, after the fix, reuses it
         kept = {k: v for k, v in _remembered.items() if k in _used}
-        _remembered = None
+        _remembered = _real_folders = None
         try:
             store.parent.mkdir(parents=True, exist_ok=True)
             tmp = store.with_name(f"{store.name}.{os.getpid()}.tmp")

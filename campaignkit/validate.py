@@ -36,13 +36,13 @@ TYPE_NAMES = {"string": "文字", "integer": "整数", "number": "数字", "bool
 def _check_date(validator, enabled, instance, schema):
     if not enabled or not isinstance(instance, str):
         return
-    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", instance):
-        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", unicodedata.normalize("NFKC", instance)):
+    if not figures.DATE_FORMAT.fullmatch(instance):
+        if figures.DATE_FORMAT.fullmatch(unicodedata.normalize("NFKC", instance)):
             yield ValidationError(f"日期里有全角数字，请用半角数字（切换到英文输入法），如 2023-09-12，现为“{instance}”",
                                   validator="x-date")
             return
         odd = suggest.oddities(instance)
-        if odd and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", suggest.cleaned(instance)):
+        if odd and figures.DATE_FORMAT.fullmatch(suggest.cleaned(instance)):
             yield ValidationError(f"日期“{instance}”{odd}，请删掉", validator="x-date")
             return
         yield ValidationError(f"日期应写成 YYYY-MM-DD（如 2023-09-12），现为“{instance}”", validator="x-date")
@@ -117,10 +117,11 @@ def validate(content: Content, include_drafts: bool = False, today: dt.date | No
     _check_people(published, problems)
     _check_quizzes(content, problems)
     _check_enterprises(published, problems)
-    _check_hidden_enterprises(content, published, problems)
+    hidden_names = _hidden_enterprises(published)
+    _check_hidden_enterprises(content, published, hidden_names, problems)
     figures.check_patrol_figures(published, problems)
     figures.check_no_future_dates(_dates(published), problems, today or dt.date.today())
-    hidden = {ent_id: case for ent_id, (_forms, case) in _hidden_enterprises(published).items()}
+    hidden = {ent_id: case for ent_id, (_forms, case) in hidden_names.items()}
     _check_hidden_references(published, hidden, problems)
     the_plan = continuity.plan(content, published, hidden)
     _check_links(content, published, drafts, the_plan, problems)
@@ -131,10 +132,12 @@ def validate(content: Content, include_drafts: bool = False, today: dt.date | No
 def _compiled(schema: dict):
     """A fastjsonschema function for the schema: ~30× faster than jsonschema, but it stops at the
     first problem and words it in English. It only says "no problem here"; any file it refuses
-    is validated again by jsonschema, which finds and explains every problem."""
+    is validated again by jsonschema, which finds and explains every problem. So its exceptions
+    carry no details (half the generated code: compiling the schemas took 45 ms of every build),
+    and it never fills in defaults (the data stays what the editor wrote)."""
     import fastjsonschema
 
-    return fastjsonschema.compile(schema)
+    return fastjsonschema.compile(schema, detailed_exceptions=False, use_default=False)
 
 
 @lru_cache(maxsize=64)
@@ -339,37 +342,48 @@ def _values(doc: Document) -> list:
     """_walk over a document, once: validation looks at every value from several rules."""
     cached = _walked.get(id(doc))
     if cached is None or cached[0] is not doc.data:
-        cached = (doc.data, list(_walk(schema_of(doc.kind), doc.data, [])))
+        found: list = []
+        _walk(schema_of(doc.kind), doc.data, [], found)
+        cached = (doc.data, found)
         _walked[id(doc)] = cached
     return cached[1]
 
 
-def _walk(schema: dict, value, path: list):
-    """Yield (path, subschema, value) for every value present in a document."""
-    yield path, schema, value
-    if isinstance(value, dict) and schema.get("type") == "object":
-        for key, sub in value.items():
-            if key in schema.get("properties", {}):
-                yield from _walk(schema["properties"][key], sub, path + [key])
+def _walk(schema: dict, value, path: list, found: list) -> None:
+    """Append (path, subschema, value) for every value present in a document to `found`
+    (scalars without a call of their own: most values are)."""
+    found.append((path, schema, value))
+    if isinstance(value, dict):
+        if schema.get("type") == "object":
+            properties = schema.get("properties", {})
+            for key, sub in value.items():
+                if key in properties:
+                    if isinstance(sub, (dict, list)):
+                        _walk(properties[key], sub, [*path, key], found)
+                    else:
+                        found.append(([*path, key], properties[key], sub))
     elif isinstance(value, list) and "items" in schema:
+        items = schema["items"]
         for i, sub in enumerate(value):
-            yield from _walk(schema["items"], sub, path + [i])
+            if isinstance(sub, (dict, list)):
+                _walk(items, sub, [*path, i], found)
+            else:
+                found.append(([*path, i], items, sub))
 
 
 def _check_values(doc, content, published, drafts, problems: Problems) -> None:
     """References, photo files and personal data: the per-value rules JSON Schema can't express."""
     allow_personal = doc.data.get("allow_personal_data") is True
     is_draft = doc.data.get("draft") is True
-    values = _values(doc)
+    texts = [(path, schema, value) for path, schema, value in _values(doc) if isinstance(value, str)]
     # Personal numbers need 11 digits in a row (groupings aside): a file without them skips the search.
-    may_hold_numbers = not allow_personal and bool(_ELEVEN_DIGITS.search(unicodedata.normalize(
-        "NFKC", "\0".join(v for _p, _s, v in values if isinstance(v, str)))))
-    for path, schema, value in values:
+    may_hold_numbers = not allow_personal and _eleven_digits("\0".join(v for _p, _s, v in texts))
+    for path, schema, value in texts:  # every rule below is about a text value
         where = _Where(doc, path)
         kind = schema.get("x-ref")
         # A malformed id is reported by the schema; a file that failed to parse was reported
         # where it is broken: neither is reported again as "not found".
-        if kind and isinstance(value, str) and re.match(schema["pattern"], value):
+        if kind and _pattern(schema["pattern"]).match(value):
             if value in published[kind] or value in content.unreadable.get(kind, ()):
                 pass
             elif value in drafts[kind]:
@@ -379,17 +393,17 @@ def _check_values(doc, content, published, drafts, problems: Problems) -> None:
                 close = _closest_id(value, set(published[kind]) | set(drafts[kind]) | content.unreadable.get(kind, set()))
                 hint = f"，是不是要写“{close}”？" if close else ""
                 where.add(problems, f"找不到{name_of(kind)}“{value}”（content/{kind}/{value}.yml 不存在）{hint}")
-        if schema.get("x-photo") and isinstance(value, str):
+        if schema.get("x-photo"):
             message = media.check_photo_path(content.root, value)
             if message:
                 where.add(problems, message)
-        if isinstance(value, str) and not allow_personal and may_hold_numbers:
+        if may_hold_numbers:
             for label, masked, _line in personal_data(value, first_only=True):
                 where.add(problems, f"含{label}（{masked}），公开内容不能有个人信息；确需公开请在本文件加 allow_personal_data: true")
-        if schema.get("x-figures") and isinstance(value, str):
+        if schema.get("x-figures"):
             for message in placeholder_problems(value):
                 where.add(problems, message)
-        if schema.get("x-markdown") and isinstance(value, str) and len(value) <= schema.get("maxLength", len(value)):
+        if schema.get("x-markdown") and len(value) <= schema.get("maxLength", len(value)):
             message = markdown_problem(value)  # (a value over the limit is reported as too long, once)
             if message:
                 where.add(problems, message)
@@ -404,6 +418,11 @@ def _check_values(doc, content, published, drafts, problems: Problems) -> None:
             problems.add(doc.relpath, doc.body_line, "正文", message)
         for offset, message in mdlint.mistakes(doc.body, photos_field=False):
             problems.add(doc.relpath, doc.body_line + offset, "正文", message)
+
+
+@lru_cache(maxsize=64)
+def _pattern(regexp: str) -> re.Pattern:
+    return re.compile(regexp)
 
 
 def _line_in_value(doc: Document, path: list, value: str, offset: int) -> int:
@@ -425,6 +444,40 @@ class _Where:
 
 # At least 11 digits, optionally grouped by spaces or dashes: every MOBILE or RESIDENT_ID match has them.
 _ELEVEN_DIGITS = re.compile(r"[0-9](?:[- ]?[0-9]){10}")
+# Blocks whose characters (about 1,500) are looked at one by one for _not_inert: the punctuation
+# and symbols of Chinese texts. CJK Unified Ideographs have no decomposition (tests/test_privacy.py).
+_LOOKED_AT = ((0x80, 0xFF), (0x2000, 0x206F), (0x2100, 0x214F), (0x2190, 0x21FF), (0x2500, 0x27BF),
+              (0x3000, 0x303F), (0xFF00, 0xFFEF))
+_DIGIT_SPACE_HYPHEN = re.compile("[0-9 -]")
+
+
+@lru_cache(maxsize=1)
+def _not_inert() -> re.Pattern:
+    """Any character of which NFKC might make a digit, a space or a hyphen (the only characters
+    _ELEVEN_DIGITS looks at), or that is not known: all but ASCII, CJK ideographs and the
+    characters of _LOOKED_AT whose NFKC form holds none of them."""
+    inert = [c for low, high in _LOOKED_AT for c in range(low, high + 1)
+             if not _DIGIT_SPACE_HYPHEN.search(unicodedata.normalize("NFKC", chr(c)))]
+    runs: list[list[int]] = []
+    for c in inert:
+        if runs and runs[-1][1] == c - 1:
+            runs[-1][1] = c
+        else:
+            runs.append([c, c])
+    return re.compile("[^\\x00-\\x7f\\u4e00-\\u9fff" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in runs) + "]")
+
+
+def _eleven_digits(text: str) -> bool:
+    """_ELEVEN_DIGITS is in the NFKC form of `text` (full-width digits, ideographic spaces …).
+
+    NFKC of a Chinese text costs more than the rest of a file's checks (its full-width commas
+    are not normalised), so it is skipped when every character is inert: ASCII is left as it is,
+    and an inert character becomes characters that are neither digits nor spaces nor hyphens
+    (no character composes with a digit, space or hyphen), so where the pattern can match stays
+    the same."""
+    if _not_inert().search(text) is None:
+        return _ELEVEN_DIGITS.search(text) is not None
+    return _ELEVEN_DIGITS.search(unicodedata.normalize("NFKC", text)) is not None
 
 
 def personal_data(text: str, first_only: bool = False):
@@ -439,48 +492,83 @@ def personal_data(text: str, first_only: bool = False):
                 break
 
 
-def _check_hidden_enterprises(content: Content, published, problems: Problems) -> None:
+def _check_hidden_enterprises(content: Content, published, hidden: dict[str, tuple[list[str], Document]],
+                              problems: Problems) -> None:
     """An enterprise behind an anonymous case is not published at all (model.py), so none of its
     names may appear in any published text either: not in another case, an event, a lesson, a page.
 
     Its names are the registered one, those listed in `also_known_as`, and the short forms
     people use (示例·鑫泰包装材料有限公司 → 鑫泰包装材料, 鑫泰), see names.py. The anonymous
-    case's own text is checked by _check_cases."""
-    hidden = _hidden_enterprises(published)
+    case's own text is checked by _check_cases. `hidden`: _hidden_enterprises."""
     if not hidden:
         return
-    visible = [n for ent_id, doc in published["enterprises"].items() if ent_id not in hidden
-               for n in names.enterprise_names(doc.data)]
+    visible: list[str] = []  # every name of the published enterprises, made when first needed
+
+    def visible_names() -> list[str]:
+        if not visible:
+            visible.extend(n for ent_id, doc in published["enterprises"].items() if ent_id not in hidden
+                           for n in names.enterprise_names(doc.data))
+        return visible
+
+    named_in = _NameSearch({ent_id: forms for ent_id, (forms, _case) in hidden.items()})
     docs = ([content.site] if content.site else []) + [d for kind in published for d in published[kind].values()]
     for doc in docs:
         if doc.kind == "enterprises" and doc.id in hidden:
             continue  # the hidden enterprise's own file: not published
         texts = [(path, value) for path, _schema, value in _values(doc) if isinstance(value, str)]
-        # One substring search per name form over the whole file first: most files name no hidden enterprise.
-        joined = "\0".join([value for _path, value in texts] + ([doc.body] if doc.kind == "pages" else []))
-        for ent_id, (forms, case) in ((e, fc) for e, fc in hidden.items() if any(f in joined for f in fc[0])):
+        # One search for every name form over the whole file first: most files name no hidden enterprise.
+        named = named_in("\0".join([value for _path, value in texts] + ([doc.body] if doc.kind == "pages" else [])))
+        for ent_id, (forms, case) in ((e, fc) for e, fc in hidden.items() if e in named):
             if doc.kind == "cases" and doc.data.get("enterprise") == ent_id and doc.data.get("anonymous", True) is True:
                 continue  # an anonymous case of its own: reported by _check_cases
             for path, value in texts:
-                found = names.find_name(value, forms, visible)
+                found = names.find_name(value, forms, visible_names())
                 if found:
                     problems.add(doc.relpath, doc.line(*path), field_name(path), _hidden_message(found, case))
             if doc.kind == PAGES:
-                found = names.find_name(doc.body, forms, visible)
+                found = names.find_name(doc.body, forms, visible_names())
                 if found:
                     line = doc.body_line + doc.body[: doc.body.index(found)].count("\n")
                     problems.add(doc.relpath, line, "正文", _hidden_message(found, case))
 
 
+class _NameSearch:
+    """Which owners (enterprise ids) have any of their name forms in a text: one regular expression
+    over all forms (in C) instead of a substring search per form, so the cost of a file does not
+    grow with the number of hidden enterprises. Every position where some form starts is visited,
+    and there every form starting with that character is compared, so forms inside or overlapping
+    other forms are all found."""
+
+    def __init__(self, forms_of: dict[str, list[str]]):
+        self.starting: dict[str, list[tuple[str, str]]] = {}
+        for owner, forms in forms_of.items():
+            for form in forms:
+                self.starting.setdefault(form[:1], []).append((form, owner))
+        every = sorted({form for forms in forms_of.values() for form in forms}, key=len, reverse=True)
+        self.pattern = re.compile("|".join(map(re.escape, every))) if every else None
+
+    def __call__(self, text: str) -> set[str]:
+        owners: set[str] = set()
+        match = self.pattern.search(text) if self.pattern is not None else None
+        while match is not None:
+            at = match.start()
+            owners.update(owner for form, owner in self.starting[text[at]] if text.startswith(form, at))
+            match = self.pattern.search(text, at + 1)
+        return owners
+
+
 def _hidden_enterprises(published) -> dict[str, tuple[list[str], Document]]:
     """Enterprise id → (every name it goes by, the first anonymous case that hides it)."""
     hidden: dict[str, tuple[list[str], Document]] = {}
+    forms_of: dict[str, list[str]] = {}  # many cases share an enterprise: its names are derived once
     for doc in published["cases"].values():
-        if doc.data.get("anonymous", True) is True and isinstance(doc.data.get("enterprise"), str):
-            ent = published["enterprises"].get(doc.data["enterprise"])
-            forms = names.enterprise_names(ent.data) if ent else []
-            if forms:
-                hidden.setdefault(doc.data["enterprise"], (forms, doc))
+        ent_id = doc.data.get("enterprise")
+        if doc.data.get("anonymous", True) is True and isinstance(ent_id, str) and ent_id not in hidden:
+            if ent_id not in forms_of:
+                ent = published["enterprises"].get(ent_id)
+                forms_of[ent_id] = names.enterprise_names(ent.data) if ent else []
+            if forms_of[ent_id]:
+                hidden[ent_id] = (forms_of[ent_id], doc)
     return hidden
 
 
@@ -548,8 +636,10 @@ def _check_cases(published, problems: Problems) -> None:
             if ent is not None and ent.id not in forms_of:
                 forms_of[ent.id] = names.enterprise_names(ent.data)
             forms = forms_of[ent.id] if ent is not None else []
-            for path, _schema, value in _values(doc):
-                found = names.find_name(value, forms) if isinstance(value, str) and path != ["enterprise"] else None
+            texts = [(path, value) for path, _schema, value in _values(doc) if isinstance(value, str) and path != ["enterprise"]]
+            joined = "\0".join(value for _path, value in texts)  # one search first: most name none
+            for path, value in texts if any(form in joined for form in forms) else ():
+                found = names.find_name(value, forms)
                 if found:
                     problems.add(doc.relpath, doc.line(*path), field_name(path),
                                  f"匿名案例的公开文字里出现了企业名称“{found}”")
@@ -557,7 +647,7 @@ def _check_cases(published, problems: Problems) -> None:
 
 def _is_date(value) -> bool:
     """A real YYYY-MM-DD date (a wrong one is reported by the schema, not compared again)."""
-    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+    if not isinstance(value, str) or not figures.DATE_FORMAT.fullmatch(value):
         return False
     try:
         dt.date.fromisoformat(value)

@@ -12,8 +12,10 @@ import gzip
 import html
 import io
 import os
+import random
 import re
 import struct
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -22,7 +24,7 @@ from PIL import ExifTags, Image
 from pypdf import PdfReader
 from ruamel.yaml import YAML
 
-from campaignkit import cli, media
+from campaignkit import cli, media, validate
 from campaignkit.validate import _name_forms, personal_data
 
 yaml = YAML(typ="safe", pure=True)
@@ -91,6 +93,38 @@ def test_allow_personal_data_lets_an_item_publish_a_number(scratch, capsys):
 @pytest.mark.parametrize("text", ["0523-86000000", "订单 2023091212345678", "第 13 轮巡查发现 81 处", "2023年12月8日13时"])
 def test_what_is_not_a_personal_number(text):
     assert list(personal_data(text)) == []
+
+
+@pytest.mark.parametrize("written", ["138\u30001234\u30005678", "138－1234－5678", "１３８ １２３４ ５６７８"],
+                         ids=["ideographic-spaces", "full-width-hyphens", "full-width-digits-and-spaces"])
+def test_a_number_grouped_by_full_width_characters_is_found(scratch, capsys, written):
+    """Full-width spaces and hyphens from a Chinese input method: the quick look before NFKC
+    (validate._eleven_digits) must not let these through."""
+    scratch.replace(CASE, "summary: 仓库", f"summary: 联系人电话{written}，仓库")
+    found = problems(scratch, capsys)
+    assert len(found) == 1 and "summary: 含手机号码（138****5678）" in found[0], found
+
+
+def test_the_quick_look_for_numbers_sees_what_nfkc_would():
+    """_eleven_digits skips NFKC for texts of inert characters: true only because CJK ideographs have
+    no decomposition and no character's canonical decomposition starts with a digit, space or
+    hyphen (NFKC cannot merge one into something else); checked over all of Unicode here."""
+    assert all(unicodedata.decomposition(chr(c)) == "" for c in range(0x4E00, 0xA000))
+    starts_with_kept = [hex(c) for c in range(0x110000) if (d := unicodedata.decomposition(chr(c)))
+                        and not d.startswith("<") and chr(int(d.split()[0], 16)) in "0123456789 -"]
+    assert starts_with_kept == []
+    inert = validate._not_inert()
+    pieces = ["1", "3", "8", " ", "-", "，", "。", "文", "·", "—", "℃", "（", "）", "\u3000", "１", "－", "①", "½", "²",
+              "\u00a0", "\u2002", "㏠", "\u0301", "🄁"]
+    rng = random.Random(16)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+        assert validate._eleven_digits(text) == bool(validate._ELEVEN_DIGITS.search(unicodedata.normalize("NFKC", text))), text
+    # every character the quick look lets through is left by NFKC without a digit, space or hyphen
+    for c in range(0x80, 0x10000):
+        if 0xD800 <= c < 0xE000 or inert.search(chr(c)):
+            continue
+        assert not re.search("[0-9 -]", unicodedata.normalize("NFKC", chr(c))), hex(c)
 
 
 # ---- consent ---------------------------------------------------------------------------------
