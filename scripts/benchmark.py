@@ -5,7 +5,7 @@
     .venv/bin/python scripts/benchmark.py --sizes 50 --repeat 1 --pdf-cases 10 --json   # CI smoke run
 
 For each size a corpus is generated (campaignkit/corpus.py, seed fixed) into a scratch project
-(its own .cache, .build and output), the photo cache is warmed once, and then, each the median
+(its own .build and output; one .cache for all of them), the caches are warmed once, and then, each the median
 of --repeat runs, all in this one run so that a busy machine slows both sides alike:
 
 1. the kit's cold build without PDFs (`build.py --no-pdf`, no kept state, no audit cache), total
@@ -49,15 +49,13 @@ SITE_STAGES = ("load+validate", "model", "photos", "pages", "mkdocs", "extras", 
 
 
 class Project:
-    """A scratch project: the kit's mkdocs.yml and templates, generated content, its own caches."""
+    """A scratch project: the kit's mkdocs.yml and templates, generated content, the shared caches."""
 
     def __init__(self, root: Path, cases: int, seed: int):
         from campaignkit.corpus import generate
 
         self.root = root
-        root.mkdir(parents=True)
-        shutil.copy(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
-        shutil.copytree(PROJECT / "templates", root / "templates")
+        _scratch(root)
         self.content = root / "content"
         self.counts = generate(self.content, cases, seed)
         self.files = 1 + sum(v for k, v in self.counts.items() if k != "photos") + 1  # site.yml, items, about.md
@@ -97,12 +95,23 @@ class SampleProject(Project):
 
     def __init__(self, root: Path):
         self.root = root
-        root.mkdir(parents=True)
-        shutil.copy(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
-        shutil.copytree(PROJECT / "templates", root / "templates")
+        _scratch(root)
         self.content = root / "content"
         shutil.copytree(PROJECT / "content", self.content)
         self.counts, self.files = {}, 0
+
+
+def _scratch(root: Path) -> None:
+    """A scratch project folder with the kit's configuration and templates. Its .cache (photo
+    renditions, share cards, QR codes, PDFs: all keyed by content) is one folder shared by every
+    scratch project of the run: the corpora of different sizes have many photos and titles in
+    common, so warming each size's caches redraws only what is new to it."""
+    root.mkdir(parents=True)
+    shutil.copy(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(PROJECT / "templates", root / "templates")
+    shared = root.parent / "shared-cache"
+    shared.mkdir(exist_ok=True)
+    (root / ".cache").symlink_to(shared, target_is_directory=True)
 
 
 def _child_peak() -> float:
