@@ -84,9 +84,36 @@ def files_into(site_dir: Path):
         File.abs_dest_path = original
 
 
-def build(run: Callable[[Path], list[str]], site_dir: Path, shares: int) -> list[str]:
+def warm_up() -> None:
+    """What every MkDocs process does first, done ahead in a workers.Warm child: the imports and
+    jieba's dictionary (a second of CPU), which Material's search uses to cut Chinese text."""
+    import jieba
+    import material.plugins.search.plugin  # noqa: F401
+    import mkdocs.commands.build  # noqa: F401
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+
+
+def in_worker(worker: workers.Warm, run: Callable[[Path], list[str]], site_dir: Path) -> list[str]:
+    """`run(site_dir)` in a worker that got ready while the pages were written."""
+    found = worker.submit(_run_reporting, run, site_dir).result()
+    if isinstance(found, tuple):
+        raise MkDocsProblems(*found)
+    return found
+
+
+def _run_reporting(run, site_dir: Path):
+    try:
+        return run(site_dir)
+    except MkDocsProblems as exc:  # an exception with two arguments does not cross a pipe whole
+        return exc.heading, exc.details
+
+
+def build(run: Callable[[Path], list[str]], site_dir: Path, shares: int, ready: workers.Warm | None = None) -> list[str]:
     """`run(target)` is one MkDocs dirty build into `target` returning MkDocs' page order; run it in
-    `shares` processes at once and put the results together in `site_dir`."""
+    `shares` processes at once and put the results together in `site_dir`. `ready`: a worker
+    that got ready ahead (warm_up), which takes share 1."""
     import jieba
 
     # Material's search cuts Chinese text with jieba, whose dictionary takes a second of CPU to
@@ -94,10 +121,12 @@ def build(run: Callable[[Path], list[str]], site_dir: Path, shares: int) -> list
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
     parts = [site_dir.with_name(f"{site_dir.name}.share{k}") for k in range(1, shares)]
-    pool = workers.pool(len(parts))
+    pool = workers.pool(len(parts) - (ready is not None))
     failures: list[MkDocsProblems] = []
     try:
-        futures = [pool.submit(_share_in_worker, run, part, k, shares, site_dir) for k, part in enumerate(parts, 1)]
+        futures = [ready.submit(_share_in_worker, run, parts[0], 1, shares, site_dir)] if ready is not None else []
+        futures += [pool.submit(_share_in_worker, run, part, k, shares, site_dir)
+                    for k, part in enumerate(parts, 1) if not (ready is not None and k == 1)]
         order: list[str] = []
         try:
             with only_share(0, shares, site_dir):

@@ -26,6 +26,7 @@ from . import (
     handouts,
     incremental,
     media,
+    mkdocs_shares,
     pages,
     progress,
     publish,
@@ -68,6 +69,7 @@ class Build:
     private: handout_kinds.Private | None = None  # what only the private paperwork may see
     private_dir: Path | None = None  # where it is written (never inside `out`)
     kept: incremental.Incremental | None = None  # the state kept between builds (None: build everything)
+    mkdocs_ready: workers.Warm | None = None  # a MkDocs process getting ready while pages are written
 
     @property
     def templates(self) -> Path:
@@ -125,7 +127,7 @@ def _share_images(b: Build) -> None:
 def _mkdocs(b: Build) -> None:
     if b.kept is None:
         site.run_mkdocs(b.project / "mkdocs.yml", b.docs, b.out, b.campaign.site, b.nav, jobs=b.jobs,
-                        pages=len(fstree.glob(b.docs, "**/*.md")))
+                        pages=len(fstree.glob(b.docs, "**/*.md")), ready=b.mkdocs_ready)
         return
     # Incremental: MkDocs reads the kept docs folder (unchanged files keep their mtime) and
     # builds only what changed into a tree of links to the published site (incremental.py).
@@ -137,7 +139,7 @@ def _mkdocs(b: Build) -> None:
                               "extra": {"help": site.help_strip(b.campaign.site)}}
     to_build = len(kept.rebuilt) if kept.dirty else len(fstree.glob(kept.docs, "**/*.md"))
     order = site.run_mkdocs(b.project / "mkdocs.yml", kept.docs, b.out, b.campaign.site, b.nav, dirty=kept.dirty,
-                            jobs=b.jobs, pages=to_build)
+                            jobs=b.jobs, pages=to_build, ready=b.mkdocs_ready)
     kept.complete_search_index(b.out, order)
     kept.note_mkdocs_output(b.out)
 
@@ -288,40 +290,60 @@ def build(project: Path, content_root: Path, site_dir: Path, include_drafts: boo
     (the preview and --drafts build elsewhere but must not lose what site/ published)."""
     site_dir = site_dir.resolve()
     base = site_dir.parent
-    with publish.build_lock(base):
-        with timing.stage("load+validate"), media.remembered_inspections(project / ".cache" / "media"):
-            loaded = load_and_validate(content_root, include_drafts, published_site or site_dir)
-        if pdf:
-            missing = fonts.check_pdf_environment()
-            if missing:
-                raise BuildError("\n".join(missing) + "\n未生成网站，site/ 保持不变。")
-        with timing.stage("model"):
-            campaign, renditions = public_view(project, content_root, include_drafts, loaded)
-        work = publish.workspace(base)
-        articles = None
-        try:
-            b = Build(project, content_root, campaign, renditions, work / "docs", work / "site", pdf=pdf, jobs=jobs,
-                      pending_pdfs=pending_pdfs, private=handout_kinds.private_view(*loaded),
-                      private_dir=work / PRIVATE_DIR)
-            b.docs.mkdir(parents=True, exist_ok=True)
-            with _source_date_epoch(content_epoch(campaign)):
-                for output in OUTPUTS:
-                    if output.run is _pages:  # after the PDFs, whose workers use every core
-                        articles = _start_articles(b, work / wechat.OUTPUT_DIR, site_dir.name)
-                    if output.phase == MKDOCS and incremental_build:  # the navigation is known now
-                        b.kept = incremental.Incremental(base, site_dir, incremental.inputs(project, campaign.site, b.nav))
-                    with timing.stage(_STAGES.get(output.run) or _STAGES[output.phase]):
-                        _run_output(output, b)
-            with progress.stage("审核和发布", unit="个文件") as st:
-                st.advance(len(fstree.files(b.out)))
-                _audit_and_publish(b, site_dir, articles)
-                if pdf:
-                    _replace_private(work / PRIVATE_DIR, base / PRIVATE_DIR)
-        finally:
-            if articles is not None:
-                articles.kill()  # finished by now unless the build stopped early
-            with timing.stage("publish"):
-                shutil.rmtree(work, ignore_errors=True)
+    # A MkDocs process gets ready (imports, jieba's dictionary) on the second core: from the start
+    # when no PDFs are made, else after them (their workers use every core). Not in the preview,
+    # whose own process is warm after its first build.
+    ready = workers.Warm(mkdocs_shares.warm_up) if jobs > 1 and pending_pdfs is None and not pdf else None
+    try:
+        with publish.build_lock(base):
+            return _build_locked(project, content_root, site_dir, base, include_drafts, pdf, jobs, pending_pdfs,
+                                 published_site, incremental_build, ready)
+    finally:
+        if ready is not None:
+            ready.kill()
+
+
+def _build_locked(project, content_root, site_dir, base, include_drafts, pdf, jobs, pending_pdfs, published_site,
+                  incremental_build, ready) -> str:
+    """build()'s work, holding the build lock; `ready`: a MkDocs worker started ahead, or None."""
+    with timing.stage("load+validate"), media.remembered_inspections(project / ".cache" / "media"):
+        loaded = load_and_validate(content_root, include_drafts, published_site or site_dir)
+    if pdf:
+        missing = fonts.check_pdf_environment()
+        if missing:
+            raise BuildError("\n".join(missing) + "\n未生成网站，site/ 保持不变。")
+    with timing.stage("model"):
+        campaign, renditions = public_view(project, content_root, include_drafts, loaded)
+    work = publish.workspace(base)
+    articles = None
+    try:
+        b = Build(project, content_root, campaign, renditions, work / "docs", work / "site", pdf=pdf, jobs=jobs,
+                  pending_pdfs=pending_pdfs, private=handout_kinds.private_view(*loaded),
+                  private_dir=work / PRIVATE_DIR)
+        b.docs.mkdir(parents=True, exist_ok=True)
+        with _source_date_epoch(content_epoch(campaign)):
+            for output in OUTPUTS:
+                if output.run is _pages:  # after the PDFs, whose workers use every core
+                    articles = _start_articles(b, work / wechat.OUTPUT_DIR, site_dir.name)
+                    if ready is None and jobs > 1 and pending_pdfs is None:
+                        ready = workers.Warm(mkdocs_shares.warm_up)
+                    b.mkdocs_ready = ready
+                if output.phase == MKDOCS and incremental_build:  # the navigation is known now
+                    b.kept = incremental.Incremental(base, site_dir, incremental.inputs(project, campaign.site, b.nav))
+                with timing.stage(_STAGES.get(output.run) or _STAGES[output.phase]):
+                    _run_output(output, b)
+        with progress.stage("审核和发布", unit="个文件") as st:
+            st.advance(len(fstree.files(b.out)))
+            _audit_and_publish(b, site_dir, articles)
+            if pdf:
+                _replace_private(work / PRIVATE_DIR, base / PRIVATE_DIR)
+    finally:
+        if articles is not None:
+            articles.kill()  # finished by now unless the build stopped early
+        if ready is not None:
+            ready.kill()  # used by now, or not needed (a build that stopped early)
+        with timing.stage("publish"):
+            shutil.rmtree(work, ignore_errors=True)
     timing.write()
     s = campaign.stats
     private_made = [h for h in b.made if not h.public]

@@ -62,15 +62,18 @@ class _NoDirtyWarning(logging.Filter):
 
 
 def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, site: dict, nav: list,
-               dirty: bool = False, jobs: int = 1, pages: int = 0) -> list[str]:
+               dirty: bool = False, jobs: int = 1, pages: int = 0, ready=None) -> list[str]:
     """Build the site; return the URLs of its pages in MkDocs' build order (the search index's).
 
     `pages`: how many pages this build must write; with `jobs` > 1 and enough of them, the work
-    is shared among processes (mkdocs_shares.py)."""
+    is shared among processes (mkdocs_shares.py). `ready`: a workers.Warm child that did MkDocs'
+    start-up work while the pages were written (mkdocs_shares.warm_up); it builds (a share)."""
     run = partial(_build, config_file, docs_dir, site, nav)
     if jobs < 2 or pages < mkdocs_shares.MIN_PAGES:
+        if ready is not None:
+            return mkdocs_shares.in_worker(ready, partial(run, dirty=dirty), site_dir)
         return run(site_dir, dirty=dirty)
-    return mkdocs_shares.build(partial(run, dirty=True), site_dir, min(jobs, pages // mkdocs_shares.MIN_PAGES))
+    return mkdocs_shares.build(partial(run, dirty=True), site_dir, min(jobs, pages // mkdocs_shares.MIN_PAGES), ready)
 
 
 def _build(config_file: Path, docs_dir: Path, site: dict, nav: list, site_dir: Path, dirty: bool) -> list[str]:

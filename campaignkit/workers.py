@@ -1,4 +1,5 @@
-"""Worker processes that stop at once on Ctrl-C (PDF rendering, MkDocs' shares, 公众号 articles)."""
+"""Worker processes that stop at once on Ctrl-C (PDF rendering, MkDocs' shares, 公众号 articles,
+the MkDocs worker that gets ready while the pages are written)."""
 from __future__ import annotations
 
 import signal
@@ -64,3 +65,49 @@ def _run_and_send(send, fn, args) -> None:
         result = (False, exc)
     send.send(result)
     send.close()
+
+
+class Warm:
+    """A forked child that gets ready (`prepare()`: imports, a dictionary to load) while this
+    process goes on, then runs the one call `submit` sends it; `result()` returns what it returned
+    or raises what it raised. It ignores Ctrl-C; kill() stops it (also when it was never used)."""
+
+    def __init__(self, prepare):
+        context = get_context("fork")
+        self._conn, child = context.Pipe()
+        self._process = context.Process(target=_get_ready_and_run, args=(child, prepare), daemon=True)
+        self._process.start()
+        child.close()
+
+    def submit(self, fn, *args) -> Warm:
+        self._conn.send((fn, args))
+        return self
+
+    def result(self):
+        try:
+            ok, value = self._conn.recv()
+        except EOFError:
+            raise RuntimeError("worker died without a result") from None
+        if not ok:
+            raise value
+        return value
+
+    def kill(self) -> None:
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join(timeout=1)
+        self._conn.close()
+
+
+def _get_ready_and_run(conn, prepare) -> None:
+    _ignore_sigint()
+    try:
+        prepare()
+    except Exception:  # only a head start: the call does the same work again if need be
+        pass
+    try:
+        fn, args = conn.recv()
+    except EOFError:  # not needed after all
+        return
+    _run_and_send(conn, fn, args)
+

@@ -109,7 +109,8 @@ def test_mkdocs_shared_among_processes_writes_the_site_one_process_writes(tmp_pa
     serial, shared = tmp_path / "serial" / "site", tmp_path / "shared" / "site"
     shares = []
     real_build = mkdocs_shares.build
-    monkeypatch.setattr(mkdocs_shares, "build", lambda run, site_dir, n: shares.append(n) or real_build(run, site_dir, n))
+    monkeypatch.setattr(mkdocs_shares, "build",
+                        lambda run, site_dir, n, *ready: shares.append(n) or real_build(run, site_dir, n, *ready))
     monkeypatch.setattr(mkdocs_shares, "MIN_PAGES", 2)  # the 30-case corpus is below the real threshold
 
     pipeline.build(PROJECT, content, serial, pdf=False, jobs=1, incremental_build=False)
