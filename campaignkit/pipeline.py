@@ -315,6 +315,7 @@ def _build_locked(project, content_root, site_dir, base, include_drafts, pdf, jo
     with timing.stage("model"):
         campaign, renditions = public_view(project, content_root, include_drafts, loaded)
     work = publish.workspace(base)
+    sweeping = publish.empty_trash(base)
     articles = None
     try:
         b = Build(project, content_root, campaign, renditions, work / "docs", work / "site", pdf=pdf, jobs=jobs,
@@ -343,7 +344,8 @@ def _build_locked(project, content_root, site_dir, base, include_drafts, pdf, jo
         if ready is not None:
             ready.kill()  # used by now, or not needed (a build that stopped early)
         with timing.stage("publish"):
-            shutil.rmtree(work, ignore_errors=True)
+            publish.discard(work, base)
+            sweeping.join()
     timing.write()
     s = campaign.stats
     private_made = [h for h in b.made if not h.public]
@@ -374,7 +376,7 @@ def _audit_and_publish(b: Build, site_dir: Path, articles) -> None:
         publish.swap_into_place(b.out, site_dir, b.kept.spare if b.kept is not None else None)
         if b.kept is not None:
             b.kept.commit(b.kept.docs_files())
-        publish.swap_into_place(articles_dir, site_dir.parent / wechat.OUTPUT_DIR)
+        publish.swap_into_place(articles_dir, site_dir.parent / wechat.OUTPUT_DIR, publish.DISCARD)
 
 
 class _Done:

@@ -19,6 +19,8 @@ import errno
 import os
 import shutil
 import signal
+import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -95,17 +97,44 @@ def workspace(base: Path) -> Path:
 
 
 def clean_leftovers(base: Path) -> None:
-    """Remove what killed builds left (their work folders, a swapped-out old site)."""
+    """Put what killed builds left (their work folders, a swapped-out old site) in the trash."""
     folder = base / ".build"
     if folder.is_dir():
         for entry in folder.iterdir():
             if entry.name.startswith(("run-", "old-")):
-                shutil.rmtree(entry, ignore_errors=True)
+                discard(entry, base)
+
+
+# Trees a build is done with (its work folder, the 公众号 articles it replaced: thousands of files)
+# are renamed into .build/trash/ and deleted beside the next build (empty_trash), not while the
+# editor waits: deleting them took a second or more at the end of every build.
+TRASH = "trash"
+DISCARD = Path(TRASH)  # swap_into_place(…, keep_old=DISCARD): the old tree goes to the trash
+
+
+def discard(tree: Path, base: Path) -> None:
+    trash = base / ".build" / TRASH
+    trash.mkdir(parents=True, exist_ok=True)
+    try:
+        os.replace(tree, trash / f"{os.getpid()}-{time.monotonic_ns()}-{tree.name}")
+    except OSError:  # another filesystem: deleted now
+        shutil.rmtree(tree, ignore_errors=True)
+
+
+def empty_trash(base: Path) -> threading.Thread:
+    """Delete what earlier builds put in the trash, in a thread beside this build (join it before
+    the build ends: the build waits only if the deleting takes longer than the build)."""
+    trash = base / ".build" / TRASH
+    doomed = list(trash.iterdir()) if trash.is_dir() else []
+    thread = threading.Thread(target=lambda: [shutil.rmtree(p, ignore_errors=True) for p in doomed], daemon=True)
+    thread.start()
+    return thread
 
 
 def swap_into_place(new_site: Path, site_dir: Path, keep_old: Path | None = None) -> None:
-    """Make `new_site` the content of `site_dir` atomically; the old tree is then deleted, or
-    moved to `keep_old` (the incremental build's spare tree, on the same filesystem).
+    """Make `new_site` the content of `site_dir` atomically; the old tree is then deleted, moved
+    to `keep_old` (the incremental build's spare tree, on the same filesystem), or put in the
+    trash (`keep_old=DISCARD`: deleted beside the next build).
 
     The pipeline audits the tree before it calls this (pipeline.audit)."""
     if not site_dir.exists():
@@ -117,12 +146,14 @@ def swap_into_place(new_site: Path, site_dir: Path, keep_old: Path | None = None
         old = new_site.parent / f"old-{os.getpid()}"
         os.rename(site_dir, old)
         os.rename(new_site, site_dir)
-    if keep_old is not None:
+    if keep_old is DISCARD:
+        discard(old, site_dir.parent)
+    elif keep_old is not None:
         shutil.rmtree(keep_old, ignore_errors=True)
         keep_old.parent.mkdir(parents=True, exist_ok=True)
         os.replace(old, keep_old)
-        return
-    shutil.rmtree(old, ignore_errors=True)
+    else:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _exchange(a: Path, b: Path) -> bool:

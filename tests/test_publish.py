@@ -109,8 +109,11 @@ def test_sigkill_at_any_moment_leaves_the_previous_complete_site(tmp_path, reape
     assert last.returncode == 0, last.stderr
     assert "另一个构建正在进行" not in last.stderr
     assert NEW_TITLE in (out / "cases/hengshun-cangku-feixian/index.html").read_text(encoding="utf-8")
-    leftovers = [p.name for p in run_dir.iterdir() if p.name not in ("lock", "incremental")]
-    assert leftovers == [], leftovers  # killed builds' work folders are cleaned up
+    # Killed builds' work folders are cleaned up; only the last build's own leftovers wait in the
+    # trash, to be deleted beside the next build (publish.empty_trash).
+    leftovers = [p.name for p in run_dir.iterdir() if p.name not in ("lock", "incremental", publish.TRASH)]
+    assert leftovers == [], leftovers
+    assert not [p for p in (run_dir / publish.TRASH).iterdir() if p.name.endswith(f"run-{proc.pid}")]
 
 
 SWAP_KILLER = textwrap.dedent("""
@@ -161,6 +164,22 @@ HOLDER = textwrap.dedent("""
     print("held", flush=True)
     time.sleep(120)
 """)
+
+
+def test_what_a_build_is_done_with_is_deleted_beside_the_next_build(tmp_path):
+    """The work folder and the replaced 公众号 articles go to the trash (a rename) and are deleted
+    while the next build runs: after three builds only the last one's leftovers are there."""
+    project = project_copy(tmp_path / "project")
+    out = tmp_path / "www" / "site"
+    trash = out.parent / ".build" / publish.TRASH
+    owners = []
+    for _ in range(3):
+        proc = subprocess.run([sys.executable, str(PROJECT / "build.py"), "--no-pdf", "--output", str(out)],
+                              cwd=project, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        owners.append({p.name.split("-")[0] for p in trash.iterdir()})
+    assert len(owners[-1]) == 1 and owners[-1] != owners[-2]  # one build's leftovers: the last one's
+    assert (out.parent / "wechat" / "index.html").is_file()
 
 
 def test_a_second_build_is_refused_while_one_runs(tmp_path, reaper):
@@ -275,5 +294,6 @@ def test_content_errors_leave_the_site_untouched(tmp_path):
 
 
 def _leftovers(out):
-    """What .build/ holds beside the lock and the state kept for incremental builds (incremental.py)."""
-    return [p.name for p in (out.parent / ".build").iterdir() if p.name not in ("lock", "incremental")]
+    """What .build/ holds beside the lock, the state kept for incremental builds (incremental.py)
+    and the trash the last build leaves to be deleted beside the next one (publish.empty_trash)."""
+    return [p.name for p in (out.parent / ".build").iterdir() if p.name not in ("lock", "incremental", publish.TRASH)]
