@@ -37,6 +37,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment
@@ -128,12 +129,12 @@ class Job:
         return h.hexdigest()
 
 
+@lru_cache(maxsize=1)
 def _finishing_fingerprint() -> str:
     """The post-processing code and libraries: a change to them re-makes every PDF."""
-    import fontTools
     import pikepdf
 
-    h = hashlib.sha256(f"{pikepdf.__version__} {fontTools.version}".encode())
+    h = hashlib.sha256(f"{pikepdf.__version__} {pdf_fonts.harfbuzz_version()}".encode())
     for module in (pdf_fonts, pdf_access):
         h.update(Path(module.__file__).read_bytes())
     return h.hexdigest()
