@@ -397,7 +397,8 @@ def _render(html: str, base_url: str, target: str, epoch: str = "", max_pages: i
             document = HTML(string=candidate, base_url=base_url).render(**RENDER_OPTIONS)
             if max_pages is None or len(document.pages) <= max_pages:
                 break
-        document.write_pdf(target, **RENDER_OPTIONS)
+        with pdf_fonts.one_pass_subsets():  # _finish compacts the fonts: no padded subset needed
+            document.write_pdf(target, **RENDER_OPTIONS)
         _finish(target)
     finally:
         logger.removeHandler(collect)

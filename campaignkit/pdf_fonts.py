@@ -26,18 +26,23 @@ glyphs of every character drawn (Unicode variation sequences), which no page use
 from __future__ import annotations
 
 import bisect
+import contextvars
 import ctypes
 import ctypes.util
 import struct
 import sys
 from array import array
+from contextlib import contextmanager
 from functools import lru_cache
 
 import pikepdf
 
 _CFF = b"CFF "
 _KEEP_TABLES = (_CFF, b"head", b"maxp")  # all HarfBuzz needs to subset the CFF (glyph count, units)
-_NOTDEF_OUTLINE = 0x40  # HB_SUBSET_FLAGS_NOTDEF_OUTLINE: a missing glyph still draws its box
+# hb-subset.h: HB_SUBSET_FLAGS_NO_HINTING, _DESUBROUTINIZE, _PASSTHROUGH_UNRECOGNIZED, _NOTDEF_OUTLINE
+# (a missing glyph still draws its box); HB_SUBSET_SETS_DROP_TABLE_TAG
+_NO_HINTING, _DESUBROUTINIZE, _PASSTHROUGH, _NOTDEF_OUTLINE = 0x1, 0x4, 0x20, 0x40
+_DROP_TABLE_TAG = 3
 _ROS = 12 << 8 | 30  # Top DICT operators: ROS (CID-keyed font), charset, CharStrings
 _CHARSET, _CHARSTRINGS = 15, 17
 
@@ -132,16 +137,25 @@ def _dict(data: bytes, start: int, end: int) -> dict[int, list[float]]:
     return out
 
 
-def _glyphs_of_cids(cff: bytes, cids: set[int]) -> list[int] | None:
-    """The glyph ids of `cids` in a CID-keyed CFF (by its charset: glyph → CID), sorted; None for a
-    font that is not CID-keyed. A charset maps ~63,000 glyphs, mostly in runs: it is read as runs
-    (CID, glyph, length) and each CID looked up, never as a table of every glyph."""
+def _cid_keyed_top(cff: bytes) -> dict[int, list[float]] | None:
+    """The Top DICT of a CID-keyed CFF (it starts with ROS and names its charset); else None.
+    It sits in the table's first bytes (header, font name, Top DICT)."""
     _names, pos = _index(cff, cff[2])
     top, _pos = _index(cff, pos)
     if not top:
         return None
     entries = _dict(cff, *top[0])
     if _ROS not in entries or _CHARSET not in entries or _CHARSTRINGS not in entries:
+        return None
+    return entries
+
+
+def _glyphs_of_cids(cff: bytes, cids: set[int]) -> list[int] | None:
+    """The glyph ids of `cids` in a CID-keyed CFF (by its charset: glyph → CID), sorted; None for a
+    font that is not CID-keyed. A charset maps ~63,000 glyphs, mostly in runs: it is read as runs
+    (CID, glyph, length) and each CID looked up, never as a table of every glyph."""
+    entries = _cid_keyed_top(cff)
+    if entries is None:
         return None
     glyphs = struct.unpack_from(">H", cff, int(entries[_CHARSTRINGS][0]))[0]
     pos = int(entries[_CHARSET][0])
@@ -193,6 +207,11 @@ def _lookup_in_table(table: array, cids: set[int]):
 def _harfbuzz() -> tuple[ctypes.CDLL, ctypes.CDLL]:
     """libharfbuzz and libharfbuzz-subset with the prototypes used here."""
     def load(name: str) -> ctypes.CDLL:
+        for soname in (f"lib{name}.so.0", f"lib{name}.0.dylib"):  # by name: find_library runs ldconfig, gcc…
+            try:
+                return ctypes.CDLL(soname)
+            except OSError:
+                pass
         return ctypes.CDLL(ctypes.util.find_library(name) or f"lib{name}.so.0")
 
     hb, sub = load("harfbuzz"), load("harfbuzz-subset")
@@ -204,12 +223,15 @@ def _harfbuzz() -> tuple[ctypes.CDLL, ctypes.CDLL]:
             (hb, "hb_blob_get_data", ctypes.c_void_p, [p, ctypes.POINTER(uint)]),
             (hb, "hb_blob_destroy", None, [p]),
             (hb, "hb_face_destroy", None, [p]),
+            (hb, "hb_face_reference_blob", p, [p]),
+            (hb, "hb_blob_get_length", uint, [p]),
             (hb, "hb_set_add", None, [p, ctypes.c_uint32]),
             (hb, "hb_version_string", ctypes.c_char_p, []),
             (sub, "hb_subset_input_create_or_fail", p, []),
             (sub, "hb_subset_input_destroy", None, [p]),
             (sub, "hb_subset_input_glyph_set", p, [p]),
             (sub, "hb_subset_input_set_flags", None, [p, uint]),
+            (sub, "hb_subset_input_set", p, [p, ctypes.c_int]),
             (sub, "hb_subset_or_fail", p, [p, p])):
         function = getattr(lib, name)
         function.restype, function.argtypes = restype, argtypes
@@ -221,34 +243,55 @@ def harfbuzz_version() -> str:
     return _harfbuzz()[0].hb_version_string().decode()
 
 
-def _subset_cff(otf: bytes, glyphs: list[int]) -> bytes | None:
-    """The CFF table of `otf` cut to `glyphs` (glyph ids; .notdef always kept), or None."""
+def _subset(face: int, glyphs: list[int], flags: int, table: bytes | None, drop: tuple[bytes, ...] = ()) -> bytes | None:
+    """HarfBuzz's subset of `face` (an hb_face_t pointer) to `glyphs` (glyph ids; .notdef always
+    kept): the bytes of its `table`, or of the whole font when `table` is None; None on failure."""
     hb, sub = _harfbuzz()
-    blob = hb.hb_blob_create(otf, len(otf), 1, None, None)  # HB_MEMORY_MODE_READONLY: `otf` outlives it
-    face = hb.hb_face_create(blob, 0)
     request = sub.hb_subset_input_create_or_fail()
-    subset = table = None
+    subset = blob = None
     try:
         if not request:
             return None
         wanted = sub.hb_subset_input_glyph_set(request)
         for gid in [0, *glyphs]:
             hb.hb_set_add(wanted, gid)
-        sub.hb_subset_input_set_flags(request, _NOTDEF_OUTLINE)
+        dropped = sub.hb_subset_input_set(request, _DROP_TABLE_TAG)
+        for tag in drop:
+            hb.hb_set_add(dropped, int.from_bytes(tag, "big"))
+        sub.hb_subset_input_set_flags(request, flags)
         subset = sub.hb_subset_or_fail(face, request)
         if not subset:
             return None
-        table = hb.hb_face_reference_table(subset, int.from_bytes(_CFF, "big"))
-        length = ctypes.c_uint()
-        data = hb.hb_blob_get_data(table, ctypes.byref(length))
-        return ctypes.string_at(data, length.value) if data and length.value else None
+        blob = (hb.hb_face_reference_blob(subset) if table is None
+                else hb.hb_face_reference_table(subset, int.from_bytes(table, "big")))
+        return _blob_bytes(blob)
     finally:
-        if table:
-            hb.hb_blob_destroy(table)
+        if blob:
+            hb.hb_blob_destroy(blob)
         if subset:
             hb.hb_face_destroy(subset)
         if request:
             sub.hb_subset_input_destroy(request)
+
+
+def _blob_bytes(blob: int, limit: int | None = None) -> bytes | None:
+    """A HarfBuzz blob's bytes (its first `limit` of them), or None when it is empty."""
+    hb = _harfbuzz()[0]
+    length = ctypes.c_uint()
+    data = hb.hb_blob_get_data(blob, ctypes.byref(length))
+    if not data or not length.value:
+        return None
+    return ctypes.string_at(data, length.value if limit is None else min(limit, length.value))
+
+
+def _subset_cff(otf: bytes, glyphs: list[int]) -> bytes | None:
+    """The CFF table of `otf` cut to `glyphs` (glyph ids; .notdef always kept), or None."""
+    hb = _harfbuzz()[0]
+    blob = hb.hb_blob_create(otf, len(otf), 1, None, None)  # HB_MEMORY_MODE_READONLY: `otf` outlives it
+    face = hb.hb_face_create(blob, 0)
+    try:
+        return _subset(face, glyphs, _NOTDEF_OUTLINE, _CFF)
+    finally:
         hb.hb_face_destroy(face)
         hb.hb_blob_destroy(blob)
 
@@ -285,3 +328,67 @@ def compact_fonts(pdf: pikepdf.Pdf) -> int:
             del cid_font["/CIDToGIDMap"]
         done += 1
     return done
+
+
+# ---- WeasyPrint's own subset, in one pass ------------------------------------------------------
+#
+# WeasyPrint subsets each font twice with HarfBuzz, keeping glyph ids, so its subset carries the
+# ~63,000 empty slots that compact_fonts then removes: ~45 ms a font, plus compressing the padded
+# ~800 KB font into the PDF and inflating it again here (about a fifth of a case sheet's CPU). A
+# CID-keyed CFF needs no kept glyph ids (see the top), so while `one_pass_subsets()` is active
+# (the kit's renders) WeasyPrint's subset of such a font is made in one pass without them, with
+# WeasyPrint's own flags and dropped tables. compact_fonts turns it into the very bytes it makes
+# from WeasyPrint's usual subset (tests/test_print.py), so the PDFs written stay byte for byte the
+# same; a font WeasyPrint embeds any other way keeps WeasyPrint's own subset.
+
+_ONE_PASS = contextvars.ContextVar("one_pass_subsets", default=False)
+# WeasyPrint 70's _harfbuzz_subset drops these tables (weasyprint/pdf/fonts.py)
+_WEASYPRINT_DROPS = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH",
+                     b"PCLT", b"SVG ")
+
+
+@contextmanager
+def one_pass_subsets():
+    """In this thread, until the block ends: WeasyPrint subsets CID-keyed CFF fonts in one pass.
+    Only for PDFs that compact_fonts finishes (WeasyPrint's raw output would show wrong glyphs
+    in readers that ignore a CID font's charset)."""
+    _patch_weasyprint()
+    token = _ONE_PASS.set(True)
+    try:
+        yield
+    finally:
+        _ONE_PASS.reset(token)
+
+
+@lru_cache(maxsize=1)
+def _patch_weasyprint() -> None:
+    from weasyprint.pdf.fonts import Font
+    from weasyprint.text.ffi import ffi
+
+    weasyprint_subset = Font.subset
+
+    def subset(font, to_unicode, hinting):
+        if _ONE_PASS.get() and to_unicode and "CFF " in font.tables and "fvar" not in font.tables:
+            face = int(ffi.cast("uintptr_t", font.hb_face))
+            if _face_is_cid_keyed(face):
+                flags = _PASSTHROUGH | _DESUBROUTINIZE | (0 if hinting else _NO_HINTING) | (
+                    _NOTDEF_OUTLINE if font.missing else 0)
+                made = _subset(face, sorted(to_unicode), flags, None, _WEASYPRINT_DROPS)
+                if made is not None:
+                    font.file_content = made
+                    return
+        weasyprint_subset(font, to_unicode, hinting)
+
+    Font.subset = subset
+
+
+def _face_is_cid_keyed(face: int) -> bool:
+    hb = _harfbuzz()[0]
+    blob = hb.hb_face_reference_table(face, int.from_bytes(_CFF, "big"))
+    try:
+        head = _blob_bytes(blob, 64 * 1024)  # the Top DICT is within the first few hundred bytes
+        return head is not None and _cid_keyed_top(head) is not None
+    except (IndexError, struct.error, ValueError):
+        return False
+    finally:
+        hb.hb_blob_destroy(blob)

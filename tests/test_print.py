@@ -6,6 +6,7 @@ single handout from a scratch content folder.
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 import re
@@ -384,6 +385,27 @@ def test_compacting_changes_neither_text_nor_pixels(planned_lesson, tmp_path):
                 cff.decompile(io.BytesIO(font.FontDescriptor.FontFile3.read_bytes()), None)
                 kept = {int(name[3:]) for name in cff[0].charset if name.startswith("cid")}
                 assert pdf_fonts.used_cids(font.W) <= kept
+
+
+def test_one_pass_subsets_make_the_same_finished_handout(planned_lesson, tmp_path, monkeypatch):
+    """The kit's renders let WeasyPrint subset the CJK fonts in one pass, without the padding the
+    compaction removes anyway (pdf_fonts.one_pass_subsets): the PDF written is byte for byte the
+    one WeasyPrint's own subsets give, and the subset WeasyPrint embeds is really the small one."""
+    from weasyprint import HTML
+
+    base = str(TEMPLATES / "handouts")
+    document = HTML(string=planned_lesson.html, base_url=base).render(**handouts.RENDER_OPTIONS)
+    with pdf_fonts.one_pass_subsets():
+        raw = document.write_pdf(**handouts.RENDER_OPTIONS)
+    with pikepdf.open(io.BytesIO(raw)) as pdf:
+        embedded = [obj.FontFile3 for obj in pdf.objects
+                    if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor"]
+        assert len(embedded) == 2 and all(len(stream.read_bytes()) < 200_000 for stream in embedded)
+    fast, usual = tmp_path / "one-pass.pdf", tmp_path / "weasyprint.pdf"
+    handouts._render(planned_lesson.html, base, str(fast), planned_lesson.epoch)
+    monkeypatch.setattr(pdf_fonts, "one_pass_subsets", contextlib.nullcontext)
+    handouts._render(planned_lesson.html, base, str(usual), planned_lesson.epoch)
+    assert fast.read_bytes() == usual.read_bytes()
 
 
 def test_images_are_embedded_at_the_configured_dpi(built):
