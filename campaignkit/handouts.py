@@ -43,7 +43,7 @@ from pathlib import Path
 from jinja2 import Environment
 from markupsafe import Markup
 
-from . import fonts, media, pdf_access, pdf_fonts, progress, qrcodes, templating, workers
+from . import fonts, media, pdf_access, pdf_fonts, pdf_stylesheets, progress, qrcodes, templating, workers
 from .enums import HAZARD, PATROL_EXTRA_CHECKS
 from .handout_kinds import BY_KIND, CHARGING_ON_ONE_PAGE, FIT_LEVELS, KINDS, Private, charging_points
 from .markup import render_markdown
@@ -135,7 +135,7 @@ def _finishing_fingerprint() -> str:
     import pikepdf
 
     h = hashlib.sha256(f"{pikepdf.__version__} {pdf_fonts.harfbuzz_version()}".encode())
-    for module in (pdf_fonts, pdf_access):
+    for module in (pdf_fonts, pdf_access, pdf_stylesheets):
         h.update(Path(module.__file__).read_bytes())
     return h.hexdigest()
 
@@ -393,11 +393,12 @@ def _render(html: str, base_url: str, target: str, epoch: str = "", max_pages: i
     collect = WarningCollector()
     logger.addHandler(collect)
     try:
-        for candidate in (html, *fallbacks):
-            document = HTML(string=candidate, base_url=base_url).render(**RENDER_OPTIONS)
-            if max_pages is None or len(document.pages) <= max_pages:
-                break
-        with pdf_fonts.one_pass_subsets():  # _finish compacts the fonts: no padded subset needed
+        # The stylesheet parsed once per worker; fonts subset in one pass, since _finish compacts them.
+        with pdf_stylesheets.reused(), pdf_fonts.one_pass_subsets():
+            for candidate in (html, *fallbacks):
+                document = HTML(string=candidate, base_url=base_url).render(**RENDER_OPTIONS)
+                if max_pages is None or len(document.pages) <= max_pages:
+                    break
             document.write_pdf(target, **RENDER_OPTIONS)
         _finish(target)
     finally:

@@ -22,7 +22,7 @@ from fontTools.cffLib import CFFFontSet
 from pypdf import PdfReader
 from test_handouts import MEDIA_CACHE, TEMPLATES, flat, public_campaign
 
-from campaignkit import handout_kinds, handouts, pdf_fonts
+from campaignkit import handout_kinds, handouts, pdf_fonts, pdf_stylesheets
 from campaignkit.enums import HAZARD, STATUS
 from campaignkit.pipeline import PRIVATE_DIR
 from campaignkit.problems import BuildError
@@ -406,6 +406,34 @@ def test_one_pass_subsets_make_the_same_finished_handout(planned_lesson, tmp_pat
     monkeypatch.setattr(pdf_fonts, "one_pass_subsets", contextlib.nullcontext)
     handouts._render(planned_lesson.html, base, str(usual), planned_lesson.epoch)
     assert fast.read_bytes() == usual.read_bytes()
+
+
+def test_reused_stylesheets_make_the_same_handouts(campaign, tmp_path, monkeypatch):
+    """A worker parses a kind's <style> once (pdf_stylesheets.reused): the second case sheet, laid
+    out with the stylesheet WeasyPrint made for the first, is byte for byte the PDF WeasyPrint's
+    own parsing gives."""
+    from weasyprint import CSS
+
+    first, second = [job for job in handouts.plan(campaign, TEMPLATES, MEDIA_CACHE) if job.kind == "case"][:2]
+    style = re.search(r"<style>(.*?)</style>", second.html, re.S).group(1)
+    assert style == re.search(r"<style>(.*?)</style>", first.html, re.S).group(1)
+    parsed = []
+    real_init = CSS.__init__
+    monkeypatch.setattr(CSS, "__init__", lambda sheet, *args, **kwargs: (
+        parsed.append(kwargs.get("string")), real_init(sheet, *args, **kwargs))[1])
+    base = str(TEMPLATES / "handouts")
+
+    def render(job, name):
+        path = tmp_path / f"{name}.pdf"
+        handouts._render(job.html, base, str(path), job.epoch, job.max_pages, job.fallbacks)
+        return path.read_bytes()
+
+    render(first, "first")
+    parsed.clear()
+    reused = render(second, "reused")
+    assert style not in parsed  # laid out with the first sheet's stylesheet
+    monkeypatch.setattr(pdf_stylesheets, "reused", contextlib.nullcontext)
+    assert render(second, "parsed") == reused and style in parsed
 
 
 def test_images_are_embedded_at_the_configured_dpi(built):
