@@ -29,7 +29,9 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import gc
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -38,12 +40,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment
 from markupsafe import Markup
 
-from . import fonts, media, pdf_access, pdf_fonts, progress, qrcodes, templating, workers
+from . import fonts, media, pdf_access, pdf_fonts, pdf_stylesheets, progress, qrcodes, templating, workers
 from .enums import HAZARD, PATROL_EXTRA_CHECKS
 from .handout_kinds import BY_KIND, CHARGING_ON_ONE_PAGE, FIT_LEVELS, KINDS, Private, charging_points
 from .markup import render_markdown
@@ -57,6 +60,12 @@ from .registry import KINDS as CONTENT_KINDS
 # The options must reach render() too: WeasyPrint reads dpi and jpeg_quality when it loads an image.
 RENDER_OPTIONS = {"dpi": 200, "jpeg_quality": 82, "pdf_variant": "pdf/ua-1"}
 CACHE_DAYS = 30  # a cached PDF no build has used for this long is deleted
+# A laid-out WeasyPrint document is a web of reference cycles holding its decoded photos, freed only
+# by a full garbage collection; with the stylesheet no longer parsed for each handout, a worker
+# allocates too little for Python to run one often, and grew to ~730 MB. A collection every few
+# renders (~60 ms, the worker's start-up objects frozen) keeps it at ~400 MB, as before.
+COLLECT_EVERY = 4
+_RENDERS = itertools.count(1)
 LETTERS = "ABCDEFGHIJ"
 CN_DIGITS = "〇一二三四五六七八九"
 PATROL_ROWS = 8  # rows on the blank patrol form: as many as fill one A4 landscape page
@@ -138,13 +147,13 @@ class Job:
         return h.hexdigest()
 
 
+@lru_cache(maxsize=1)
 def _finishing_fingerprint() -> str:
     """The post-processing code and libraries: a change to them re-makes every PDF."""
-    import fontTools
     import pikepdf
 
-    h = hashlib.sha256(f"{pikepdf.__version__} {fontTools.version}".encode())
-    for module in (pdf_fonts, pdf_access):
+    h = hashlib.sha256(f"{pikepdf.__version__} {pdf_fonts.harfbuzz_version()}".encode())
+    for module in (pdf_fonts, pdf_access, pdf_stylesheets):
         h.update(Path(module.__file__).read_bytes())
     return h.hexdigest()
 
@@ -408,12 +417,18 @@ def _render(html: str, base_url: str, target: str, epoch: str = "", max_pages: i
     collect = WarningCollector()
     logger.addHandler(collect)
     try:
-        for candidate in (html, *fallbacks):
-            document = HTML(string=candidate, base_url=base_url).render(**RENDER_OPTIONS)
-            if max_pages is None or len(document.pages) <= max_pages:
-                break
-        document.write_pdf(target, **RENDER_OPTIONS)
+        # The stylesheet parsed once per worker; fonts subset in one pass, since _finish compacts them.
+        with pdf_stylesheets.reused(), pdf_fonts.one_pass_subsets():
+            for candidate in (html, *fallbacks):
+                document = HTML(string=candidate, base_url=base_url).render(**RENDER_OPTIONS)
+                if max_pages is None or len(document.pages) <= max_pages:
+                    break
+            document.write_pdf(target, **RENDER_OPTIONS)
         _finish(target)
+        pages = len(document.pages)
+        del document
+        if next(_RENDERS) % COLLECT_EVERY == 0:
+            gc.collect()
     finally:
         logger.removeHandler(collect)
         if epoch:
@@ -421,7 +436,7 @@ def _render(html: str, base_url: str, target: str, epoch: str = "", max_pages: i
                 os.environ.pop("SOURCE_DATE_EPOCH", None)
             else:
                 os.environ["SOURCE_DATE_EPOCH"] = previous
-    return len(document.pages), collect.messages
+    return pages, collect.messages
 
 
 def _finish(target: str) -> None:
@@ -503,7 +518,7 @@ def _render_in_workers(todo: list[Job], digests: dict, base_url: str, cache_dir:
     overflows: list[str] = []
     if not todo:
         return failures, overflows
-    pool = workers.pool(min(jobs, len(todo)))
+    pool = workers.pool(min(jobs, len(todo)), freeze=True)
     try:
         futures = []
         for job in todo:

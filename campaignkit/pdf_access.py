@@ -17,6 +17,8 @@ Alternative text for the QR figure comes from the template (an SVG <title>).
 """
 from __future__ import annotations
 
+import re
+
 import pikepdf
 
 PAGINATION = pikepdf.Dictionary(Type=pikepdf.Name.Pagination)
@@ -61,18 +63,49 @@ def artifact_orphans(pdf: pikepdf.Pdf) -> int:
                    if isinstance(elem, pikepdf.Dictionary) and elem.objgen not in reachable}
         if not orphans:
             continue
-        ops = []
-        for operands, operator in pikepdf.parse_content_stream(page):
-            if (str(operator) == "BDC" and len(operands) == 2 and isinstance(operands[1], pikepdf.Dictionary)
-                    and int(operands[1].get("/MCID", -1)) in orphans):
-                ops.append(([pikepdf.Name.Artifact, PAGINATION], pikepdf.Operator("BDC")))
-                changed += 1
-            else:
-                ops.append((operands, operator))
-        page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops))
+        changed += _retag(pdf, page, orphans)
         for mcid in orphans:
             entries[mcid] = pikepdf.Object.parse(b"null")
     return changed
+
+
+# How pydyf (WeasyPrint's PDF writer) opens marked content with an MCID: `/Span\n<</MCID 3>>\nBDC`.
+# Text is written as hex strings, so these bytes occur nowhere else in a page's content.
+_MARKED = re.compile(rb"/[A-Za-z0-9_.-]+\n<</MCID (\d+)>>\nBDC")
+_ARTIFACT = b"/Artifact\n<</Type /Pagination>>\nBDC"
+
+
+def _retag(pdf: pikepdf.Pdf, page: pikepdf.Page, orphans: set[int]) -> int:
+    """Make the marked content `orphans` (MCIDs) on `page` pagination artifacts; returns how many.
+
+    The page's one content stream is rewritten in its own bytes (parsing it into operators and
+    writing them back took most of the finishing time of a table-heavy sheet); content laid out
+    any other way than pydyf's goes through pikepdf's parser."""
+    contents = page.obj.get("/Contents")
+    if isinstance(contents, pikepdf.Stream):
+        found = 0
+
+        def swap(match: re.Match) -> bytes:
+            nonlocal found
+            if int(match.group(1)) not in orphans:
+                return match.group(0)
+            found += 1
+            return _ARTIFACT
+
+        data = _MARKED.sub(swap, contents.read_bytes())
+        if found == len(orphans):
+            contents.write(data)
+            return found
+    ops, found = [], 0
+    for operands, operator in pikepdf.parse_content_stream(page):
+        if (str(operator) == "BDC" and len(operands) == 2 and isinstance(operands[1], pikepdf.Dictionary)
+                and int(operands[1].get("/MCID", -1)) in orphans):
+            ops.append(([pikepdf.Name.Artifact, PAGINATION], pikepdf.Operator("BDC")))
+            found += 1
+        else:
+            ops.append((operands, operator))
+    page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops))
+    return found
 
 
 def scope_headers(pdf: pikepdf.Pdf) -> int:

@@ -6,6 +6,7 @@ single handout from a scratch content folder.
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 import re
@@ -21,7 +22,7 @@ from fontTools.cffLib import CFFFontSet
 from pypdf import PdfReader
 from test_handouts import MEDIA_CACHE, TEMPLATES, flat, public_campaign
 
-from campaignkit import handout_kinds, handouts, pdf_fonts
+from campaignkit import handout_kinds, handouts, pdf_fonts, pdf_stylesheets
 from campaignkit.enums import HAZARD, STATUS
 from campaignkit.pipeline import PRIVATE_DIR
 from campaignkit.problems import BuildError
@@ -384,6 +385,55 @@ def test_compacting_changes_neither_text_nor_pixels(planned_lesson, tmp_path):
                 cff.decompile(io.BytesIO(font.FontDescriptor.FontFile3.read_bytes()), None)
                 kept = {int(name[3:]) for name in cff[0].charset if name.startswith("cid")}
                 assert pdf_fonts.used_cids(font.W) <= kept
+
+
+def test_one_pass_subsets_make_the_same_finished_handout(planned_lesson, tmp_path, monkeypatch):
+    """The kit's renders let WeasyPrint subset the CJK fonts in one pass, without the padding the
+    compaction removes anyway (pdf_fonts.one_pass_subsets): the PDF written is byte for byte the
+    one WeasyPrint's own subsets give, and the subset WeasyPrint embeds is really the small one."""
+    from weasyprint import HTML
+
+    base = str(TEMPLATES / "handouts")
+    document = HTML(string=planned_lesson.html, base_url=base).render(**handouts.RENDER_OPTIONS)
+    with pdf_fonts.one_pass_subsets():
+        raw = document.write_pdf(**handouts.RENDER_OPTIONS)
+    with pikepdf.open(io.BytesIO(raw)) as pdf:
+        embedded = [obj.FontFile3 for obj in pdf.objects
+                    if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor"]
+        assert len(embedded) == 2 and all(len(stream.read_bytes()) < 200_000 for stream in embedded)
+    fast, usual = tmp_path / "one-pass.pdf", tmp_path / "weasyprint.pdf"
+    handouts._render(planned_lesson.html, base, str(fast), planned_lesson.epoch)
+    monkeypatch.setattr(pdf_fonts, "one_pass_subsets", contextlib.nullcontext)
+    handouts._render(planned_lesson.html, base, str(usual), planned_lesson.epoch)
+    assert fast.read_bytes() == usual.read_bytes()
+
+
+def test_reused_stylesheets_make_the_same_handouts(campaign, tmp_path, monkeypatch):
+    """A worker parses a kind's <style> once (pdf_stylesheets.reused): the second case sheet, laid
+    out with the stylesheet WeasyPrint made for the first, is byte for byte the PDF WeasyPrint's
+    own parsing gives."""
+    from weasyprint import CSS
+
+    first, second = [job for job in handouts.plan(campaign, TEMPLATES, MEDIA_CACHE) if job.kind == "case"][:2]
+    style = re.search(r"<style>(.*?)</style>", second.html, re.S).group(1)
+    assert style == re.search(r"<style>(.*?)</style>", first.html, re.S).group(1)
+    parsed = []
+    real_init = CSS.__init__
+    monkeypatch.setattr(CSS, "__init__", lambda sheet, *args, **kwargs: (
+        parsed.append(kwargs.get("string")), real_init(sheet, *args, **kwargs))[1])
+    base = str(TEMPLATES / "handouts")
+
+    def render(job, name):
+        path = tmp_path / f"{name}.pdf"
+        handouts._render(job.html, base, str(path), job.epoch, job.max_pages, job.fallbacks)
+        return path.read_bytes()
+
+    render(first, "first")
+    parsed.clear()
+    reused = render(second, "reused")
+    assert style not in parsed  # laid out with the first sheet's stylesheet
+    monkeypatch.setattr(pdf_stylesheets, "reused", contextlib.nullcontext)
+    assert render(second, "parsed") == reused and style in parsed
 
 
 def test_images_are_embedded_at_the_configured_dpi(built):
