@@ -36,24 +36,22 @@ def kill(pool: ProcessPoolExecutor) -> None:
         process.join(timeout=1)
 
 
-class Background:
-    """`fn(*args)` in a forked child while this process goes on: the child starts with everything
-    this process has built (nothing is pickled on the way in, only the result on the way out).
-    Used for work that needs no core MkDocs is using: the second core is idle in the serial stages."""
+class _Child:
+    """A forked child at the other end of a pipe, sending back (ok, value) once: `result()`
+    returns the value or raises the exception it carries; kill() stops the child if it runs."""
 
-    def __init__(self, fn, *args):
+    def __init__(self, target, *args):
         context = get_context("fork")
-        self._results, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_run_and_send, args=(send, fn, args), daemon=True)
+        self._conn, child = context.Pipe()
+        self._process = context.Process(target=target, args=(child, *args), daemon=True)
         self._process.start()
-        send.close()
+        child.close()
 
     def result(self):
-        """fn's return value, or its exception raised here."""
         try:
-            ok, value = self._results.recv()
+            ok, value = self._conn.recv()
         except EOFError:
-            raise RuntimeError("background worker died without a result") from None
+            raise RuntimeError("worker died without a result") from None
         finally:
             self._process.join(timeout=5)
         if not ok:
@@ -64,6 +62,16 @@ class Background:
         if self._process.is_alive():
             self._process.kill()
         self._process.join(timeout=1)
+        self._conn.close()
+
+
+class Background(_Child):
+    """`fn(*args)` in a forked child while this process goes on: the child starts with everything
+    this process has built (nothing is pickled on the way in, only the result on the way out).
+    Used for work that needs no core MkDocs is using: the second core is idle in the serial stages."""
+
+    def __init__(self, fn, *args):
+        super().__init__(_run_and_send, fn, args)
 
 
 def _run_and_send(send, fn, args) -> None:
@@ -76,36 +84,17 @@ def _run_and_send(send, fn, args) -> None:
     send.close()
 
 
-class Warm:
+class Warm(_Child):
     """A forked child that gets ready (`prepare()`: imports, a dictionary to load) while this
     process goes on, then runs the one call `submit` sends it; `result()` returns what it returned
     or raises what it raised. It ignores Ctrl-C; kill() stops it (also when it was never used)."""
 
     def __init__(self, prepare):
-        context = get_context("fork")
-        self._conn, child = context.Pipe()
-        self._process = context.Process(target=_get_ready_and_run, args=(child, prepare), daemon=True)
-        self._process.start()
-        child.close()
+        super().__init__(_get_ready_and_run, prepare)
 
     def submit(self, fn, *args) -> Warm:
         self._conn.send((fn, args))
         return self
-
-    def result(self):
-        try:
-            ok, value = self._conn.recv()
-        except EOFError:
-            raise RuntimeError("worker died without a result") from None
-        if not ok:
-            raise value
-        return value
-
-    def kill(self) -> None:
-        if self._process.is_alive():
-            self._process.kill()
-        self._process.join(timeout=1)
-        self._conn.close()
 
 
 def _get_ready_and_run(conn, prepare) -> None:
