@@ -114,12 +114,7 @@ def build(run: Callable[[Path], list[str]], site_dir: Path, shares: int, ready: 
     """`run(target)` is one MkDocs dirty build into `target` returning MkDocs' page order; run it in
     `shares` processes at once and put the results together in `site_dir`. `ready`: a worker
     that got ready ahead (warm_up), which takes share 1."""
-    import jieba
-
-    # Material's search cuts Chinese text with jieba, whose dictionary takes a second of CPU to
-    # load: loaded here once, before the fork, instead of once in every process.
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
+    warm_up()  # here, before the fork: jieba's dictionary loaded once instead of once in every process
     parts = [site_dir.with_name(f"{site_dir.name}.share{k}") for k in range(1, shares)]
     pool = workers.pool(len(parts) - (ready is not None))
     failures: list[MkDocsProblems] = []
