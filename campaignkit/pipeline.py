@@ -291,9 +291,8 @@ def build(project: Path, content_root: Path, site_dir: Path, include_drafts: boo
     site_dir = site_dir.resolve()
     base = site_dir.parent
     # A MkDocs process gets ready (imports, jieba's dictionary) on the second core: from the start
-    # when no PDFs are made, else after them (their workers use every core). Not in the preview,
-    # whose own process is warm after its first build.
-    ready = workers.Warm(mkdocs_shares.warm_up) if jobs > 1 and pending_pdfs is None and not pdf else None
+    # when no PDFs are made, else after them (their workers use every core).
+    ready = _mkdocs_ready(jobs, pending_pdfs) if not pdf else None
     try:
         with publish.build_lock(base):
             return _build_locked(project, content_root, site_dir, base, include_drafts, pdf, jobs, pending_pdfs,
@@ -301,6 +300,12 @@ def build(project: Path, content_root: Path, site_dir: Path, include_drafts: boo
     finally:
         if ready is not None:
             ready.kill()
+
+
+def _mkdocs_ready(jobs: int, pending_pdfs: dict | None) -> workers.Warm | None:
+    """A MkDocs process getting ready on the second core, when there is one and this is not the
+    preview (whose own process is warm after its first build)."""
+    return workers.Warm(mkdocs_shares.warm_up) if jobs > 1 and pending_pdfs is None else None
 
 
 def _build_locked(project, content_root, site_dir, base, include_drafts, pdf, jobs, pending_pdfs, published_site,
@@ -326,9 +331,7 @@ def _build_locked(project, content_root, site_dir, base, include_drafts, pdf, jo
             for output in OUTPUTS:
                 if output.run is _pages:  # after the PDFs, whose workers use every core
                     articles = _start_articles(b, work / wechat.OUTPUT_DIR, site_dir.name)
-                    if ready is None and jobs > 1 and pending_pdfs is None:
-                        ready = workers.Warm(mkdocs_shares.warm_up)
-                    b.mkdocs_ready = ready
+                    ready = b.mkdocs_ready = ready or _mkdocs_ready(jobs, pending_pdfs)
                 if output.phase == MKDOCS and incremental_build:  # the navigation is known now
                     b.kept = incremental.Incremental(base, site_dir, incremental.inputs(project, campaign.site, b.nav))
                 with timing.stage(_STAGES.get(output.run) or _STAGES[output.phase]):
