@@ -9,12 +9,11 @@ from __future__ import annotations
 import html
 import logging
 import os
-import shutil
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
-from . import mkdocs_shares
+from . import media, mkdocs_shares
 from .mkdocs_shares import MkDocsProblems
 from .problems import WarningCollector
 from .registry import KINDS
@@ -133,16 +132,10 @@ def _docs_files_linked(docs_dir: Path):
             return original(self, dirty)
         if dirty and not self.is_modified():
             return None
-        dest = self.abs_dest_path
-        os.makedirs(os.path.dirname(dest), exist_ok=True)
-        try:
-            os.unlink(dest)
-        except FileNotFoundError:
-            pass
-        try:
-            os.link(source, dest)
-        except OSError:  # another filesystem, or one without hard links
-            shutil.copyfile(source, dest)
+        dest = Path(self.abs_dest_path)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.unlink(missing_ok=True)
+        media.link_or_copy(Path(source), dest)
         return None
 
     File.copy_file = copy_file
