@@ -64,27 +64,16 @@ def manifest(root: Path) -> str:
     return h.hexdigest()
 
 
-def link_tree(source: Path, target: Path) -> None:
-    """`target` as a tree of hard links to the files of `source` (each folder made once)."""
-    made: set[str] = set()
-    target_root = os.fspath(target)
-    os.makedirs(target_root, exist_ok=True)
-    for rel, entry in entries(source):
-        folder = os.path.dirname(rel)
-        if folder and folder not in made:
-            os.makedirs(os.path.join(target_root, folder), exist_ok=True)
-            made.add(folder)
-        os.link(entry.path, os.path.join(target_root, rel))
-
-
 def sync_links(source: Path, target: Path) -> None:
-    """Make `target` (a tree of hard links to an earlier version of `source`) a tree of hard links
-    to the files of `source` now: a file that is already the same file (same inode) stays, the
-    others are unlinked or linked anew, folders left empty go. The kit never writes into a file
-    a tree shares, so the same inode means the same bytes."""
+    """Make `target` a tree of hard links to the files of `source`: from nothing (a missing or
+    empty folder), or from a tree of links to an earlier version of `source`, where a file that
+    is already the same file (same inode) stays, the others are unlinked or linked anew, and
+    folders left empty go. The kit never writes into a file a tree shares, so the same inode
+    means the same bytes."""
     want = dict(entries(source))
     have = dict(entries(target))
     target_root = os.fspath(target)
+    os.makedirs(target_root, exist_ok=True)
     emptied: set[str] = set()
     for rel, entry in have.items():
         wanted = want.get(rel)

@@ -101,9 +101,7 @@ class Incremental:
             if out.exists():
                 out.rmdir()
             os.replace(self.spare, out)
-            fstree.sync_links(self.site_dir, out)
-        else:
-            fstree.link_tree(self.site_dir, out)
+        fstree.sync_links(self.site_dir, out)
         for rel in self.state["after_mkdocs"]:
             (out / rel).unlink(missing_ok=True)
         for name in WRITTEN_BY_EVERY_BUILD:

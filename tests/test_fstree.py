@@ -35,9 +35,9 @@ def test_files_are_every_file_in_pathlib_order(tree):
     assert fstree.files(tree) == [p.relative_to(tree).as_posix() for p in sorted(tree.rglob("*")) if p.is_file()]
 
 
-def test_link_tree_links_every_file_and_the_manifest_sees_any_change(tree, tmp_path_factory):
+def test_sync_links_into_a_new_folder_links_every_file_and_the_manifest_sees_any_change(tree, tmp_path_factory):
     copy = tmp_path_factory.mktemp("copy") / "site"
-    fstree.link_tree(tree, copy)
+    fstree.sync_links(tree, copy)
     assert fstree.files(copy) == fstree.files(tree)
     assert all(os.path.samefile(tree / rel, copy / rel) for rel in FILES)
     before = fstree.manifest(tree)
@@ -49,7 +49,7 @@ def test_link_tree_links_every_file_and_the_manifest_sees_any_change(tree, tmp_p
 
 def test_sync_links_turns_an_older_link_tree_into_the_current_one(tree, tmp_path_factory):
     spare = tmp_path_factory.mktemp("spare") / "site"
-    fstree.link_tree(tree, spare)
+    fstree.sync_links(tree, spare)
     kept_inode = (spare / "a/index.html").stat().st_ino
     (tree / "a/b.html").unlink()
     (tree / "a/b.html").write_text("a new version", encoding="utf-8")
