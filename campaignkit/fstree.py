@@ -42,8 +42,13 @@ def files(root: Path) -> list[str]:
 
 def glob(root: Path, pattern: str) -> list[str]:
     """The files under `root` matching a pathlib-style pattern ("**/*.html", "assets/qr/**/*.svg")."""
+    return select(files(root), pattern)
+
+
+def select(rels: list[str], pattern: str) -> list[str]:
+    """The paths of a walk (files()) that match `pattern`: several patterns, one walk."""
     match = _pattern(pattern).fullmatch
-    return [rel for rel in files(root) if match(rel)]
+    return [rel for rel in rels if match(rel)]
 
 
 @lru_cache(maxsize=64)

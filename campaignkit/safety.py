@@ -249,8 +249,9 @@ def audit_site(root: Path, rules: list[Rule], site_path: str = "/") -> list[str]
     root = Path(root)
     findings: list[str] = []
     checked: set[tuple[str, object]] = set()
+    everything = fstree.files(root)
     for pattern, rule in rules:
-        for rel in fstree.glob(root, pattern):
+        for rel in fstree.select(everything, pattern):
             path = root / rel
             if (rel, rule) not in checked:
                 checked.add((rel, rule))

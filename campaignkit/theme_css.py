@@ -90,8 +90,9 @@ def vocabulary(site_dir: Path) -> Vocabulary:
 
 def _sources(site_dir: Path) -> Iterable[Path]:
     seen = set()
+    everything = fstree.files(site_dir)
     for pattern in WORD_SOURCES:
-        for rel in fstree.glob(site_dir, pattern):
+        for rel in fstree.select(everything, pattern):
             if rel not in seen and not rel.startswith(NO_DOM_SCRIPTS):
                 seen.add(rel)
                 yield site_dir / rel
