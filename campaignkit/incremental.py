@@ -39,11 +39,16 @@ from .mkdocs_shares import WRITTEN_BY_EVERY_BUILD
 STATE_VERSION = "1"
 
 
+def folder_for(base: Path, site_dir: Path) -> Path:
+    """What is kept between builds of one output folder (also the remembered renders, memo.py)."""
+    return base / ".build" / "incremental" / site_dir.name
+
+
 class Incremental:
     """One build's use of the kept state (see the module docstring)."""
 
     def __init__(self, base: Path, site_dir: Path, inputs: dict):
-        self.folder = base / ".build" / "incremental" / site_dir.name
+        self.folder = folder_for(base, site_dir)
         self.docs = self.folder / "docs"
         # The tree published before the current one, kept after the swap: the next build starts
         # from it and relinks only what differs from site/ (fstree.sync_links), instead of

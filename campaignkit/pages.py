@@ -8,6 +8,7 @@ nav is copied into every page) and reached from section index pages.
 """
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import shutil
@@ -17,7 +18,7 @@ from pathlib import Path
 from jinja2 import Environment, pass_context
 from markupsafe import Markup
 
-from . import charts, qrcodes, templating
+from . import charts, memo, qrcodes, templating
 from .enums import HAZARD, STATUS
 from .handouts import Handout, question_text
 from .markup import plain_text
@@ -68,6 +69,7 @@ def _relpath(target: str, base: str) -> str:
 def environment(templates: Path) -> Environment:
     env = templating.environment(templates, keep_trailing_newline=True)
     env.globals.update(rel=_rel, question_text=question_text)
+    env.context_class = memo.RecordingContext  # records the shared variables a page resolves (memo.py)
     return env
 
 
@@ -75,8 +77,9 @@ class PageWriter:
     """Writes each page once; a second page at the same path is a bug (e.g. an id clash), not an overwrite."""
 
     def __init__(self, docs_dir: Path, env: Environment, common: dict, share: ShareImages | None = None,
-                 qr_cache: Path | None = None):
+                 qr_cache: Path | None = None, remembered: memo.Memo | None = None):
         self.docs_dir = docs_dir
+        self.memo = remembered
         self.qr_cache = qr_cache
         self.env = env
         self.common = common
@@ -91,7 +94,7 @@ class PageWriter:
             raise BuildError(f"两个页面要写到同一个位置 {md_path}（{self.written[md_path]} 和 {template}），请检查编号")
         self.written[md_path] = template
         url = md_path_to_url(md_path)
-        body = self.env.get_template(template).render(**self.common, **context, page_url=url)
+        body = self._body(md_path, template, url, context)
         site = self.common["site"]
         if self.share is not None:
             meta = {**meta, **self.share.for_page(url, meta["title"], _section_label(url, site), item)}
@@ -108,6 +111,22 @@ class PageWriter:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(target.parent)
         target.write_text(f"---\n{front}\n---\n\n{body}", encoding="utf-8")
+
+
+    def _body(self, md_path: str, template: str, url: str, context: dict) -> str:
+        """The page's Markdown: rendered, or remembered from an earlier build when the template
+        and every value it read are the same (memo.py)."""
+        if self.memo is None:
+            return self.env.get_template(template).render(**self.common, **context, page_url=url)
+        inputs = memo.digest((template, url, context))
+        entry = self.memo.valid(md_path, inputs)
+        if entry is not None:
+            self.memo.keep(md_path, entry)
+            return entry.output
+        with memo.recording() as reads:
+            body = self.env.get_template(template).render(**self.common, **context, page_url=url)
+        self.memo.remember(md_path, inputs, reads, body)
+        return body
 
 
 def _section_label(url: str, site: dict) -> str:
@@ -135,18 +154,36 @@ def ways(kind, items: list) -> dict[str, dict]:
 
 def write_docs(campaign: Campaign, docs_dir: Path, templates: Path, handouts: list[Handout],
                share: ShareImages | None = None, page_images: dict | None = None,
-               qr_cache: Path | None = None) -> list:
+               qr_cache: Path | None = None, memo_file: Path | None = None) -> list:
     """Write every page; return the MkDocs nav. `share` collects each page's share images;
-    page_images: each handout's pages as images, by PDF path (handout_pages.py)."""
+    page_images: each handout's pages as images, by PDF path (handout_pages.py); `memo_file`:
+    where page renders are remembered between builds (None: every page is rendered)."""
     env = environment(templates / "pages")
     by_item: dict[tuple[str, str], list[Handout]] = {}
     for h in handouts:
         by_item.setdefault((h.item_kind, h.item_id), []).append(h)
     site = campaign.site
-    common = dict(site=site, campaign=campaign, stats=campaign.stats, handouts=handouts,
-                  handouts_for=lambda item: by_item.get((item.folder, item.id), []),
-                  pages_of=lambda h: (page_images or {}).get(h.path, []))
-    w = PageWriter(docs_dir, env, common, share, qr_cache)
+    common = dict(site=site, campaign=campaign, stats=campaign.stats, handouts=handouts)
+    # Lookups in tables the build made are recorded per key: a page reads its own item's handouts.
+    view = memo.View(campaign, dict(common), {"handouts": by_item, "page_images": page_images or {}})
+    common.update(handouts_for=view.lookup("handouts", lambda item: (item.folder, item.id), []),
+                  pages_of=view.lookup("page_images", lambda h: h.path, []))
+    remembered = None
+    if memo_file is not None:
+        remembered = memo.Memo(memo_file, memo.code_key(templates / "pages"))
+        remembered.view = view
+    with memo.tracing() if remembered is not None else contextlib.nullcontext():
+        nav = _write_pages(PageWriter(docs_dir, env, common, share, qr_cache, remembered), campaign)
+    if remembered is not None:
+        remembered.save()
+    _copy_assets(templates / "assets", docs_dir / "assets")
+    base = site["base_url"].rstrip("/") + "/"
+    (docs_dir / "robots.txt").write_text(f"User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n", encoding="utf-8")
+    return nav
+
+
+def _write_pages(w: PageWriter, campaign: Campaign) -> list:
+    site = campaign.site
     desc = site["description"]
     patrol_chart = Markup(charts.patrol_chart(campaign.patrols))
 
@@ -180,9 +217,6 @@ def write_docs(campaign: Campaign, docs_dir: Path, templates: Path, handouts: li
         nav += about
     elif about:
         nav.append({"关于": about})
-    _copy_assets(templates / "assets", docs_dir / "assets")
-    base = site["base_url"].rstrip("/") + "/"
-    (docs_dir / "robots.txt").write_text(f"User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n", encoding="utf-8")
     return nav
 
 

@@ -70,6 +70,7 @@ class Build:
     private_dir: Path | None = None  # where it is written (never inside `out`)
     kept: incremental.Incremental | None = None  # the state kept between builds (None: build everything)
     mkdocs_ready: workers.Warm | None = None  # a MkDocs process getting ready while pages are written
+    memo_dir: Path | None = None  # where renders are remembered between builds (None: render everything)
 
     @property
     def templates(self) -> Path:
@@ -116,7 +117,8 @@ def _pages(b: Build) -> None:
     public = [h for h in b.made if h.public]
     b.share = ShareImages(b.campaign.site, b.docs)
     images = handout_pages.page_images(public, b.docs, b.cache / "handout-pages")
-    b.nav = pages.write_docs(b.campaign, b.docs, b.templates, public, b.share, images, b.qr_cache)
+    b.nav = pages.write_docs(b.campaign, b.docs, b.templates, public, b.share, images, b.qr_cache,
+                             b.memo_dir / "pages.memo" if b.memo_dir else None)
     vendor.copy_vendor_assets(b.docs / "assets" / "vendor")
 
 
@@ -325,7 +327,8 @@ def _build_locked(project, content_root, site_dir, base, include_drafts, pdf, jo
     try:
         b = Build(project, content_root, campaign, renditions, work / "docs", work / "site", pdf=pdf, jobs=jobs,
                   pending_pdfs=pending_pdfs, private=handout_kinds.private_view(*loaded),
-                  private_dir=work / PRIVATE_DIR)
+                  private_dir=work / PRIVATE_DIR,
+                  memo_dir=incremental.folder_for(base, site_dir) if incremental_build else None)
         b.docs.mkdir(parents=True, exist_ok=True)
         with _source_date_epoch(content_epoch(campaign)):
             for output in OUTPUTS:

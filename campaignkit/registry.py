@@ -104,7 +104,7 @@ KINDS_LIST = (
         lambda c: f"巡查发现的飞线充电等隐患和整改情况，共 {len(c.cases)} 例。",
         "case.md.j2", "cases.md.j2", "c",
         page_title=lambda c: c.title,
-        describe=lambda c, site: _first(c.summary, plain_text(c.description, 100)),
+        describe=lambda c, site: c.summary or plain_text(c.description, 100),
         sort_key=_newest_first,
         feed=lambda c: (c.rectified_on or c.found_on, f"【隐患案例·{c.status}】{c.title}",
                         c.summary or plain_text(c.description, 140)),
