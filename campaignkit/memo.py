@@ -264,6 +264,7 @@ class Memo:
         self.path, self.key = path, key
         self.old: dict[str, Entry] = {}
         self.new: dict[str, Entry] = {}
+        self.known: set = set()  # facts about outputs under the same key (e.g. fragments audited clean)
         self.view: View | None = None
         self.reused = 0
         try:
@@ -271,6 +272,7 @@ class Memo:
                 stored = pickle.load(f)
             if stored.get("version") == VERSION and stored.get("key") == key:
                 self.old = stored["entries"]
+                self.known = stored.get("known", set())
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, TypeError, ValueError):
             pass  # no memo, or one from another version: every render is done
 
@@ -299,7 +301,8 @@ class Memo:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         with open(tmp, "wb") as f:
-            pickle.dump({"version": VERSION, "key": self.key, "entries": entries}, f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump({"version": VERSION, "key": self.key, "entries": entries, "known": self.known}, f,
+                        protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(self.path)
 
 

@@ -168,7 +168,7 @@ OUTPUTS: tuple[Output, ...] = (
            audit=((search_index.PATH, safety.search_index),)),
     Output("旧网址跳转", _redirects, SITE, audit=(("**/index.html", safety.html_page),)),
     # Last: it reads every page and script the site has, and rewrites the pages' stylesheet links.
-    Output("精简样式", lambda b: theme_css.purge_site(b.out), SITE),
+    Output("精简样式", lambda b: theme_css.purge_site(b.out, b.memo_dir / "css.cache" if b.memo_dir else None), SITE),
 )
 
 
@@ -411,9 +411,15 @@ def _articles(b: Build, articles_dir: Path, site_name: str) -> tuple[int, list[s
     audited by their own rules (inline styles allowed, no class, no script, absolute URLs).
     Returns how many were written and the audit's findings."""
     base_url = b.campaign.site["base_url"]
-    written = wechat.render_articles(b.campaign, b.templates)
+    # Remembered between builds (memo.py): each article with the reads it made, and which
+    # fragments the audit found clean.
+    writer = wechat.ArticleWriter(b.campaign, b.templates, b.memo_dir / "articles.memo" if b.memo_dir else None)
+    written = wechat.render_articles(b.campaign, b.templates, writer)
     wechat.write_output(written, b.templates, articles_dir, base_url, site_name)
-    return len(written), safety.audit_site(articles_dir, list(wechat.audit_rules(base_url)))
+    findings = safety.audit_site(articles_dir, list(wechat.audit_rules(base_url, writer.memo and writer.memo.known)))
+    if writer.memo is not None:
+        writer.memo.save()
+    return len(written), findings
 
 
 def _replace_private(made: Path, target: Path) -> None:

@@ -32,13 +32,13 @@ GLOBALS = {name.upper(): enumeration for name, enumeration in enums.ENUMERATIONS
 def environment(folder: Path, autoescape: bool = True, **options) -> Environment:
     """A Jinja environment for one output's templates, with the shared filters and globals."""
     settings = dict(autoescape=autoescape, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, **options)
-    env = Environment(loader=FileSystemLoader(str(folder)), bytecode_cache=_bytecode_cache(settings), **settings)
+    env = Environment(loader=FileSystemLoader(str(folder)), bytecode_cache=bytecode_cache(settings), **settings)
     env.filters.update(FILTERS)
     env.globals.update(GLOBALS)
     return env
 
 
-def _bytecode_cache(settings: dict) -> FileSystemBytecodeCache:
+def bytecode_cache(settings: dict) -> FileSystemBytecodeCache:
     """Compiled templates kept between builds (Jinja's own cache, in a private folder under the
     temporary directory): compiling them again cost a second of every preview rebuild. Jinja keys
     a template by its name and source, not by the environment's settings, which change the

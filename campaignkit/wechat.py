@@ -16,6 +16,8 @@ as rich text. See docs/wechat.md.
 """
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import html as html_lib
 import re
 from dataclasses import dataclass
@@ -26,7 +28,7 @@ from urllib.parse import urljoin
 import css_inline
 from markupsafe import Markup
 
-from . import report_figures, templating
+from . import memo, report_figures, templating
 from .model import Campaign, _filled
 from .registry import KINDS
 from .schema import SITE
@@ -118,9 +120,10 @@ def _inline_styles(fragment: str, css: str) -> str:
 
 
 class ArticleWriter:
-    """Renders articles with one Jinja environment for templates/wechat/."""
+    """Renders articles with one Jinja environment for templates/wechat/; with `memo_file`, an
+    item's article is remembered between builds with the reads it made (memo.py), as pages are."""
 
-    def __init__(self, campaign: Campaign, templates: Path):
+    def __init__(self, campaign: Campaign, templates: Path, memo_file: Path | None = None):
         self.campaign = campaign
         self.site = campaign.site
         self.base = self.site["base_url"].rstrip("/") + "/"
@@ -129,15 +132,34 @@ class ArticleWriter:
         self.env = templating.environment(folder)
         self.env.filters["filled"] = lambda text: report_figures.fill(text, campaign) if text else ""
         self.env.globals.update(absolute=lambda path: urljoin(self.base, path), site=self.site)
+        self.memo = None
+        if memo_file is not None:
+            self.env.context_class = memo.RecordingContext
+            self.memo = memo.Memo(memo_file, memo.code_key(folder))
+            self.memo.view = memo.View(campaign, {"site": self.site})
 
     def render(self, key: str, kind_name: str, title: str, page_url: str, template: str, **context) -> Article:
+        # The report's figures and illustrations come through functions made here, whose reads
+        # are not recorded: it is always rendered (one article).
+        if self.memo is None or key == REPORT_ID:
+            return Article(key, kind_name, title, page_url, self._fragment(page_url, template, context))
+        inputs = memo.digest((template, page_url, context))
+        entry = self.memo.valid(key, inputs)
+        if entry is not None:
+            self.memo.keep(key, entry)
+            return Article(key, kind_name, title, page_url, entry.output)
+        with memo.recording() as reads:
+            fragment = self._fragment(page_url, template, context)
+        self.memo.remember(key, inputs, reads, fragment)
+        return Article(key, kind_name, title, page_url, fragment)
+
+    def _fragment(self, page_url: str, template: str, context: dict) -> str:
         body = self.env.get_template(template).render(**context)
         body, references = _numbered_references(body, page_url)
         footer = self.env.get_template("_footer.html.j2").render(references=references, page_url=page_url)
         fragment = _inline_styles(f'<section class="wx-article">{body}{footer}</section>', self.css)
-        fragment = re.sub(r"\n\s*\n+", "\n", fragment).strip() + "\n"
         # ARTICLE_RULES are applied once, by the audit of the written folder (audit_rules).
-        return Article(key, kind_name, title, page_url, fragment)
+        return re.sub(r"\n\s*\n+", "\n", fragment).strip() + "\n"
 
     def item(self, kind: str, item) -> Article:
         template, name = ARTICLES[kind], KINDS[kind].variable
@@ -160,13 +182,15 @@ class ArticleWriter:
                            illustrations=illustrations, figure_rows=rows, models=c.models, teams=c.teams())
 
 
-def render_articles(campaign: Campaign, templates: Path) -> list[Article]:
-    """Every article of the public view: the report first, then each kind in ARTICLES order."""
-    writer = ArticleWriter(campaign, templates)
-    articles = [a for a in [writer.report()] if a]
-    for kind in ARTICLES:
-        items = campaign.models if kind == "enterprises" else campaign.items[kind]  # model enterprises only (放样子)
-        articles += [writer.item(kind, item) for item in items]
+def render_articles(campaign: Campaign, templates: Path, writer: ArticleWriter | None = None) -> list[Article]:
+    """Every article of the public view: the report first, then each kind in ARTICLES order.
+    `writer`: one that remembers articles between builds (the caller saves its memo)."""
+    writer = writer or ArticleWriter(campaign, templates)
+    with memo.tracing() if writer.memo is not None else contextlib.nullcontext():
+        articles = [a for a in [writer.report()] if a]
+        for kind in ARTICLES:
+            items = campaign.models if kind == "enterprises" else campaign.items[kind]  # model enterprises only (放样子)
+            articles += [writer.item(kind, item) for item in items]
     return articles
 
 
@@ -192,13 +216,22 @@ def write_output(articles: list[Article], templates: Path, target: Path, base_ur
     (target / "index.html").write_text(page, encoding="utf-8")
 
 
-def audit_rules(base_url: str):
+def audit_rules(base_url: str, clean: set | None = None):
     """The safety audit's rules (safety.Rule) for a written wechat/ folder: ARTICLE_RULES on every
-    fragment. index.html is the export tool, with its own script, and is never pasted anywhere."""
+    fragment. index.html is the export tool, with its own script, and is never pasted anywhere.
+    `clean`: digests of fragments found clean before (with this base URL): not parsed again; the
+    ones found clean now are added."""
 
     def article(path: Path, rel: str, root: Path) -> list[str]:
         if rel == "index.html":
             return []
-        return [f"{OUTPUT_DIR}/{rel}: {f}" for f in ARTICLE_RULES.findings(path.read_text(encoding="utf-8"), base_url)]
+        data = path.read_bytes()
+        key = hashlib.sha256(base_url.encode() + b"\0" + data).digest() if clean is not None else b""
+        if clean is not None and key in clean:
+            return []
+        found = [f"{OUTPUT_DIR}/{rel}: {f}" for f in ARTICLE_RULES.findings(data.decode("utf-8"), base_url)]
+        if clean is not None and not found:
+            clean.add(key)
+        return found
 
     return (("**/*.html", article),)

@@ -117,3 +117,36 @@ def test_an_unknown_value_never_compares_equal():
         pass
 
     assert memo.digest(Opaque()) != memo.digest(Opaque())
+
+
+def _articles(project: Path, memo_file: Path | None) -> dict[str, str]:
+    from campaignkit import wechat
+
+    content = project / "content"
+    loaded = pipeline.load_and_validate(content, False)
+    campaign, _ = pipeline.public_view(project, content, False, loaded)
+    writer = wechat.ArticleWriter(campaign, PROJECT / "templates", memo_file)
+    articles = wechat.render_articles(campaign, PROJECT / "templates", writer)
+    if writer.memo is not None:
+        writer.memo.save()
+    return {a.key: a.html for a in articles}
+
+
+@pytest.mark.parametrize("edit", [e for e in EDITS if e != "site title"])
+def test_remembered_articles_equal_fresh_articles_after_each_kind_of_edit(corpus, tmp_path, edit, monkeypatch):
+    project = tmp_path / "project"
+    shutil.copytree(corpus, project)
+    memo_file = tmp_path / "articles.memo"
+    first = _articles(project, memo_file)
+    EDITS[edit](project / "content")
+    rendered = []
+    real_remember = memo.Memo.remember
+    monkeypatch.setattr(memo.Memo, "remember",
+                        lambda self, name, *a: (rendered.append(name), real_remember(self, name, *a))[1])
+    remembered = _articles(project, memo_file)
+    monkeypatch.undo()
+    fresh = _articles(project, None)
+    assert remembered == fresh
+    changed = {k for k in fresh if first.get(k) != fresh[k] and k != "report"}
+    assert changed <= set(rendered), changed - set(rendered)
+    assert len(rendered) < len(fresh) / 2, (edit, len(rendered), len(fresh))

@@ -3,6 +3,7 @@ page or one of Material's scripts can show loses its rule, and the cut styleshee
 page links, under a name that changes with its content."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from importlib import resources
@@ -104,6 +105,43 @@ def test_the_cut_is_the_same_every_time(tmp_path):
     a = theme_css.purge_site(small_site(tmp_path / "a", '<div class="md-typeset"></div>'))
     b = theme_css.purge_site(small_site(tmp_path / "b", '<div class="md-typeset"></div>'))
     assert a == b
+
+
+def _next_tree(published: Path, target: Path, page: str | None = None, body: str = "") -> Path:
+    """What an incremental build hands the CSS cut: the published pages as hard links, Material's
+    stylesheets as MkDocs copies them, and (optionally) one page MkDocs wrote again."""
+    fresh = small_site(target.parent / "material", body or "<p>x</p>")
+    shutil.copytree(published, target, copy_function=os.link)
+    for css in (target / "assets" / "stylesheets").glob("*.css"):
+        css.unlink()  # the cut of the last build: written after MkDocs, so never in the new tree
+    shutil.copytree(fresh / "assets" / "stylesheets", target / "assets" / "stylesheets", dirs_exist_ok=True)
+    if page:
+        (target / page).unlink()
+        shutil.copyfile(fresh / "index.html", target / page)
+    return target
+
+
+def test_a_remembered_cut_equals_a_fresh_one_and_every_page_links_it(tmp_path):
+    """With what the last build read kept (incremental builds), the result is a fresh cut's:
+    same stylesheets, and every page, also one not written again, links them."""
+    memory = tmp_path / "css.cache"
+    first = small_site(tmp_path / "a", '<div class="md-typeset"></div>')
+    shutil.copyfile(first / "index.html", first / "other.html")
+    theme_css.purge_site(first, memory)
+    # Nothing new: the cut and the names are the last build's, unchanged pages are not read.
+    second = _next_tree(first, tmp_path / "b" / "site")
+    assert theme_css.purge_site(second, memory) == theme_css.purge_site(_next_tree(first, tmp_path / "c" / "site"))
+    # One page written again with an admonition: the cut changes, and the page not written again links it too.
+    third = _next_tree(second, tmp_path / "d" / "site", "index.html", '<div class="md-typeset"><div class="admonition note"><p class="admonition-title">注意</p></div></div>')
+    fresh = _next_tree(second, tmp_path / "e" / "site", "index.html", '<div class="md-typeset"><div class="admonition note"><p class="admonition-title">注意</p></div></div>')
+    renamed = theme_css.purge_site(third, memory)
+    assert renamed == theme_css.purge_site(fresh)
+    assert renamed != theme_css.purge_site(_next_tree(first, tmp_path / "f" / "site"))
+    main = renamed["assets/stylesheets/main.57a0d79d.min.css"].rsplit("/", 1)[1]
+    for page in ("index.html", "other.html"):
+        assert main in (third / page).read_text(encoding="utf-8"), page
+    assert {p.name: p.read_bytes() for p in third.rglob("*") if p.is_file()} == \
+        {p.name: p.read_bytes() for p in fresh.rglob("*") if p.is_file()}
 
 
 # --------------------------------------------------------------------------- the sample site
