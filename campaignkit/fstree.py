@@ -60,10 +60,11 @@ def _pattern(pattern: str) -> re.Pattern:
     return re.compile("".join(out))
 
 
-def manifest(root: Path) -> str:
-    """A digest of every file's path, inode, size and mtime: any change to the tree changes it."""
+def manifest(root: Path, walked: list[tuple[str, os.DirEntry]] | None = None) -> str:
+    """A digest of every file's path, inode, size and mtime: any change to the tree changes it.
+    `walked`: entries(root), when the caller has them."""
     h = hashlib.sha256()
-    for rel, entry in entries(root):
+    for rel, entry in entries(root) if walked is None else walked:
         info = entry.stat()
         h.update(f"{rel}\0{info.st_ino}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
     return h.hexdigest()

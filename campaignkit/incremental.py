@@ -97,6 +97,7 @@ class Incremental:
             if rel not in wanted:
                 (self.docs / rel).unlink()
                 _remove_empty_parents(self.docs / rel, self.docs)
+        self._docs_files = sorted(wanted)
 
     def prepare_site(self, out: Path) -> None:
         """The new tree: hard links to the published one, minus every file this build writes."""
@@ -140,8 +141,9 @@ class Incremental:
         path.unlink()  # a new file, never one shared with the published tree
         path.write_text(json.dumps(new), encoding="utf-8")
 
-    def note_mkdocs_output(self, out: Path) -> None:
-        self._after_mkdocs_start = set(fstree.files(out))
+    def note_mkdocs_output(self, files: list[str]) -> None:
+        """`files`: what the new tree holds when MkDocs is done (fstree.files)."""
+        self._after_mkdocs_start = set(files)
 
     # ---- audit and commit ----------------------------------------------------------------------
 
@@ -155,18 +157,21 @@ class Incremental:
         self._audit_used[key] = found
         return found
 
-    def commit(self, docs_files: list[str]) -> None:
+    def commit(self) -> None:
         """After the swap: remember what the published tree now is."""
-        everything = set(fstree.files(self.site_dir))
+        entries = fstree.entries(self.site_dir)
+        everything = {rel for rel, _entry in entries}
         after = sorted(everything - getattr(self, "_after_mkdocs_start", everything))
-        state = {"version": STATE_VERSION, "key": self.key, "manifest": fstree.manifest(self.site_dir),
-                 "after_mkdocs": after, "from_docs": sorted(_output_of(rel) for rel in docs_files)}
+        state = {"version": STATE_VERSION, "key": self.key, "manifest": fstree.manifest(self.site_dir, entries),
+                 "after_mkdocs": after, "from_docs": sorted(_output_of(rel) for rel in self.docs_files())}
         self.folder.mkdir(parents=True, exist_ok=True)
         _write_json(self.folder / "audit.json", {STATE_VERSION: {k: v for k, v in self._audit_used.items() if not v}})
         _write_json(self.folder / "state.json", state)
 
     def docs_files(self) -> list[str]:
-        return fstree.files(self.docs)
+        """The kept docs folder's files (as sync_docs left it)."""
+        files = getattr(self, "_docs_files", None)
+        return fstree.files(self.docs) if files is None else files
 
     # ---- helpers -------------------------------------------------------------------------------
 

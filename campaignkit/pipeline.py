@@ -119,6 +119,7 @@ def _pages(b: Build) -> None:
     images = handout_pages.page_images(public, b.docs, b.cache / "handout-pages")
     b.nav = pages.write_docs(b.campaign, b.docs, b.templates, public, b.share, images, b.qr_cache,
                              b.memo_dir / "pages.memo" if b.memo_dir else None)
+    b.counts["pages"] = len(b.share.cards)  # one share card a page
     vendor.copy_vendor_assets(b.docs / "assets" / "vendor")
 
 
@@ -129,7 +130,8 @@ def _share_images(b: Build) -> None:
 def _mkdocs(b: Build) -> None:
     if b.kept is None:
         site.run_mkdocs(b.project / "mkdocs.yml", b.docs, b.out, b.campaign.site, b.nav, jobs=b.jobs,
-                        pages=len(fstree.glob(b.docs, "**/*.md")), ready=b.mkdocs_ready)
+                        pages=b.counts["pages"], ready=b.mkdocs_ready)
+        _count_site_pages(b, fstree.files(b.out))
         return
     # Incremental: MkDocs reads the kept docs folder (unchanged files keep their mtime) and
     # builds only what changed into a tree of links to the published site (incremental.py).
@@ -139,11 +141,18 @@ def _mkdocs(b: Build) -> None:
         kept.prepare_site(b.out)
     timing.extra["mkdocs"] = {**site.settings(kept.docs, b.out, b.campaign.site, b.nav),
                               "extra": {"help": site.help_strip(b.campaign.site)}}
-    to_build = len(kept.rebuilt) if kept.dirty else len(fstree.glob(kept.docs, "**/*.md"))
+    to_build = len(kept.rebuilt) if kept.dirty else b.counts["pages"]
     order = site.run_mkdocs(b.project / "mkdocs.yml", kept.docs, b.out, b.campaign.site, b.nav, dirty=kept.dirty,
                             jobs=b.jobs, pages=to_build, ready=b.mkdocs_ready)
     kept.complete_search_index(b.out, order)
-    kept.note_mkdocs_output(b.out)
+    made = fstree.files(b.out)
+    kept.note_mkdocs_output(made)
+    _count_site_pages(b, made)
+
+
+def _count_site_pages(b: Build, files: list[str]) -> None:
+    """For the progress line: the pages MkDocs' site has (one walk of the tree, shared)."""
+    b.counts["site_pages"] = sum(1 for rel in files if rel.endswith(".html"))
 
 
 def _redirects(b: Build) -> None:
@@ -176,14 +185,16 @@ def audit_rules() -> list[safety.Rule]:
     return [rule for output in OUTPUTS for rule in output.audit]
 
 
-def audit(site_dir: Path, site_path: str = "/", kept: incremental.Incremental | None = None) -> list[str]:
+def audit(site_dir: Path, site_path: str = "/", kept: incremental.Incremental | None = None,
+          everything: list[str] | None = None) -> list[str]:
     """Every finding in a finished site by the rules its outputs declare (empty when safe);
-    with `kept`, a file audited before with the same bytes is not parsed again."""
+    with `kept`, a file audited before with the same bytes is not parsed again. `everything`:
+    the tree's files, when the caller has walked it already."""
     rules = audit_rules()
     if kept is not None:
         wrapped = {rule: _remembered(rule, kept, site_path) for _pattern, rule in rules}  # one per rule: audited once
         rules = [(pattern, wrapped[rule]) for pattern, rule in rules]
-    return safety.audit_site(site_dir, rules, site_path)
+    return safety.audit_site(site_dir, rules, site_path, everything)
 
 
 def _remembered(rule, kept: incremental.Incremental, site_path: str):
@@ -270,8 +281,8 @@ def render_docs(b: Build) -> None:
 
 # How many files an output wrote, for its progress line (the others report seconds only).
 PROGRESS_COUNTS: dict[str, tuple[str, Callable[[Build], int]]] = {
-    "网页": ("页", lambda b: len(fstree.glob(b.docs, "**/*.md"))),
-    "网站": ("页", lambda b: len(fstree.glob(b.out, "**/*.html"))),
+    "网页": ("页", lambda b: b.counts["pages"]),
+    "网站": ("页", lambda b: b.counts["site_pages"]),
 }
 
 
@@ -340,8 +351,9 @@ def _build_locked(project, content_root, site_dir, base, include_drafts, pdf, jo
                 with timing.stage(_STAGES.get(output.run) or _STAGES[output.phase]):
                     _run_output(output, b)
         with progress.stage("审核和发布", unit="个文件") as st:
-            st.advance(len(fstree.files(b.out)))
-            _audit_and_publish(b, site_dir, articles)
+            everything = fstree.files(b.out)
+            st.advance(len(everything))
+            _audit_and_publish(b, site_dir, articles, everything)
             if pdf:
                 _replace_private(work / PRIVATE_DIR, base / PRIVATE_DIR)
     finally:
@@ -365,9 +377,9 @@ def _build_locked(project, content_root, site_dir, base, include_drafts, pdf, jo
             f"巡查 {s.patrol_rounds} 轮，发现隐患 {s.hazards_found} 处，已整改 {s.rectified} 处。")
 
 
-def _audit_and_publish(b: Build, site_dir: Path, articles) -> None:
+def _audit_and_publish(b: Build, site_dir: Path, articles, everything: list[str]) -> None:
     with timing.stage("audit"):
-        findings = audit(b.out, urlsplit(b.campaign.site["base_url"]).path, b.kept)  # a site below /sub/ too
+        findings = audit(b.out, urlsplit(b.campaign.site["base_url"]).path, b.kept, everything)  # a site below /sub/ too
     if findings:
         shown = "\n".join(f"  - {f}" for f in findings[:20])
         more = f"\n  （另有 {len(findings) - 20} 处）" if len(findings) > 20 else ""
@@ -381,7 +393,7 @@ def _audit_and_publish(b: Build, site_dir: Path, articles) -> None:
     with timing.stage("publish"):
         publish.swap_into_place(b.out, site_dir, b.kept.spare if b.kept is not None else None)
         if b.kept is not None:
-            b.kept.commit(b.kept.docs_files())
+            b.kept.commit()
         publish.swap_into_place(articles_dir, site_dir.parent / wechat.OUTPUT_DIR, publish.DISCARD)
 
 

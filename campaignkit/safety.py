@@ -243,13 +243,14 @@ def xml_document(path: Path, rel: str, root: Path) -> list[str]:
 Rule = tuple[str, Callable[[Path, str, Path], list[str]]]
 
 
-def audit_site(root: Path, rules: list[Rule], site_path: str = "/") -> list[str]:
+def audit_site(root: Path, rules: list[Rule], site_path: str = "/", everything: list[str] | None = None) -> list[str]:
     """Every finding in a built tree, each file checked by the rules of the outputs that wrote it.
-    site_path: the path of base_url; pages resolve absolute script paths against it."""
+    site_path: the path of base_url; pages resolve absolute script paths against it. `everything`:
+    the tree's files (fstree.files), when the caller has them."""
     root = Path(root)
     findings: list[str] = []
     checked: set[tuple[str, object]] = set()
-    everything = fstree.files(root)
+    everything = fstree.files(root) if everything is None else everything
     for pattern, rule in rules:
         for rel in fstree.select(everything, pattern):
             path = root / rel

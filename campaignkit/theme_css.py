@@ -73,14 +73,14 @@ class Vocabulary:
         return name in self.words or name.startswith(self.prefixes)
 
 
-def vocabulary(site_dir: Path, remembered: Remembered | None = None) -> Vocabulary:
+def vocabulary(site_dir: Path, remembered: Remembered | None = None, everything: list[str] | None = None) -> Vocabulary:
     """`remembered`: the words of files read by an earlier build, by file identity (an incremental
-    build keeps most pages as links to the published ones)."""
+    build keeps most pages as links to the published ones); `everything`: the tree's files."""
     # On the UTF-8 bytes: the words are ASCII, and 1,000 case pages need not be decoded for them.
     words: set[bytes] = set()
     page_words: set[bytes] = set()
     prefixes: set[str] = set()
-    for rel, path in _sources(site_dir):
+    for rel, path in _sources(site_dir, fstree.files(site_dir) if everything is None else everything):
         found, composed = remembered.words(rel, path) if remembered else _words(path)
         words |= found
         if path.suffix == ".js":
@@ -168,9 +168,8 @@ def _identity(path: Path) -> tuple[int, int, int, int]:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-def _sources(site_dir: Path) -> Iterable[tuple[str, Path]]:
+def _sources(site_dir: Path, everything: list[str]) -> Iterable[tuple[str, Path]]:
     seen = set()
-    everything = fstree.files(site_dir)
     for pattern in WORD_SOURCES:
         for rel in fstree.select(everything, pattern):
             if rel not in seen and not rel.startswith(NO_DOM_SCRIPTS):
@@ -329,8 +328,9 @@ def purge_site(site_dir: Path, remember: Path | None = None) -> dict[str, str]:
     names, and point every page at them; returns {old path: new path}. `remember`: a file where
     what was read and cut is kept for the next build of the same folder (Remembered)."""
     remembered = Remembered(remember) if remember is not None else None
-    vocab = vocabulary(site_dir, remembered)
-    css_files = fstree.glob(site_dir, "**/*.css")
+    everything = fstree.files(site_dir)  # one walk: the word sources, the stylesheets, the pages
+    vocab = vocabulary(site_dir, remembered, everything)
+    css_files = fstree.select(everything, "**/*.css")
     theme = {site_dir / rel: (site_dir / rel).read_text(encoding="utf-8") for pattern in STYLESHEETS
              for rel in fstree.select(css_files, pattern) if _NAME_FILE.match(rel.rsplit("/", 1)[-1])}
     others = [(site_dir / rel).read_text(encoding="utf-8") for rel in css_files if site_dir / rel not in theme]
@@ -352,13 +352,15 @@ def purge_site(site_dir: Path, remember: Path | None = None) -> dict[str, str]:
         new.write_bytes(data)
         renamed[rel] = new.relative_to(site_dir).as_posix()
     if renamed:
-        _link_pages(site_dir, renamed, remembered, remembered is not None and remembered.names == renamed)
+        _link_pages(site_dir, fstree.select(everything, "**/*.html"), renamed, remembered,
+                    remembered is not None and remembered.names == renamed)
     if remembered is not None:
         remembered.save((key, cut), renamed)
     return renamed
 
 
-def _link_pages(site_dir: Path, renamed: dict[str, str], remembered: Remembered | None, same_names: bool) -> None:
+def _link_pages(site_dir: Path, html: list[str], renamed: dict[str, str], remembered: Remembered | None,
+                same_names: bool) -> None:
     """Point every page at the cut stylesheets. With `same_names` (the names are the last build's),
     a page that is the very file read last build links them already."""
     # Any version of a theme stylesheet's name: Material's, or the cut one of an earlier build
@@ -366,7 +368,7 @@ def _link_pages(site_dir: Path, renamed: dict[str, str], remembered: Remembered 
     stems = {_NAME_FILE.match(new.rsplit("/", 1)[1])["stem"]: new.rsplit("/", 1)[1] for new in renamed.values()}
     pattern = re.compile(rb"\b(" + b"|".join(re.escape(stem.encode()) for stem in stems) + rb")\.[0-9a-f]{8}\.min\.css")
     names = {stem.encode(): name.encode() for stem, name in stems.items()}
-    for rel in fstree.glob(site_dir, "**/*.html"):
+    for rel in html:
         if same_names and remembered.unchanged(rel):
             continue
         page = site_dir / rel
