@@ -70,14 +70,20 @@ def manifest(root: Path, walked: list[tuple[str, os.DirEntry]] | None = None) ->
     return h.hexdigest()
 
 
-def sync_links(source: Path, target: Path) -> None:
+def sync_links(source: Path, target: Path, within: tuple[str, ...] | None = None) -> None:
     """Make `target` a tree of hard links to the files of `source`: from nothing (a missing or
     empty folder), or from a tree of links to an earlier version of `source`, where a file that
     is already the same file (same inode) stays, the others are unlinked or linked anew, and
     folders left empty go. The kit never writes into a file a tree shares, so the same inode
-    means the same bytes."""
+    means the same bytes. `within`: only these folders of `target` are made equal to `source`
+    (whose files must all be inside them); the rest of `target` is left as it is."""
     want = dict(entries(source))
-    have = dict(entries(target))
+    if within is None:
+        have = dict(entries(target))
+    else:
+        outside = [rel for rel in want if not rel.startswith(tuple(f"{folder}/" for folder in within))]
+        assert not outside, f"files outside {within}: {outside[:3]}"
+        have = {f"{folder}/{rel}": entry for folder in within for rel, entry in entries(target / folder)}
     target_root = os.fspath(target)
     os.makedirs(target_root, exist_ok=True)
     emptied: set[str] = set()

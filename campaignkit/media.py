@@ -46,6 +46,7 @@ QUALITY = 78
 # Part of every published file name: bump it when the encoding changes (e.g. which metadata is
 # dropped), so renditions cached by an older kit are never published again.
 RENDITION_VERSION = "2"
+FOLDER = "media"  # where the site publishes the renditions
 # Pillow's own bomb guard is replaced by the explicit check above, made before decoding.
 Image.MAX_IMAGE_PIXELS = None
 
@@ -276,7 +277,7 @@ def publish_photo(source: Path, cache_dir: Path, digest: str | None = None) -> l
             tmp = out.with_suffix(".tmp")
             copy.save(tmp, "JPEG", quality=QUALITY, optimize=True, progressive=True, exif=b"", comment=b"")
             tmp.replace(out)
-            renditions.append(Rendition(f"media/{digest}-{copy.width}.jpg", copy.width, copy.height))
+            renditions.append(Rendition(f"{FOLDER}/{digest}-{copy.width}.jpg", copy.width, copy.height))
     marker.write_text(" ".join(f"{r.width}x{r.height}" for r in renditions))
     return renditions
 
@@ -291,7 +292,7 @@ def cached_renditions(digest: str, cache_dir: Path) -> list[Rendition] | None:
         w, h = (int(x) for x in line.split("x"))
         if not (cache_dir / f"{digest}-{w}.jpg").exists():
             return None
-        renditions.append(Rendition(f"media/{digest}-{w}.jpg", w, h))
+        renditions.append(Rendition(f"{FOLDER}/{digest}-{w}.jpg", w, h))
     return renditions
 
 

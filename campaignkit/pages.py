@@ -18,7 +18,7 @@ from pathlib import Path
 from jinja2 import Environment, pass_context
 from markupsafe import Markup
 
-from . import charts, memo, qrcodes, templating
+from . import charts, memo, qrcodes, share_images, templating
 from .enums import HAZARD, STATUS
 from .handouts import Handout, question_text
 from .markup import plain_text
@@ -28,7 +28,7 @@ from .registry import KINDS
 from .share_images import ShareImages
 
 PAGE_SIZE = 50
-DEFAULT_SHARE_IMAGE = "assets/share/wide.jpg"  # the home page's card (share_images.py)
+DEFAULT_SHARE_IMAGE = share_images.image_paths("")[0]  # the home page's card
 
 
 def md_path_to_url(md_path: str) -> str:
@@ -77,8 +77,9 @@ class PageWriter:
     """Writes each page once; a second page at the same path is a bug (e.g. an id clash), not an overwrite."""
 
     def __init__(self, docs_dir: Path, env: Environment, common: dict, share: ShareImages | None = None,
-                 qr_cache: Path | None = None, remembered: memo.Memo | None = None):
+                 qr_cache: Path | None = None, remembered: memo.Memo | None = None, files_dir: Path | None = None):
         self.docs_dir = docs_dir
+        self.files_dir = files_dir or docs_dir  # where the QR codes go
         self.memo = remembered
         self.qr_cache = qr_cache
         self.env = env
@@ -99,7 +100,7 @@ class PageWriter:
         if self.share is not None:
             meta = {**meta, **self.share.for_page(url, meta["title"], _section_label(url, site), item)}
         if item is not None:
-            meta.update(qrcodes.write(site["base_url"].rstrip("/") + "/" + url, url, self.docs_dir, self.qr_cache))
+            meta.update(qrcodes.write(site["base_url"].rstrip("/") + "/" + url, url, self.files_dir, self.qr_cache))
         # Material's templates print page.meta raw (MkDocs does not autoescape): escape here.
         meta = {k: html.escape(v) if isinstance(v, str) else v for k, v in meta.items() if v not in (None, "")}
         meta.setdefault("image", DEFAULT_SHARE_IMAGE)
@@ -154,10 +155,11 @@ def ways(kind, items: list) -> dict[str, dict]:
 
 def write_docs(campaign: Campaign, docs_dir: Path, templates: Path, handouts: list[Handout],
                share: ShareImages | None = None, page_images: dict | None = None,
-               qr_cache: Path | None = None, memo_file: Path | None = None) -> list:
+               qr_cache: Path | None = None, memo_file: Path | None = None, files_dir: Path | None = None) -> list:
     """Write every page; return the MkDocs nav. `share` collects each page's share images;
     page_images: each handout's pages as images, by PDF path (handout_pages.py); `memo_file`:
-    where page renders are remembered between builds (None: every page is rendered)."""
+    where page renders are remembered between builds (None: every page is rendered);
+    `files_dir`: where the pages' QR codes go (the docs folder unless given)."""
     env = environment(templates / "pages")
     by_item: dict[tuple[str, str], list[Handout]] = {}
     for h in handouts:
@@ -173,7 +175,7 @@ def write_docs(campaign: Campaign, docs_dir: Path, templates: Path, handouts: li
         remembered = memo.Memo(memo_file, memo.code_key(templates / "pages"))
         remembered.view = view
     with memo.tracing() if remembered is not None else contextlib.nullcontext():
-        nav = _write_pages(PageWriter(docs_dir, env, common, share, qr_cache, remembered), campaign)
+        nav = _write_pages(PageWriter(docs_dir, env, common, share, qr_cache, remembered, files_dir), campaign)
     if remembered is not None:
         remembered.save()
     _copy_assets(templates / "assets", docs_dir / "assets")

@@ -30,9 +30,11 @@ from . import (
     pages,
     progress,
     publish,
+    qrcodes,
     redirects,
     safety,
     search_index,
+    share_images,
     site,
     theme_css,
     timing,
@@ -58,6 +60,9 @@ class Build:
     renditions: list
     docs: Path  # staging Markdown folder (MkDocs' docs_dir)
     out: Path  # the finished site before it is published
+    # Staging folder of the site's photos, share cards and QR codes (FILE_FOLDERS), linked into the
+    # site beside MkDocs; None: they go into the docs folder (rendering the docs alone, in tests).
+    files: Path | None = None
     pdf: bool = True
     jobs: int = 1
     pending_pdfs: dict | None = None  # the preview server: list every handout, render none (handouts.render_all)
@@ -71,6 +76,10 @@ class Build:
     kept: incremental.Incremental | None = None  # the state kept between builds (None: build everything)
     mkdocs_ready: workers.Warm | None = None  # a MkDocs process getting ready while pages are written
     memo_dir: Path | None = None  # where renders are remembered between builds (None: render everything)
+
+    def __post_init__(self):
+        if self.files is None:
+            self.files = self.docs
 
     @property
     def templates(self) -> Path:
@@ -100,8 +109,15 @@ class Output:
 PRIVATE_DIR = "private"  # beside site/: paperwork that is printed, never published
 
 
+# The site's own files that no page's Markdown links and MkDocs has nothing to do with: photos,
+# share cards, QR codes (7,800 at 1,000 cases). They are staged in Build.files and linked into
+# the site beside MkDocs' output (_link_files), so MkDocs neither lists nor copies them, and an
+# incremental build compares them by inode with the published ones.
+FILE_FOLDERS = (media.FOLDER, share_images.FOLDER, qrcodes.FOLDER)
+
+
 def _photos(b: Build) -> None:
-    media.copy_renditions(b.renditions, b.cache / "media", b.docs)
+    media.copy_renditions(b.renditions, b.cache / "media", b.files)
 
 
 def _handouts(b: Build) -> None:
@@ -115,10 +131,10 @@ def _handouts(b: Build) -> None:
 
 def _pages(b: Build) -> None:
     public = [h for h in b.made if h.public]
-    b.share = ShareImages(b.campaign.site, b.docs)
+    b.share = ShareImages(b.campaign.site, b.files)
     images = handout_pages.page_images(public, b.docs, b.cache / "handout-pages")
     b.nav = pages.write_docs(b.campaign, b.docs, b.templates, public, b.share, images, b.qr_cache,
-                             b.memo_dir / "pages.memo" if b.memo_dir else None)
+                             b.memo_dir / "pages.memo" if b.memo_dir else None, b.files)
     b.counts["pages"] = len(b.share.cards)  # one share card a page
     vendor.copy_vendor_assets(b.docs / "assets" / "vendor")
 
@@ -131,6 +147,7 @@ def _mkdocs(b: Build) -> None:
     if b.kept is None:
         site.run_mkdocs(b.project / "mkdocs.yml", b.docs, b.out, b.campaign.site, b.nav, jobs=b.jobs,
                         pages=b.counts["pages"], ready=b.mkdocs_ready)
+        _link_files(b)
         _count_site_pages(b, fstree.files(b.out))
         return
     # Incremental: MkDocs reads the kept docs folder (unchanged files keep their mtime) and
@@ -145,9 +162,16 @@ def _mkdocs(b: Build) -> None:
     order = site.run_mkdocs(b.project / "mkdocs.yml", kept.docs, b.out, b.campaign.site, b.nav, dirty=kept.dirty,
                             jobs=b.jobs, pages=to_build, ready=b.mkdocs_ready)
     kept.complete_search_index(b.out, order)
+    _link_files(b)  # before the tree is noted: they are not written after MkDocs, so stay linked next time
     made = fstree.files(b.out)
     kept.note_mkdocs_output(made)
     _count_site_pages(b, made)
+
+
+def _link_files(b: Build) -> None:
+    """The site's photos, share cards and QR codes into the site: the new tree's FILE_FOLDERS made
+    the staged ones (links to the caches; in an incremental build the published links stay)."""
+    fstree.sync_links(b.files, b.out, within=FILE_FOLDERS)
 
 
 def _count_site_pages(b: Build, files: list[str]) -> None:
@@ -336,7 +360,8 @@ def _build_locked(project, content_root, site_dir, base, include_drafts, pdf, jo
     sweeping = publish.empty_trash(base)
     articles = None
     try:
-        b = Build(project, content_root, campaign, renditions, work / "docs", work / "site", pdf=pdf, jobs=jobs,
+        b = Build(project, content_root, campaign, renditions, work / "docs", work / "site", work / "files",
+                  pdf=pdf, jobs=jobs,
                   pending_pdfs=pending_pdfs, private=handout_kinds.private_view(*loaded),
                   private_dir=work / PRIVATE_DIR,
                   memo_dir=incremental.folder_for(base, site_dir) if incremental_build else None)

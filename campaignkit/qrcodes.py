@@ -42,9 +42,12 @@ def inline_svg(url: str, scale: int = 3, border: int = 2, title: str | None = No
         return Markup(text)
 
 
+FOLDER = "assets/qr"  # where the site publishes the pages' QR codes
+
+
 def paths(page_url: str) -> tuple[str, str]:
     """(svg, png) paths in the site for the page at `page_url` ("cases/x/")."""
-    return f"assets/qr/{page_url}qr.svg", f"assets/qr/{page_url}qr.png"
+    return f"{FOLDER}/{page_url}qr.svg", f"{FOLDER}/{page_url}qr.png"
 
 
 def write(url: str, page_url: str, docs_dir: Path, cache_dir: Path | None = None) -> dict:

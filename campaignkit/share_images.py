@@ -65,9 +65,12 @@ class TitleLayout:
     spacing: int
 
 
+FOLDER = "assets/share"  # where the site publishes the share cards
+
+
 def image_paths(page_url: str) -> tuple[str, str]:
     """(wide, square) paths in the site for the page at `page_url` ("" is home, "cases/x/")."""
-    return f"assets/share/{page_url}wide.jpg", f"assets/share/{page_url}square.jpg"
+    return f"{FOLDER}/{page_url}wide.jpg", f"{FOLDER}/{page_url}square.jpg"
 
 
 def item_photo(item):
