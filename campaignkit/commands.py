@@ -13,7 +13,7 @@ COMMANDS = ("template", "import", "export", "forms")
 def register(commands) -> None:
     """Add the spreadsheet and forms subcommands to build.py's subparsers (cli.py)."""
     from .admin import PASSWORD_VARIABLE
-    from .sheets import BOOKS
+    from .workbooks import BOOKS
 
     books = "|".join(BOOKS)
     folder = {"default": "content", "metavar": "文件夹", "help": "内容文件夹（默认 content）"}

@@ -16,8 +16,8 @@ is fast); what is kept between builds, per output folder, in `.build/incremental
   the published tree, and the files written after MkDocs. Anything different, a published tree
   touched by someone else, or a build that failed half-way (the state is removed before the
   docs folder changes) makes the next build a clean one.
-- `audit.json`: the audit's findings by file content (SHA-256 of rule, path and bytes): only
-  new or changed files are parsed again.
+- `audit.json`: the files the audit found clean, by rule, path and file identity (device, inode,
+  size, mtime): only files written in this build are read and parsed again.
 
 MkDocs' search index of a dirty build lists only the pages it rebuilt; the entries of the
 others are taken from the published index, in MkDocs' page order, so the index is the one a
@@ -36,7 +36,7 @@ from pathlib import Path
 from . import fstree, search_index
 from .mkdocs_shares import WRITTEN_BY_EVERY_BUILD
 
-STATE_VERSION = "1"
+STATE_VERSION = "2"
 
 
 def folder_for(base: Path, site_dir: Path) -> Path:
@@ -147,9 +147,14 @@ class Incremental:
 
     # ---- audit and commit ----------------------------------------------------------------------
 
-    def audited(self, rule_name: str, rel: str, data: bytes, audit) -> list[str]:
-        """The audit's findings for one file, from the cache when its bytes were audited before."""
-        key = _digest(f"{rule_name}\0{rel}\0".encode() + data)
+    def audited(self, rule_name: str, rel: str, path: Path, audit) -> list[str]:
+        """The audit's findings for one file, from the cache when the same file was audited before:
+        the same path and identity (device, inode, size, mtime). An incremental build publishes the
+        files it did not write again as links to the very files audited last time, and nothing
+        the kit writes is ever written in place, so their bytes need not even be read."""
+        st = path.stat()
+        # self.key: the kit's code (the audit's rules among it) and everything else the pages depend on.
+        key = _digest(f"{self.key}\0{rule_name}\0{rel}\0{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}".encode())
         if key in self._audit_cache:
             found = self._audit_cache[key]
         else:

@@ -243,8 +243,8 @@ class View:
         return _MISSING
 
     def values_digest(self, keys: tuple) -> bytes:
-        value = self.value
-        return hashlib.blake2b(b"".join([value(k) for k in keys]), digest_size=16).digest()
+        known, value = self._values, self.value
+        return hashlib.blake2b(b"".join([known.get(k) or value(k) for k in keys]), digest_size=16).digest()
 
 
 # ---------------------------------------------------------------------------------- the memo

@@ -38,6 +38,7 @@ from .problems import BuildError
 from .registry import KINDS, MEDIA
 from .schema import TEXT_MAX
 from .validate import validate
+from .workbooks import BOOKS, Book
 
 ID_HEADER = "编号"
 YES, NO = "是", "否"
@@ -49,31 +50,6 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
 
 
-@dataclass(frozen=True)
-class Book:
-    """One of the committee's workbooks: the content kind it holds and the fields it carries."""
-
-    title: str
-    kind: str
-    fields: tuple[str, ...]
-    photos: bool = False  # a photo pair (before/after) as two columns each: file name and description
-
-    @property
-    def sheet(self) -> str:
-        return KINDS[self.kind].name
-
-    @property
-    def schema(self) -> dict:
-        return KINDS[self.kind].schema
-
-
-BOOKS = {b.title: b for b in (
-    Book("花名册", "enterprises", ("name", "industry", "employees", "model", "recognized_on", "honor")),
-    Book("巡查记录", "patrols", ("round", "date", "team", "enterprises_checked", "hazards_found",
-                             "rectified_on_spot", "referred", "note")),
-    Book("隐患台账", "cases", ("title", "found_on", "place", "enterprise", "anonymous", "hazard", "risk", "status",
-                           "rectified_on", "summary", "description", "actions", "patrol", "tags"), photos=True),
-)}
 
 
 @dataclass(frozen=True)

@@ -268,7 +268,7 @@ def test_no_english_message_reaches_an_editor(tmp_path, kind):
     ("not", {"not": {"type": "string"}}, "x"), ("contains", {"contains": {"type": "string"}}, [1]),
 ])
 def test_every_jsonschema_keyword_has_a_chinese_message(keyword, schema, instance):
-    error = next(validate._Validator(schema).iter_errors(instance))
+    error = next(validate.validator_class()(schema).iter_errors(instance))
     assert error.validator == keyword
     messages = [m for _path, m in validate._translate(error, [])]
     assert messages and all(re.search(r"[\u4e00-\u9fff]", m) and not english_words(m, set()) for m in messages), messages

@@ -150,3 +150,21 @@ def test_remembered_articles_equal_fresh_articles_after_each_kind_of_edit(corpus
     changed = {k for k in fresh if first.get(k) != fresh[k] and k != "report"}
     assert changed <= set(rendered), changed - set(rendered)
     assert len(rendered) < len(fresh) / 2, (edit, len(rendered), len(fresh))
+
+
+def test_the_downloads_page_lists_a_list_pages_worth_of_case_sheets_and_says_where_the_rest_are(corpus, tmp_path):
+    """At 1,000 cases the page listed 1,000 case sheets (650 KB); each case page has its own."""
+    from campaignkit.handouts import Handout
+
+    content = corpus / "content"
+    campaign, _ = pipeline.public_view(corpus, content, False, pipeline.load_and_validate(content, False))
+    sheets = [Handout("case", "案例警示单", "cases", f"c{n}", f"警示单{n}", f"downloads/cases/c{n}.pdf", 1, 9000)
+              for n in range(pages.PAGE_SIZE + 7)]
+    lesson = Handout("lesson", "课程讲义", "lessons", "l1", "讲义一", "downloads/lessons/l1.pdf", 4, 90000)
+    docs = tmp_path / "docs"
+    pages.write_docs(campaign, docs, PROJECT / "templates", [lesson, *sheets], ShareImages(campaign.site, docs))
+    text = (docs / "downloads" / "index.md").read_text(encoding="utf-8")
+    assert "讲义一" in text
+    assert f"警示单{pages.PAGE_SIZE - 1}<" in text and f"警示单{pages.PAGE_SIZE}<" not in text
+    assert f"共 {pages.PAGE_SIZE + 7} 份，这里列出前 {pages.PAGE_SIZE} 份" in text
+    assert '<a href="../cases/">隐患案例</a>' in text
