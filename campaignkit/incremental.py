@@ -1,7 +1,8 @@
 """Rebuilds that redo only what an edit touched, and publish the same bytes a cold build would.
 
-Every build still loads, validates and renders every page into a fresh staging folder (that
-is fast); what is kept between builds, per output folder, in `.build/incremental/<name>/`:
+Every build still loads, validates and writes every page into a fresh staging folder (a page's
+text remembered unless what it shows changed: memo.py); what is kept between builds, per output
+folder, in `.build/incremental/<name>/` (beside the memo files of pages, articles and the CSS cut):
 
 - `docs/`: the generated Markdown and files of the last published build. A freshly rendered
   file replaces its copy only when its bytes differ, so an unchanged page keeps its mtime and

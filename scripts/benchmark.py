@@ -130,8 +130,18 @@ def plain_mkdocs(project: Project, settings: dict, target: Path) -> float:
     """`mkdocs build` of the kit's generated docs with the same configuration, in a fresh process."""
     import yaml
 
+    from campaignkit.pipeline import FILE_FOLDERS
+
     config = yaml.safe_load((project.root / "mkdocs.yml").read_text(encoding="utf-8"))
     settings = dict(settings)
+    # The same site: the kit links its photos, share cards and QR codes into the site beside MkDocs
+    # (pipeline.FILE_FOLDERS); a plain MkDocs site has them in its docs folder and copies them.
+    docs = project.root / "plain-docs"
+    shutil.rmtree(docs, ignore_errors=True)
+    shutil.copytree(settings["docs_dir"], docs, copy_function=os.link)
+    for folder in FILE_FOLDERS:
+        shutil.copytree(project.root / "site" / folder, docs / folder, copy_function=os.link, dirs_exist_ok=True)
+    settings["docs_dir"] = str(docs)
     config.setdefault("extra", {}).update(settings.pop("extra", {}))  # extra.help, as the kit sets it
     config.update(settings, site_dir=str(target))
     config_file = project.root / "plain-mkdocs.yml"
