@@ -60,6 +60,13 @@ def _pattern(pattern: str) -> re.Pattern:
     return re.compile("".join(out))
 
 
+def identity(path: Path) -> tuple[int, int, int, int]:
+    """(device, inode, size, mtime): the kit never writes into a file in place (it writes a new one
+    and renames or links it), so the same identity at the same path means the same bytes."""
+    st = path.stat()
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
 def manifest(root: Path, walked: list[tuple[str, os.DirEntry]] | None = None) -> str:
     """A digest of every file's path, inode, size and mtime: any change to the tree changes it.
     `walked`: entries(root), when the caller has them."""

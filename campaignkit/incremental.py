@@ -59,6 +59,7 @@ class Incremental:
         self.key = _digest(json.dumps(inputs, sort_keys=True, ensure_ascii=False, default=str).encode())
         self.state = self._valid_state()
         self.rebuilt: set[str] = set()  # page URLs MkDocs builds in this run
+        self._docs_files: list[str] | None = None  # the kept docs folder's files, once sync_docs made it
         self._audit_cache = self._read_json(self.folder / "audit.json", {}).get(STATE_VERSION, {})
         self._audit_used: dict[str, list] = {}
 
@@ -153,9 +154,8 @@ class Incremental:
         the same path and identity (device, inode, size, mtime). An incremental build publishes the
         files it did not write again as links to the very files audited last time, and nothing
         the kit writes is ever written in place, so their bytes need not even be read."""
-        st = path.stat()
         # self.key: the kit's code (the audit's rules among it) and everything else the pages depend on.
-        key = _digest(f"{self.key}\0{rule_name}\0{rel}\0{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}".encode())
+        key = _digest(f"{self.key}\0{rule_name}\0{rel}\0{fstree.identity(path)}".encode())
         if key in self._audit_cache:
             found = self._audit_cache[key]
         else:
@@ -176,8 +176,7 @@ class Incremental:
 
     def docs_files(self) -> list[str]:
         """The kept docs folder's files (as sync_docs left it)."""
-        files = getattr(self, "_docs_files", None)
-        return fstree.files(self.docs) if files is None else files
+        return fstree.files(self.docs) if self._docs_files is None else self._docs_files
 
     # ---- helpers -------------------------------------------------------------------------------
 

@@ -174,7 +174,7 @@ def digest(value) -> bytes:
     return hashlib.blake2b(repr(fingerprint(value)).encode(), digest_size=16).digest()
 
 
-def code_key(*folders: Path, extra=()) -> str:
+def code_key(*folders: Path) -> str:
     """What every remembered render depends on besides its trace: its templates, the kit's code,
     the libraries that render, Python."""
     h = hashlib.sha256()
@@ -188,7 +188,7 @@ def code_key(*folders: Path, extra=()) -> str:
             h.update(f"{name}={metadata.version(name)}".encode())
         except metadata.PackageNotFoundError:
             pass
-    h.update(repr((VERSION, sys.version, fingerprint(extra))).encode())
+    h.update(repr((VERSION, sys.version)).encode())
     return h.hexdigest()
 
 
@@ -254,7 +254,7 @@ class Entry:
     inputs: bytes  # digest of the explicit inputs
     keys: tuple  # the reads
     values: bytes  # digest of what they gave
-    output: object  # what is reused: a file's identity (pages) or the output itself (articles)
+    output: object  # what is reused: a page's Markdown, an article's fragment
 
 
 class Memo:
@@ -266,15 +266,9 @@ class Memo:
         self.new: dict[str, Entry] = {}
         self.known: set = set()  # facts about outputs under the same key (e.g. fragments audited clean)
         self.view: View | None = None
-        self.reused = 0
-        try:
-            with open(path, "rb") as f:
-                stored = pickle.load(f)
-            if stored.get("version") == VERSION and stored.get("key") == key:
-                self.old = stored["entries"]
-                self.known = stored.get("known", set())
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, TypeError, ValueError):
-            pass  # no memo, or one from another version: every render is done
+        stored = read_stored(path, {"version": VERSION, "key": key})
+        if stored is not None:  # else no memo, or one from another version: every render is done
+            self.old, self.known = stored["entries"], stored["known"]
 
     def valid(self, name: str, inputs: bytes) -> Entry | None:
         """The remembered entry for `name`, if its inputs and every read it made are unchanged."""
@@ -285,30 +279,46 @@ class Memo:
 
     def keep(self, name: str, entry: Entry) -> None:
         self.new[name] = entry
-        self.reused += 1
+
+    def output(self, name: str, inputs, render: Callable[[], object]):
+        """What `render()` returns for `name`: remembered when `inputs` (plain values, items) and
+        every read the remembered render made are unchanged, else rendered and its reads recorded."""
+        inputs = digest(inputs)
+        entry = self.valid(name, inputs)
+        if entry is not None:
+            self.keep(name, entry)
+            return entry.output
+        with recording() as reads:
+            made = render()
+        self.remember(name, inputs, reads, made)
+        return made
 
     def remember(self, name: str, inputs: bytes, reads: set, output) -> None:
         keys = read_keys(reads)
         self.new[name] = Entry(inputs, keys, self.view.values_digest(keys), output)
 
-    def save(self, output_of: Callable[[str, Entry], object] | None = None) -> None:
-        """Write the entries of this build (`output_of` may replace each output; None drops it)."""
-        entries = {}
-        for name, entry in self.new.items():
-            output = output_of(name, entry) if output_of else entry.output
-            if output is not None:
-                entries[name] = dataclasses.replace(entry, output=output)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as f:
-            pickle.dump({"version": VERSION, "key": self.key, "entries": entries, "known": self.known}, f,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(self.path)
+    def save(self) -> None:
+        """Write the entries this build used (renders no page asked for any more are dropped)."""
+        store(self.path, {"version": VERSION, "key": self.key, "entries": self.new, "known": self.known})
 
 
-def file_identity(path: Path) -> tuple | None:
+def read_stored(path: Path, expected: dict) -> dict | None:
+    """What `store` kept in `path`, if it holds every item of `expected` (version, key); else None."""
     try:
-        st = path.stat()
-    except FileNotFoundError:
+        with open(path, "rb") as f:
+            stored = pickle.load(f)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
         return None
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+    if not isinstance(stored, dict) or any(stored.get(k) != v for k, v in expected.items()):
+        return None
+    return stored
+
+
+def store(path: Path, data: dict) -> None:
+    """Pickle `data` into `path` by rename: a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as f:
+        pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+

@@ -113,21 +113,13 @@ class PageWriter:
             self._folders.add(target.parent)
         target.write_text(f"---\n{front}\n---\n\n{body}", encoding="utf-8")
 
-
     def _body(self, md_path: str, template: str, url: str, context: dict) -> str:
         """The page's Markdown: rendered, or remembered from an earlier build when the template
         and every value it read are the same (memo.py)."""
-        if self.memo is None:
+        def render() -> str:
             return self.env.get_template(template).render(**self.common, **context, page_url=url)
-        inputs = memo.digest((template, url, context))
-        entry = self.memo.valid(md_path, inputs)
-        if entry is not None:
-            self.memo.keep(md_path, entry)
-            return entry.output
-        with memo.recording() as reads:
-            body = self.env.get_template(template).render(**self.common, **context, page_url=url)
-        self.memo.remember(md_path, inputs, reads, body)
-        return body
+
+        return render() if self.memo is None else self.memo.output(md_path, (template, url, context), render)
 
 
 def _section_label(url: str, site: dict) -> str:

@@ -32,8 +32,6 @@ link is rewritten; the original file and its source map (which would no longer m
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -41,7 +39,7 @@ from pathlib import Path
 
 import tinycss2
 
-from . import fstree, search_index
+from . import fstree, memo, search_index
 
 # Material's stylesheets in the finished site; campaign.css is the kit's own and kept whole.
 STYLESHEETS = ("assets/stylesheets/main.*.min.css", "assets/stylesheets/palette.*.min.css")
@@ -122,21 +120,14 @@ class Remembered:
 
     def __init__(self, path: Path):
         self.path = path
-        self.files: dict[str, tuple] = {}
-        self.cut: tuple[str, dict[str, str]] = ("", {})
-        self.names: dict[str, str] = {}
-        try:
-            with open(path, "rb") as f:
-                stored = pickle.load(f)
-            if stored.get("version") == self.VERSION:
-                self.files, self.cut, self.names = stored["files"], stored["cut"], stored["names"]
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, TypeError, ValueError):
-            pass
-        self.old_files = self.files
-        self.files = {}
+        stored = memo.read_stored(path, {"version": self.VERSION}) or {"files": {}, "cut": ("", {}), "names": {}}
+        self.old_files: dict[str, tuple] = stored["files"]  # read last build: rel → (identity, words, prefixes)
+        self.cut: tuple[str, dict[str, str]] = stored["cut"]
+        self.names: dict[str, str] = stored["names"]
+        self.files: dict[str, tuple] = {}  # read (or found unchanged) in this build
 
     def words(self, rel: str, path: Path) -> tuple[frozenset[bytes], tuple[str, ...]]:
-        identity = _identity(path)
+        identity = fstree.identity(path)
         entry = self.old_files.get(rel)
         if entry is not None and entry[0] == identity:
             self.files[rel] = entry
@@ -155,17 +146,7 @@ class Remembered:
         self.files.pop(rel, None)
 
     def save(self, cut: tuple[str, dict[str, str]], names: dict[str, str]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as f:
-            pickle.dump({"version": self.VERSION, "files": self.files, "cut": cut, "names": names}, f,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(self.path)
-
-
-def _identity(path: Path) -> tuple[int, int, int, int]:
-    st = path.stat()
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+        memo.store(self.path, {"version": self.VERSION, "files": self.files, "cut": cut, "names": names})
 
 
 def _sources(site_dir: Path, everything: list[str]) -> Iterable[tuple[str, Path]]:

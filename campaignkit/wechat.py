@@ -139,18 +139,13 @@ class ArticleWriter:
             self.memo.view = memo.View(campaign, {"site": self.site})
 
     def render(self, key: str, kind_name: str, title: str, page_url: str, template: str, **context) -> Article:
+        def render() -> str:
+            return self._fragment(page_url, template, context)
+
         # The report's figures and illustrations come through functions made here, whose reads
         # are not recorded: it is always rendered (one article).
-        if self.memo is None or key == REPORT_ID:
-            return Article(key, kind_name, title, page_url, self._fragment(page_url, template, context))
-        inputs = memo.digest((template, page_url, context))
-        entry = self.memo.valid(key, inputs)
-        if entry is not None:
-            self.memo.keep(key, entry)
-            return Article(key, kind_name, title, page_url, entry.output)
-        with memo.recording() as reads:
-            fragment = self._fragment(page_url, template, context)
-        self.memo.remember(key, inputs, reads, fragment)
+        remembered = self.memo is not None and key != REPORT_ID
+        fragment = self.memo.output(key, (template, page_url, context), render) if remembered else render()
         return Article(key, kind_name, title, page_url, fragment)
 
     def _fragment(self, page_url: str, template: str, context: dict) -> str:
