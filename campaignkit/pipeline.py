@@ -340,9 +340,9 @@ def build(project: Path, content_root: Path, site_dir: Path, include_drafts: boo
 
 
 def _mkdocs_ready(jobs: int, pending_pdfs: dict | None) -> workers.Warm | None:
-    """A MkDocs process getting ready on the second core, when there is one (the preview's too: a
-    child forked from its warm process builds a small rebuild's pages in half the time the
-    preview's own process, with the whole public view in memory, takes)."""
+    """A MkDocs process getting ready on the second core, when there is one: the preview's too, so
+    that its rebuilds run MkDocs as build.py's do (the preview's own process is warm, but busy with
+    the pages meanwhile)."""
     return workers.Warm(mkdocs_shares.warm_up) if jobs > 1 else None
 
 
