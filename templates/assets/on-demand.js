@@ -79,9 +79,16 @@
     started = true;
     var marked = document.querySelectorAll("script[type='" + AFTER_PAINT + "']");
     var pending = marked.length;
+    // <html data-ck-scripts="started"> once every marked script has run (or failed to load):
+    // from then on the page answers taps as it will for the rest of its life. The browser tests
+    // wait for it before they tap; nothing else reads it.
+    function markStarted() { document.documentElement.setAttribute("data-ck-scripts", "started"); }
     function ran() {
-      if (--pending === 0) document.dispatchEvent(new Event("DOMContentLoaded", {bubbles: true}));
+      if (--pending > 0) return;
+      document.dispatchEvent(new Event("DOMContentLoaded", {bubbles: true}));
+      markStarted();
     }
+    if (!pending) markStarted();
     Array.prototype.forEach.call(marked, function (old) {
       var script = document.createElement("script");
       script.src = old.src;

@@ -8,7 +8,18 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from .support import CHROMIUM, CHROMIUM_ARGS, PHONE, SiteServer, Watch, artifacts_dir, load_everything, page_problems, watch
+from .support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PHONE,
+    SiteServer,
+    Watch,
+    artifacts_dir,
+    load_everything,
+    page_problems,
+    scripts_started,
+    watch,
+)
 
 
 @pytest.fixture(scope="session")
@@ -41,13 +52,16 @@ class Phone:
     page: object
     watch: Watch
     server: SiteServer
+    javascript: bool = True
 
     def open(self, path: str = "", scroll: bool = True, wait: str = "networkidle"):
         """Load a page; by default wait until the network is quiet (the search worker has fetched
         its index too) and scroll through it so lazy photos load. wait="load" is quicker for tests
-        that only click around."""
+        that only click around. Either way it returns once the page's scripts have started."""
         response = self.page.goto(self.server.url(path), wait_until=wait)
         assert response is not None and response.status == 200, (path, response and response.status)
+        if self.javascript:
+            scripts_started(self.page)
         if scroll:
             load_everything(self.page)
             self.page.wait_for_load_state("networkidle")
@@ -60,7 +74,7 @@ class Phone:
 def new_phone(browser, server: SiteServer, **overrides) -> Phone:
     context = browser.new_context(**{**PHONE, **overrides})
     w = watch(context, server.host)
-    return Phone(context, context.new_page(), w, server)
+    return Phone(context, context.new_page(), w, server, javascript=overrides.get("java_script_enabled", True))
 
 
 @pytest.fixture

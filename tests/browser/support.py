@@ -247,6 +247,14 @@ def _is_local(url: str, host: str) -> bool:
 
 # --------------------------------------------------------------------------- checks on a loaded page
 
+def scripts_started(page) -> None:
+    """Wait until on-demand.js has started Material's bundle and the kit's scripts. They start
+    after the first paint, which on a busy machine can come after the `load` event: a tap made
+    before then reaches a page whose quiz buttons are still hidden and whose photo links still
+    open the bare picture."""
+    page.wait_for_selector("html[data-ck-scripts='started']", state="attached")
+
+
 def load_everything(page) -> None:
     """Scroll through the page like a reader (swiping sideways through a handout's pages too), so
     lazy images load, then wait until every image has finished (loaded or failed)."""
