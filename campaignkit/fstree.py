@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 from functools import lru_cache
 from pathlib import Path
 
@@ -77,20 +78,14 @@ def manifest(root: Path, walked: list[tuple[str, os.DirEntry]] | None = None) ->
     return h.hexdigest()
 
 
-def sync_links(source: Path, target: Path, within: tuple[str, ...] | None = None) -> None:
+def sync_links(source: Path, target: Path) -> None:
     """Make `target` a tree of hard links to the files of `source`: from nothing (a missing or
     empty folder), or from a tree of links to an earlier version of `source`, where a file that
     is already the same file (same inode) stays, the others are unlinked or linked anew, and
     folders left empty go. The kit never writes into a file a tree shares, so the same inode
-    means the same bytes. `within`: only these folders of `target` are made equal to `source`
-    (whose files must all be inside them); the rest of `target` is left as it is."""
+    means the same bytes."""
     want = dict(entries(source))
-    if within is None:
-        have = dict(entries(target))
-    else:
-        outside = [rel for rel in want if not rel.startswith(tuple(f"{folder}/" for folder in within))]
-        assert not outside, f"files outside {within}: {outside[:3]}"
-        have = {f"{folder}/{rel}": entry for folder in within for rel, entry in entries(target / folder)}
+    have = dict(entries(target))
     target_root = os.fspath(target)
     os.makedirs(target_root, exist_ok=True)
     emptied: set[str] = set()
@@ -109,10 +104,24 @@ def sync_links(source: Path, target: Path, within: tuple[str, ...] | None = None
             os.makedirs(os.path.join(target_root, folder), exist_ok=True)
             made.add(folder)
         os.link(entry.path, os.path.join(target_root, rel))
-    for folder in sorted(emptied, key=len, reverse=True):  # deepest first
+    remove_empty(target_root, emptied)
+
+
+def remove_empty(root: str, folders: set[str]) -> None:
+    """Remove each of `folders` (relative to `root`) and its parents, as far as they are empty."""
+    for folder in sorted(folders, key=len, reverse=True):  # deepest first
         while folder:
             try:
-                os.rmdir(os.path.join(target_root, folder))  # only when empty
+                os.rmdir(os.path.join(root, folder))  # only when empty
             except OSError:
                 break
             folder = os.path.dirname(folder)
+
+
+def link_or_copy(cached: Path | str, target: Path | str) -> None:
+    """A cached file (written once, replaced by rename, never in place) into another tree: a hard
+    link is free, and lets the incremental build see an unchanged file without reading it."""
+    try:
+        os.link(cached, target)
+    except OSError:  # another file system, or links not supported
+        shutil.copyfile(cached, target)

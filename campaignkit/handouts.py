@@ -46,7 +46,7 @@ from pathlib import Path
 from jinja2 import Environment
 from markupsafe import Markup
 
-from . import fonts, media, pdf_access, pdf_fonts, pdf_stylesheets, progress, qrcodes, templating, workers
+from . import fonts, fstree, pdf_access, pdf_fonts, pdf_stylesheets, progress, qrcodes, templating, workers
 from .enums import HAZARD, PATROL_EXTRA_CHECKS
 from .handout_kinds import BY_KIND, CHARGING_ON_ONE_PAGE, FIT_LEVELS, KINDS, Private, charging_points
 from .markup import render_markdown
@@ -498,7 +498,7 @@ def render_all(campaign: Campaign, templates: Path, docs_dir: Path, cache_dir: P
         target = (docs_dir if job.public else private_dir) / job.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.unlink(missing_ok=True)
-        media.link_or_copy(cached, target)
+        fstree.link_or_copy(cached, target)
         pages = int(cached.with_suffix(".pages").read_text())
         handouts.append(Handout(job.kind, job.kind_label, job.item_kind, job.item_id, job.title, job.path,
                                 pages, target.stat().st_size, job.public))
@@ -571,7 +571,7 @@ class PendingHandout:
             os.replace(tmp, cached)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.unlink(missing_ok=True)
-        media.link_or_copy(cached, target)  # a link: the incremental build sees an unchanged PDF by its inode
+        fstree.link_or_copy(cached, target)  # a link: the incremental build sees an unchanged PDF by its inode
         return target
 
 

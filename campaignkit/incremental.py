@@ -18,7 +18,9 @@ folder, in `.build/incremental/<name>/` (beside the memo files of pages, article
   touched by someone else, or a build that failed half-way (the state is removed before the
   docs folder changes) makes the next build a clean one.
 - `audit.json`: the files the audit found clean, by rule, path and file identity (device, inode,
-  size, mtime): only files written in this build are read and parsed again.
+  size, mtime): only files written in this build are read and parsed again; and the search
+  index's fragments found clean, by digest (the index is written anew every build, but holds
+  the last one's fragments except for the pages MkDocs rebuilt).
 
 MkDocs' search index of a dirty build lists only the pages it rebuilt; the entries of the
 others are taken from the published index, in MkDocs' page order, so the index is the one a
@@ -34,7 +36,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from . import fstree, search_index
+from . import fstree, pages, safety, search_index
 from .mkdocs_shares import WRITTEN_BY_EVERY_BUILD
 
 STATE_VERSION = "2"
@@ -60,8 +62,11 @@ class Incremental:
         self.state = self._valid_state()
         self.rebuilt: set[str] = set()  # page URLs MkDocs builds in this run
         self._docs_files: list[str] | None = None  # the kept docs folder's files, once sync_docs made it
-        self._audit_cache = self._read_json(self.folder / "audit.json", {}).get(STATE_VERSION, {})
+        kept_audit = self._read_json(self.folder / "audit.json", {}).get(STATE_VERSION, {})
+        self._audit_cache = kept_audit.get("files", {})
         self._audit_used: dict[str, list] = {}
+        # The search index's fragments found clean (safety.search_index), under the same key.
+        self.clean_fragments = safety.KnownClean(kept_audit.get("fragments", {}).get(self.key, ()))
 
     @property
     def dirty(self) -> bool:
@@ -70,10 +75,12 @@ class Incremental:
 
     # ---- before MkDocs ------------------------------------------------------------------------
 
-    def sync_docs(self, fresh: Path) -> None:
-        """Make the kept docs folder equal to the freshly rendered one, touching only what changed."""
+    def sync_docs(self, fresh: Path, staged: dict[str, str]) -> None:
+        """Make the kept docs folder equal to the freshly rendered one plus the `staged` pages
+        (path → text), touching only what changed."""
         (self.folder / "state.json").unlink(missing_ok=True)  # from here on a failure means a clean next build
         if not self.dirty:  # nothing to compare with: the fresh folder becomes the kept one
+            pages.write_files(staged, fresh)
             shutil.rmtree(self.docs, ignore_errors=True)
             self.docs.parent.mkdir(parents=True, exist_ok=True)
             os.replace(fresh, self.docs)
@@ -82,6 +89,16 @@ class Incremental:
         self.docs.mkdir(parents=True, exist_ok=True)
         wanted = set()
         folders: set[Path] = set()
+        for rel, text in staged.items():
+            kept = self.docs / rel
+            if kept.parent not in folders:
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(kept.parent)
+            wanted.add(rel)
+            data = text.encode("utf-8")
+            if not _holds(kept, data):
+                kept.unlink(missing_ok=True)  # a new file (new mtime: MkDocs' dirty build builds it)
+                kept.write_bytes(data)
         for rel, _entry in fstree.entries(fresh):
             path, kept = fresh / rel, self.docs / rel
             if kept.parent not in folders:
@@ -171,7 +188,9 @@ class Incremental:
         state = {"version": STATE_VERSION, "key": self.key, "manifest": fstree.manifest(self.site_dir, entries),
                  "after_mkdocs": after, "from_docs": sorted(_output_of(rel) for rel in self.docs_files())}
         self.folder.mkdir(parents=True, exist_ok=True)
-        _write_json(self.folder / "audit.json", {STATE_VERSION: {k: v for k, v in self._audit_used.items() if not v}})
+        _write_json(self.folder / "audit.json", {STATE_VERSION: {
+            "files": {k: v for k, v in self._audit_used.items() if not v},
+            "fragments": {self.key: sorted(self.clean_fragments.used or self.clean_fragments.known)}}})
         _write_json(self.folder / "state.json", state)
 
     def docs_files(self) -> list[str]:
@@ -225,6 +244,14 @@ def _output_of(rel: str) -> str:
 def _url_of(rel: str) -> str:
     out = _output_of(rel)
     return out[: -len("index.html")]
+
+
+def _holds(kept: Path, data: bytes) -> bool:
+    try:
+        with open(kept, "rb") as f:
+            return f.read(len(data) + 1) == data
+    except FileNotFoundError:
+        return False
 
 
 def _same_file(new: Path, kept: Path) -> bool:

@@ -19,7 +19,6 @@ import io
 import json
 import os
 import re
-import shutil
 import stat
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -328,21 +327,10 @@ def _flatten(im: Image.Image) -> Image.Image:
     return im.convert("RGB")
 
 
-def copy_renditions(renditions: list[Rendition], cache_dir: Path, docs_dir: Path) -> None:
+def copy_renditions(renditions: list[Rendition], cache_dir: Path, files) -> None:
+    """Each published rendition is a file of the site (`files`: site_files.SiteFiles)."""
     for r in renditions:
-        target = docs_dir / r.url
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            link_or_copy(cache_dir / Path(r.url).name, target)
-
-
-def link_or_copy(cached: Path, target: Path) -> None:
-    """A cached file (written once, replaced by rename, never in place) into a staging folder: a
-    hard link is free, and lets the incremental build see an unchanged file without reading it."""
-    try:
-        os.link(cached, target)
-    except OSError:  # another file system, or links not supported
-        shutil.copyfile(cached, target)
+        files.link(r.url, cache_dir / Path(r.url).name)
 
 
 class PhotoPublisher:

@@ -25,6 +25,7 @@ are rendered again; `tests/test_incremental.py` that the published trees equal a
 """
 from __future__ import annotations
 
+import array
 import dataclasses
 import hashlib
 import os
@@ -40,7 +41,7 @@ from jinja2.runtime import Context
 from .model import ITEM_CLASSES, Campaign, PublicItem
 from .registry import Kind
 
-VERSION = 1
+VERSION = 2
 _MISSING = "\0missing"
 _reads: set | None = None  # the reads of the render in progress (None: no render is recorded)
 _installed = 0
@@ -242,9 +243,6 @@ class View:
             return fingerprint(self.tables.get(key[1], {}).get(key[2], ()))
         return _MISSING
 
-    def values_digest(self, keys: tuple) -> bytes:
-        known, value = self._values, self.value
-        return hashlib.blake2b(b"".join([known.get(k) or value(k) for k in keys]), digest_size=16).digest()
 
 
 # ---------------------------------------------------------------------------------- the memo
@@ -252,28 +250,47 @@ class View:
 @dataclasses.dataclass
 class Entry:
     inputs: bytes  # digest of the explicit inputs
-    keys: tuple  # the reads
+    reads: array.array  # the reads, as numbers in the memo's table of reads (Memo.reads)
     values: bytes  # digest of what they gave
     output: object  # what is reused: a page's Markdown, an article's fragment
 
 
 class Memo:
-    """Remembered renders of one output, in one file; `save` keeps what this build used."""
+    """Remembered renders of one output, in one file; `save` keeps what this build used.
+
+    The reads are kept once, in one table, and each entry lists the numbers of its own: 1,300
+    pages make 96,000 reads of 22,000 different things at 1,000 cases, and a table of tuples
+    with an array of numbers per page loads in a fraction of the time of a tuple per read."""
 
     def __init__(self, path: Path, key: str):
         self.path, self.key = path, key
         self.old: dict[str, Entry] = {}
         self.new: dict[str, Entry] = {}
+        self.reads: list[tuple] = []  # every read an entry names, by its number
+        self._numbers: dict[tuple, int] | None = None  # read → number, made when a render adds reads
         self.known: set = set()  # facts about outputs under the same key (e.g. fragments audited clean)
         self.view: View | None = None
+        self._values: list[bytes | None] = []  # digest of what each read gives in this build
         stored = read_stored(path, {"version": VERSION, "key": key})
         if stored is not None:  # else no memo, or one from another version: every render is done
-            self.old, self.known = stored["entries"], stored["known"]
+            self.old, self.reads, self.known = stored["entries"], stored["reads"], stored["known"]
+
+    def _values_digest(self, numbers) -> bytes:
+        values, reads, value = self._values, self.reads, self.view.value
+        if len(values) < len(reads):
+            values.extend([None] * (len(reads) - len(values)))
+        out = []
+        for n in numbers:
+            found = values[n]
+            if found is None:
+                found = values[n] = value(reads[n])
+            out.append(found)
+        return hashlib.blake2b(b"".join(out), digest_size=16).digest()
 
     def valid(self, name: str, inputs: bytes) -> Entry | None:
         """The remembered entry for `name`, if its inputs and every read it made are unchanged."""
         entry = self.old.get(name)
-        if entry is None or entry.inputs != inputs or entry.values != self.view.values_digest(entry.keys):
+        if entry is None or entry.inputs != inputs or entry.values != self._values_digest(entry.reads):
             return None
         return entry
 
@@ -294,12 +311,32 @@ class Memo:
         return made
 
     def remember(self, name: str, inputs: bytes, reads: set, output) -> None:
-        keys = read_keys(reads)
-        self.new[name] = Entry(inputs, keys, self.view.values_digest(keys), output)
+        numbers = self._numbers_of(read_keys(reads))
+        self.new[name] = Entry(inputs, numbers, self._values_digest(numbers), output)
+
+    def _numbers_of(self, keys: tuple) -> array.array:
+        if self._numbers is None:
+            self._numbers = {key: n for n, key in enumerate(self.reads)}
+        numbers = self._numbers
+        for key in keys:
+            if key not in numbers:
+                numbers[key] = len(self.reads)
+                self.reads.append(key)
+        return array.array("I", [numbers[key] for key in keys])
 
     def save(self) -> None:
-        """Write the entries this build used (renders no page asked for any more are dropped)."""
-        store(self.path, {"version": VERSION, "key": self.key, "entries": self.new, "known": self.known})
+        """Write the entries this build used (renders no page asked for any more are dropped),
+        with the table of reads they name; reads no entry names any more are dropped when they
+        are a quarter of the table."""
+        entries, reads = self.new, self.reads
+        used = sorted({n for entry in entries.values() for n in entry.reads})
+        if len(used) < 0.75 * len(reads):
+            renumber = {old: new for new, old in enumerate(used)}
+            reads = [reads[n] for n in used]
+            entries = {name: dataclasses.replace(entry, reads=array.array("I", [renumber[n] for n in entry.reads]))
+                       for name, entry in entries.items()}
+        store(self.path, {"version": VERSION, "key": self.key, "entries": entries, "reads": reads,
+                          "known": self.known})
 
 
 def read_stored(path: Path, expected: dict) -> dict | None:

@@ -1,4 +1,4 @@
-"""Stage 4a: write the site's Markdown pages (front matter + HTML blocks) into a staging docs folder.
+"""Stage 4a: the site's Markdown pages (front matter + HTML blocks), for the staging docs folder.
 
 Pages are generated from templates/pages/*.md.j2 with autoescaping and
 StrictUndefined: content text is escaped, Markdown fields arrive already
@@ -26,6 +26,7 @@ from .model import Campaign, PublicItem
 from .problems import BuildError
 from .registry import KINDS
 from .share_images import ShareImages
+from .site_files import SiteFiles
 
 PAGE_SIZE = 50
 DEFAULT_SHARE_IMAGE = share_images.image_paths("")[0]  # the home page's card
@@ -76,17 +77,16 @@ def environment(templates: Path) -> Environment:
 class PageWriter:
     """Writes each page once; a second page at the same path is a bug (e.g. an id clash), not an overwrite."""
 
-    def __init__(self, docs_dir: Path, env: Environment, common: dict, share: ShareImages | None = None,
-                 qr_cache: Path | None = None, remembered: memo.Memo | None = None, files_dir: Path | None = None):
-        self.docs_dir = docs_dir
-        self.files_dir = files_dir or docs_dir  # where the QR codes go
+    def __init__(self, env: Environment, common: dict, files: SiteFiles, share: ShareImages | None = None,
+                 qr_cache: Path | None = None, remembered: memo.Memo | None = None):
+        self.files = files  # the site's files: the pages' QR codes
         self.memo = remembered
         self.qr_cache = qr_cache
         self.env = env
         self.common = common
         self.share = share
-        self.written: dict[str, str] = {}
-        self._folders: set[Path] = set()  # made already: a thousand case pages share one folder
+        self.written: dict[str, str] = {}  # path → template
+        self.pages: dict[str, str] = {}  # path → the page's text
 
     def write(self, md_path: str, template: str, meta: dict, item=None, **context) -> None:
         """`item`: the page is an item's own page: its photo goes on the share images, and the
@@ -100,18 +100,14 @@ class PageWriter:
         if self.share is not None:
             meta = {**meta, **self.share.for_page(url, meta["title"], _section_label(url, site), item)}
         if item is not None:
-            meta.update(qrcodes.write(site["base_url"].rstrip("/") + "/" + url, url, self.files_dir, self.qr_cache))
+            meta.update(qrcodes.write(site["base_url"].rstrip("/") + "/" + url, url, self.files, self.qr_cache))
         # Material's templates print page.meta raw (MkDocs does not autoescape): escape here.
         meta = {k: html.escape(v) if isinstance(v, str) else v for k, v in meta.items() if v not in (None, "")}
         meta.setdefault("image", DEFAULT_SHARE_IMAGE)
         if any(isinstance(v, PublicItem) and getattr(v, "draft", False) is True for v in context.values()):
             meta["draft"] = True  # only with drafts included (the preview): banner and noindex (main.html)
         front = "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items())
-        target = self.docs_dir / md_path
-        if target.parent not in self._folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(target.parent)
-        target.write_text(f"---\n{front}\n---\n\n{body}", encoding="utf-8")
+        self.pages[md_path] = f"---\n{front}\n---\n\n{body}"
 
     def _body(self, md_path: str, template: str, url: str, context: dict) -> str:
         """The page's Markdown: rendered, or remembered from an earlier build when the template
@@ -147,11 +143,14 @@ def ways(kind, items: list) -> dict[str, dict]:
 
 def write_docs(campaign: Campaign, docs_dir: Path, templates: Path, handouts: list[Handout],
                share: ShareImages | None = None, page_images: dict | None = None,
-               qr_cache: Path | None = None, memo_file: Path | None = None, files_dir: Path | None = None) -> list:
+               qr_cache: Path | None = None, memo_file: Path | None = None, files: SiteFiles | None = None,
+               staged: dict[str, str] | None = None) -> list:
     """Write every page; return the MkDocs nav. `share` collects each page's share images;
     page_images: each handout's pages as images, by PDF path (handout_pages.py); `memo_file`:
-    where page renders are remembered between builds (None: every page is rendered);
-    `files_dir`: where the pages' QR codes go (the docs folder unless given)."""
+    where page renders are remembered between builds (None: every page is rendered); `files`:
+    the site's files, the pages' QR codes among them (linked into the docs folder unless given);
+    `staged`: receives each page's text by its path instead of the docs folder (the build writes
+    only the pages that changed into the folder MkDocs reads: incremental.py)."""
     env = environment(templates / "pages")
     by_item: dict[tuple[str, str], list[Handout]] = {}
     for h in handouts:
@@ -167,9 +166,14 @@ def write_docs(campaign: Campaign, docs_dir: Path, templates: Path, handouts: li
         remembered = memo.Memo(memo_file, memo.code_key(templates / "pages"))
         remembered.view = view
     with memo.tracing() if remembered is not None else contextlib.nullcontext():
-        nav = _write_pages(PageWriter(docs_dir, env, common, share, qr_cache, remembered, files_dir), campaign)
+        writer = PageWriter(env, common, files or SiteFiles(docs_dir), share, qr_cache, remembered)
+        nav = _write_pages(writer, campaign)
     if remembered is not None:
         remembered.save()
+    if staged is None:
+        write_files(writer.pages, docs_dir)
+    else:
+        staged.update(writer.pages)
     _copy_assets(templates / "assets", docs_dir / "assets")
     base = site["base_url"].rstrip("/") + "/"
     (docs_dir / "robots.txt").write_text(f"User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n", encoding="utf-8")
@@ -255,6 +259,17 @@ def _pager(base: str, total: int, current: int = 0) -> list[tuple[int, str, bool
     if pages == 1 and current:
         return []
     return [(n, base if n == 1 else f"{base}page-{n}/", n == current) for n in range(1, pages + 1)]
+
+
+def write_files(staged: dict[str, str], docs_dir: Path) -> None:
+    """Pages (path → text) into a docs folder."""
+    made: set[Path] = set()  # a thousand case pages share one folder
+    for md_path, text in staged.items():
+        target = docs_dir / md_path
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.write_text(text, encoding="utf-8")
 
 
 def _copy_assets(source: Path, target: Path) -> None:

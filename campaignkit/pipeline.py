@@ -47,6 +47,7 @@ from .model import Campaign, build_campaign
 from .problems import BuildError, Problems
 from .registry import KINDS
 from .share_images import ShareImages
+from .site_files import SiteFiles
 from .validate import Checked, validate
 
 
@@ -60,14 +61,15 @@ class Build:
     renditions: list
     docs: Path  # staging Markdown folder (MkDocs' docs_dir)
     out: Path  # the finished site before it is published
-    # Staging folder of the site's photos, share cards and QR codes (FILE_FOLDERS), linked into the
-    # site beside MkDocs; None: they go into the docs folder (rendering the docs alone, in tests).
-    files: Path | None = None
+    # The site's photos, share cards and QR codes (FILE_FOLDERS), linked into the site beside
+    # MkDocs; None: they go into the docs folder (rendering the docs alone, in tests).
+    files: SiteFiles | None = None
     pdf: bool = True
     jobs: int = 1
     pending_pdfs: dict | None = None  # the preview server: list every handout, render none (handouts.render_all)
     made: list = field(default_factory=list)  # handouts
     nav: list = field(default_factory=list)
+    pages: dict[str, str] = field(default_factory=dict)  # each page's Markdown by its path in docs
     counts: dict = field(default_factory=dict)
     share: ShareImages | None = None  # each page's share images, collected while pages are written
     articles: int = 0  # how many 公众号 articles were written (wechat.py)
@@ -79,7 +81,7 @@ class Build:
 
     def __post_init__(self):
         if self.files is None:
-            self.files = self.docs
+            self.files = SiteFiles(self.docs)
 
     @property
     def templates(self) -> Path:
@@ -110,9 +112,9 @@ PRIVATE_DIR = "private"  # beside site/: paperwork that is printed, never publis
 
 
 # The site's own files that no page's Markdown links and MkDocs has nothing to do with: photos,
-# share cards, QR codes (7,800 at 1,000 cases). They are staged in Build.files and linked into
+# share cards, QR codes (7,800 at 1,000 cases). They are declared in Build.files and linked into
 # the site beside MkDocs' output (_link_files), so MkDocs neither lists nor copies them, and an
-# incremental build compares them by inode with the published ones.
+# incremental build compares them by inode with the published ones (site_files.py).
 FILE_FOLDERS = (media.FOLDER, share_images.FOLDER, qrcodes.FOLDER)
 
 
@@ -134,7 +136,7 @@ def _pages(b: Build) -> None:
     b.share = ShareImages(b.campaign.site, b.files)
     images = handout_pages.page_images(public, b.docs, b.cache / "handout-pages")
     b.nav = pages.write_docs(b.campaign, b.docs, b.templates, public, b.share, images, b.qr_cache,
-                             b.memo_dir / "pages.memo" if b.memo_dir else None, b.files)
+                             b.memo_dir / "pages.memo" if b.memo_dir else None, b.files, staged=b.pages)
     b.counts["pages"] = len(b.share.cards)  # one share card a page
     vendor.copy_vendor_assets(b.docs / "assets" / "vendor")
 
@@ -145,6 +147,8 @@ def _share_images(b: Build) -> None:
 
 def _mkdocs(b: Build) -> None:
     if b.kept is None:
+        with timing.stage("pages"):
+            pages.write_files(b.pages, b.docs)
         site.run_mkdocs(b.project / "mkdocs.yml", b.docs, b.out, b.campaign.site, b.nav, jobs=b.jobs,
                         pages=b.counts["pages"], ready=b.mkdocs_ready)
         _link_files(b)
@@ -154,7 +158,7 @@ def _mkdocs(b: Build) -> None:
     # builds only what changed into a tree of links to the published site (incremental.py).
     kept = b.kept
     with timing.stage("pages"):  # bookkeeping of the generated pages, not MkDocs' work
-        kept.sync_docs(b.docs)
+        kept.sync_docs(b.docs, b.pages)
         kept.prepare_site(b.out)
     timing.extra["mkdocs"] = {**site.settings(kept.docs, b.out, b.campaign.site, b.nav),
                               "extra": {"help": site.help_strip(b.campaign.site)}}
@@ -171,7 +175,7 @@ def _mkdocs(b: Build) -> None:
 def _link_files(b: Build) -> None:
     """The site's photos, share cards and QR codes into the site: the new tree's FILE_FOLDERS made
     the staged ones (links to the caches; in an incremental build the published links stay)."""
-    fstree.sync_links(b.files, b.out, within=FILE_FOLDERS)
+    b.files.link_into(b.out, FILE_FOLDERS)
 
 
 def _count_site_pages(b: Build, files: list[str]) -> None:
@@ -224,6 +228,8 @@ def audit(site_dir: Path, site_path: str = "/", kept: incremental.Incremental | 
 def _remembered(rule, kept: incremental.Incremental, site_path: str):
     def check(path: Path, rel: str, root: Path) -> list[str]:
         def run() -> list[str]:
+            if rule is safety.search_index:
+                return rule(path, rel, root, kept.clean_fragments)
             return rule(path, rel, root, site_path) if rule is safety.html_page else rule(path, rel, root)
         return kept.audited(f"{rule.__name__}@{site_path}", rel, path, run)
     return check
@@ -301,6 +307,7 @@ def render_docs(b: Build) -> None:
     for output in OUTPUTS:
         if output.phase == DOCS:
             output.run(b)
+    pages.write_files(b.pages, b.docs)
 
 
 # How many files an output wrote, for its progress line (the others report seconds only).
@@ -361,7 +368,7 @@ def _build_locked(project, content_root, site_dir, base, include_drafts, pdf, jo
     sweeping = publish.empty_trash(base)
     articles = None
     try:
-        b = Build(project, content_root, campaign, renditions, work / "docs", work / "site", work / "files",
+        b = Build(project, content_root, campaign, renditions, work / "docs", work / "site", SiteFiles(),
                   pdf=pdf, jobs=jobs,
                   pending_pdfs=pending_pdfs, private=handout_kinds.private_view(*loaded),
                   private_dir=work / PRIVATE_DIR,

@@ -12,8 +12,10 @@ person's face can't reach a card. Cards are cached in .cache/share/ by a hash of
 """
 from __future__ import annotations
 
+import array
 import hashlib
 import io
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,7 +24,6 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from . import fonts, fstree
 from .enums import PHOTO_STAGE
-from .media import link_or_copy
 from .registry import KINDS
 
 VERSION = "2"  # bump when the drawing changes, so cached cards are redrawn
@@ -116,11 +117,32 @@ def _sc_index(font_path: str) -> int:
     return 0
 
 
+# Where the font's character map is kept once read (ShareImages.render sets it: the cards' cache).
+_cmap_folder: Path | None = None
+
+
 @lru_cache(maxsize=4)
 def _code_points(font_path: str, index: int) -> frozenset[int]:
+    """The characters the font has. Reading its map with fontTools takes 0.1 s, as much as drawing
+    the two cards of an edited page: it is kept in the cards' cache, by the font file's identity."""
+    import fontTools
     from fontTools.ttLib import TTFont
 
-    return frozenset(TTFont(font_path, fontNumber=index, lazy=True).getBestCmap())
+    kept = None
+    if _cmap_folder is not None:
+        key = hashlib.sha256(repr((font_path, index, fstree.identity(Path(font_path)), fontTools.version)).encode())
+        kept = _cmap_folder / f"cmap-{key.hexdigest()[:20]}.bin"
+        try:
+            return frozenset(array.array("I", kept.read_bytes()))
+        except (OSError, ValueError):
+            pass
+    points = frozenset(TTFont(font_path, fontNumber=index, lazy=True).getBestCmap())
+    if kept is not None:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        tmp = kept.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(array.array("I", sorted(points)).tobytes())
+        tmp.replace(kept)
+    return points
 
 
 def drawable(text: str) -> str:
@@ -216,9 +238,8 @@ def draw_square(card: Card) -> Image.Image:
     return image
 
 
-def _render(card: Card, size: tuple[int, int], target: Path, cache: Path, folders: set | None = None) -> None:
-    """Draw the card into the cache unless it is there, and link it to `target`; `folders`: the
-    target folders made already (2,600 cards share a few)."""
+def _render(card: Card, size: tuple[int, int], rel: str, cache: Path, files) -> None:
+    """Draw the card into the cache unless it is there; it is the site's file `rel`."""
     cached = cache / f"{card.digest(size)}.jpg"
     if not cached.exists():
         image = draw_wide(card) if size == WIDE else draw_square(card)
@@ -228,20 +249,17 @@ def _render(card: Card, size: tuple[int, int], target: Path, cache: Path, folder
         tmp = cached.with_suffix(".tmp")
         tmp.write_bytes(buffer.getvalue())
         tmp.replace(cached)
-    if folders is None or target.parent not in folders:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if folders is not None:
-            folders.add(target.parent)
-    link_or_copy(cached, target)
+    files.link(rel, cached)
 
 
 class ShareImages:
     """Collects one card per page while pages are written (PageWriter calls `for_page`), then
     draws them all (`render`)."""
 
-    def __init__(self, site: dict, docs_dir: Path):
+    def __init__(self, site: dict, files):
+        """`files`: the site's files (site_files.SiteFiles), the photos among them."""
         self.site = site
-        self.docs_dir = docs_dir
+        self.files = files
         self.cards: dict[str, Card] = {}
 
     def for_page(self, page_url: str, title: str, label: str, item=None) -> dict:
@@ -249,16 +267,17 @@ class ShareImages:
         photo = item_photo(item) if item is not None else None
         area = (self.site.get("area") or {}).get("name") or ""
         self.cards[page_url] = Card(title, label, self.site["org"], area,
-                                    self.docs_dir / photo.src if photo else None)
+                                    self.files.source(photo.src) if photo else None)
         wide, square = image_paths(page_url)
         return {"image": wide, "image_width": WIDE[0], "image_height": WIDE[1],
                 "image_square": square, "image_square_size": SQUARE[0],
                 "image_alt": f"{title}（{label}）{ALT_SUFFIX}"}
 
     def render(self, cache: Path) -> int:
-        folders: set[Path] = set()
+        global _cmap_folder
+        _cmap_folder = cache
         for page_url, card in self.cards.items():
             wide, square = image_paths(page_url)
-            _render(card, WIDE, self.docs_dir / wide, cache, folders)
-            _render(card, SQUARE, self.docs_dir / square, cache, folders)
+            _render(card, WIDE, wide, cache, self.files)
+            _render(card, SQUARE, square, cache, self.files)
         return len(self.cards)

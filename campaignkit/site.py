@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
-from . import media, mkdocs_shares, templating
+from . import fstree, mkdocs_shares, templating
 from .mkdocs_shares import MkDocsProblems
 from .problems import WarningCollector
 from .registry import KINDS
@@ -163,7 +163,7 @@ def _docs_files_linked(docs_dir: Path):
         dest = Path(self.abs_dest_path)
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.unlink(missing_ok=True)
-        media.link_or_copy(Path(source), dest)
+        fstree.link_or_copy(Path(source), dest)
         return None
 
     File.copy_file = copy_file

@@ -114,16 +114,19 @@ class Remembered:
       MkDocs wrote again are read (1,300 pages at 1,000 cases cost 0.8 s);
     - the cut stylesheets for the vocabulary and stylesheets they were cut from (tinycss2's parse
       of Material's 137 KB), and the names they were published under, which every page not
-      written again since still links."""
+      written again since still links;
+    - the names the stylesheets' selectors ask about (asked_names), by the stylesheets' digest."""
 
-    VERSION = 1
+    VERSION = 2
 
     def __init__(self, path: Path):
         self.path = path
-        stored = memo.read_stored(path, {"version": self.VERSION}) or {"files": {}, "cut": ("", {}), "names": {}}
+        stored = (memo.read_stored(path, {"version": self.VERSION})
+                  or {"files": {}, "cut": ("", {}), "names": {}, "asked": ("", ())})
         self.old_files: dict[str, tuple] = stored["files"]  # read last build: rel → (identity, words, prefixes)
         self.cut: tuple[str, dict[str, str]] = stored["cut"]
         self.names: dict[str, str] = stored["names"]
+        self.asked: tuple[str, tuple[str, ...]] = stored["asked"]  # (sheets_key, asked_names) of the last cut
         self.files: dict[str, tuple] = {}  # read (or found unchanged) in this build
 
     def words(self, rel: str, path: Path) -> tuple[frozenset[bytes], tuple[str, ...]]:
@@ -145,8 +148,9 @@ class Remembered:
         """The file was written again after its words were read: read it anew next time."""
         self.files.pop(rel, None)
 
-    def save(self, cut: tuple[str, dict[str, str]], names: dict[str, str]) -> None:
-        memo.store(self.path, {"version": self.VERSION, "files": self.files, "cut": cut, "names": names})
+    def save(self, cut: tuple[str, dict[str, str]], names: dict[str, str], asked: tuple) -> None:
+        memo.store(self.path, {"version": self.VERSION, "files": self.files, "cut": cut, "names": names,
+                               "asked": asked})
 
 
 def _sources(site_dir: Path, everything: list[str]) -> Iterable[tuple[str, Path]]:
@@ -223,12 +227,16 @@ class _Group:
     children: list
 
 
-def purge(sheets: dict[str, str], vocab: Vocabulary, other_css: Iterable[str] = ()) -> dict[str, str]:
+def parse(sheets: dict) -> dict:
+    return {name: tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+            for name, css in sheets.items()}
+
+
+def purge(sheets: dict, vocab: Vocabulary, other_css: Iterable[str] = (), parsed: dict | None = None) -> dict:
     """Each stylesheet with only the rules (and custom properties) the vocabulary can use. Custom
     properties are judged across all of them and `other_css` (the kit's own stylesheets): the
-    palette declares colours that the main stylesheet and campaign.css read."""
-    kept = {name: _rules(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True), vocab)
-            for name, css in sheets.items()}
+    palette declares colours that the main stylesheet and campaign.css read. `parsed`: parse(sheets)."""
+    kept = {name: _rules(rules, vocab) for name, rules in (parsed or parse(sheets)).items()}
     used = _used_properties([node for nodes in kept.values() for node in nodes], vocab, other_css)
     return {name: "".join(_serialize(node, used) for node in nodes) for name, nodes in kept.items()}
 
@@ -315,13 +323,19 @@ def purge_site(site_dir: Path, remember: Path | None = None) -> dict[str, str]:
     theme = {site_dir / rel: (site_dir / rel).read_text(encoding="utf-8") for pattern in STYLESHEETS
              for rel in fstree.select(css_files, pattern) if _NAME_FILE.match(rel.rsplit("/", 1)[-1])}
     others = [(site_dir / rel).read_text(encoding="utf-8") for rel in css_files if site_dir / rel not in theme]
-    key = hashlib.sha256(repr((sorted(vocab.words), sorted(vocab.page_words), vocab.prefixes,
-                               sorted((p.relative_to(site_dir).as_posix(), css) for p, css in theme.items()),
-                               others)).encode()).hexdigest()
+    sheets = sheets_key(sorted((p.relative_to(site_dir).as_posix(), css) for p, css in theme.items()), others)
+    parsed = None
+    if remembered is not None and remembered.asked[0] == sheets:
+        names = remembered.asked[1]
+    else:
+        parsed = parse(theme)
+        names = asked_names(parsed.values(), [*theme.values(), *others])
+    key = cut_key(vocab, sheets, names)
     if remembered is not None and remembered.cut[0] == key:
         cut = remembered.cut[1]
     else:
-        cut = {path.relative_to(site_dir).as_posix(): small for path, small in purge(theme, vocab, others).items()}
+        cut = {path.relative_to(site_dir).as_posix(): small
+               for path, small in purge(theme, vocab, others, parsed).items()}
     renamed: dict[str, str] = {}
     for rel, small in cut.items():
         path = site_dir / rel
@@ -336,8 +350,44 @@ def purge_site(site_dir: Path, remember: Path | None = None) -> dict[str, str]:
         _link_pages(site_dir, fstree.select(everything, "**/*.html"), renamed, remembered,
                     remembered is not None and remembered.names == renamed)
     if remembered is not None:
-        remembered.save((key, cut), renamed)
+        remembered.save((key, cut), renamed, (sheets, names))
     return renamed
+
+
+def sheets_key(sheets: list[tuple[str, str]], others: list[str]) -> str:
+    return hashlib.sha256(repr((sheets, others)).encode()).hexdigest()
+
+
+def asked_names(parsed: Iterable[list], css_texts: Iterable[str]) -> tuple[str, ...]:
+    """Every name the cut asks the vocabulary about: the names in the selectors (Vocabulary.has)
+    and the custom properties (a declared one stays when a page or script names it)."""
+    names: set[str] = set()
+
+    def walk(rules: list) -> None:
+        for rule in rules:
+            if rule.type == "qualified-rule":
+                for selector in _split(rule.prelude):
+                    names.update(name for _kind, name in selector_names(selector))
+            elif rule.type == "at-rule" and rule.lower_at_keyword in _GROUPS and rule.content is not None:
+                walk(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True))
+
+    for rules in parsed:
+        walk(rules)
+    for css in css_texts:
+        names.update(_PROPERTY.findall(css))
+    return tuple(sorted(names))
+
+
+_PROPERTY = re.compile(r"--[A-Za-z0-9_-]+")
+
+
+def cut_key(vocab: Vocabulary, sheets: str, names: tuple[str, ...]) -> str:
+    """What the cut depends on: the stylesheets (`sheets`: sheets_key), the prefixes scripts
+    compose, and the vocabulary's answer for each name the cut asks about (`names`: asked_names).
+    A page word no selector names (an editor's "USB" or "A栋") leaves the cut as it was: before,
+    any new word cut Material's 137 KB again (a second at 1,000 cases)."""
+    answers = bytes(2 * (name in vocab.words) + (name in vocab.page_words) for name in names)
+    return hashlib.sha256(repr((sheets, vocab.prefixes, answers)).encode()).hexdigest()
 
 
 def _link_pages(site_dir: Path, html: list[str], renamed: dict[str, str], remembered: Remembered | None,

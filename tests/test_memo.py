@@ -13,6 +13,7 @@ from conftest import tree
 from campaignkit import memo, pages, pipeline
 from campaignkit.corpus import generate
 from campaignkit.share_images import ShareImages
+from campaignkit.site_files import SiteFiles
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -54,7 +55,7 @@ def _write(project: Path, out: Path, memo_file: Path | None) -> None:
     content = project / "content"
     loaded = pipeline.load_and_validate(content, False)
     campaign, _ = pipeline.public_view(project, content, False, loaded)
-    pages.write_docs(campaign, out, PROJECT / "templates", [], ShareImages(campaign.site, out), {},
+    pages.write_docs(campaign, out, PROJECT / "templates", [], ShareImages(campaign.site, SiteFiles(out)), {},
                      project / ".cache" / "qr", memo_file)
 
 
@@ -162,7 +163,7 @@ def test_the_downloads_page_lists_a_list_pages_worth_of_case_sheets_and_says_whe
               for n in range(pages.PAGE_SIZE + 7)]
     lesson = Handout("lesson", "课程讲义", "lessons", "l1", "讲义一", "downloads/lessons/l1.pdf", 4, 90000)
     docs = tmp_path / "docs"
-    pages.write_docs(campaign, docs, PROJECT / "templates", [lesson, *sheets], ShareImages(campaign.site, docs))
+    pages.write_docs(campaign, docs, PROJECT / "templates", [lesson, *sheets], ShareImages(campaign.site, SiteFiles(docs)))
     text = (docs / "downloads" / "index.md").read_text(encoding="utf-8")
     assert "讲义一" in text
     assert f"警示单{pages.PAGE_SIZE - 1}<" in text and f"警示单{pages.PAGE_SIZE}<" not in text

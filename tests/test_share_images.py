@@ -162,9 +162,10 @@ def test_cards_are_drawn_from_public_text_and_published_photos_only(tmp_path):
 
     from campaignkit import pages, pipeline
     from campaignkit.share_images import ShareImages
+    from campaignkit.site_files import SiteFiles
 
     campaign, _renditions = pipeline.public_view(PROJECT, SAMPLE_CONTENT)
-    share = ShareImages(campaign.site, tmp_path / "docs")
+    share = ShareImages(campaign.site, SiteFiles(tmp_path / "docs"))
     pages.write_docs(campaign, tmp_path / "docs", PROJECT / "templates", [], share)
     load = YAML(typ="safe").load
     cases = [load(p.read_text(encoding="utf-8")) for p in (SAMPLE_CONTENT / "cases").glob("*.yml")]

@@ -64,6 +64,31 @@ def test_custom_properties_nothing_reads_are_dropped_across_stylesheets():
     assert out == ":root{--used:1px;--chain:var(--deep);--deep:2px;--by-script:3}.a{margin:var(--used)}"
 
 
+def test_the_stylesheet_is_cut_again_only_when_a_word_it_names_comes_or_goes():
+    """An editor's new word ("USB", "A栋") must not cost a new cut (a second at 1,000 cases); a word
+    the stylesheet names must, and two vocabularies with one key must give one cut."""
+    with resources.as_file(MATERIAL / "stylesheets" / "main.57a0d79d.min.css") as source:
+        css = source.read_text(encoding="utf-8")
+    sheets = [("assets/stylesheets/main.57a0d79d.min.css", css)]
+    base = '<body dir="ltr"><div class="md-grid md-typeset"><a class="md-nav__link">x</a>'
+
+    names = theme_css.asked_names(theme_css.parse({"x": css}).values(), [css])
+    sheets_key = theme_css.sheets_key(sheets, [])
+
+    def key(pages: str, scripts: str = "") -> str:
+        return theme_css.cut_key(vocab(pages, scripts), sheets_key, names)
+
+    assert key(base + "USB 充电器 A栋 XYZ123") == key(base)  # words the stylesheet never names
+    assert key(base + '<i class="md-typeset__table">') != key(base)  # a class it has a rule for
+    assert key(base, "md-header--shadow") != key(base)  # a class only a script adds
+    assert key(base + ' dir="rtl"') != key(base, "rtl")  # [dir=rtl] needs the value in a page
+    variants = [base, base + "USB A栋", base + '<i class="md-typeset__table">', base + "<table><kbd>"]
+    cuts = {}
+    for pages in variants:
+        cuts.setdefault(key(pages), set()).add(cut(css, vocab(pages)))
+    assert len(cuts) == 3 and all(len(found) == 1 for found in cuts.values())
+
+
 def small_site(tmp_path: Path, body: str) -> Path:
     """A site with Material's real stylesheets and bundle, and one page."""
     site = tmp_path / "site"
