@@ -95,9 +95,13 @@ def warm_up() -> None:
     jieba.initialize()
 
 
-def in_worker(worker: workers.Warm, run: Callable[[Path], list[str]], site_dir: Path) -> list[str]:
-    """`run(site_dir)` in a worker that got ready while the pages were written."""
-    found = worker.submit(_run_reporting, run, site_dir).result()
+def in_worker(worker: workers.Warm, run: Callable[[Path], list[str]], site_dir: Path,
+              meanwhile: Callable[[], None] = lambda: None) -> list[str]:
+    """`run(site_dir)` in a worker that got ready while the pages were written; `meanwhile()` here
+    while it runs."""
+    worker.submit(_run_reporting, run, site_dir)
+    meanwhile()
+    found = worker.result()
     if isinstance(found, tuple):
         raise MkDocsProblems(*found)
     return found

@@ -14,6 +14,7 @@ import shutil
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -26,7 +27,6 @@ from . import (
     handouts,
     incremental,
     media,
-    mkdocs_shares,
     pages,
     progress,
     publish,
@@ -77,6 +77,7 @@ class Build:
     private_dir: Path | None = None  # where it is written (never inside `out`)
     kept: incremental.Incremental | None = None  # the state kept between builds (None: build everything)
     mkdocs_ready: workers.Warm | None = None  # a MkDocs process getting ready while pages are written
+    beside_mkdocs: list = field(default_factory=list)  # outputs that run while MkDocs builds (Output.beside_mkdocs)
     memo_dir: Path | None = None  # where renders are remembered between builds (None: render everything)
 
     def __post_init__(self):
@@ -106,6 +107,9 @@ class Output:
     run: Callable[[Build], None]
     phase: str = DOCS  # DOCS: writes the staging docs; MKDOCS: turns them into the site; SITE: writes the site
     audit: tuple[safety.Rule, ...] = ()  # rules for the files it writes (paths in the finished site)
+    # Writes nothing MkDocs reads: runs while MkDocs builds in its own process (site.run_mkdocs'
+    # `meanwhile`), in its progress line; a one-case rebuild waited half a second for MkDocs.
+    beside_mkdocs: bool = False
 
 
 PRIVATE_DIR = "private"  # beside site/: paperwork that is printed, never published
@@ -145,12 +149,21 @@ def _share_images(b: Build) -> None:
     b.share.render(b.cache / "share")
 
 
+def _beside_mkdocs(b: Build) -> None:
+    """The outputs that run while MkDocs builds (each in its own stage's time)."""
+    waiting, b.beside_mkdocs = b.beside_mkdocs, []
+    for output in waiting:
+        with timing.stage(_STAGES.get(output.run) or _STAGES[output.phase]):
+            output.run(b)
+
+
 def _mkdocs(b: Build) -> None:
     if b.kept is None:
         with timing.stage("pages"):
             pages.write_files(b.pages, b.docs)
         site.run_mkdocs(b.project / "mkdocs.yml", b.docs, b.out, b.campaign.site, b.nav, jobs=b.jobs,
-                        pages=b.counts["pages"], ready=b.mkdocs_ready)
+                        pages=b.counts["pages"], ready=b.mkdocs_ready, meanwhile=lambda: _beside_mkdocs(b))
+        _beside_mkdocs(b)  # (when MkDocs stopped before it could run them)
         _link_files(b)
         _count_site_pages(b, fstree.files(b.out))
         return
@@ -164,7 +177,8 @@ def _mkdocs(b: Build) -> None:
                               "extra": {"help": site.help_strip(b.campaign.site)}}
     to_build = len(kept.rebuilt) if kept.dirty else b.counts["pages"]
     order = site.run_mkdocs(b.project / "mkdocs.yml", kept.docs, b.out, b.campaign.site, b.nav, dirty=kept.dirty,
-                            jobs=b.jobs, pages=to_build, ready=b.mkdocs_ready)
+                            jobs=b.jobs, pages=to_build, ready=b.mkdocs_ready, meanwhile=lambda: _beside_mkdocs(b))
+    _beside_mkdocs(b)
     kept.complete_search_index(b.out, order)
     _link_files(b)  # before the tree is noted: they are not written after MkDocs, so stay linked next time
     made = fstree.files(b.out)
@@ -195,7 +209,7 @@ OUTPUTS: tuple[Output, ...] = (
     Output("复制照片", _photos),  # the renditions resized in 处理照片, into the site
     Output("讲义", _handouts),
     Output("网页", _pages),
-    Output("分享图", _share_images),
+    Output("分享图", _share_images, beside_mkdocs=True),
     # MkDocs turns the staging folder into the site; its pages are audited as HTML.
     Output("网站", _mkdocs, MKDOCS, audit=(("**/*.html", safety.html_page), ("sitemap.xml", safety.xml_document),
                                          ("assets/qr/**/*.svg", safety.xml_document))),
@@ -336,7 +350,7 @@ def build(project: Path, content_root: Path, site_dir: Path, include_drafts: boo
     base = site_dir.parent
     # A MkDocs process gets ready (imports, jieba's dictionary) on the second core: from the start
     # when no PDFs are made, else after them (their workers use every core).
-    ready = _mkdocs_ready(jobs, pending_pdfs) if not pdf else None
+    ready = _mkdocs_ready(project, jobs) if not pdf else None
     try:
         with publish.build_lock(base):
             return _build_locked(project, content_root, site_dir, base, include_drafts, pdf, jobs, pending_pdfs,
@@ -346,11 +360,11 @@ def build(project: Path, content_root: Path, site_dir: Path, include_drafts: boo
             ready.kill()
 
 
-def _mkdocs_ready(jobs: int, pending_pdfs: dict | None) -> workers.Warm | None:
+def _mkdocs_ready(project: Path, jobs: int) -> workers.Warm | None:
     """A MkDocs process getting ready on the second core, when there is one: the preview's too, so
     that its rebuilds run MkDocs as build.py's do (the preview's own process is warm, but busy with
     the pages meanwhile)."""
-    return workers.Warm(mkdocs_shares.warm_up) if jobs > 1 else None
+    return workers.Warm(partial(site.warm_up, project / "mkdocs.yml")) if jobs > 1 else None
 
 
 def _build_locked(project, content_root, site_dir, base, include_drafts, pdf, jobs, pending_pdfs, published_site,
@@ -378,9 +392,12 @@ def _build_locked(project, content_root, site_dir, base, include_drafts, pdf, jo
             for output in OUTPUTS:
                 if output.run is _pages:  # after the PDFs, whose workers use every core
                     articles = _start_articles(b, work / wechat.OUTPUT_DIR, site_dir.name)
-                    ready = b.mkdocs_ready = ready or _mkdocs_ready(jobs, pending_pdfs)
+                    ready = b.mkdocs_ready = ready or _mkdocs_ready(project, jobs)
                 if output.phase == MKDOCS and incremental_build:  # the navigation is known now
                     b.kept = incremental.Incremental(base, site_dir, incremental.inputs(project, campaign.site, b.nav))
+                if output.beside_mkdocs:
+                    b.beside_mkdocs.append(output)
+                    continue
                 with timing.stage(_STAGES.get(output.run) or _STAGES[output.phase]):
                     _run_output(output, b)
         with progress.stage("审核和发布", unit="个文件") as st:

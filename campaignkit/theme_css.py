@@ -89,9 +89,10 @@ def vocabulary(site_dir: Path, remembered: Remembered | None = None, everything:
                       tuple(sorted(prefixes)))
 
 
-def _words(path: Path) -> tuple[frozenset[bytes], tuple[str, ...]]:
-    """A file's words, and for a script the class prefixes it composes."""
-    data = path.read_bytes()
+def _words(path: Path, data: bytes | None = None) -> tuple[frozenset[bytes], tuple[str, ...]]:
+    """A file's words, and for a script the class prefixes it composes (`data`: its bytes, when
+    they are at hand)."""
+    data = path.read_bytes() if data is None else data
     found = frozenset(_interned(w) for w in _WORD_BYTES.findall(data))
     if path.suffix != ".js":
         return found, ()
@@ -144,9 +145,11 @@ class Remembered:
         entry = self.old_files.get(rel)
         return entry is not None and rel in self.files and self.files[rel] is entry
 
-    def forget(self, rel: str) -> None:
-        """The file was written again after its words were read: read it anew next time."""
-        self.files.pop(rel, None)
+    def rewritten(self, rel: str, path: Path, data: bytes) -> None:
+        """The page was written again (its stylesheet links) after its words were read: its words
+        are those of `data` now (else the build after a clean one read all 1,300 pages again)."""
+        found, composed = _words(path, data)
+        self.files[rel] = (fstree.identity(path), found, composed)
 
     def save(self, cut: tuple[str, dict[str, str]], names: dict[str, str], asked: tuple) -> None:
         memo.store(self.path, {"version": self.VERSION, "files": self.files, "cut": cut, "names": names,
@@ -411,4 +414,4 @@ def _link_pages(site_dir: Path, html: list[str], renamed: dict[str, str], rememb
             page.unlink()  # a new file, never one shared with the published tree
             page.write_bytes(changed)
             if remembered is not None:
-                remembered.forget(rel)
+                remembered.rewritten(rel, page, changed)
