@@ -16,14 +16,15 @@ from functools import lru_cache
 from pathlib import Path
 
 
-def entries(root: Path) -> list[tuple[str, os.DirEntry]]:
-    """Every file under `root` (not the folders) as (relative path, its directory entry)."""
+def entries(root: Path, skip: tuple[str, ...] = ()) -> list[tuple[str, os.DirEntry]]:
+    """Every file under `root` (not the folders) as (relative path, its directory entry), but
+    none inside the folders `skip` names (relative paths: "media", "assets/qr")."""
     found: list[tuple[str, os.DirEntry]] = []
-    _walk(os.fspath(root), "", found)
+    _walk(os.fspath(root), "", found, frozenset(skip))
     return found
 
 
-def _walk(folder: str, prefix: str, found: list) -> None:
+def _walk(folder: str, prefix: str, found: list, skip: frozenset) -> None:
     try:
         with os.scandir(folder) as listing:
             items = sorted(listing, key=lambda e: e.name)
@@ -31,14 +32,15 @@ def _walk(folder: str, prefix: str, found: list) -> None:
         return
     for entry in items:
         if entry.is_dir():
-            _walk(entry.path, f"{prefix}{entry.name}/", found)
+            if prefix + entry.name not in skip:
+                _walk(entry.path, f"{prefix}{entry.name}/", found, skip)
         else:
             found.append((prefix + entry.name, entry))
 
 
-def files(root: Path) -> list[str]:
-    """The relative paths of every file under `root`."""
-    return [rel for rel, _entry in entries(root)]
+def files(root: Path, skip: tuple[str, ...] = ()) -> list[str]:
+    """The relative paths of every file under `root` (but inside the folders `skip` names)."""
+    return [rel for rel, _entry in entries(root, skip)]
 
 
 def glob(root: Path, pattern: str) -> list[str]:
@@ -78,14 +80,14 @@ def manifest(root: Path, walked: list[tuple[str, os.DirEntry]] | None = None) ->
     return h.hexdigest()
 
 
-def sync_links(source: Path, target: Path) -> None:
+def sync_links(source: Path, target: Path, skip: tuple[str, ...] = ()) -> None:
     """Make `target` a tree of hard links to the files of `source`: from nothing (a missing or
     empty folder), or from a tree of links to an earlier version of `source`, where a file that
     is already the same file (same inode) stays, the others are unlinked or linked anew, and
     folders left empty go. The kit never writes into a file a tree shares, so the same inode
-    means the same bytes."""
-    want = dict(entries(source))
-    have = dict(entries(target))
+    means the same bytes. The folders `skip` names are left as they are in `target`."""
+    want = dict(entries(source, skip))
+    have = dict(entries(target, skip))
     target_root = os.fspath(target)
     os.makedirs(target_root, exist_ok=True)
     emptied: set[str] = set()

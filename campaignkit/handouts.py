@@ -46,7 +46,7 @@ from pathlib import Path
 from jinja2 import Environment
 from markupsafe import Markup
 
-from . import fonts, fstree, pdf_access, pdf_fonts, pdf_stylesheets, progress, qrcodes, templating, workers
+from . import fonts, fstree, pdf_fonts, pdf_stylesheets, progress, qrcodes, templating, workers
 from .enums import HAZARD, PATROL_EXTRA_CHECKS
 from .handout_kinds import BY_KIND, CHARGING_ON_ONE_PAGE, FIT_LEVELS, KINDS, Private, charging_points
 from .markup import render_markdown
@@ -151,6 +151,8 @@ class Job:
 def _finishing_fingerprint() -> str:
     """The post-processing code and libraries: a change to them re-makes every PDF."""
     import pikepdf
+
+    from . import pdf_access  # (imported when PDFs are made: pikepdf is a fifth of the kit's start)
 
     h = hashlib.sha256(f"{pikepdf.__version__} {pdf_fonts.harfbuzz_version()}".encode())
     for module in (pdf_fonts, pdf_access, pdf_stylesheets):
@@ -442,6 +444,8 @@ def _render(html: str, base_url: str, target: str, epoch: str = "", max_pages: i
 def _finish(target: str) -> None:
     """Compact fonts and complete PDF/UA in place; the file id is derived from the content."""
     import pikepdf
+
+    from . import pdf_access
 
     with pikepdf.open(target, allow_overwriting_input=True) as pdf:
         pdf_fonts.compact_fonts(pdf)

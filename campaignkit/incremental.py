@@ -1,11 +1,11 @@
 """Rebuilds that redo only what an edit touched, and publish the same bytes a cold build would.
 
-Every build still loads, validates and writes every page into a fresh staging folder (a page's
-text remembered unless what it shows changed: memo.py); what is kept between builds, per output
-folder, in `.build/incremental/<name>/` (beside the memo files of pages, articles and the CSS cut):
+Every build still loads and validates everything and makes every page's text (remembered unless
+what it shows changed: memo.py), in memory; what is kept between builds, per output folder, in
+`.build/incremental/<name>/` (beside the memo files of pages, articles and the CSS cut):
 
-- `docs/`: the generated Markdown and files of the last published build. A freshly rendered
-  file replaces its copy only when its bytes differ, so an unchanged page keeps its mtime and
+- `docs/`: the generated Markdown and files of the last published build. A page or file whose
+  bytes differ replaces its copy (`sync_docs`), so an unchanged page keeps its mtime and
   MkDocs' dirty build (`build(config, dirty=True)`: a page is built when its source is newer
   than its output) rebuilds just the pages whose Markdown changed.
 - the published `site/` itself: the new tree starts as hard links to it. Before MkDocs runs,
@@ -50,8 +50,12 @@ def folder_for(base: Path, site_dir: Path) -> Path:
 class Incremental:
     """One build's use of the kept state (see the module docstring)."""
 
-    def __init__(self, base: Path, site_dir: Path, inputs: dict):
+    def __init__(self, base: Path, site_dir: Path, inputs: dict, beside: tuple[str, ...] = ()):
+        """`beside`: the site's folders of files linked in beside MkDocs (pipeline.FILE_FOLDERS,
+        site_files.py), which that linking keeps equal to what the build declares: the tree's
+        bookkeeping here leaves them out."""
         self.folder = folder_for(base, site_dir)
+        self.beside = beside
         self.docs = self.folder / "docs"
         # The tree published before the current one, kept after the swap: the next build starts
         # from it and relinks only what differs from site/ (fstree.sync_links), instead of
@@ -126,7 +130,7 @@ class Incremental:
             if out.exists():
                 out.rmdir()
             os.replace(self.spare, out)
-        fstree.sync_links(self.site_dir, out)
+        fstree.sync_links(self.site_dir, out, skip=self.beside)
         for rel in self.state["after_mkdocs"]:
             (out / rel).unlink(missing_ok=True)
         for name in WRITTEN_BY_EVERY_BUILD:
@@ -161,7 +165,7 @@ class Incremental:
         path.write_text(json.dumps(new), encoding="utf-8")
 
     def note_mkdocs_output(self, files: list[str]) -> None:
-        """`files`: what the new tree holds when MkDocs is done (fstree.files)."""
+        """`files`: what the new tree holds when MkDocs is done (fstree.files, but `beside`)."""
         self._after_mkdocs_start = set(files)
 
     # ---- audit and commit ----------------------------------------------------------------------
@@ -183,7 +187,8 @@ class Incremental:
     def commit(self) -> None:
         """After the swap: remember what the published tree now is."""
         entries = fstree.entries(self.site_dir)
-        everything = {rel for rel, _entry in entries}
+        inside = tuple(f"{folder}/" for folder in self.beside)
+        everything = {rel for rel, _entry in entries if not rel.startswith(inside)}
         after = sorted(everything - getattr(self, "_after_mkdocs_start", everything))
         state = {"version": STATE_VERSION, "key": self.key, "manifest": fstree.manifest(self.site_dir, entries),
                  "after_mkdocs": after, "from_docs": sorted(_output_of(rel) for rel in self.docs_files())}

@@ -34,8 +34,10 @@ import sys
 from array import array
 from contextlib import contextmanager
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import pikepdf
+if TYPE_CHECKING:  # imported where PDFs are finished: pikepdf is a fifth of a site-only build's start
+    import pikepdf
 
 _CFF = b"CFF "
 _KEEP_TABLES = (_CFF, b"head", b"maxp")  # all HarfBuzz needs to subset the CFF (glyph count, units)
@@ -49,6 +51,8 @@ _CHARSET, _CHARSTRINGS = 15, 17
 
 def used_cids(widths: pikepdf.Array) -> set[int]:
     """The CIDs a /W array gives widths for: `c [w1 w2 …]` and `c_first c_last w` forms."""
+    import pikepdf
+
     items, out, i = list(widths), set(), 0
     while i < len(items):
         first = int(items[i])
@@ -309,6 +313,8 @@ def _compact_cff(otf: bytes, cids: set[int]) -> bytes | None:
 
 def compact_fonts(pdf: pikepdf.Pdf) -> int:
     """Replace every CID-keyed OpenType/CFF subset by a compact bare CFF; returns how many."""
+    import pikepdf
+
     done = 0
     for font in pdf.objects:
         if not (isinstance(font, pikepdf.Dictionary) and font.get("/Type") == "/Font"

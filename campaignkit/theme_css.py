@@ -315,12 +315,13 @@ def _declaration(d) -> str:
 
 # --------------------------------------------------------------------------- the site
 
-def purge_site(site_dir: Path, remember: Path | None = None) -> dict[str, str]:
+def purge_site(site_dir: Path, remember: Path | None = None, skip: tuple[str, ...] = ()) -> dict[str, str]:
     """Replace Material's stylesheets in a finished site by their used rules, under content-hashed
     names, and point every page at them; returns {old path: new path}. `remember`: a file where
-    what was read and cut is kept for the next build of the same folder (Remembered)."""
+    what was read and cut is kept for the next build of the same folder (Remembered); `skip`:
+    folders that hold no page, script or stylesheet (the photos, share cards and QR codes)."""
     remembered = Remembered(remember) if remember is not None else None
-    everything = fstree.files(site_dir)  # one walk: the word sources, the stylesheets, the pages
+    everything = fstree.files(site_dir, skip)  # one walk: the word sources, the stylesheets, the pages
     vocab = vocabulary(site_dir, remembered, everything)
     css_files = fstree.select(everything, "**/*.css")
     theme = {site_dir / rel: (site_dir / rel).read_text(encoding="utf-8") for pattern in STYLESHEETS

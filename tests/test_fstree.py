@@ -35,6 +35,12 @@ def test_files_are_every_file_in_pathlib_order(tree):
     assert fstree.files(tree) == [p.relative_to(tree).as_posix() for p in sorted(tree.rglob("*")) if p.is_file()]
 
 
+def test_a_skipped_folder_is_left_out_whole_and_nothing_else(tree):
+    skip = ("assets/qr", "a/b")
+    assert fstree.files(tree, skip) == [rel for rel in fstree.files(tree) if not rel.startswith(("assets/qr/", "a/b/"))]
+    assert "a/b.html" in fstree.files(tree, skip) and "a-b/index.html" in fstree.files(tree, skip)
+
+
 def test_sync_links_into_a_new_folder_links_every_file_and_the_manifest_sees_any_change(tree, tmp_path_factory):
     copy = tmp_path_factory.mktemp("copy") / "site"
     fstree.sync_links(tree, copy)
