@@ -39,7 +39,7 @@ from pathlib import Path
 from . import fstree, pages, safety, search_index
 from .mkdocs_shares import WRITTEN_BY_EVERY_BUILD
 
-STATE_VERSION = "2"
+STATE_VERSION = "3"
 
 
 def folder_for(base: Path, site_dir: Path) -> Path:
@@ -186,9 +186,10 @@ class Incremental:
 
     def commit(self) -> None:
         """After the swap: remember what the published tree now is."""
-        entries = fstree.entries(self.site_dir)
-        inside = tuple(f"{folder}/" for folder in self.beside)
-        everything = {rel for rel, _entry in entries if not rel.startswith(inside)}
+        # The manifest leaves out the folders of declared files: the next build makes them from
+        # the caches whatever site/ holds there (site_files.py), so a change there changes nothing.
+        entries = fstree.entries(self.site_dir, skip=self.beside)
+        everything = {rel for rel, _entry in entries}
         after = sorted(everything - getattr(self, "_after_mkdocs_start", everything))
         state = {"version": STATE_VERSION, "key": self.key, "manifest": fstree.manifest(self.site_dir, entries),
                  "after_mkdocs": after, "from_docs": sorted(_output_of(rel) for rel in self.docs_files())}
@@ -208,7 +209,8 @@ class Incremental:
         state = self._read_json(self.folder / "state.json", None)
         if not state or state.get("version") != STATE_VERSION or state.get("key") != self.key:
             return None
-        if not self.site_dir.is_dir() or not self.docs.is_dir() or fstree.manifest(self.site_dir) != state["manifest"]:
+        if (not self.site_dir.is_dir() or not self.docs.is_dir()
+                or fstree.manifest(self.site_dir, fstree.entries(self.site_dir, skip=self.beside)) != state["manifest"]):
             return None  # the published tree is not the one this state describes
         return state
 

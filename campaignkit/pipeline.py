@@ -383,6 +383,11 @@ def _build_locked(project, content_root, site_dir, base, include_drafts, pdf, jo
     work = publish.workspace(base)
     sweeping = publish.empty_trash(base)
     articles = None
+    # What the build has made so far (the content, the public view: 120,000 objects at 1,000
+    # cases) lives until it ends: the cycle collector leaves it out from here on, instead of
+    # walking it again in every full collection of the page stage (0.05 s a build). Let go at the
+    # end, for the preview server, which builds again in the same process.
+    gc.freeze()
     try:
         b = Build(project, content_root, campaign, renditions, work / "docs", work / "site", SiteFiles(),
                   pdf=pdf, jobs=jobs,
@@ -412,6 +417,7 @@ def _build_locked(project, content_root, site_dir, base, include_drafts, pdf, jo
             if pdf:
                 _replace_private(work / PRIVATE_DIR, base / PRIVATE_DIR)
     finally:
+        gc.unfreeze()
         if articles is not None:
             articles.kill()  # finished by now unless the build stopped early
         if ready is not None:

@@ -103,6 +103,7 @@ def _get_ready_and_run(conn, prepare) -> None:
         prepare()
     except Exception:  # only a head start: the call does the same work again if need be
         pass
+    gc.freeze()  # what it started with and got ready lives as long as it does (see _start_frozen)
     try:
         fn, args = conn.recv()
     except EOFError:  # not needed after all

@@ -97,6 +97,45 @@ def test_a_no_op_rebuild_rebuilds_no_page(tmp_path):
     assert 1 < len(changed) < len(pages) // 2, len(changed)
 
 
+def test_a_changed_share_card_replaces_the_one_of_the_tree_the_build_starts_from(tmp_path):
+    """An incremental build starts from the tree published before the current one (the spare):
+    an edited title's new share card must replace the spare's, which is two builds old."""
+    content = tmp_path / "content"
+    generate(content, cases=6, seed=5)
+    site = tmp_path / "site"
+    for _ in range(2):  # the second build leaves the first one's tree as the spare
+        assert run_build("--content", str(content), "--output", str(site), "--no-pdf").returncode == 0
+    _edit_title(content, random.Random(7))
+    assert run_build("--content", str(content), "--output", str(site), "--no-pdf").returncode == 0
+    cold = tmp_path / "cold" / "site"
+    assert run_build("--content", str(content), "--output", str(cold), "--no-pdf").returncode == 0
+    assert tree(site) == tree(cold)
+
+
+def test_a_site_changed_by_hand_is_put_right_by_the_next_build(tmp_path):
+    """A page edited in site/ makes the next build a clean one (the manifest); a photo, share card
+    or QR code replaced there is linked from the caches again (site_files.py): either way the
+    site is the one a cold build writes."""
+    content = tmp_path / "content"
+    generate(content, cases=8, seed=4)
+    site = tmp_path / "site"
+    assert run_build("--content", str(content), "--output", str(site), "--no-pdf").returncode == 0
+    cold = tree(site)
+    for folder in ("media", "assets/share", "assets/qr"):
+        replaced = sorted(p for p in (site / folder).rglob("*") if p.is_file())[0]
+        replaced.unlink()  # a new file, as an editor's tool writes one: the cache's stays as it was
+        replaced.write_bytes(b"replaced by hand")
+    (site / "media" / "extra.jpg").write_bytes(b"dropped in by hand")
+    assert tree(site) != cold
+    assert run_build("--content", str(content), "--output", str(site), "--no-pdf").returncode == 0
+    assert tree(site) == cold
+    page = site / "cases" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</h1>", "（手改）</h1>"), encoding="utf-8")
+    assert tree(site) != cold
+    assert run_build("--content", str(content), "--output", str(site), "--no-pdf").returncode == 0
+    assert tree(site) == cold
+
+
 def test_mkdocs_shared_among_processes_writes_the_site_one_process_writes(tmp_path, monkeypatch):
     """MkDocs' pages built by two processes at once (mkdocs_shares.py), cold and after an edit,
     give the tree a single MkDocs process gives."""
