@@ -162,7 +162,7 @@ class Incremental:
         fresh = search_index.entries_by_page(new["docs"])
         new["docs"] = [e for url in order for e in (fresh.get(url, []) if url in self.rebuilt else groups.get(url, []))]
         path.unlink()  # a new file, never one shared with the published tree
-        path.write_text(json.dumps(new), encoding="utf-8")
+        search_index.write(path, new)
 
     def note_mkdocs_output(self, files: list[str]) -> None:
         """`files`: what the new tree holds when MkDocs is done (fstree.files, but `beside`)."""

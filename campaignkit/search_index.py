@@ -12,8 +12,15 @@ def compact_search_index(site_dir: Path) -> None:
     (6 bytes instead of 3). Readers download it on every first visit: store it as UTF-8."""
     path = site_dir / PATH
     if path.exists():
-        data = json.loads(path.read_text(encoding="utf-8"))
-        path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
+        if not text.isascii():
+            return  # written as UTF-8 already (incremental.complete_search_index); MkDocs escapes all
+        write(path, json.loads(text))
+
+
+def write(path: Path, data: dict) -> None:
+    """The index as the site publishes it: UTF-8, no spaces."""
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def entries_by_page(entries: list[dict]) -> dict[str, list[dict]]:

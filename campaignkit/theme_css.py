@@ -93,7 +93,7 @@ def _words(path: Path, data: bytes | None = None) -> tuple[frozenset[bytes], tup
     """A file's words, and for a script the class prefixes it composes (`data`: its bytes, when
     they are at hand)."""
     data = path.read_bytes() if data is None else data
-    found = frozenset(_interned(w) for w in _WORD_BYTES.findall(data))
+    found = frozenset(_interned(w) for w in set(_WORD_BYTES.findall(data)))
     if path.suffix != ".js":
         return found, ()
     return found, tuple(RUNTIME_PREFIX.findall(data.decode("utf-8", errors="replace")))

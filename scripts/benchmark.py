@@ -6,7 +6,8 @@
 
 For each size a corpus is generated (campaignkit/corpus.py, seed fixed) into a scratch project
 (its own .build and output; one .cache for all of them), the caches are warmed once, and then, each the median
-of --repeat runs, all in this one run so that a busy machine slows both sides alike:
+of --repeat runs, all in this one run so that a busy machine slows both sides alike (each run is
+one round of a cold build, plain MkDocs and the rebuilds, one after the other):
 
 1. the kit's cold build without PDFs (`build.py --no-pdf`, no kept state, no audit cache), total
    and by stage (load+validate, model, photos, pages, MkDocs, extras, audit, publish);
@@ -14,7 +15,8 @@ of --repeat runs, all in this one run so that a busy machine slows both sides al
    (mkdocs.yml plus the values the kit sets: a generated YAML file), and the ratio of the kit's
    whole site stage to it;
 3. rebuilds: with nothing changed, and after editing one case's title, as ratios of the cold
-   build, for build.py and for the `build.py serve` preview (its rebuilds in one process);
+   build (after one rebuild that settles what a clean build leaves, as in an editor's session),
+   for build.py and for the `build.py serve` preview (its rebuilds in one process);
 4. the largest size's cold build as a ratio of the smallest's;
 5. peak memory (the build process's maximum resident set), site size, the largest case page.
 
@@ -226,15 +228,18 @@ def measure_size(cases: int, repeat: int, work: Path, seed: int) -> dict:
     project = Project(work / f"cases-{cases}", cases, seed)
     project.build("--no-pdf")  # warms the photo cache (resizing is measured on its own line)
     project.forget()
-    cold = []
-    for _ in range(repeat):
+    cold, plain, noop, edits = [], [], [], []
+    for n in range(repeat):
+        # One round each: the cold build, plain MkDocs of the docs it generated, and the rebuilds,
+        # side by side, so that a machine whose speed drifts during the run (a shared VM's does,
+        # by a third) moves both sides of every ratio alike. The rebuilds are measured after one
+        # that settles the state a clean build leaves (it has no spare tree yet: incremental.py),
+        # as in an editor's session of many rebuilds.
         project.forget()
         cold.append(project.build("--no-pdf"))
-    settings = cold[-1]["mkdocs"]
-    plain = [plain_mkdocs(project, settings, work / "plain-site") for _ in range(repeat)]
-    noop = [project.build("--no-pdf") for _ in range(repeat)]
-    edits = []
-    for n in range(repeat):
+        plain.append(plain_mkdocs(project, cold[-1]["mkdocs"], work / "plain-site"))
+        project.build("--no-pdf")
+        noop.append(project.build("--no-pdf"))
         project.edit_one_case(n)
         edits.append(project.build("--no-pdf"))
     try:
