@@ -36,10 +36,10 @@ import shutil
 import sys
 from pathlib import Path
 
-from . import fstree, pages, safety, search_index
+from . import fstree, memo, pages, safety, search_index
 from .mkdocs_shares import WRITTEN_BY_EVERY_BUILD
 
-STATE_VERSION = "3"
+STATE_VERSION = "4"
 
 
 def folder_for(base: Path, site_dir: Path) -> Path:
@@ -228,12 +228,11 @@ def inputs(project: Path, site: dict, nav: list) -> dict:
     import mkdocs
 
     overrides = project / "templates" / "overrides"
-    code = Path(__file__).parent
     return {
         "mkdocs.yml": _digest((project / "mkdocs.yml").read_bytes()),
         "overrides": {p.relative_to(overrides).as_posix(): _digest(p.read_bytes())
                       for p in sorted(overrides.rglob("*")) if p.is_file()},
-        "kit": {p.name: _digest(p.read_bytes()) for p in sorted(code.glob("*.py"))},
+        "kit": memo.kit_digest(),
         "versions": [mkdocs.__version__, getattr(material, "__version__", ""), sys.version],
         "site": site, "nav": nav,
     }

@@ -185,15 +185,27 @@ def digest(value) -> bytes:
     return hashlib.blake2b(repr(fingerprint(value)).encode(), digest_size=16).digest()
 
 
+def _folder_digest(folder: Path) -> bytes:
+    h = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.digest()
+
+
+@cache
+def kit_digest() -> str:
+    """The kit's code (every file of campaignkit/), read once a process: the page and article
+    memos, the incremental state and the validation memory all depend on it."""
+    return _folder_digest(Path(__file__).parent).hex()
+
+
 def code_key(*folders: Path) -> str:
     """What every remembered render depends on besides its trace: its templates, the kit's code,
     the libraries that render, Python."""
-    h = hashlib.sha256()
-    kit = Path(__file__).parent
-    for folder in (kit, *folders):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    h = hashlib.sha256(kit_digest().encode())
+    for folder in folders:
+        h.update(_folder_digest(folder))
     for name in ("jinja2", "markupsafe", "markdown", "pymdown-extensions", "nh3", "css-inline"):
         try:
             h.update(f"{name}={metadata.version(name)}".encode())

@@ -48,7 +48,7 @@ from .problems import BuildError, Problems
 from .registry import KINDS
 from .share_images import ShareImages
 from .site_files import SiteFiles
-from .validate import Checked, validate
+from .validate import Checked, remembered_verdicts, validate
 
 
 @dataclass
@@ -372,7 +372,7 @@ def _build_locked(project, content_root, site_dir, base, include_drafts, pdf, jo
                   incremental_build, ready) -> str:
     """build()'s work, holding the build lock; `ready`: a MkDocs worker started ahead, or None."""
     with media.remembered_inspections(project / ".cache" / "media"):
-        with timing.stage("load+validate"):
+        with timing.stage("load+validate"), remembered_verdicts(project / ".cache" / "validation"):
             loaded = load_and_validate(content_root, include_drafts, published_site or site_dir)
         if pdf:
             missing = fonts.check_pdf_environment()
@@ -398,11 +398,14 @@ def _build_locked(project, content_root, site_dir, base, include_drafts, pdf, jo
         with _source_date_epoch(content_epoch(campaign)):
             for output in OUTPUTS:
                 if output.run is _pages:  # after the PDFs, whose workers use every core
-                    articles = _start_articles(b, work / wechat.OUTPUT_DIR, site_dir.name)
                     ready = b.mkdocs_ready = ready or _mkdocs_ready(project, jobs)
+                    if not _articles_remembered(b):
+                        articles = _start_articles(b, work / wechat.OUTPUT_DIR, site_dir.name)
                 if output.phase == MKDOCS and incremental_build:  # the navigation is known now
                     b.kept = incremental.Incremental(base, site_dir, incremental.inputs(project, campaign.site, b.nav),
                                                      beside=FILE_FOLDERS)
+                if output.phase == MKDOCS and articles is None:
+                    articles = _start_articles(b, work / wechat.OUTPUT_DIR, site_dir.name)
                 if output.beside_mkdocs:
                     b.beside_mkdocs.append(output)
                     continue
@@ -469,6 +472,13 @@ class _Done:
 
     def kill(self) -> None:
         pass
+
+
+def _articles_remembered(b: Build) -> bool:
+    """Whether the articles are mostly remembered (memo.py) and so little work: then they are made
+    while MkDocs builds in its worker (this process mostly waits meanwhile), not beside the pages,
+    where they took the second core from the MkDocs worker getting ready and made MkDocs start late."""
+    return b.memo_dir is not None and (b.memo_dir / "articles.memo").exists()
 
 
 def _start_articles(b: Build, articles_dir: Path, site_name: str):

@@ -431,3 +431,43 @@ def test_an_unknown_folder_and_a_stray_file(scratch):
         "content/cases/notes.txt: 此文件夹只能放 .yml 文件",
         "content/news: 不认识的文件夹“news”，可用的文件夹：cases、enterprises、people、lessons、facilities、patrols、events、pledges、pages、media",
     ]
+
+
+# --- the validation memory ----------------------------------------------------------------------
+
+def _problems(content: Path, memory: Path | None) -> list[str]:
+    from campaignkit import pipeline, validate
+    from campaignkit.problems import ContentError
+
+    block = validate.remembered_verdicts(memory) if memory is not None else contextlib.nullcontext()
+    with block:
+        try:
+            pipeline.load_and_validate(content, False)
+        except ContentError as exc:
+            return str(exc).splitlines()
+    return []
+
+
+def test_remembered_verdicts_report_what_a_fresh_check_reports(scratch, tmp_path, monkeypatch):
+    """Each document's own problems (schema, personal data, Markdown) are remembered by its text:
+    the second run reports the very same lines without checking the unchanged files again, and
+    a file fixed in between is no longer reported."""
+    from campaignkit import validate
+
+    s = scratch
+    s.replace(CASE, "status: 已整改", "status: 完成")
+    rel = "cases/kuaidi-sanlunche-gaizhuang.yml"
+    s.replace(rel, "summary:", "summery:")
+    s.replace("events/yantaohui-2023-07.yml", "date: 2023-07-", "date: 2023/07/")
+    s.replace(LESSON, "    answer: B\n", "    answer: E\n")  # a rule across the quiz (not the document's own)
+    fresh = _problems(s.content, None)
+    assert len(fresh) >= 4, fresh
+    memory = tmp_path / "memory"
+    assert _problems(s.content, memory) == fresh
+    with monkeypatch.context() as m:
+        m.setattr(validate, "_check_schema", lambda doc, problems: pytest.fail(f"{doc.relpath} checked again"))
+        assert _problems(s.content, memory) == fresh
+    s.replace(rel, "summery:", "summary:")
+    fixed = _problems(s.content, memory)
+    assert fixed == _problems(s.content, None) and len(fixed) == len(fresh) - 1
+    assert not any("summery" in line for line in fixed)
