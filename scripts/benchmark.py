@@ -7,7 +7,7 @@
 For each size a corpus is generated (campaignkit/corpus.py, seed fixed) into a scratch project
 (its own .build and output; one .cache for all of them), the caches are warmed once, and then, each the median
 of --repeat runs, all in this one run so that a busy machine slows both sides alike (each run is
-one round of a cold build, plain MkDocs and the rebuilds, one after the other):
+one round, for every size in turn, of a cold build, plain MkDocs and the rebuilds):
 
 1. the kit's cold build without PDFs (`build.py --no-pdf`, no kept state, no audit cache), total
    and by stage (load+validate, model, photos, pages, MkDocs, extras, audit, publish);
@@ -61,6 +61,7 @@ class Project:
         from campaignkit.corpus import generate
 
         self.root = root
+        self.cases = cases
         _scratch(root)
         self.content = root / "content"
         self.counts = generate(self.content, cases, seed)
@@ -71,17 +72,20 @@ class Project:
         timings = self.root / "timings.json"
         timings.unlink(missing_ok=True)
         env = {**os.environ, "CAMPAIGNKIT_TIMINGS": str(timings)}
-        start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, str(PROJECT / "build.py"), "--content", str(self.content),
-                                 "--output", output, *args], cwd=self.root, env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        _out, err = proc.communicate()
-        wall = time.perf_counter() - start
-        usage = _child_peak()
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            start = time.perf_counter()
+            proc = subprocess.Popen([sys.executable, str(PROJECT / "build.py"), "--content", str(self.content),
+                                     "--output", output, *args], cwd=self.root, env=env, stdout=out, stderr=err)
+            # wait4: this build's own peak (its reaped workers' included), not the run's so far
+            _pid, status, usage = os.wait4(proc.pid, 0)
+            wall = time.perf_counter() - start
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            err.seek(0)
+            message = err.read().decode("utf-8", "replace")
         if proc.returncode != 0:
-            raise SystemExit(f"build.py {' '.join(args)} failed:\n{err}")
+            raise SystemExit(f"build.py {' '.join(args)} failed:\n{message}")
         data = json.loads(timings.read_text(encoding="utf-8"))
-        return {"seconds": wall, "peak_mb": usage, "stages": data["stages"], "mkdocs": data.get("mkdocs")}
+        return {"seconds": wall, "peak_mb": usage.ru_maxrss / 1024, "stages": data["stages"], "mkdocs": data.get("mkdocs")}
 
     def forget(self, output: str = "site", handouts: bool = False) -> None:
         """Back to a cold start: no output, no kept state; the photo cache stays warm."""
@@ -118,14 +122,6 @@ def _scratch(root: Path) -> None:
     shared = root.parent / "shared-cache"
     shared.mkdir(exist_ok=True)
     (root / ".cache").symlink_to(shared, target_is_directory=True)
-
-
-def _child_peak() -> float:
-    """Peak RSS (MB) of the build just finished: RUSAGE_CHILDREN is a running maximum, so the
-    largest so far is all one can read; each size's builds run in order, smallest first."""
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 def plain_mkdocs(project: Project, settings: dict, target: Path) -> float:
@@ -224,52 +220,70 @@ def stage_medians(runs: list[dict]) -> dict[str, float]:
     return {n: statistics.median(r["stages"].get(n, 0.0) for r in runs) for n in names}
 
 
-def measure_size(cases: int, repeat: int, work: Path, seed: int) -> dict:
-    project = Project(work / f"cases-{cases}", cases, seed)
-    project.build("--no-pdf")  # warms the photo cache (resizing is measured on its own line)
-    project.forget()
-    cold, plain, noop, edits = [], [], [], []
-    for n in range(repeat):
-        # One round each: the cold build, plain MkDocs of the docs it generated, and the rebuilds,
-        # side by side, so that a machine whose speed drifts during the run (a shared VM's does,
-        # by a third) moves both sides of every ratio alike. The rebuilds are measured after one
-        # that settles the state a clean build leaves (it has no spare tree yet: incremental.py),
-        # as in an editor's session of many rebuilds.
-        project.forget()
-        cold.append(project.build("--no-pdf"))
-        plain.append(plain_mkdocs(project, cold[-1]["mkdocs"], work / "plain-site"))
-        project.build("--no-pdf")
-        noop.append(project.build("--no-pdf"))
-        project.edit_one_case(n)
-        edits.append(project.build("--no-pdf"))
-    try:
-        from campaignkit import serve  # noqa: F401  (the preview, when this checkout has it)
+class SizeRuns:
+    """One corpus size's project and its runs."""
 
-        preview = serve_rebuilds(project, repeat)
-    except ImportError:
-        preview = None
-    site = project.root / "site"
-    case_pages = [p for p in (site / "cases").glob("*/index.html") if p.parent.name not in ("all", "status", "hazard")]
-    result = {
-        "cases": cases, "files": project.files, "counts": project.counts,
-        "cold": median(cold), "cold_stages": stage_medians(cold),
-        "plain_mkdocs": statistics.median(plain),
-        "noop": median(noop), "edit": median(edits),
-        "peak_mb": max(r["peak_mb"] for r in cold + noop + edits),
-        "site_mb": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6,
-        "largest_case_page_kb": max(p.stat().st_size for p in case_pages) / 1024,
-    }
-    stages = result["cold_stages"]
-    result["load_validate_ms_per_file"] = 1000 * stages.get("load+validate", 0.0) / project.files
-    result["site_ratio"] = result["cold"] / result["plain_mkdocs"]
-    result["noop_ratio"] = result["noop"] / result["cold"]
-    result["edit_ratio"] = result["edit"] / result["cold"]
-    if preview:
-        result["serve"] = {**preview, "noop_ratio": preview["noop"] / preview["cold"],
-                           "edit_ratio": preview["edit"] / preview["cold"]}
-    shutil.rmtree(project.root / "site", ignore_errors=True)
-    shutil.rmtree(work / "plain-site", ignore_errors=True)
-    return result
+    def __init__(self, cases: int, work: Path, seed: int):
+        self.work = work
+        self.project = Project(work / f"cases-{cases}", cases, seed)
+        self.project.build("--no-pdf")  # warms the photo cache (resizing is measured on its own line)
+        self.project.forget()
+        self.cold, self.plain, self.noop, self.edits = [], [], [], []
+
+    def round(self, n: int) -> None:
+        """The cold build, plain MkDocs of the docs it generated, and the rebuilds, one after the
+        other; the rebuilds after one that settles the state a clean build leaves (it has no spare
+        tree yet: incremental.py), as in an editor's session of many rebuilds."""
+        project = self.project
+        project.forget()
+        self.cold.append(project.build("--no-pdf"))
+        self.plain.append(plain_mkdocs(project, self.cold[-1]["mkdocs"], self.work / "plain-site"))
+        project.build("--no-pdf")
+        self.noop.append(project.build("--no-pdf"))
+        project.edit_one_case(n)
+        self.edits.append(project.build("--no-pdf"))
+
+    def result(self, repeat: int) -> dict:
+        project, cold, noop, edits = self.project, self.cold, self.noop, self.edits
+        try:
+            from campaignkit import serve  # noqa: F401  (the preview, when this checkout has it)
+
+            preview = serve_rebuilds(project, repeat)
+        except ImportError:
+            preview = None
+        site = project.root / "site"
+        case_pages = [p for p in (site / "cases").glob("*/index.html") if p.parent.name not in ("all", "status", "hazard")]
+        result = {
+            "cases": project.cases, "files": project.files, "counts": project.counts,
+            "cold": median(cold), "cold_stages": stage_medians(cold),
+            "plain_mkdocs": statistics.median(self.plain),
+            "noop": median(noop), "edit": median(edits),
+            "peak_mb": max(r["peak_mb"] for r in cold + noop + edits),
+            "site_mb": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6,
+            "largest_case_page_kb": max(p.stat().st_size for p in case_pages) / 1024,
+        }
+        stages = result["cold_stages"]
+        result["load_validate_ms_per_file"] = 1000 * stages.get("load+validate", 0.0) / project.files
+        result["site_ratio"] = result["cold"] / result["plain_mkdocs"]
+        result["noop_ratio"] = result["noop"] / result["cold"]
+        result["edit_ratio"] = result["edit"] / result["cold"]
+        if preview:
+            result["serve"] = {**preview, "noop_ratio": preview["noop"] / preview["cold"],
+                               "edit_ratio": preview["edit"] / preview["cold"]}
+        shutil.rmtree(project.root / "site", ignore_errors=True)
+        shutil.rmtree(self.work / "plain-site", ignore_errors=True)
+        return result
+
+
+def measure_sizes(sizes: list[int], repeat: int, work: Path, seed: int) -> list[dict]:
+    """Each run is one round of every size (SizeRuns.round), smallest first: a machine whose speed
+    drifts during the benchmark (a shared VM's does, by a third) moves both sides of every ratio
+    alike, the largest size's against the smallest's included."""
+    runs = [SizeRuns(cases, work, seed) for cases in sizes]
+    for n in range(repeat):
+        for size in runs:
+            size.round(n)
+    return [size.result(repeat) for size in runs]
 
 
 def measure_pdfs(cases: int, repeat: int, work: Path, seed: int, jobs: int) -> dict:
@@ -380,7 +394,7 @@ def main() -> None:
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="campaignkit-bench-") as tmp:
         work = Path(tmp)
-        sizes = [measure_size(int(n), args.repeat, work, args.seed) for n in sorted(int(x) for x in args.sizes.split(","))]
+        sizes = measure_sizes(sorted(int(x) for x in args.sizes.split(",")), args.repeat, work, args.seed)
         pdf = measure_pdfs(args.pdf_cases, args.repeat, work, args.seed, os.cpu_count() or 1)
         sample = SampleProject(work / "sample")
         sample.build("--no-pdf")  # photo cache, as on an editor's machine
