@@ -5,7 +5,7 @@
     .venv/bin/python scripts/benchmark.py --sizes 50 --repeat 1 --pdf-cases 10 --json   # CI smoke run
 
 For each size a corpus is generated (campaignkit/corpus.py, seed fixed) into a scratch project
-(its own .build and output; one .cache for all of them), the caches are warmed once, and then, each the median
+(its own .build, output and .cache, the cache seeded from the size before), the caches are warmed once, and then, each the median
 of --repeat runs, all in this one run so that a busy machine slows both sides alike (each run is
 one round, for every size in turn, of a cold build, plain MkDocs and the rebuilds):
 
@@ -112,16 +112,21 @@ class SampleProject(Project):
 
 
 def _scratch(root: Path) -> None:
-    """A scratch project folder with the kit's configuration and templates. Its .cache (photo
-    renditions, share cards, QR codes, PDFs: all keyed by content) is one folder shared by every
-    scratch project of the run: the corpora of different sizes have many photos and titles in
-    common, so warming each size's caches redraws only what is new to it."""
+    """A scratch project folder with the kit's configuration and templates. Its .cache starts as
+    hard links to the cache of the scratch project made before it (photo renditions, share cards,
+    QR codes, PDFs are keyed by content, and the corpora of different sizes have many photos and
+    titles in common, so warming each size's cache redraws only what is new to it). Each project
+    keeps its own: the memories in it (photo checks, validation) keep what their project's last
+    build used, and two projects sharing one would undo each other's, as no editor's would."""
     root.mkdir(parents=True)
     shutil.copy(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(PROJECT / "templates", root / "templates")
-    shared = root.parent / "shared-cache"
-    shared.mkdir(exist_ok=True)
-    (root / ".cache").symlink_to(shared, target_is_directory=True)
+    earlier = sorted((p / ".cache" for p in root.parent.iterdir() if (p / ".cache").is_dir()),
+                     key=lambda cache: cache.stat().st_mtime_ns)
+    if earlier:  # files there are replaced by rename, never written into: links are safe
+        shutil.copytree(earlier[-1], root / ".cache", copy_function=os.link)
+    else:
+        (root / ".cache").mkdir()
 
 
 def plain_mkdocs(project: Project, settings: dict, target: Path) -> float:
