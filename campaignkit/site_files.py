@@ -14,13 +14,14 @@ are rendered alone: the golden pages, the tests).
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 from . import fstree
 
 
 class SiteFiles:
+    """The site's files that are copies of cached files, by their path in the site."""
+
     def __init__(self, folder: Path | None = None):
         self.folder = folder
         self.sources: dict[str, str] = {}  # path in the site → the cached file it is a copy of
@@ -33,7 +34,7 @@ class SiteFiles:
             target = os.path.join(self.folder, rel)
             self._makedirs(os.path.dirname(target))
             if not os.path.exists(target):
-                _link_or_copy(self.sources[rel], target)
+                fstree.link_or_copy(self.sources[rel], target)
 
     def write(self, rel: str, data: bytes) -> None:
         """A file drawn without a cache (only with a `folder`: the docs rendered alone)."""
@@ -83,7 +84,7 @@ class SiteFiles:
                 continue
             path = os.path.join(root, rel)
             self._makedirs(os.path.dirname(path))
-            _link_or_copy(source, path)
+            fstree.link_or_copy(source, path)
         fstree.remove_empty(root, emptied)
 
     def _makedirs(self, folder: str) -> None:
@@ -91,10 +92,3 @@ class SiteFiles:
             os.makedirs(folder, exist_ok=True)
             self._made.add(folder)
 
-
-def _link_or_copy(source: str, target: str) -> None:
-    """A hard link is free and lets the next build see an unchanged file without reading it."""
-    try:
-        os.link(source, target)
-    except OSError:  # another file system, or links not supported
-        shutil.copyfile(source, target)
