@@ -163,7 +163,7 @@ def _mkdocs(b: Build) -> None:
             pages.write_files(b.pages, b.docs)
         site.run_mkdocs(b.project / "mkdocs.yml", b.docs, b.out, b.campaign.site, b.nav, jobs=b.jobs,
                         pages=b.counts["pages"], ready=b.mkdocs_ready, meanwhile=lambda: _beside_mkdocs(b))
-        _beside_mkdocs(b)  # (when MkDocs stopped before it could run them)
+        _beside_mkdocs(b)  # nothing left by now: run_mkdocs runs them on every path
         _link_files(b)
         _count_site_pages(b, fstree.files(b.out, skip=FILE_FOLDERS))
         return
