@@ -499,8 +499,10 @@ def _articles(b: Build, articles_dir: Path, site_name: str) -> tuple[int, list[s
     writer = wechat.ArticleWriter(b.campaign, b.templates, b.memo_dir / "articles.memo" if b.memo_dir else None)
     written = wechat.render_articles(b.campaign, b.templates, writer)
     wechat.write_output(written, b.templates, articles_dir, base_url, site_name)
-    findings = safety.audit_site(articles_dir, list(wechat.audit_rules(base_url, writer.memo and writer.memo.known)))
+    clean = safety.KnownClean(writer.memo.known) if writer.memo is not None else None
+    findings = safety.audit_site(articles_dir, list(wechat.audit_rules(base_url, clean)))
     if writer.memo is not None:
+        writer.memo.known = clean.used
         writer.memo.save()
     return len(written), findings
 

@@ -221,22 +221,28 @@ def html_page(path: Path, rel: str, root: Path, site_path: str = "/") -> list[st
 
 
 class KnownClean:
-    """Fragments found clean by an earlier audit, by digest (`known`), and the ones found clean in
-    this one (`used`: what the next audit may know)."""
+    """Things found clean by an earlier audit, by digest (`known`), and the ones found clean in this
+    one (`used`: what the next audit may know): the search index's fragments, the 公众号 articles."""
 
     def __init__(self, known: Iterable[str] = ()):
         self.known = set(known)
         self.used: set[str] = set()
 
-    def audit(self, text: str, where: str) -> list[str]:
-        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    def findings(self, what: bytes, audit: Callable[[], list[str]]) -> list[str]:
+        """`audit()`'s findings for `what` (everything the verdict depends on), or none when the
+        same was found clean before."""
+        key = hashlib.blake2b(what, digest_size=16).hexdigest()
         if key in self.known:
             self.used.add(key)
             return []
-        found = audit_html(text, where)
+        found = audit()
         if not found:
             self.used.add(key)
         return found
+
+    def audit(self, text: str, where: str) -> list[str]:
+        """audit_html's findings for an HTML fragment."""
+        return self.findings(text.encode("utf-8", "surrogatepass"), lambda: audit_html(text, where))
 
 
 def search_index(path: Path, rel: str, root: Path, clean: KnownClean | None = None) -> list[str]:

@@ -17,7 +17,6 @@ as rich text. See docs/wechat.md.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import html as html_lib
 import re
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ from urllib.parse import urljoin
 import css_inline
 from markupsafe import Markup
 
-from . import memo, report_figures, templating
+from . import memo, report_figures, safety, templating
 from .model import Campaign, _filled
 from .registry import KINDS
 from .schema import SITE
@@ -211,22 +210,19 @@ def write_output(articles: list[Article], templates: Path, target: Path, base_ur
     (target / "index.html").write_text(page, encoding="utf-8")
 
 
-def audit_rules(base_url: str, clean: set | None = None):
+def audit_rules(base_url: str, clean: safety.KnownClean | None = None):
     """The safety audit's rules (safety.Rule) for a written wechat/ folder: ARTICLE_RULES on every
     fragment. index.html is the export tool, with its own script, and is never pasted anywhere.
-    `clean`: digests of fragments found clean before (with this base URL): not parsed again; the
-    ones found clean now are added."""
+    `clean`: fragments found clean before (with this base URL) are not parsed again."""
 
     def article(path: Path, rel: str, root: Path) -> list[str]:
         if rel == "index.html":
             return []
         data = path.read_bytes()
-        key = hashlib.sha256(base_url.encode() + b"\0" + data).digest() if clean is not None else b""
-        if clean is not None and key in clean:
-            return []
-        found = [f"{OUTPUT_DIR}/{rel}: {f}" for f in ARTICLE_RULES.findings(data.decode("utf-8"), base_url)]
-        if clean is not None and not found:
-            clean.add(key)
-        return found
+
+        def audit() -> list[str]:
+            return [f"{OUTPUT_DIR}/{rel}: {f}" for f in ARTICLE_RULES.findings(data.decode("utf-8"), base_url)]
+
+        return audit() if clean is None else clean.findings(base_url.encode() + b"\0" + data, audit)
 
     return (("**/*.html", article),)
