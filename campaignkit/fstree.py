@@ -12,6 +12,7 @@ import hashlib
 import os
 import re
 import shutil
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -118,6 +119,15 @@ def remove_empty(root: str, folders: set[str]) -> None:
             except OSError:
                 break
             folder = os.path.dirname(folder)
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Write `path` by rename: a reader never sees half a file, and a file some tree links (a
+    cached photo, card or QR code) is replaced, never written into."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
 
 
 def link_or_copy(cached: Path | str, target: Path | str) -> None:

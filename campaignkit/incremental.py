@@ -284,6 +284,4 @@ def _digest(data: bytes) -> str:
 
 
 def _write_json(path: Path, data) -> None:
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    tmp.replace(path)
+    fstree.replace_file(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))

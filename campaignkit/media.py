@@ -28,6 +28,7 @@ from pathlib import Path, PurePosixPath
 import pillow_heif
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
+from . import fstree
 from .problems import field_name
 
 # iPhones save HEIC by default. pillow-heif (libheif) lets Pillow open it by its content, so a
@@ -211,11 +212,8 @@ def remembered_inspections(cache_dir: Path):
         names = {k: v for k, v in _remembered_names.items() if k in _used}
         _remembered = _remembered_names = _real_folders = None
         try:
-            store.parent.mkdir(parents=True, exist_ok=True)
-            tmp = store.with_name(f"{store.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"version": stamp, "found": kept, "names": names}, ensure_ascii=False),
-                           encoding="utf-8")
-            tmp.replace(store)
+            fstree.replace_file(store, json.dumps({"version": stamp, "found": kept, "names": names},
+                                                  ensure_ascii=False).encode("utf-8"))
         except OSError:
             pass  # a read-only cache folder costs time, never correctness
 

@@ -28,7 +28,6 @@ from __future__ import annotations
 import array
 import dataclasses
 import hashlib
-import os
 import pickle
 import sys
 from collections.abc import Callable, Iterable
@@ -39,6 +38,7 @@ from pathlib import Path
 
 from jinja2.runtime import Context
 
+from . import fstree
 from .model import ITEM_CLASSES, Campaign, PublicItem
 from .registry import Kind
 
@@ -375,9 +375,5 @@ def read_stored(path: Path, expected: dict) -> dict | None:
 
 def store(path: Path, data: dict) -> None:
     """Pickle `data` into `path` by rename: a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
-        pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(path)
+    fstree.replace_file(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 from functools import lru_cache
 from pathlib import Path
 
 import segno
 from markupsafe import Markup
+
+from . import fstree
 
 ERROR = "m"
 PNG_SCALE = 10  # ~ 330 px for a page URL: sharp on a slide or an A4 poster
@@ -38,7 +39,7 @@ def inline_svg(url: str, scale: int = 3, border: int = 2, title: str | None = No
         return Markup(cached.read_text(encoding="utf-8"))
     except FileNotFoundError:
         text = draw()
-        _store(cached, text.encode())
+        fstree.replace_file(cached, text.encode())
         return Markup(text)
 
 
@@ -66,8 +67,8 @@ def write(url: str, page_url: str, files, cache_dir: Path | None = None) -> dict
     cached_svg, cached_png = cache_dir / f"{key}.svg", cache_dir / f"{key}.png"
     if not (cached_svg.exists() and cached_png.exists()):
         svg_data, png_data = _draw(url)
-        _store(cached_png, png_data)
-        _store(cached_svg, svg_data)
+        fstree.replace_file(cached_png, png_data)
+        fstree.replace_file(cached_svg, svg_data)
     files.link(svg, cached_svg)
     files.link(png, cached_png)
     return {"qr_svg": svg, "qr_png": png}
@@ -75,14 +76,6 @@ def write(url: str, page_url: str, files, cache_dir: Path | None = None) -> dict
 
 def _key(*parts) -> str:
     return hashlib.sha256("\0".join(map(str, (*parts, ERROR, segno.__version__))).encode()).hexdigest()[:20]
-
-
-def _store(cached: Path, data: bytes) -> None:
-    """Into the cache by rename: a cached file is never changed in place (it may be linked)."""
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(cached)
 
 
 def _draw(url: str) -> tuple[bytes, bytes]:

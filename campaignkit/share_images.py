@@ -15,7 +15,6 @@ from __future__ import annotations
 import array
 import hashlib
 import io
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -138,10 +137,7 @@ def _code_points(font_path: str, index: int) -> frozenset[int]:
             pass
     points = frozenset(TTFont(font_path, fontNumber=index, lazy=True).getBestCmap())
     if kept is not None:
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        tmp = kept.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(array.array("I", sorted(points)).tobytes())
-        tmp.replace(kept)
+        fstree.replace_file(kept, array.array("I", sorted(points)).tobytes())
     return points
 
 
@@ -245,10 +241,7 @@ def _render(card: Card, size: tuple[int, int], rel: str, cache: Path, files) -> 
         image = draw_wide(card) if size == WIDE else draw_square(card)
         buffer = io.BytesIO()
         image.save(buffer, "JPEG", quality=QUALITY, optimize=True, progressive=True)
-        cache.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(".tmp")
-        tmp.write_bytes(buffer.getvalue())
-        tmp.replace(cached)
+        fstree.replace_file(cached, buffer.getvalue())
     files.link(rel, cached)
 
 
