@@ -178,10 +178,15 @@ _remembered_names: dict[str, str] | None = None  # published_name by the same id
 _used: set[str] = set()
 
 
+def _file_key(path: str, info: os.stat_result) -> str:
+    """What the memories of remembered_inspections know a file by (see above)."""
+    return f"{path}\0{info.st_ino}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}"
+
+
 def _inspect_remembered(path: str, info: os.stat_result) -> str | None:
     if _remembered is None:
         return inspect_image(path, info.st_size, info.st_mtime_ns)
-    key = f"{path}\0{info.st_ino}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}"
+    key = _file_key(path, info)
     _used.add(key)
     if key not in _remembered:
         _remembered[key] = inspect_image(path, info.st_size, info.st_mtime_ns)
@@ -308,7 +313,7 @@ def published_name(source: Path) -> str:
     key = None
     if _remembered_names is not None:
         info = os.stat(source)
-        key = f"{os.fspath(source)}\0{info.st_ino}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}"
+        key = _file_key(os.fspath(source), info)
         _used.add(key)
         found = _remembered_names.get(key)
         if found is not None:
