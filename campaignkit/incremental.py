@@ -116,10 +116,10 @@ class Incremental:
                 # cache (photo, share card, QR code) keeps the mtime of when it was first made,
                 # which may be older than the output of the version it replaces.
                 os.utime(kept)
-        for rel in fstree.files(self.docs):
-            if rel not in wanted:
-                (self.docs / rel).unlink()
-                _remove_empty_parents(self.docs / rel, self.docs)
+        gone = [rel for rel in fstree.files(self.docs) if rel not in wanted]
+        for rel in gone:
+            (self.docs / rel).unlink()
+        fstree.remove_empty(os.fspath(self.docs), {os.path.dirname(rel) for rel in gone})
         self._docs_files = sorted(wanted)
 
     def prepare_site(self, out: Path) -> None:
@@ -144,10 +144,10 @@ class Incremental:
                 dest.unlink(missing_ok=True)
                 if rel.endswith(".md"):
                     self.rebuilt.add(_url_of(rel))
-        for rel in self.state["from_docs"]:  # outputs of files no longer in docs
-            if rel not in published:
-                (out / rel).unlink(missing_ok=True)
-                _remove_empty_parents(out / rel, out)
+        gone = [rel for rel in self.state["from_docs"] if rel not in published]  # outputs of files no longer in docs
+        for rel in gone:
+            (out / rel).unlink(missing_ok=True)
+        fstree.remove_empty(os.fspath(out), {os.path.dirname(rel) for rel in gone})
 
     # ---- after MkDocs -------------------------------------------------------------------------
 
@@ -270,13 +270,6 @@ def _same_file(new: Path, kept: Path) -> bool:
     if a.st_size != b.st_size:
         return False
     return new.read_bytes() == kept.read_bytes()
-
-
-def _remove_empty_parents(path: Path, root: Path) -> None:
-    parent = path.parent
-    while parent != root and parent.is_dir() and not any(parent.iterdir()):
-        parent.rmdir()
-        parent = parent.parent
 
 
 def _digest(data: bytes) -> str:
