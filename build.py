@@ -9,7 +9,7 @@ import atexit
 import os
 import sys
 
-from campaignkit.cli import main
+from campaignkit.commandline.main import main
 
 if __name__ == "__main__":
     status = main(sys.argv[1:])

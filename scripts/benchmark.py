@@ -4,7 +4,7 @@
     .venv/bin/python scripts/benchmark.py                      # 500 and 1,000 cases, median of 3
     .venv/bin/python scripts/benchmark.py --sizes 50 --repeat 1 --pdf-cases 10 --json   # CI smoke run
 
-For each size a corpus is generated (campaignkit/corpus.py, seed fixed) into a scratch project
+For each size a corpus is generated (tools/corpus.py, seed fixed) into a scratch project
 (its own .build, output and .cache, the cache seeded from the size before), the caches are warmed once, and then, each the median
 of --repeat runs, all in this one run so that a busy machine slows both sides alike (each run is
 one round, for every size in turn, of a cold build, plain MkDocs and the rebuilds):
@@ -58,7 +58,7 @@ class Project:
     """A scratch project: the kit's mkdocs.yml and templates, generated content, the shared caches."""
 
     def __init__(self, root: Path, cases: int, seed: int):
-        from campaignkit.corpus import generate
+        from tools.corpus import generate
 
         self.root = root
         self.cases = cases
@@ -133,7 +133,7 @@ def plain_mkdocs(project: Project, settings: dict, target: Path) -> float:
     """`mkdocs build` of the kit's generated docs with the same configuration, in a fresh process."""
     import yaml
 
-    from campaignkit.pipeline import FILE_FOLDERS
+    from campaignkit.build.pipeline import FILE_FOLDERS
 
     config = yaml.safe_load((project.root / "mkdocs.yml").read_text(encoding="utf-8"))
     settings = dict(settings)
@@ -192,7 +192,7 @@ def serve_rebuilds(project: Project, repeat: int) -> dict:
 import json, re, sys
 sys.path.insert(0, {str(PROJECT)!r})
 from pathlib import Path
-from campaignkit import serve
+from campaignkit.editing import preview_server as serve
 root = Path({str(project.root)!r})
 out = root / "preview" / "site"
 def run():
@@ -251,7 +251,7 @@ class SizeRuns:
     def result(self, repeat: int) -> dict:
         project, cold, noop, edits = self.project, self.cold, self.noop, self.edits
         try:
-            from campaignkit import serve  # noqa: F401  (the preview, when this checkout has it)
+            from campaignkit.editing import preview_server as serve  # noqa: F401  (the preview, when this checkout has it)
 
             preview = serve_rebuilds(project, repeat)
         except ImportError:

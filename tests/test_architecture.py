@@ -23,9 +23,10 @@ from conftest import PROJECT, SAMPLE_CONTENT
 from pypdf import PdfReader
 from ruamel.yaml import YAML
 
-from campaignkit import pipeline, validate
-from campaignkit.load import Document, load_content
-from campaignkit.registry import KINDS, schema_of
+from campaignkit.build import pipeline
+from campaignkit.checks import validate
+from campaignkit.content.kinds import KINDS, schema_of
+from campaignkit.content.load import Document, load_content
 
 yaml = YAML(typ="safe")
 
@@ -80,7 +81,7 @@ NOTICE_TEMPLATE = """{% import "_macros.md.j2" as m with context %}
 @pytest.mark.slow
 def test_a_new_kind_is_one_declaration_and_one_template(tmp_path):
     root = copy_project(tmp_path / "project")
-    registry = root / "campaignkit" / "registry.py"
+    registry = root / "campaignkit" / "content" / "kinds.py"
     text = registry.read_text(encoding="utf-8")
     end = text.index("\n)\n", text.index("KINDS_LIST = ("))
     registry.write_text(text[:end] + NOTICE_KIND.rstrip("\n") + text[end:], encoding="utf-8")
@@ -132,7 +133,7 @@ def test_a_new_kind_is_one_declaration_and_one_template(tmp_path):
 @pytest.mark.slow
 def test_a_new_value_is_one_line(tmp_path):
     root = copy_project(tmp_path / "project")
-    edit(root / "campaignkit" / "enums.py", '    Value("其他", "other", synonyms=("其它",), checklist=',
+    edit(root / "campaignkit" / "content" / "enums.py", '    Value("其他", "other", synonyms=("其它",), checklist=',
          '    Value("充电器老化", "old-charger", words=("充电器",), checklist="充电器外壳破裂、发烫、线头老化"),\n'
          '    Value("其他", "other", synonyms=("其它",), checklist=')
     case = root / "content" / "cases" / "sushe-chuangkou-feixian.yml"

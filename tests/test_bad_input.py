@@ -23,7 +23,8 @@ from conftest import PROJECT, Scratch, run_build
 from PIL import Image
 from pypdf import PdfReader
 
-from campaignkit import cli, media
+from campaignkit.commandline import main as cli
+from campaignkit.content import photos as media
 
 CASE = "cases/hengshun-cangku-feixian.yml"  # named case, two photos, patrol round-01, lessons
 LESSON = "lessons/feixian-chongdian.yml"

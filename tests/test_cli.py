@@ -8,9 +8,10 @@ import sys
 
 import pytest
 
-from campaignkit import cli, platform_support
-from campaignkit.load import load_content
-from campaignkit.validate import validate
+from campaignkit.checks.validate import validate
+from campaignkit.commandline import main as cli
+from campaignkit.commandline import platform_support
+from campaignkit.content.load import load_content
 from tests.conftest import PROJECT, project_copy, run_build, tree
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -67,7 +68,7 @@ def test_exit_statuses_are_distinct_and_documented():
 
 
 def test_an_internal_error_exits_2_with_a_chinese_line_and_a_log(scratch, capsys, monkeypatch, tmp_path):
-    from campaignkit import pipeline
+    from campaignkit.build import pipeline
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(pipeline, "check", lambda *a, **k: 1 / 0)
@@ -82,7 +83,7 @@ def test_an_internal_error_exits_2_with_a_chinese_line_and_a_log(scratch, capsys
 def test_check_runs_where_fcntl_does_not_exist(scratch):
     """Native Windows has no fcntl: `check` must still work (publish.py imported it at the top)."""
     code = ("import sys; sys.modules['fcntl'] = None\n"  # any `import fcntl` now raises ImportError
-            "from campaignkit import cli\n"
+            "from campaignkit.commandline import main as cli\n"
             f"sys.exit(cli.main(['check', '--content', {str(scratch.content)!r}]))")
     result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
@@ -163,7 +164,7 @@ def test_drafts_build_into_a_preview_folder_never_site(tmp_path):
 
 
 def test_the_command_line_leaves_the_progress_reporter_as_it_found_it(scratch, capsys):
-    from campaignkit import progress
+    from campaignkit.common import progress
 
     before = progress.current()
     cli.main(["check", "--content", str(scratch.content)])

@@ -1,14 +1,14 @@
-"""The generated corpus (campaignkit/corpus.py) is what benchmarks and scale tests build: it must be
+"""The generated corpus (tools/corpus.py) is what benchmarks and scale tests build: it must be
 valid content an editor could have written, the same for a seed, with every kind and its links."""
 from __future__ import annotations
 
 from conftest import tree
 from PIL import Image
 
-from campaignkit.corpus import generate, sizes
-from campaignkit.load import load_content
-from campaignkit.registry import KINDS
-from campaignkit.validate import validate
+from campaignkit.checks.validate import validate
+from campaignkit.content.kinds import KINDS
+from campaignkit.content.load import load_content
+from tools.corpus import generate, sizes
 
 
 def test_a_corpus_validates_and_links_every_kind(tmp_path):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from campaignkit import cli
+from campaignkit.commandline import main as cli
 
 CORPUS = yaml.safe_load((Path(__file__).parent / "data" / "editor_mistakes.yml").read_text(encoding="utf-8"))
 WHERE = re.compile(r"^content/(?P<file>[^:]+):(?P<line>[0-9]+): (?P<rest>.+)$")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from conftest import run_build
 
-from campaignkit import fonts
+from campaignkit.handouts import font_check as fonts
 
 
 def test_missing_cjk_font_stops_the_build_with_a_chinese_message(tmp_path):

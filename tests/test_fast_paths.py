@@ -9,10 +9,11 @@ from conftest import SAMPLE_CONTENT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from campaignkit import load, validate
-from campaignkit.corpus import generate
-from campaignkit.problems import Problems
-from campaignkit.registry import schema_of
+from campaignkit.checks import validate
+from campaignkit.common.problems import Problems
+from campaignkit.content import load
+from campaignkit.content.kinds import schema_of
+from tools.corpus import generate
 
 
 def _typed(value):

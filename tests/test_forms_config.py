@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from campaignkit import admin, decap, formserver
-from campaignkit.enums import ENUMERATIONS
-from campaignkit.problems import BuildError
-from campaignkit.registry import KINDS, PAGES, SITE, schema_of
+from campaignkit.common.problems import BuildError
+from campaignkit.content.enums import ENUMERATIONS
+from campaignkit.content.kinds import KINDS, PAGES, SITE, schema_of
+from campaignkit.editing import decap_config as decap
+from campaignkit.editing import forms as admin
+from campaignkit.editing import lan_forms_server as formserver
 from tests.conftest import SAMPLE_CONTENT
 
 CONFIG = decap.config()

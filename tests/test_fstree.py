@@ -6,7 +6,9 @@ import os
 
 import pytest
 
-from campaignkit import fstree, pipeline, theme_css
+from campaignkit.build import pipeline
+from campaignkit.common import fstree
+from campaignkit.website import theme_css
 
 FILES = ["index.html", "a/index.html", "a-b/index.html", "a/b/c.html", "a/b.html", "assets/qr/x.svg",
          "assets/qr/cases/y/qr.svg", "assets/qr/cases/y/qr.png", "search/search_index.json", "sitemap.xml",

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from campaignkit import pipeline
+from campaignkit.build import pipeline
 
 PROJECT = Path(__file__).resolve().parents[1]
 GOLDEN = PROJECT / "tests" / "golden" / "docs"

@@ -22,11 +22,13 @@ from PIL import Image
 from pypdf import PdfReader
 from pyzbar.pyzbar import decode as decode_qr
 
-from campaignkit import fonts, handout_kinds, handouts
-from campaignkit.enums import STATUS
-from campaignkit.pipeline import public_view
-from campaignkit.problems import BuildError
-from campaignkit.templating import cn_date
+from campaignkit.build.pipeline import public_view
+from campaignkit.common.problems import BuildError
+from campaignkit.content.enums import STATUS
+from campaignkit.handouts import font_check as fonts
+from campaignkit.handouts import kinds as handout_kinds
+from campaignkit.handouts import pdf_render as handouts
+from campaignkit.render.templating import cn_date
 
 TEMPLATES = PROJECT / "templates"
 MEDIA_CACHE = PROJECT / ".cache" / "media"

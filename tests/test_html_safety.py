@@ -20,10 +20,12 @@ from conftest import PROJECT, Scratch
 from pypdf import PdfReader
 from ruamel.yaml import YAML
 
-from campaignkit import mdlint, pipeline, safety
-from campaignkit.markup import render_markdown
-from campaignkit.problems import BuildError
-from campaignkit.registry import schema_of
+from campaignkit.build import pipeline
+from campaignkit.checks import markdown_lint as mdlint
+from campaignkit.common.problems import BuildError
+from campaignkit.content.kinds import schema_of
+from campaignkit.content.markup import render_markdown
+from campaignkit.render import output_audit as safety
 
 # ---- payloads ----------------------------------------------------------------------------------
 
@@ -431,7 +433,7 @@ def test_audit_accepts_the_kit_and_theme_scripts(sample_site):
 
 def test_audit_stops_a_leaking_template_from_publishing(tmp_path, monkeypatch):
     """Whatever goes wrong upstream, an unsafe page is never swapped into site/."""
-    from campaignkit import feed
+    from campaignkit.website import feeds as feed
 
     s = Scratch(tmp_path)
     out = tmp_path / "out" / "site"

@@ -9,7 +9,7 @@ import re
 import pytest
 from conftest import run_build, tree
 
-from campaignkit.corpus import generate, to_yaml
+from tools.corpus import generate, to_yaml
 
 pytestmark = pytest.mark.slow
 
@@ -141,7 +141,8 @@ def test_mkdocs_shared_among_processes_writes_the_site_one_process_writes(tmp_pa
     give the tree a single MkDocs process gives."""
     from conftest import PROJECT
 
-    from campaignkit import mkdocs_shares, pipeline
+    from campaignkit.build import pipeline
+    from campaignkit.website import engine_shares as mkdocs_shares
 
     content = tmp_path / "content"
     generate(content, cases=30, seed=5)

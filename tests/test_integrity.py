@@ -18,12 +18,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from campaignkit import cli, media
-from campaignkit.load import load_content
-from campaignkit.model import build_campaign
-from campaignkit.names import find_name, short_forms
-from campaignkit.registry import KINDS
-from campaignkit.validate import validate
+from campaignkit.checks.validate import validate
+from campaignkit.commandline import main as cli
+from campaignkit.content import photos as media
+from campaignkit.content.enterprise_names import find_name, short_forms
+from campaignkit.content.kinds import KINDS
+from campaignkit.content.load import load_content
+from campaignkit.view.campaign import build_campaign
 
 CASE = "cases/hengshun-cangku-feixian.yml"  # named, 已整改, round-01
 HIDDEN_CASE = "cases/sushe-loudao-tingfang.yml"  # anonymous, hides suda-kuaiyun (示例·速达快运有限公司)
@@ -238,7 +239,7 @@ def test_a_table_pasted_from_excel(scratch):
 
 
 def test_a_proper_table_passes_and_is_rendered_as_a_table(scratch):
-    from campaignkit.markup import render_markdown
+    from campaignkit.content.markup import render_markdown
 
     with_description(scratch, "| 轮次 | 发现 |\n|---|---|\n| 1 | 5 |")
     passes(scratch)

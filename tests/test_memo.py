@@ -1,4 +1,4 @@
-"""Remembered page renders (campaignkit/memo.py): after an edit of any kind, the pages written
+"""Remembered page renders (campaignkit/render/memo.py): after an edit of any kind, the pages written
 with the memo are byte for byte the pages written without it, and a local edit renders again
 only the pages that show it."""
 from __future__ import annotations
@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 from conftest import tree
 
-from campaignkit import memo, pages, pipeline
-from campaignkit.corpus import generate
-from campaignkit.share_images import ShareImages
-from campaignkit.site_files import SiteFiles
+from campaignkit.build import pipeline
+from campaignkit.render import memo
+from campaignkit.website import markdown_pages as pages
+from campaignkit.website.linked_files import SiteFiles
+from campaignkit.website.share_cards import ShareImages
+from tools.corpus import generate
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -121,7 +123,7 @@ def test_an_unknown_value_never_compares_equal():
 
 
 def _articles(project: Path, memo_file: Path | None) -> dict[str, str]:
-    from campaignkit import wechat
+    from campaignkit.wechat import articles as wechat
 
     content = project / "content"
     loaded = pipeline.load_and_validate(content, False)
@@ -155,7 +157,7 @@ def test_remembered_articles_equal_fresh_articles_after_each_kind_of_edit(corpus
 
 def test_the_downloads_page_lists_a_list_pages_worth_of_case_sheets_and_says_where_the_rest_are(corpus, tmp_path):
     """At 1,000 cases the page listed 1,000 case sheets (650 KB); each case page has its own."""
-    from campaignkit.handouts import Handout
+    from campaignkit.handouts.pdf_render import Handout
 
     content = corpus / "content"
     campaign, _ = pipeline.public_view(corpus, content, False, pipeline.load_and_validate(content, False))

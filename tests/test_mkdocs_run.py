@@ -1,4 +1,4 @@
-"""MkDocs as the kit runs it (campaignkit/site.py): what the kit does in MkDocs' place gives what
+"""MkDocs as the kit runs it (campaignkit/website/engine.py): what the kit does in MkDocs' place gives what
 MkDocs itself would."""
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from conftest import PROJECT
 from mkdocs.config import load_config
 from mkdocs.structure.files import File, Files
 
-from campaignkit import site
+from campaignkit.website import engine as site
 
 
 def _files(config, docs: list[File]) -> list[tuple]:

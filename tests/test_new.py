@@ -8,9 +8,10 @@ import re
 
 import pytest
 
-from campaignkit import cli, scaffold
-from campaignkit.enums import ENUMERATIONS
-from campaignkit.registry import schema_of
+from campaignkit.commandline import main as cli
+from campaignkit.content.enums import ENUMERATIONS
+from campaignkit.content.kinds import schema_of
+from campaignkit.editing import new_file as scaffold
 
 TODAY = dt.date.today().isoformat()
 

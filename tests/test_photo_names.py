@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import SAMPLE_CONTENT
 
-from campaignkit import media
+from campaignkit.content import photos as media
 
 PHOTOS = sorted((SAMPLE_CONTENT / "media" / "cases").glob("*.jpg"))
 

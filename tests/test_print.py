@@ -22,10 +22,13 @@ from fontTools.cffLib import CFFFontSet
 from pypdf import PdfReader
 from test_handouts import MEDIA_CACHE, TEMPLATES, flat, public_campaign
 
-from campaignkit import handout_kinds, handouts, pdf_fonts, pdf_stylesheets
-from campaignkit.enums import HAZARD, STATUS
-from campaignkit.pipeline import PRIVATE_DIR
-from campaignkit.problems import BuildError
+from campaignkit.build.pipeline import PRIVATE_DIR
+from campaignkit.common.problems import BuildError
+from campaignkit.content.enums import HAZARD, STATUS
+from campaignkit.handouts import kinds as handout_kinds
+from campaignkit.handouts import pdf_font_subsets as pdf_fonts
+from campaignkit.handouts import pdf_render as handouts
+from campaignkit.handouts import pdf_stylesheets
 
 pytestmark = pytest.mark.slow
 ARTIFACTS = PROJECT / "test-artifacts" / "print"
@@ -539,7 +542,7 @@ def test_pledges_print_every_promise_with_signature_blocks(built, campaign):
 
 
 def test_content_registry_names_the_handouts_each_kind_feeds(campaign):
-    from campaignkit.registry import KINDS as CONTENT_KINDS
+    from campaignkit.content.kinds import KINDS as CONTENT_KINDS
 
     fed: dict[str, set[str]] = {}
     for job in handouts.plan(campaign, TEMPLATES, MEDIA_CACHE, handout_kinds.Private()):
@@ -552,7 +555,7 @@ def test_content_registry_names_the_handouts_each_kind_feeds(campaign):
 def test_one_page_sheets_name_three_charging_points_and_refer_to_the_list_for_more(scratch, tmp_path):
     """A district with a dozen charging points: the case sheet and the notice still fit on their
     page, naming the first three and where to find all of them."""
-    from campaignkit import pipeline
+    from campaignkit.build import pipeline
 
     point = scratch.read("facilities/beiqu-chongdian.yml")
     for n in range(9):

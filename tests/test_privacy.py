@@ -24,8 +24,10 @@ from PIL import ExifTags, Image
 from pypdf import PdfReader
 from ruamel.yaml import YAML
 
-from campaignkit import cli, media, validate
-from campaignkit.validate import _name_forms, personal_data
+from campaignkit.checks import validate
+from campaignkit.checks.validate import _name_forms, personal_data
+from campaignkit.commandline import main as cli
+from campaignkit.content import photos as media
 
 yaml = YAML(typ="safe", pure=True)
 CASE = "cases/hengshun-cangku-feixian.yml"  # named case (anonymous: false)

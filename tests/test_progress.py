@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from campaignkit import progress
+from campaignkit.common import progress
 from tests.conftest import PROJECT, pdf_workers, project_copy, run_build, tree
 
 STAGE_LINE = re.compile(r"^(\S+)：(.*?)(\d+\.\d) 秒）?$")

@@ -25,10 +25,11 @@ from hypothesis import HealthCheck, assume, event, given, note, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from campaignkit import pipeline, publish, safety
-from campaignkit.markup import plain_text, render_markdown
-from campaignkit.problems import ContentError
-from campaignkit.registry import schema_of
+from campaignkit.build import pipeline, publish
+from campaignkit.common.problems import ContentError
+from campaignkit.content.kinds import schema_of
+from campaignkit.content.markup import plain_text, render_markdown
+from campaignkit.render import output_audit as safety
 
 yaml = YAML(typ="rt")
 yaml.width = 4096

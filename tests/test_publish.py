@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 from conftest import PROJECT, Scratch, pdf_workers, project_copy, run_build, tree
 
-from campaignkit import pipeline, publish
-from campaignkit import site as site_stage
-from campaignkit.problems import BuildError
+from campaignkit.build import pipeline, publish
+from campaignkit.common.problems import BuildError
+from campaignkit.website import engine as site_stage
 
 CASE = "cases/hengshun-cangku-feixian.yml"
 LESSON = "lessons/feixian-chongdian.yml"

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 from conftest import PROJECT, SAMPLE_CONTENT
 from ruamel.yaml import YAML
 
-from campaignkit.enums import PHOTO_STAGE, STATUS
+from campaignkit.content.enums import PHOTO_STAGE, STATUS
 
 yaml = YAML(typ="safe", pure=True)
 SITE = yaml.load((SAMPLE_CONTENT / "site.yml").read_text(encoding="utf-8"))
@@ -221,7 +221,7 @@ def test_handouts_are_also_page_images(sample_site):
 
 def test_a_lesson_whose_cases_have_no_photos_still_renders(scratch, tmp_path):
     """The lesson's cover comes from its cases' photos; with none it has no cover, not a crash."""
-    from campaignkit import pipeline
+    from campaignkit.build import pipeline
 
     for path in (scratch.content / "cases").glob("*.yml"):
         path.write_text(re.sub(r"\nphotos:\n(?:  .*\n)+", "\n", path.read_text(encoding="utf-8")), encoding="utf-8")

@@ -1,4 +1,4 @@
-"""docs/内容格式.md, the editors' field reference, is what campaignkit/reference.py makes from the
+"""docs/内容格式.md, the editors' field reference, is what campaignkit/editing/field_reference.py makes from the
 schema today: every kind, field, type, requirement and allowed value is in it, each error it
 lists is one the kit really prints, and nothing in the repository points outside it."""
 from __future__ import annotations
@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 import subprocess
 
-from campaignkit import reference
-from campaignkit.enums import ENUMERATIONS
-from campaignkit.registry import SITE, name_of, schema_of
-from campaignkit.scaffold import kinds
+from campaignkit.content.enums import ENUMERATIONS
+from campaignkit.content.kinds import SITE, name_of, schema_of
+from campaignkit.editing import field_reference as reference
+from campaignkit.editing.new_file import kinds
 from tests.conftest import PROJECT
 
 DOC = PROJECT / reference.DEFAULT_PATH
@@ -75,8 +75,8 @@ def test_the_rules_editors_need_are_there():
 
 def test_each_listed_error_is_one_the_kit_prints():
     """A message reworded in the code makes this fail until the table says what editors will see."""
-    code = "".join(p.read_text(encoding="utf-8") for p in (PROJECT / "campaignkit").glob("*.py")
-                   if p.name != "reference.py")
+    code = "".join(p.read_text(encoding="utf-8") for p in (PROJECT / "campaignkit").rglob("*.py")
+                   if p.name != "field_reference.py")
     known = code + "".join(v.text for e in ENUMERATIONS.values() for v in e)
     for message, _cause, _fix in reference.COMMON_ERRORS:
         for fragment in re.split(r"[…“”（），]", message):

@@ -7,7 +7,7 @@ import posixpath
 from hypothesis import given
 from hypothesis import strategies as st
 
-from campaignkit import pages
+from campaignkit.website import markdown_pages as pages
 
 SEGMENT = st.sampled_from(["cases", "cases-all", "a", "a-b", "index.html", "qr.png", "页面", "x.y"])
 PATH = st.lists(SEGMENT, max_size=4).map(lambda parts: "/".join(parts) or ".")

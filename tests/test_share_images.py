@@ -10,8 +10,8 @@ import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageOps, ImageStat
 from pyzbar.pyzbar import decode
 
-from campaignkit import share_images
-from campaignkit.share_images import RED, SAFE_MARGIN, SQUARE, WIDE, Card
+from campaignkit.website import share_cards as share_images
+from campaignkit.website.share_cards import RED, SAFE_MARGIN, SQUARE, WIDE, Card
 
 BASE = "https://aqcd.example.cn/"
 pytestmark = pytest.mark.slow
@@ -124,7 +124,8 @@ def test_qr_codes_decode_to_the_page_url_and_are_linked_from_the_page(sample_sit
 
 
 def test_handouts_print_the_same_qr_code_as_the_page():
-    from campaignkit import handouts, qrcodes
+    from campaignkit.handouts import pdf_render as handouts
+    from campaignkit.render import qrcodes
 
     url = BASE + "lessons/feixian-chongdian/"
     # the same code; the handout's copy carries its alternative text for the tagged PDF
@@ -160,9 +161,10 @@ def test_cards_are_drawn_from_public_text_and_published_photos_only(tmp_path):
     from conftest import PROJECT, SAMPLE_CONTENT
     from ruamel.yaml import YAML
 
-    from campaignkit import pages, pipeline
-    from campaignkit.share_images import ShareImages
-    from campaignkit.site_files import SiteFiles
+    from campaignkit.build import pipeline
+    from campaignkit.website import markdown_pages as pages
+    from campaignkit.website.linked_files import SiteFiles
+    from campaignkit.website.share_cards import ShareImages
 
     campaign, _renditions = pipeline.public_view(PROJECT, SAMPLE_CONTENT)
     share = ShareImages(campaign.site, SiteFiles(tmp_path / "docs"))

@@ -298,7 +298,7 @@ def test_anonymous_enterprises_appear_nowhere(sample_site):
 
 
 def test_share_card_leaves_out_characters_its_font_lacks():
-    from campaignkit.share_images import Card, draw_square
+    from campaignkit.website.share_cards import Card, draw_square
 
     def card(title: str) -> bytes:
         return draw_square(Card(title, "首页", SITE["org"], "", None)).tobytes()

@@ -1,4 +1,4 @@
-"""Material's stylesheets cut to what the site uses (campaignkit/theme_css.py, issue 12): nothing a
+"""Material's stylesheets cut to what the site uses (campaignkit/website/theme_css.py, issue 12): nothing a
 page or one of Material's scripts can show loses its rule, and the cut stylesheet is what every
 page links, under a name that changes with its content."""
 from __future__ import annotations
@@ -14,7 +14,7 @@ import tinycss2
 import tinyhtml5
 from tinycss2 import ast
 
-from campaignkit import theme_css
+from campaignkit.website import theme_css
 
 MATERIAL = resources.files("material") / "templates" / "assets"
 IMMUTABLE = re.compile(r"\.[0-9a-f]{8}\.min\.(js|css)$")  # docs/发布指南.md: cached for a year

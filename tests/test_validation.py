@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import tree
 
-from campaignkit import cli
+from campaignkit.commandline import main as cli
 
 CASE = "cases/hengshun-cangku-feixian.yml"  # named (anonymous: false), 已整改, two photos, patrol round-01
 LESSON = "lessons/feixian-chongdian.yml"
@@ -436,8 +436,9 @@ def test_an_unknown_folder_and_a_stray_file(scratch):
 # --- the validation memory ----------------------------------------------------------------------
 
 def _problems(content: Path, memory: Path | None) -> list[str]:
-    from campaignkit import pipeline, validate
-    from campaignkit.problems import ContentError
+    from campaignkit.build import pipeline
+    from campaignkit.checks import validate
+    from campaignkit.common.problems import ContentError
 
     block = validate.remembered_verdicts(memory) if memory is not None else contextlib.nullcontext()
     with block:
@@ -452,7 +453,7 @@ def test_remembered_verdicts_report_what_a_fresh_check_reports(scratch, tmp_path
     """Each document's own problems (schema, personal data, Markdown) are remembered by its text:
     the second run reports the very same lines without checking the unchanged files again, and
     a file fixed in between is no longer reported."""
-    from campaignkit import validate
+    from campaignkit.checks import validate
 
     s = scratch
     s.replace(CASE, "status: 已整改", "status: 完成")

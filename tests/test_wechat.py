@@ -8,7 +8,7 @@ import pytest
 from conftest import SAMPLE_CONTENT
 from ruamel.yaml import YAML
 
-from campaignkit.wechat import ARTICLE_RULES
+from campaignkit.wechat.articles import ARTICLE_RULES
 
 BASE = "https://aqcd.example.cn/"
 
@@ -180,7 +180,7 @@ def test_a_hand_typed_or_unknown_figure_in_the_report_is_refused(scratch):
 def test_the_preview_serves_the_export_page_with_its_own_photos(sample_site):
     from types import SimpleNamespace
 
-    from campaignkit.wechat_preview import PREFIX, export_app
+    from campaignkit.editing.wechat_export_page import PREFIX, export_app
 
     preview = SimpleNamespace(site_dir=sample_site, content_root=SAMPLE_CONTENT)
 

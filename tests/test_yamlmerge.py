@@ -2,7 +2,7 @@
 and untouched nested values keep their exact text."""
 from __future__ import annotations
 
-from campaignkit import yamlmerge
+from campaignkit.content import yaml_edit as yamlmerge
 from tests.conftest import SAMPLE_CONTENT
 
 CASE = (SAMPLE_CONTENT / "cases/hengshun-cangku-feixian.yml").read_text(encoding="utf-8")

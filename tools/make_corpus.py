@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write a generated content folder (campaignkit/corpus.py) for benchmarks and scale tests.
+"""Write a generated content folder (tools/corpus.py) for benchmarks and scale tests.
 
     .venv/bin/python tools/make_corpus.py /tmp/big/content --cases 1000 [--seed 1] [--no-photos]
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from campaignkit.corpus import generate
+from tools.corpus import generate
 
 
 def main() -> int:

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from campaignkit import admin, formserver, serve
+from campaignkit.editing import forms as admin
+from campaignkit.editing import lan_forms_server as formserver
+from campaignkit.editing import preview_server as serve
 from tests.conftest import PROJECT, SAMPLE_CONTENT, run_build
 
 from .support import artifacts_dir
@@ -156,7 +158,7 @@ def publish(page) -> None:
 
 
 def test_a_multiple_choice_answer_typed_in_the_form_is_saved_as_a_list(browser, tmp_path):
-    """The kit's own widget (campaignkit/admin_widgets.js): 'A、B' becomes [A, B], 'B' stays B; and
+    """The kit's own widget (campaignkit/editing/forms_widgets.js): 'A、B' becomes [A, B], 'B' stays B; and
     saving changes only that line of the file: comments and the rest stay as they were."""
     content = tmp_path / "content"
     shutil.copytree(SAMPLE_CONTENT, content)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from campaignkit import serve
+from campaignkit.editing import preview_server as serve
 from tests.conftest import PROJECT, project_copy, tree
 
 from .support import PHONE

@@ -116,7 +116,8 @@ def test_the_preview_server_has_the_export_page_and_follows_edits(browser, tmp_p
     import shutil
     import socket
 
-    from campaignkit import serve, wechat_preview
+    from campaignkit.editing import preview_server as serve
+    from campaignkit.editing import wechat_export_page as wechat_preview
     from tests.conftest import PROJECT, SAMPLE_CONTENT
 
     project = tmp_path / "project"

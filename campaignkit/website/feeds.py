@@ -1,0 +1,129 @@
+"""The site's feeds: Atom (feed.xml) and its RSS 2.0 twin (rss.xml), the same entries in both:
+the newest items of every kind the registry puts in the feed (cases, events).
+
+Each entry carries a cover image: the item page's wide share image (share_images.py: its
+title and own photo on the campaign red), as an enclosure (Atom link rel="enclosure", RSS
+<enclosure>) and as Media RSS <media:content>, which most readers show as the entry's
+picture. Reads only the public view; every date comes from the content, so rebuilding
+changes nothing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from email.utils import format_datetime
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+from campaignkit.content.kinds import KINDS
+from campaignkit.view.campaign import Campaign
+from campaignkit.website.share_cards import WIDE, image_paths
+
+FEED_ENTRIES = 50
+PATH, RSS_PATH = "feed.xml", "rss.xml"
+MEDIA_NS = "http://search.yahoo.com/mrss/"
+CHINA = dt.timezone(dt.timedelta(hours=8))
+
+
+@dataclass(frozen=True)
+class Entry:
+    day: str
+    title: str
+    summary: str
+    url: str
+    cover_url: str
+    cover_bytes: int
+
+
+def _moment(day: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(day).replace(tzinfo=CHINA)
+
+
+def entries(campaign: Campaign, site_dir: Path) -> list[Entry]:
+    """The newest FEED_ENTRIES items, newest first; their covers must already be in `site_dir`."""
+    base = campaign.site["base_url"].rstrip("/") + "/"
+    found = []
+    for kind in KINDS.values():
+        if kind.feed is not None:
+            for item in campaign.items[kind.folder]:
+                day, title, summary = kind.feed(item)
+                found.append((day, item, title, summary))
+    found.sort(key=lambda x: (x[0], x[1].id), reverse=True)
+    out = []
+    for day, item, title, summary in found[:FEED_ENTRIES]:
+        cover = image_paths(item.url)[0]
+        out.append(Entry(day, title, summary or "", base + item.url, base + cover, (site_dir / cover).stat().st_size))
+    return out
+
+
+def write_feed(campaign: Campaign, site_dir: Path) -> None:
+    """Both feeds into the finished site."""
+    items = entries(campaign, site_dir)
+    updated = _moment(items[0].day if items else campaign.latest_date)
+    (site_dir / PATH).write_text(atom(campaign.site, items, updated), encoding="utf-8")
+    (site_dir / RSS_PATH).write_text(rss(campaign.site, items, updated), encoding="utf-8")
+
+
+def atom(site: dict, items: list[Entry], updated: dt.datetime) -> str:
+    base = site["base_url"].rstrip("/") + "/"
+    parts = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="{MEDIA_NS}" xml:lang="zh-CN">',
+        f"<title>{escape(site['title'])}</title>",
+        f"<subtitle>{escape(site['description'])}</subtitle>",
+        f"<id>{escape(base)}</id>",
+        f'<link rel="alternate" type="text/html" href={quoteattr(base)}/>',
+        f'<link rel="self" type="application/atom+xml" href={quoteattr(base + PATH)}/>',
+        f"<logo>{escape(base + image_paths('')[0])}</logo>",
+        f"<updated>{updated.isoformat()}</updated>",
+        f"<author><name>{escape(site['org'])}</name></author>",
+    ]
+    for e in items:
+        parts += [
+            "<entry>",
+            f"<title>{escape(e.title)}</title>",
+            f"<id>{escape(e.url)}</id>",
+            f'<link rel="alternate" type="text/html" href={quoteattr(e.url)}/>',
+            f'<link rel="enclosure" type="image/jpeg" length="{e.cover_bytes}" href={quoteattr(e.cover_url)}/>',
+            f"<updated>{_moment(e.day).isoformat()}</updated>",
+            f"<summary>{escape(e.summary)}</summary>",
+            _media(e),
+            "</entry>",
+        ]
+    parts.append("</feed>")
+    return "\n".join(parts) + "\n"
+
+
+def rss(site: dict, items: list[Entry], updated: dt.datetime) -> str:
+    base = site["base_url"].rstrip("/") + "/"
+    parts = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f'<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:media="{MEDIA_NS}">',
+        "<channel>",
+        f"<title>{escape(site['title'])}</title>",
+        f"<link>{escape(base)}</link>",
+        f"<description>{escape(site['description'])}</description>",
+        "<language>zh-CN</language>",
+        f'<atom:link rel="self" type="application/rss+xml" href={quoteattr(base + RSS_PATH)}/>',
+        f"<lastBuildDate>{format_datetime(updated)}</lastBuildDate>",
+        f"<image><url>{escape(base + image_paths('')[0])}</url><title>{escape(site['title'])}</title><link>{escape(base)}</link></image>",
+    ]
+    for e in items:
+        parts += [
+            "<item>",
+            f"<title>{escape(e.title)}</title>",
+            f"<link>{escape(e.url)}</link>",
+            f'<guid isPermaLink="true">{escape(e.url)}</guid>',
+            f"<pubDate>{format_datetime(_moment(e.day))}</pubDate>",
+            f"<description>{escape(e.summary)}</description>",
+            f'<enclosure url={quoteattr(e.cover_url)} length="{e.cover_bytes}" type="image/jpeg"/>',
+            _media(e),
+            "</item>",
+        ]
+    parts += ["</channel>", "</rss>"]
+    return "\n".join(parts) + "\n"
+
+
+def _media(e: Entry) -> str:
+    return (f'<media:content url={quoteattr(e.cover_url)} medium="image" type="image/jpeg" '
+            f'width="{WIDE[0]}" height="{WIDE[1]}"/>')
