@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Build the campaign site and handouts from content/.
 
-    python build.py            full build into site/
-    python build.py check      validate content only
-    python build.py --drafts   include items marked draft: true
+python build.py            full build into site/
+python build.py check      validate content only
+python build.py --drafts   include items marked draft: true
 """
+
 import atexit
 import os
 import sys

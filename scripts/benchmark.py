@@ -34,6 +34,7 @@ site stage ≤ 1.15× plain MkDocs; load+validate ≤ 0.5 ms a file; one-case re
 the largest size; handout stage ≤ 0.6× serial WeasyPrint, a no-op handout stage ≤ 0.02× of it;
 largest size ≤ 2.1× the smallest (for 1,000 vs 500); peak memory ≤ 1 GB; case page ≤ 40 KB.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -74,8 +75,13 @@ class Project:
         env = {**os.environ, "CAMPAIGNKIT_TIMINGS": str(timings)}
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
             start = time.perf_counter()
-            proc = subprocess.Popen([sys.executable, str(PROJECT / "build.py"), "--content", str(self.content),
-                                     "--output", output, *args], cwd=self.root, env=env, stdout=out, stderr=err)
+            proc = subprocess.Popen(
+                [sys.executable, str(PROJECT / "build.py"), "--content", str(self.content), "--output", output, *args],
+                cwd=self.root,
+                env=env,
+                stdout=out,
+                stderr=err,
+            )
             # wait4: this build's own peak (its reaped workers' included), not the run's so far
             _pid, status, usage = os.wait4(proc.pid, 0)
             wall = time.perf_counter() - start
@@ -121,8 +127,9 @@ def _scratch(root: Path) -> None:
     root.mkdir(parents=True)
     shutil.copy(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(PROJECT / "templates", root / "templates")
-    earlier = sorted((p / ".cache" for p in root.parent.iterdir() if (p / ".cache").is_dir()),
-                     key=lambda cache: cache.stat().st_mtime_ns)
+    earlier = sorted(
+        (p / ".cache" for p in root.parent.iterdir() if (p / ".cache").is_dir()), key=lambda cache: cache.stat().st_mtime_ns
+    )
     if earlier:  # files there are replaced by rename, never written into: links are safe
         shutil.copytree(earlier[-1], root / ".cache", copy_function=os.link)
     else:
@@ -151,9 +158,13 @@ def plain_mkdocs(project: Project, settings: dict, target: Path) -> float:
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     shutil.rmtree(target, ignore_errors=True)
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config_file)],
-                          cwd=project.root, capture_output=True, text=True,
-                          env={**os.environ, "SOURCE_DATE_EPOCH": "1782777600"})
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config_file)],
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SOURCE_DATE_EPOCH": "1782777600"},
+    )
     if proc.returncode != 0:
         raise SystemExit(f"plain mkdocs build failed:\n{proc.stderr}")
     return time.perf_counter() - start
@@ -259,10 +270,14 @@ class SizeRuns:
         site = project.root / "site"
         case_pages = [p for p in (site / "cases").glob("*/index.html") if p.parent.name not in ("all", "status", "hazard")]
         result = {
-            "cases": project.cases, "files": project.files, "counts": project.counts,
-            "cold": median(cold), "cold_stages": stage_medians(cold),
+            "cases": project.cases,
+            "files": project.files,
+            "counts": project.counts,
+            "cold": median(cold),
+            "cold_stages": stage_medians(cold),
             "plain_mkdocs": statistics.median(self.plain),
-            "noop": median(noop), "edit": median(edits),
+            "noop": median(noop),
+            "edit": median(edits),
             "peak_mb": max(r["peak_mb"] for r in cold + noop + edits),
             "site_mb": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6,
             "largest_case_page_kb": max(p.stat().st_size for p in case_pages) / 1024,
@@ -273,8 +288,11 @@ class SizeRuns:
         result["noop_ratio"] = result["noop"] / result["cold"]
         result["edit_ratio"] = result["edit"] / result["cold"]
         if preview:
-            result["serve"] = {**preview, "noop_ratio": preview["noop"] / preview["cold"],
-                               "edit_ratio": preview["edit"] / preview["cold"]}
+            result["serve"] = {
+                **preview,
+                "noop_ratio": preview["noop"] / preview["cold"],
+                "edit_ratio": preview["edit"] / preview["cold"],
+            }
         shutil.rmtree(project.root / "site", ignore_errors=True)
         shutil.rmtree(self.work / "plain-site", ignore_errors=True)
         return result
@@ -305,11 +323,20 @@ def measure_pdfs(cases: int, repeat: int, work: Path, seed: int, jobs: int) -> d
     kit_cold = statistics.median(r["stages"]["handouts"] for r in cold)
     kit_noop = statistics.median(r["stages"]["handouts"] for r in noop)
     floor = statistics.median(seconds for seconds, _count in serial)
-    return {"cases": cases, "handouts": len(sizes), "documents": written, "floor_documents": serial[0][1],
-            "jobs": jobs, "kit_cold": kit_cold, "serial_weasyprint": floor,
-            "kit_noop": kit_noop, "cold_ratio": kit_cold / floor, "noop_ratio": kit_noop / floor,
-            "median_handout_kb": statistics.median(sizes) / 1024 if sizes else 0.0,
-            "peak_mb": max(r["peak_mb"] for r in cold + noop)}
+    return {
+        "cases": cases,
+        "handouts": len(sizes),
+        "documents": written,
+        "floor_documents": serial[0][1],
+        "jobs": jobs,
+        "kit_cold": kit_cold,
+        "serial_weasyprint": floor,
+        "kit_noop": kit_noop,
+        "cold_ratio": kit_cold / floor,
+        "noop_ratio": kit_noop / floor,
+        "median_handout_kb": statistics.median(sizes) / 1024 if sizes else 0.0,
+        "peak_mb": max(r["peak_mb"] for r in cold + noop),
+    }
 
 
 def report(results: dict) -> str:
@@ -346,14 +373,20 @@ def report(results: dict) -> str:
     lines.append("")
     growth = sizes[-1]["cold"] / sizes[0]["cold"] if len(sizes) > 1 else float("nan")
     if len(sizes) > 1:
-        lines.append(f"cold build {sizes[-1]['cases']} / {sizes[0]['cases']} cases: {growth:.2f}x "
-                     f"(cases ratio {sizes[-1]['cases'] / sizes[0]['cases']:.1f}; ≤ 2.1 for 1,000 / 500)")
+        lines.append(
+            f"cold build {sizes[-1]['cases']} / {sizes[0]['cases']} cases: {growth:.2f}x "
+            f"(cases ratio {sizes[-1]['cases'] / sizes[0]['cases']:.1f}; ≤ 2.1 for 1,000 / 500)"
+        )
         lines.append("")
-    lines.append(f"handouts ({pdf['handouts']} published PDFs and {pdf['documents'] - pdf['handouts']} private "
-                 f"from {pdf['cases']} cases, {pdf['jobs']} workers):")
+    lines.append(
+        f"handouts ({pdf['handouts']} published PDFs and {pdf['documents'] - pdf['handouts']} private "
+        f"from {pdf['cases']} cases, {pdf['jobs']} workers):"
+    )
     lines.append(f"  kit handout stage, empty cache        {pdf['kit_cold']:8.2f}s   {pdf['documents']} PDFs written")
-    lines.append(f"  plain serial WeasyPrint, same HTML     {pdf['serial_weasyprint']:8.2f}s   "
-                 f"{pdf['floor_documents']} documents rendered, each once at fit 0")
+    lines.append(
+        f"  plain serial WeasyPrint, same HTML     {pdf['serial_weasyprint']:8.2f}s   "
+        f"{pdf['floor_documents']} documents rendered, each once at fit 0"
+    )
     lines.append(f"  ratio (≤ 0.6)                          {pdf['cold_ratio']:8.2f}x {ok(pdf['cold_ratio'] <= 0.6)}")
     lines.append(f"  kit handout stage, nothing changed     {pdf['kit_noop']:8.2f}s")
     lines.append(f"  ratio to serial WeasyPrint (≤ 0.02)    {pdf['noop_ratio']:8.3f}x {ok(pdf['noop_ratio'] <= 0.02)}")
@@ -367,15 +400,16 @@ def report(results: dict) -> str:
         ("handout stage ≤ 0.6× serial WeasyPrint", pdf["cold_ratio"] <= 0.6),
         ("the floor renders as many documents as the kit writes", pdf["floor_documents"] == pdf["documents"]),
         ("no-op handout stage ≤ 0.02× serial WeasyPrint", pdf["noop_ratio"] <= 0.02),
-
         ("peak memory ≤ 1 GB", max(s["peak_mb"] for s in sizes) <= 1024),
         ("case page ≤ 40 KB", all(s["largest_case_page_kb"] <= 40 for s in sizes)),
     ]
     if len(sizes) > 1:
         checks.append(("largest / smallest size ≤ 2.1×", growth <= 2.1))
     preview = results["sample_serve"]
-    lines.append(f"serve preview of the sample: first build {preview['cold']:.2f}s, no-op {preview['noop']:.2f}s, "
-                 f"after one edit {preview['edit']:.2f}s")
+    lines.append(
+        f"serve preview of the sample: first build {preview['cold']:.2f}s, no-op {preview['noop']:.2f}s, "
+        f"after one edit {preview['edit']:.2f}s"
+    )
     lines.append("")
     checks.append(("preview rebuild after one edit < 2 s on the sample", preview["edit"] < 2))
     if all("serve" in s for s in sizes) and last["cases"] >= 1000:
@@ -405,10 +439,14 @@ def main() -> None:
         sample.build("--no-pdf")  # photo cache, as on an editor's machine
         sample_serve = serve_rebuilds(sample, args.repeat)
     uname = os.uname()
-    results = {"machine": f"{os.cpu_count()} CPUs, {uname.sysname} {uname.release}, Python {sys.version.split()[0]}, "
-                          f"load average at the end {os.getloadavg()[0]:.1f}",
-               "sizes": sizes, "pdf": pdf, "sample_serve": sample_serve,
-               "seconds": time.perf_counter() - start}
+    results = {
+        "machine": f"{os.cpu_count()} CPUs, {uname.sysname} {uname.release}, Python {sys.version.split()[0]}, "
+        f"load average at the end {os.getloadavg()[0]:.1f}",
+        "sizes": sizes,
+        "pdf": pdf,
+        "sample_serve": sample_serve,
+        "seconds": time.perf_counter() - start,
+    }
     if args.save:
         Path(args.save).write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
     print(json.dumps(results, ensure_ascii=False, indent=2) if args.json else report(results))

@@ -1,5 +1,6 @@
 """Shared fixtures (Lektor's habit): the sample site is built once per session and many
 tests read it; `scratch` copies the sample content into a temp folder for each bad-input case."""
+
 from __future__ import annotations
 
 import hashlib
@@ -26,8 +27,9 @@ SAMPLE_CONTENT = PROJECT / "content"
 def run_build(*args: str, cwd: Path = PROJECT, env: dict | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
     """Run build.py as an editor would; returns the finished process (stdout/stderr as text)."""
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, str(PROJECT / "build.py"), *args], cwd=cwd, env=full_env,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, str(PROJECT / "build.py"), *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -52,6 +54,7 @@ def pdf_workers(pid: int, settle: float = 0.1) -> list[int]:
     """A build's forked PDF workers: children running its own command line that are still there
     `settle` seconds later. Not fc-match or the compiler ctypes runs to find a library (children
     too, and for a moment after their fork they carry the build's command line)."""
+
     def cmdline(p: int) -> bytes:
         try:
             return Path(f"/proc/{p}/cmdline").read_bytes()
@@ -136,8 +139,17 @@ def scratch(tmp_path) -> Scratch:
 
 
 # Fixtures that build a whole site (with PDFs) or render handouts: a test using one is slow.
-SLOW_FIXTURES = {"sample_build", "sample_site", "pdfs", "tricky", "poisoned", "private_build", "built_output",
-                 "previous_site", "reaper"}
+SLOW_FIXTURES = {
+    "sample_build",
+    "sample_site",
+    "pdfs",
+    "tricky",
+    "poisoned",
+    "private_build",
+    "built_output",
+    "previous_site",
+    "reaper",
+}
 # Modules whose every test runs full builds (kills, reproducibility, scale, random builds) or a browser.
 SLOW_MODULES = {"test_publish", "test_reproducible", "test_scale", "test_properties"}
 SLOW_CALLS = ("run_build(", ".build(", "pipeline.build(", "render_all(", "_render(")
@@ -150,8 +162,11 @@ def pytest_collection_modifyitems(config, items):
 
     for item in items:
         module = item.module.__name__.rsplit(".", 1)[-1]
-        if ("browser" in item.nodeid.split("/")[1:2] or module in SLOW_MODULES
-                or SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))):
+        if (
+            "browser" in item.nodeid.split("/")[1:2]
+            or module in SLOW_MODULES
+            or SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))
+        ):
             item.add_marker(pytest.mark.slow)
             continue
         try:

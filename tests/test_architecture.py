@@ -8,6 +8,7 @@
   enterprise's name, an unpublished person or a raw document;
 - no jsonschema message in English reaches an editor.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -50,7 +51,7 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-NOTICE_KIND = '''
+NOTICE_KIND = """
     Kind(
         "notices", "通知", schema.item({
             "title": schema.text("标题"),
@@ -66,7 +67,7 @@ NOTICE_KIND = '''
         describe=lambda n, site: plain_text(n.body, 100) or site,
         sort_key=lambda n: n.date, reverse=True,
     ),
-'''
+"""
 
 NOTICE_TEMPLATE = """{% import "_macros.md.j2" as m with context %}
 <p class="ck-lead">{{ n.date | cn_date }} · {{ RISK[n.level].label if n.level else "" }}</p>
@@ -86,8 +87,10 @@ def test_a_new_kind_is_one_declaration_and_one_template(tmp_path):
     end = text.index("\n)\n", text.index("KINDS_LIST = ("))
     registry.write_text(text[:end] + NOTICE_KIND.rstrip("\n") + text[end:], encoding="utf-8")
     (root / "templates" / "pages" / "notice.md.j2").write_text(NOTICE_TEMPLATE, encoding="utf-8")
-    shutil.copy(root / "content" / "media" / "cases" / "sushe-chuangkou-feixian-before.jpg",
-                root / "content" / "media" / "cases" / "notice-photo.jpg")
+    shutil.copy(
+        root / "content" / "media" / "cases" / "sushe-chuangkou-feixian-before.jpg",
+        root / "content" / "media" / "cases" / "notice-photo.jpg",
+    )
     notices = root / "content" / "notices"
     notices.mkdir()
     (notices / "chongdian-tongzhi.yml").write_text(
@@ -100,7 +103,9 @@ def test_a_new_kind_is_one_declaration_and_one_template(tmp_path):
         "  入冬后请各企业督促员工到集中充电处充电，严禁飞线充电。\n"
         "photos:\n"
         "  - file: cases/notice-photo.jpg\n"
-        "    alt: 宿舍窗口的飞线\n", encoding="utf-8")
+        "    alt: 宿舍窗口的飞线\n",
+        encoding="utf-8",
+    )
 
     # Validation with file, line and field, in Chinese, for the new kind too.
     (notices / "cuowu.yml").write_text("title: 错误的通知\ndate: 2023-11-20\nlevel: 特急\n", encoding="utf-8")
@@ -124,7 +129,7 @@ def test_a_new_kind_is_one_declaration_and_one_template(tmp_path):
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     assert "https://aqcd.example.cn/notices/chongdian-tongzhi/" in sitemap, sitemap[:300]
     redirect = (site / "notices" / "dongji-tongzhi" / "index.html").read_text(encoding="utf-8")
-    assert 'url=../chongdian-tongzhi/' in redirect
+    assert "url=../chongdian-tongzhi/" in redirect
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     hits = [d["location"] for d in index["docs"] if "严禁飞线充电" in d["text"].replace("\u200b", "")]
     assert any(loc.startswith("notices/chongdian-tongzhi/") for loc in hits), hits
@@ -133,9 +138,12 @@ def test_a_new_kind_is_one_declaration_and_one_template(tmp_path):
 @pytest.mark.slow
 def test_a_new_value_is_one_line(tmp_path):
     root = copy_project(tmp_path / "project")
-    edit(root / "campaignkit" / "content" / "enums.py", '    Value("其他", "other", synonyms=("其它",), checklist=',
-         '    Value("充电器老化", "old-charger", words=("充电器",), checklist="充电器外壳破裂、发烫、线头老化"),\n'
-         '    Value("其他", "other", synonyms=("其它",), checklist=')
+    edit(
+        root / "campaignkit" / "content" / "enums.py",
+        '    Value("其他", "other", synonyms=("其它",), checklist=',
+        '    Value("充电器老化", "old-charger", words=("充电器",), checklist="充电器外壳破裂、发烫、线头老化"),\n'
+        '    Value("其他", "other", synonyms=("其它",), checklist=',
+    )
     case = root / "content" / "cases" / "sushe-chuangkou-feixian.yml"
     edit(case, "hazard: 飞线充电", "hazard: 充电器老化")
     result = build(root)
@@ -157,6 +165,7 @@ def test_a_new_value_is_one_line(tmp_path):
 
 
 # ---- the public view is all templates get ------------------------------------------------------
+
 
 def reachable(*roots) -> tuple[list[str], list[object]]:
     """Every string and every object reachable from `roots` (attributes, slots, items, properties)."""
@@ -257,17 +266,24 @@ def test_no_english_message_reaches_an_editor(tmp_path, kind):
         assert not english_words(message.split(": ", 2)[-1], known), message
 
 
-@pytest.mark.parametrize("keyword, schema, instance", [
-    ("const", {"const": "a"}, "b"), ("minItems", {"type": "array", "minItems": 2}, [1]),
-    ("uniqueItems", {"type": "array", "uniqueItems": True}, [1, 1]),
-    ("exclusiveMinimum", {"exclusiveMinimum": 0}, 0), ("exclusiveMaximum", {"exclusiveMaximum": 1}, 1),
-    ("multipleOf", {"multipleOf": 5}, 3), ("minProperties", {"type": "object", "minProperties": 1}, {}),
-    ("maxProperties", {"type": "object", "maxProperties": 0}, {"a": 1}),
-    ("dependentRequired", {"dependentRequired": {"a": ["b"]}}, {"a": 1}),
-    ("anyOf", {"anyOf": [{"type": "string"}, {"type": "integer"}]}, []),
-    ("oneOf", {"oneOf": [{"type": "string"}, {"type": "integer"}]}, []),
-    ("not", {"not": {"type": "string"}}, "x"), ("contains", {"contains": {"type": "string"}}, [1]),
-])
+@pytest.mark.parametrize(
+    "keyword, schema, instance",
+    [
+        ("const", {"const": "a"}, "b"),
+        ("minItems", {"type": "array", "minItems": 2}, [1]),
+        ("uniqueItems", {"type": "array", "uniqueItems": True}, [1, 1]),
+        ("exclusiveMinimum", {"exclusiveMinimum": 0}, 0),
+        ("exclusiveMaximum", {"exclusiveMaximum": 1}, 1),
+        ("multipleOf", {"multipleOf": 5}, 3),
+        ("minProperties", {"type": "object", "minProperties": 1}, {}),
+        ("maxProperties", {"type": "object", "maxProperties": 0}, {"a": 1}),
+        ("dependentRequired", {"dependentRequired": {"a": ["b"]}}, {"a": 1}),
+        ("anyOf", {"anyOf": [{"type": "string"}, {"type": "integer"}]}, []),
+        ("oneOf", {"oneOf": [{"type": "string"}, {"type": "integer"}]}, []),
+        ("not", {"not": {"type": "string"}}, "x"),
+        ("contains", {"contains": {"type": "string"}}, [1]),
+    ],
+)
 def test_every_jsonschema_keyword_has_a_chinese_message(keyword, schema, instance):
     error = next(validate.validator_class()(schema).iter_errors(instance))
     assert error.validator == keyword

@@ -6,6 +6,7 @@ ones whose point is a bound on time and memory (billion laughs, a 50 MB file, a 
 disguised as a content file) run in a child process whose wall-clock time and peak
 memory are measured. The photo cases build images with Pillow in the scratch folder.
 """
+
 from __future__ import annotations
 
 import json
@@ -68,13 +69,19 @@ def bounded(*args: str, timeout: float = 60) -> tuple[subprocess.CompletedProces
         "print(json.dumps({'code': r.returncode, 'out': r.stdout, 'err': r.stderr, 's': time.monotonic() - t,"
         " 'kb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))\n"
     )
-    done = subprocess.run([sys.executable, "-c", wrapper, sys.executable, str(PROJECT / "build.py"), *args],
-                          cwd=PROJECT, capture_output=True, text=True, timeout=timeout)
+    done = subprocess.run(
+        [sys.executable, "-c", wrapper, sys.executable, str(PROJECT / "build.py"), *args],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     data = json.loads(done.stdout)
     return subprocess.CompletedProcess(args, data["code"], data["out"], data["err"]), data["s"], data["kb"]
 
 
 # ---- YAML and text ---------------------------------------------------------------------------
+
 
 def test_yaml_syntax_error_names_the_line(scratch, capsys):
     scratch.replace(CASE, "summary: 仓库窗口垂下插线板", "summary: 注意: 仓库窗口垂下插线板")
@@ -152,8 +159,10 @@ def test_control_characters_pasted_from_word(scratch, capsys):
 
 
 def test_escaped_control_character_or_lone_surrogate(scratch, capsys):
-    """"\\ud800" in double quotes made a string no UTF-8 page can hold: the build crashed writing it."""
-    scratch.replace(CASE, "summary: 仓库窗口垂下插线板给4辆电动车充电，企业当场拆除并划出临时停放区。", 'summary: "仓库\\ud800窗口"')
+    """ "\\ud800" in double quotes made a string no UTF-8 page can hold: the build crashed writing it."""
+    scratch.replace(
+        CASE, "summary: 仓库窗口垂下插线板给4辆电动车充电，企业当场拆除并划出临时停放区。", 'summary: "仓库\\ud800窗口"'
+    )
     line = one_problem(scratch, capsys)
     assert line.startswith(where(CASE, scratch.line_of(CASE, "summary:"))) and "U+D800" in line, line
 
@@ -167,7 +176,7 @@ def test_line_separator_from_wechat_is_neutralised(scratch, capsys):
 
 
 def test_billion_laughs_is_refused_fast_and_small(scratch):
-    lines = ["title: 笑", 'lol1: &l1 [' + ", ".join(['"lol"'] * 10) + "]"]
+    lines = ["title: 笑", "lol1: &l1 [" + ", ".join(['"lol"'] * 10) + "]"]
     lines += [f"lol{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 10) + "]" for i in range(2, 12)]  # 10^11 strings
     scratch.write(CASE, "\n".join(lines) + "\n")
     result, seconds, kb = bounded("check", "--content", str(scratch.content))
@@ -178,7 +187,7 @@ def test_billion_laughs_is_refused_fast_and_small(scratch):
 
 def test_fifty_megabyte_text_field_is_refused_before_reading(scratch):
     with open(scratch.path(CASE), "a", encoding="utf-8") as f:
-        f.write("note: \"" + "很长的文字" * (50_000_000 // 15) + "\"\n")
+        f.write('note: "' + "很长的文字" * (50_000_000 // 15) + '"\n')
     assert scratch.path(CASE).stat().st_size > 50_000_000
     result, seconds, kb = bounded("check", "--content", str(scratch.content))
     assert result.returncode == 1 and "Traceback" not in result.stderr
@@ -226,24 +235,31 @@ def test_long_text_field_under_the_size_limit(scratch, capsys):
 
 # ---- values -------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("written, message", [
-    ("2023-13-45", "“2023-13-45”不是真实存在的日期"),
-    ("2023-02-30", "“2023-02-30”不是真实存在的日期"),
-    ("2023/9/12", "日期应写成 YYYY-MM-DD（如 2023-09-12），现为“2023/9/12”"),
-    ("2023-9-3", "日期应写成 YYYY-MM-DD（如 2023-09-12），现为“2023-9-3”"),
-    ("2023年8月3日", "日期应写成 YYYY-MM-DD（如 2023-09-12），现为“2023年8月3日”"),
-    ("２０２３-０８-０３", "日期里有全角数字，请用半角数字（切换到英文输入法），如 2023-09-12，现为“２０２３-０８-０３”"),
-])
+
+@pytest.mark.parametrize(
+    "written, message",
+    [
+        ("2023-13-45", "“2023-13-45”不是真实存在的日期"),
+        ("2023-02-30", "“2023-02-30”不是真实存在的日期"),
+        ("2023/9/12", "日期应写成 YYYY-MM-DD（如 2023-09-12），现为“2023/9/12”"),
+        ("2023-9-3", "日期应写成 YYYY-MM-DD（如 2023-09-12），现为“2023-9-3”"),
+        ("2023年8月3日", "日期应写成 YYYY-MM-DD（如 2023-09-12），现为“2023年8月3日”"),
+        ("２０２３-０８-０３", "日期里有全角数字，请用半角数字（切换到英文输入法），如 2023-09-12，现为“２０２３-０８-０３”"),
+    ],
+)
 def test_bad_dates(scratch, capsys, written, message):
     scratch.replace(CASE, "found_on: 2023-08-03", f"found_on: {written}")
     assert one_problem(scratch, capsys) == where(CASE, 2, "found_on") + message
 
 
-@pytest.mark.parametrize("written, expect", [
-    ('"46"', "数字不要加引号"),
-    ("四十六", "应为整数"),
-    ("46人", "应为整数"),
-])
+@pytest.mark.parametrize(
+    "written, expect",
+    [
+        ('"46"', "数字不要加引号"),
+        ("四十六", "应为整数"),
+        ("46人", "应为整数"),
+    ],
+)
 def test_numbers_written_as_text(scratch, capsys, written, expect):
     scratch.replace(EVENT, "attendance: 46", f"attendance: {written}")
     line = one_problem(scratch, capsys)
@@ -252,7 +268,10 @@ def test_numbers_written_as_text(scratch, capsys, written, expect):
 
 def test_misspelt_field_suggests_the_right_name(scratch, capsys):
     scratch.replace(CASE, "summary:", "sumary:")
-    assert one_problem(scratch, capsys) == where(CASE, scratch.line_of(CASE, "sumary:"), "sumary") + "不认识的字段，是不是要写“summary”？"
+    assert (
+        one_problem(scratch, capsys)
+        == where(CASE, scratch.line_of(CASE, "sumary:"), "sumary") + "不认识的字段，是不是要写“summary”？"
+    )
 
 
 def test_unknown_field_lists_the_known_ones(scratch, capsys):
@@ -273,18 +292,24 @@ def test_reference_to_a_draft(scratch, capsys):
     code, lines = check(scratch, capsys)
     assert code == 1
     mine = [x for x in lines if x.startswith(f"content/{CASE}:")]
-    assert mine == [where(CASE, scratch.line_of(CASE, "lessons:"), "lessons[1]")
-                    + "引用的课程“feixian-chongdian”是草稿（draft），不会发布；请先发布它或去掉这个引用"], lines
+    assert mine == [
+        where(CASE, scratch.line_of(CASE, "lessons:"), "lessons[1]")
+        + "引用的课程“feixian-chongdian”是草稿（draft），不会发布；请先发布它或去掉这个引用"
+    ], lines
 
 
 # ---- Markdown that would hang or crash the renderer ---------------------------------------------
 
-@pytest.mark.parametrize("body, expect", [
-    ("[" * 19_000, "方括号"),  # took Python-Markdown minutes
-    ("[" * 3000 + "x" + "](y)" * 3000, "方括号"),
-    ("<a " * 6000, "小于号"),
-    ("+ " * 3000, "嵌套太深"),  # overflowed Python-Markdown's stack
-])
+
+@pytest.mark.parametrize(
+    "body, expect",
+    [
+        ("[" * 19_000, "方括号"),  # took Python-Markdown minutes
+        ("[" * 3000 + "x" + "](y)" * 3000, "方括号"),
+        ("<a " * 6000, "小于号"),
+        ("+ " * 3000, "嵌套太深"),  # overflowed Python-Markdown's stack
+    ],
+)
 def test_markdown_that_would_hang_or_crash_the_renderer(scratch, capsys, body, expect):
     scratch.replace(CASE, "description: |\n", f"description: |\n  {body}\n\n")
     started = time.monotonic()
@@ -302,6 +327,7 @@ def test_page_body_too_long(scratch, capsys):
 
 # ---- photos ------------------------------------------------------------------------------------
 
+
 def use_photo(s: Scratch, rel: str) -> int:
     """Point the case's first photo at content/media/`rel`; return that line."""
     s.replace(CASE, PHOTO_LINE, f"  - file: {rel}")
@@ -311,19 +337,24 @@ def use_photo(s: Scratch, rel: str) -> int:
 def png_header(width: int, height: int) -> bytes:
     """A PNG whose header claims width×height (a decompression bomb costs nothing to make)."""
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
 
 
-@pytest.mark.parametrize("written, expect", [
-    ("../site.yml", "图片路径不能含“..”：图片必须放在 content/media/ 里"),
-    ("cases/../../site.yml", "图片路径不能含“..”：图片必须放在 content/media/ 里"),
-    ("/etc/passwd", "图片路径不能是绝对路径"),
-    ("C:/Users/a.jpg", "图片路径不能是绝对路径"),
-    ("cases/nothere.jpg", "找不到图片文件 content/media/cases/nothere.jpg"),
-    ("cases/" + "a" * 300 + ".jpg", "文件名太长"),
-])
+@pytest.mark.parametrize(
+    "written, expect",
+    [
+        ("../site.yml", "图片路径不能含“..”：图片必须放在 content/media/ 里"),
+        ("cases/../../site.yml", "图片路径不能含“..”：图片必须放在 content/media/ 里"),
+        ("/etc/passwd", "图片路径不能是绝对路径"),
+        ("C:/Users/a.jpg", "图片路径不能是绝对路径"),
+        ("cases/nothere.jpg", "找不到图片文件 content/media/cases/nothere.jpg"),
+        ("cases/" + "a" * 300 + ".jpg", "文件名太长"),
+    ],
+)
 def test_bad_photo_paths(scratch, capsys, written, expect):
     n = use_photo(scratch, written)
     line = one_problem(scratch, capsys)
@@ -346,15 +377,19 @@ def test_photo_symlink_loop(scratch, capsys):
     assert line.startswith(where(CASE, n, "photos[1].file")) and "循环链接" in line, line
 
 
-@pytest.mark.parametrize("make, expect", [
-    (lambda good: good[: len(good) // 2], "图片文件损坏或不完整"),  # truncated
-    (lambda good: good[:200] + bytes(range(256)) * 40, "图片文件损坏或不完整"),  # corrupt after the header
-    (lambda good: "这其实是一份文字文件\n".encode() * 10, "这个文件不是图片"),  # a .jpg that is not an image
-    (lambda good: b"", "这个文件不是图片"),  # empty
-    (lambda good: b"GIF89a" + good[6:], "这个文件不是图片"),
-    (lambda good: png_header(30_000, 30_000), "图片太大（30000×30000 像素，超过 2 亿像素）"),  # decompression bomb
-    (lambda good: png_header(9_000, 9_000), "PNG 图片太大（9000×9000 像素，超过 5000 万像素）"),
-], ids=["truncated", "corrupt", "text", "empty", "gif-magic", "bomb-30000", "png-81mp"])
+@pytest.mark.parametrize(
+    "make, expect",
+    [
+        (lambda good: good[: len(good) // 2], "图片文件损坏或不完整"),  # truncated
+        (lambda good: good[:200] + bytes(range(256)) * 40, "图片文件损坏或不完整"),  # corrupt after the header
+        (lambda good: "这其实是一份文字文件\n".encode() * 10, "这个文件不是图片"),  # a .jpg that is not an image
+        (lambda good: b"", "这个文件不是图片"),  # empty
+        (lambda good: b"GIF89a" + good[6:], "这个文件不是图片"),
+        (lambda good: png_header(30_000, 30_000), "图片太大（30000×30000 像素，超过 2 亿像素）"),  # decompression bomb
+        (lambda good: png_header(9_000, 9_000), "PNG 图片太大（9000×9000 像素，超过 5000 万像素）"),
+    ],
+    ids=["truncated", "corrupt", "text", "empty", "gif-magic", "bomb-30000", "png-81mp"],
+)
 def test_broken_photos(scratch, capsys, make, expect):
     good = scratch.path("media/cases/hengshun-cangku-feixian-before.jpg").read_bytes()
     scratch.write("media/cases/bad.jpg", make(good))
@@ -405,10 +440,16 @@ def tricky(tmp_path_factory):
     s.replace(LESSON, "title: 飞线充电的危害与安全充电", f"title: {LESSON_TITLE}")
     huge = s.path("media/cases/huge.jpg")
     # Made in a child: encoding 150 MP holds ~1 GB for a few seconds, not in the test process.
-    subprocess.run([sys.executable, "-c",
-                    "import sys; from PIL import Image; "
-                    f"Image.new('RGB', {HUGE}, (120, 130, 140)).save(sys.argv[1], 'JPEG', quality=70)", str(huge)],
-                   check=True, timeout=120)
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import sys; from PIL import Image; Image.new('RGB', {HUGE}, (120, 130, 140)).save(sys.argv[1], 'JPEG', quality=70)",
+            str(huge),
+        ],
+        check=True,
+        timeout=120,
+    )
     s.replace(CASE, PHOTO_LINE, "  - file: cases/huge.jpg")
     original = huge.read_bytes()
     result, _seconds, kb = bounded("--content", str(s.content), "--output", str(root / "site"), timeout=600)
@@ -475,10 +516,13 @@ def glyphs(pdf: Path) -> dict[str, set[int]]:
 TOFU = {0, 0xFFFF}
 
 
-@pytest.mark.parametrize("pdf, title", [
-    ("downloads/lessons/feixian-chongdian.pdf", LESSON_TITLE),
-    ("downloads/cases/hengshun-cangku-feixian.pdf", CASE_TITLE),
-])
+@pytest.mark.parametrize(
+    "pdf, title",
+    [
+        ("downloads/lessons/feixian-chongdian.pdf", LESSON_TITLE),
+        ("downloads/cases/hengshun-cangku-feixian.pdf", CASE_TITLE),
+    ],
+)
 def test_rare_characters_and_emoji_print_in_pdfs_without_tofu(tricky, pdf, title):
     _s, site, result, _kb, _original = tricky
     assert result.returncode == 0, result.stderr
@@ -497,8 +541,9 @@ def test_the_tofu_detector_detects_tofu(tmp_path):
     """The check above fails when a glyph is missing (a character no installed font has)."""
     from weasyprint import HTML
 
-    HTML(string='<html lang="zh-CN"><body style="font-family: Noto Serif CJK SC">安全𡃁\U00013000</body></html>'
-         ).write_pdf(tmp_path / "t.pdf")
+    HTML(string='<html lang="zh-CN"><body style="font-family: Noto Serif CJK SC">安全𡃁\U00013000</body></html>').write_pdf(
+        tmp_path / "t.pdf"
+    )
     printed = glyphs(tmp_path / "t.pdf")
     assert printed[RARE] and not printed[RARE] & TOFU
     assert printed.get("\U00013000", set()) & TOFU  # Egyptian hieroglyph A001: not in any font here
@@ -522,5 +567,7 @@ def test_characters_no_font_has_are_refused_with_file_and_line(scratch, capsys):
     handouts fail later with a typesetting error; they are a content problem with its line."""
     scratch.replace(CASE, "summary: 仓库窗口垂下插线板", "summary: 仓库窗口\U0005b0a8垂下\ue000插线板")
     line = one_problem(scratch, capsys)
-    assert line == (f"{where(CASE, scratch.line_of(CASE, 'summary:'), 'summary')}含有无法显示的字符（U+5B0A8，"
-                    "私用区或未分配的编码，任何字体都没有），常见于从特殊输入法或乱码里复制：请删掉重新输入"), line
+    assert line == (
+        f"{where(CASE, scratch.line_of(CASE, 'summary:'), 'summary')}含有无法显示的字符（U+5B0A8，"
+        "私用区或未分配的编码，任何字体都没有），常见于从特殊输入法或乱码里复制：请删掉重新输入"
+    ), line

@@ -1,5 +1,6 @@
 """CI's smoke run of the benchmark: 50 generated cases, one run of each figure, no timing asserted
 (a shared CI machine is no place for timings); what is checked is that every figure is there."""
+
 from __future__ import annotations
 
 import json
@@ -13,8 +14,22 @@ pytestmark = pytest.mark.slow
 
 
 def test_the_benchmark_runs_on_fifty_cases():
-    proc = subprocess.run([sys.executable, str(PROJECT / "scripts" / "benchmark.py"), "--sizes", "25,50",
-                           "--repeat", "1", "--pdf-cases", "3", "--json"], capture_output=True, text=True, timeout=1200)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(PROJECT / "scripts" / "benchmark.py"),
+            "--sizes",
+            "25,50",
+            "--repeat",
+            "1",
+            "--pdf-cases",
+            "3",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
     assert proc.returncode == 0, proc.stderr
     results = json.loads(proc.stdout)
     small, large = results["sizes"]

@@ -7,6 +7,7 @@ published if it is a model enterprise or is named by a non-anonymous case or an 
 and never if an anonymous case points to it; each lesson handout PDF carries its
 Chinese title as real text.
 """
+
 from __future__ import annotations
 
 import html
@@ -33,8 +34,9 @@ CASES, ENTERPRISES, LESSONS = items("cases"), items("enterprises"), items("lesso
 FACILITIES, EVENTS = items("facilities"), items("events")
 
 HIDDEN = {c["enterprise"] for c in CASES.values() if c.get("anonymous", True) and c.get("enterprise")}
-NAMED = ({c["enterprise"] for c in CASES.values() if c.get("anonymous", True) is False and c.get("enterprise")}
-         | {e for ev in EVENTS.values() for e in ev.get("enterprises", [])})
+NAMED = {c["enterprise"] for c in CASES.values() if c.get("anonymous", True) is False and c.get("enterprise")} | {
+    e for ev in EVENTS.values() for e in ev.get("enterprises", [])
+}
 PUBLISHED = {e for e, data in ENTERPRISES.items() if data.get("model") or e in NAMED} - HIDDEN
 
 

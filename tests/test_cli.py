@@ -1,5 +1,6 @@
 """The command line as an editor meets it: Chinese usage, help and argument errors, the documented
 exit statuses, native Windows told what to do, and drafts that never reach site/."""
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,16 @@ from campaignkit.content.load import load_content
 from tests.conftest import PROJECT, project_copy, run_build, tree
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-ENGLISH_ARGPARSE = ("usage:", "error:", "invalid choice", "the following arguments", "unrecognized arguments",
-                    "show this help", "positional arguments", "options:")
+ENGLISH_ARGPARSE = (
+    "usage:",
+    "error:",
+    "invalid choice",
+    "the following arguments",
+    "unrecognized arguments",
+    "show this help",
+    "positional arguments",
+    "options:",
+)
 
 
 def no_english(text: str) -> None:
@@ -41,14 +50,20 @@ def test_the_main_help_lists_commands_and_exit_statuses(capsys):
     assert "退出状态：0 成功；1 内容有问题；2 程序内部出错；64 命令写错了" in out
 
 
-@pytest.mark.parametrize("args, message", [
-    (["frobnicate"], "“frobnicate”不是可选的值（可选：build、check、serve、new、reference、template、import、export、forms）"),
-    (["--no-such-option"], "不认识的参数：--no-such-option"),
-    (["new"], "缺少参数：类型, 编号"),
-    (["new", "anli", "x"], "参数 类型：“anli”不是可选的值"),
-    (["--jobs", "many"], "参数 --jobs：“many”不是有效的整数"),
-    (["serve", "--port"], "参数 --port：后面要跟一个值"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            ["frobnicate"],
+            "“frobnicate”不是可选的值（可选：build、check、serve、new、reference、template、import、export、forms）",
+        ),
+        (["--no-such-option"], "不认识的参数：--no-such-option"),
+        (["new"], "缺少参数：类型, 编号"),
+        (["new", "anli", "x"], "参数 类型：“anli”不是可选的值"),
+        (["--jobs", "many"], "参数 --jobs：“many”不是有效的整数"),
+        (["serve", "--port"], "参数 --port：后面要跟一个值"),
+    ],
+)
 def test_usage_errors_are_chinese_with_their_own_exit_status(args, message, capsys):
     assert cli.main(args) == 64
     captured = capsys.readouterr()
@@ -80,11 +95,14 @@ def test_an_internal_error_exits_2_with_a_chinese_line_and_a_log(scratch, capsys
 
 # ---- Windows ---------------------------------------------------------------------------------------
 
+
 def test_check_runs_where_fcntl_does_not_exist(scratch):
     """Native Windows has no fcntl: `check` must still work (publish.py imported it at the top)."""
-    code = ("import sys; sys.modules['fcntl'] = None\n"  # any `import fcntl` now raises ImportError
-            "from campaignkit.commandline import main as cli\n"
-            f"sys.exit(cli.main(['check', '--content', {str(scratch.content)!r}]))")
+    code = (
+        "import sys; sys.modules['fcntl'] = None\n"  # any `import fcntl` now raises ImportError
+        "from campaignkit.commandline import main as cli\n"
+        f"sys.exit(cli.main(['check', '--content', {str(scratch.content)!r}]))"
+    )
     result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("内容检查通过")
@@ -119,12 +137,18 @@ def test_the_windows_guide_gives_the_readmes_two_commands():
 
 def test_shell_scripts_keep_lf_line_endings_in_every_checkout():
     """Git for Windows would otherwise check out setup.sh with CRLF: bash fails with $'\\r'."""
-    out = subprocess.run(["git", "check-attr", "eol", "--", "scripts/setup.sh", "build.py"], cwd=PROJECT,
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["git", "check-attr", "eol", "--", "scripts/setup.sh", "build.py"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert out.splitlines() == ["scripts/setup.sh: eol: lf", "build.py: eol: lf"]
 
 
 # ---- drafts --------------------------------------------------------------------------------------------
+
 
 def test_a_draft_person_without_consent_is_fine_in_a_drafts_build_and_the_advice_fits():
     content, problems = load_content(PROJECT / "content")
@@ -138,7 +162,10 @@ def test_a_published_person_without_consent_is_told_to_add_draft(scratch, capsys
     scratch.replace(rel, "draft: true\n", "")
     assert cli.main(["check", "--content", str(scratch.content)]) == 1
     err = capsys.readouterr().err
-    assert f"content/{rel}:5: consent: 本人未同意公开（consent 必须为 true）才能发布姓名、照片和事迹；暂不发布请加 draft: true" in err
+    assert (
+        f"content/{rel}:5: consent: 本人未同意公开（consent 必须为 true）才能发布姓名、照片和事迹；暂不发布请加 draft: true"
+        in err
+    )
 
 
 @pytest.mark.slow

@@ -1,5 +1,6 @@
 """The generated corpus (tools/corpus.py) is what benchmarks and scale tests build: it must be
 valid content an editor could have written, the same for a seed, with every kind and its links."""
+
 from __future__ import annotations
 
 from conftest import tree

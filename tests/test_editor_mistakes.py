@@ -1,6 +1,7 @@
 """A corpus of editors' mistakes (tests/data/editor_mistakes.yml), each made in a fresh copy of
 the sample content and run through `build.py check`: every one must be exactly one Chinese
 message `content/<file>:<line>: …` on the line of the mistake, saying what the data expects."""
+
 from __future__ import annotations
 
 import contextlib

@@ -1,4 +1,5 @@
 """The build refuses to make PDFs that would show tofu boxes or take 50x longer (issue 2)."""
+
 from __future__ import annotations
 
 from conftest import run_build
@@ -8,8 +9,7 @@ from campaignkit.handouts import font_check as fonts
 
 def test_missing_cjk_font_stops_the_build_with_a_chinese_message(tmp_path):
     conf = tmp_path / "fonts.conf"
-    conf.write_text('<?xml version="1.0"?><fontconfig><dir>/nonexistent</dir>'
-                    f"<cachedir>{tmp_path}/cache</cachedir></fontconfig>")
+    conf.write_text(f'<?xml version="1.0"?><fontconfig><dir>/nonexistent</dir><cachedir>{tmp_path}/cache</cachedir></fontconfig>')
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("previous site")

@@ -1,5 +1,6 @@
 """The Decap configuration is generated from the registry and the schema: every field has a widget
 of the right kind, and the /admin/ routes are safe by default (loopback, writes only in content/)."""
+
 from __future__ import annotations
 
 import io
@@ -122,18 +123,37 @@ def test_the_config_is_served_as_yaml_decap_reads(tmp_path):
     assert routes.respond("GET", "/admin/decap/../../package.json").status == 404
 
 
-@pytest.mark.parametrize("path, ok", [
-    ("cases/new-case.yml", True), ("media/cases/a.jpg", True), ("site.yml", True), ("pages/about.md", True),
-    ("../build.py", False), ("mkdocs.yml", False), ("/etc/passwd", False), ("cases/../../x", False),
-    ("templates/pages/case.md.j2", False), ("media/x.jpg", False), ("cases/sub/x.yml", False),
-])
+@pytest.mark.parametrize(
+    "path, ok",
+    [
+        ("cases/new-case.yml", True),
+        ("media/cases/a.jpg", True),
+        ("site.yml", True),
+        ("pages/about.md", True),
+        ("../build.py", False),
+        ("mkdocs.yml", False),
+        ("/etc/passwd", False),
+        ("cases/../../x", False),
+        ("templates/pages/case.md.j2", False),
+        ("media/x.jpg", False),
+        ("cases/sub/x.yml", False),
+    ],
+)
 def test_forms_write_only_content_files_and_photos(path, ok):
     assert admin.allowed_path(path) is ok
     # as Decap 3.16 sends them
-    entry = {"action": "persistEntry", "params": {"branch": "main", "dataFiles": [{"path": path, "raw": "x", "slug": "x"}],
-                                                  "assets": [], "options": {}}}
-    photo = {"action": "persistEntry", "params": {"branch": "main", "dataFiles": [{"path": "cases/x.yml", "raw": "x"}],
-                                                  "assets": [{"path": path, "content": "eA==", "encoding": "base64"}]}}
+    entry = {
+        "action": "persistEntry",
+        "params": {"branch": "main", "dataFiles": [{"path": path, "raw": "x", "slug": "x"}], "assets": [], "options": {}},
+    }
+    photo = {
+        "action": "persistEntry",
+        "params": {
+            "branch": "main",
+            "dataFiles": [{"path": "cases/x.yml", "raw": "x"}],
+            "assets": [{"path": path, "content": "eA==", "encoding": "base64"}],
+        },
+    }
     media = {"action": "persistMedia", "params": {"branch": "main", "asset": {"path": path, "content": "eA=="}}}
     delete = {"action": "deleteFiles", "params": {"branch": "main", "paths": [path]}}
     for request in (entry, photo, media, delete):
@@ -176,8 +196,14 @@ def test_decap_server_listens_on_loopback_rooted_at_content(tmp_path):
         assert [line.split()[3] for line in listening.splitlines()] == [f"127.0.0.1:{proxy.port}"]
         reply = proxy.forward(json.dumps({"action": "info", "params": {"branch": "main"}}).encode())
         assert json.loads(reply.body)["repo"] == "content"
-        escape = proxy.forward(json.dumps({"action": "persistMedia", "params": {
-            "branch": "main", "asset": {"path": "../outside.txt", "content": "eA==", "encoding": "base64"}}}).encode())
+        escape = proxy.forward(
+            json.dumps(
+                {
+                    "action": "persistMedia",
+                    "params": {"branch": "main", "asset": {"path": "../outside.txt", "content": "eA==", "encoding": "base64"}},
+                }
+            ).encode()
+        )
         assert escape.status >= 400 and not (tmp_path / "outside.txt").exists()
     finally:
         proxy.stop()
@@ -224,16 +250,30 @@ def test_a_killed_forms_server_leaves_no_proxy_behind(tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, str(PROJECT / "build.py"), "forms", "--port", str(port),
-                               "--content", str(SAMPLE_CONTENT), "--site", str(tmp_path)],
-                              cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            str(PROJECT / "build.py"),
+            "forms",
+            "--port",
+            str(port),
+            "--content",
+            str(SAMPLE_CONTENT),
+            "--site",
+            str(tmp_path),
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 30
         proxies = []
         while time.monotonic() < deadline and not proxies:  # a child between fork and exec is still python
             time.sleep(0.2)
-            children = [int(pid) for task in Path(f"/proc/{server.pid}/task").iterdir()
-                        for pid in (task / "children").read_text().split()]
+            children = [
+                int(pid) for task in Path(f"/proc/{server.pid}/task").iterdir() for pid in (task / "children").read_text().split()
+            ]
             proxies = [pid for pid in children if "decap-server" in _cmdline(pid)]
         assert proxies, "decap-server was not started"
         (proxy,) = proxies

@@ -1,5 +1,6 @@
 """fstree walks the built trees the way pathlib would: the same files, in the same order, for
 every pattern the kit's outputs declare; and its links and manifest describe the tree exactly."""
+
 from __future__ import annotations
 
 import os
@@ -10,12 +11,30 @@ from campaignkit.build import pipeline
 from campaignkit.common import fstree
 from campaignkit.website import theme_css
 
-FILES = ["index.html", "a/index.html", "a-b/index.html", "a/b/c.html", "a/b.html", "assets/qr/x.svg",
-         "assets/qr/cases/y/qr.svg", "assets/qr/cases/y/qr.png", "search/search_index.json", "sitemap.xml",
-         "assets/stylesheets/main.0123abcd.min.css", "assets/javascripts/lunr/min/x.js", ".hidden/z.html",
-         "cases/x.md", "cases/index.md", "长文件名/页面.html"]
-PATTERNS = sorted({p for p, _rule in pipeline.audit_rules()} | set(theme_css.WORD_SOURCES) | set(theme_css.STYLESHEETS)
-                  | {"**/*.css", "**/*.md", "*", "**/*", "assets/*/x.svg", "a?b/*.html"})
+FILES = [
+    "index.html",
+    "a/index.html",
+    "a-b/index.html",
+    "a/b/c.html",
+    "a/b.html",
+    "assets/qr/x.svg",
+    "assets/qr/cases/y/qr.svg",
+    "assets/qr/cases/y/qr.png",
+    "search/search_index.json",
+    "sitemap.xml",
+    "assets/stylesheets/main.0123abcd.min.css",
+    "assets/javascripts/lunr/min/x.js",
+    ".hidden/z.html",
+    "cases/x.md",
+    "cases/index.md",
+    "长文件名/页面.html",
+]
+PATTERNS = sorted(
+    {p for p, _rule in pipeline.audit_rules()}
+    | set(theme_css.WORD_SOURCES)
+    | set(theme_css.STYLESHEETS)
+    | {"**/*.css", "**/*.md", "*", "**/*", "assets/*/x.svg", "a?b/*.html"}
+)
 
 
 @pytest.fixture

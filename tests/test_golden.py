@@ -11,6 +11,7 @@ The pages are rendered the way the build renders them (load → validate → mod
 pipeline.render_docs) but without PDFs and without running MkDocs, so the test takes a
 second or two.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -36,8 +37,7 @@ def render(docs: Path) -> Path:
 
 
 def markdown_files(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
-            for p in sorted(folder.rglob("*.md"))}
+    return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*.md"))}
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +66,16 @@ def mismatch_report(generated: dict[str, str], golden: dict[str, str]) -> str:
     if changed:
         lines.append(f"Changed ({len(changed)}): " + ", ".join(changed[:20]) + (" …" if len(changed) > 20 else ""))
         first = changed[0]
-        diff = list(difflib.unified_diff(golden[first].splitlines(), generated[first].splitlines(),
-                                         f"golden/docs/{first}", f"generated/{first}", lineterm="", n=2))
+        diff = list(
+            difflib.unified_diff(
+                golden[first].splitlines(),
+                generated[first].splitlines(),
+                f"golden/docs/{first}",
+                f"generated/{first}",
+                lineterm="",
+                n=2,
+            )
+        )
         lines += diff[:DIFF_LINES] + ([f"… ({len(diff) - DIFF_LINES} more diff lines)"] if len(diff) > DIFF_LINES else [])
     lines.append(f"If the change is intended, refresh the goldens and review them in git:\n    {REFRESH}")
     return "\n".join(lines)
@@ -83,10 +91,20 @@ def test_generated_markdown_matches_the_goldens(generated):
 
 def test_the_goldens_cover_every_page_kind(generated):
     """A refresh that silently lost a section would pass the comparison; these pages must exist."""
-    for rel in ("index.md", "cases/index.md", "cases/hengshun-cangku-feixian.md", "enterprises/index.md",
-                "enterprises/hengshun-wuliu.md", "people/index.md", "lessons/feixian-chongdian.md",
-                "facilities/beiqu-chongdian.md", "patrols/round-01.md", "events/yantaohui-2023-07.md",
-                "downloads/index.md", "about.md"):
+    for rel in (
+        "index.md",
+        "cases/index.md",
+        "cases/hengshun-cangku-feixian.md",
+        "enterprises/index.md",
+        "enterprises/hengshun-wuliu.md",
+        "people/index.md",
+        "lessons/feixian-chongdian.md",
+        "facilities/beiqu-chongdian.md",
+        "patrols/round-01.md",
+        "events/yantaohui-2023-07.md",
+        "downloads/index.md",
+        "about.md",
+    ):
         assert rel in generated, rel
     # Enterprises behind anonymous cases are never published, not even as a page.
     for hidden in ("anjie-peisong", "suda-kuaiyun", "tongqu-gongyinglian"):

@@ -5,6 +5,7 @@ their text (pdftotext), structure and metadata (pypdf), a rasterised first page
 (pdftoppm) for the QR code (pyzbar) and a not-blank check. A few render single
 handouts in-process, to see WeasyPrint's log and to compare bytes.
 """
+
 from __future__ import annotations
 
 import io
@@ -39,6 +40,7 @@ ALLOWED_FONTS = {"Noto-Sans-CJK-SC-Bold", "Noto-Serif-CJK-SC"}
 
 # ---- what the sample content says the handouts must be ------------------------------------------
 
+
 def public_campaign(content_root: Path = SAMPLE_CONTENT):
     return public_view(PROJECT, content_root)[0]
 
@@ -55,18 +57,21 @@ def expected(campaign) -> dict[str, dict]:
     base = site["base_url"].rstrip("/") + "/"
     out = {}
     for lesson in campaign.lessons:
-        out[f"downloads/lessons/{lesson.id}.pdf"] = dict(kind="课程讲义", title=lesson["title"], qr=base + lesson.url,
-                                                        item=lesson, date=handout_kinds.lesson_date(lesson))
+        out[f"downloads/lessons/{lesson.id}.pdf"] = dict(
+            kind="课程讲义", title=lesson["title"], qr=base + lesson.url, item=lesson, date=handout_kinds.lesson_date(lesson)
+        )
     for event in campaign.events:
-        out[f"downloads/events/{event.id}.pdf"] = dict(kind="讲座资料包", title=event["title"], qr=base + event.url,
-                                                      item=event, date=handout_kinds.event_date(event))
+        out[f"downloads/events/{event.id}.pdf"] = dict(
+            kind="讲座资料包", title=event["title"], qr=base + event.url, item=event, date=handout_kinds.event_date(event)
+        )
     for case in campaign.cases:
-        out[f"downloads/cases/{case.id}.pdf"] = dict(kind="案例警示单", title=case["title"], qr=base + case.url,
-                                                    item=case, date=case["rectified_on"] or case["found_on"])
-    out["downloads/honor-roll.pdf"] = dict(kind="光荣榜", title=f"{site['title']}光荣榜", qr=base + "enterprises/",
-                                          item=None, heading="光荣榜")
-    out["downloads/patrol-form.pdf"] = dict(kind="巡查记录表", title="电动车充电安全巡查记录表", qr=base + "patrols/",
-                                           item=None)
+        out[f"downloads/cases/{case.id}.pdf"] = dict(
+            kind="案例警示单", title=case["title"], qr=base + case.url, item=case, date=case["rectified_on"] or case["found_on"]
+        )
+    out["downloads/honor-roll.pdf"] = dict(
+        kind="光荣榜", title=f"{site['title']}光荣榜", qr=base + "enterprises/", item=None, heading="光荣榜"
+    )
+    out["downloads/patrol-form.pdf"] = dict(kind="巡查记录表", title="电动车充电安全巡查记录表", qr=base + "patrols/", item=None)
     return out
 
 
@@ -97,6 +102,7 @@ def draft_people_names() -> list[str]:
 
 
 # ---- reading PDFs ----------------------------------------------------------------------------------
+
 
 @cache
 def pages_text(path: Path) -> tuple[str, ...]:
@@ -169,6 +175,7 @@ def by_kind(expected, kind):
 
 # ---- every kind is made, with its title, sections and page count --------------------------------
 
+
 def test_every_kind_is_produced_for_the_sample(sample_site, expected):
     made = sorted(str(p.relative_to(sample_site)) for p in (sample_site / "downloads").rglob("*.pdf"))
     assert set(expected) <= set(made)  # the issue-13 kinds are checked in test_print.py
@@ -198,8 +205,16 @@ def test_lesson_handouts_have_every_section_and_the_quiz_alone_on_the_last_page(
         pages = [flat(p) for p in pages_text(pdfs[rel])]
         body = "".join(pages[:-1])
         assert len(pages) >= 2
-        for section in ("学习目标", "一定要记住", "应该与禁止", "✓应该这样做", "×禁止这样做", "课程内容", "身边的案例",
-                        "依据与参考"):
+        for section in (
+            "学习目标",
+            "一定要记住",
+            "应该与禁止",
+            "✓应该这样做",
+            "×禁止这样做",
+            "课程内容",
+            "身边的案例",
+            "依据与参考",
+        ):
             assert section in body, (rel, section)
         assert f"对象{lesson['audience']}" in pages[0] and f"时长{lesson['minutes']}分钟" in pages[0]
         for x in lesson["objectives"] + lesson["key_points"] + lesson["dos"] + lesson["donts"]:
@@ -220,8 +235,12 @@ def test_event_pack_cover_agenda_lessons_sign_in_sheet_and_quiz(pdfs, expected, 
         event = expected[rel]["item"]
         pages = [flat(p) for p in pages_text(pdfs[rel])]
         cover = pages[0]
-        for label, value in (("时间", cn_date(event["date"])), ("地点", event["venue"]),
-                             ("主讲", event["speaker"]), ("主办", campaign.site["org"])):
+        for label, value in (
+            ("时间", cn_date(event["date"])),
+            ("地点", event["venue"]),
+            ("主讲", event["speaker"]),
+            ("主办", campaign.site["org"]),
+        ):
             assert f"{label}{flat(value)}" in cover, (rel, label)
         # agenda built from the lessons and their minutes, with cumulative time slots
         assert "讲座议程" in cover
@@ -237,14 +256,14 @@ def test_event_pack_cover_agenda_lessons_sign_in_sheet_and_quiz(pdfs, expected, 
             assert any(p.startswith(f"课程{handouts.cn_number(n)}{flat(lesson['title'])}") for p in pages), lesson.id
         sign = [i for i, p in enumerate(pages) if p.startswith("签到表")]
         assert len(sign) == 1, rel
-        sheet = "".join(pages_text(pdfs[rel])[sign[0]:])
+        sheet = "".join(pages_text(pdfs[rel])[sign[0] :])
         assert flat("序号 企业 姓名 岗位 签名") in flat(sheet)
         rows = handout_kinds.sign_rows(event)
         numbers = [int(m) for m in re.findall(r"^\s*(\d+)\s*$", sheet, re.M)]
         assert numbers[:rows] == list(range(1, rows + 1)) and rows >= (event["attendance"] or 0), numbers
         quiz = [i for i, p in enumerate(pages) if p.startswith("随堂小测验")]
         assert quiz and quiz[0] > sign[0]  # then the quiz, to the end
-        assert "答案：" not in "".join(pages[sign[0]:]) and "■" not in "".join(pages)
+        assert "答案：" not in "".join(pages[sign[0] :]) and "■" not in "".join(pages)
 
 
 def test_answer_keys_give_every_answer_with_its_explanation(sample_site, campaign):
@@ -317,6 +336,7 @@ def test_other_handouts_are_portrait_a4(pdfs):
 
 # ---- metadata, bookmarks, QR codes, fonts, size -------------------------------------------------
 
+
 def test_pdf_metadata(pdfs, expected, campaign):
     site = campaign.site
     for rel, path in pdfs.items():
@@ -377,7 +397,7 @@ def test_every_page_has_ink(pdfs, tmp_path):
 def test_grayscale_print_keeps_the_banner_title_readable(pdfs):
     """The poster's white title sits on the campaign red: in grayscale it must stay dark behind white."""
     gray = rasterise(pdfs["downloads/honor-roll.pdf"], dpi=30, gray=True).convert("L")
-    banner = gray.crop((int(gray.width * .1), int(gray.height * .06), int(gray.width * .6), int(gray.height * .16)))
+    banner = gray.crop((int(gray.width * 0.1), int(gray.height * 0.06), int(gray.width * 0.6), int(gray.height * 0.16)))
     colours = sorted(banner.getcolors(maxcolors=100_000), reverse=True)
     background = colours[0][1]
     assert background < 110  # dark enough that white text stands out (contrast well above 4.5:1)
@@ -401,6 +421,7 @@ def test_handouts_are_small(pdfs):
 
 # ---- privacy ---------------------------------------------------------------------------------------
 
+
 def test_no_anonymous_enterprise_and_no_unpublished_person_in_any_pdf(pdfs):
     hidden = hidden_enterprise_names()
     assert len(hidden) >= 3
@@ -419,14 +440,18 @@ def test_no_anonymous_enterprise_and_no_unpublished_person_in_any_pdf(pdfs):
 
 # ---- WeasyPrint's log, reproducibility and the cache ------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def planned(campaign) -> dict[str, handouts.Job]:
     return {job.path: job for job in handouts.plan(campaign, TEMPLATES, MEDIA_CACHE)}
 
 
 def test_rendering_logs_no_warning_and_is_byte_identical(planned, tmp_path, caplog, monkeypatch):
-    paths = ["downloads/lessons/feixian-chongdian.pdf", "downloads/cases/wuliu-bangonglou-feixian.pdf",
-             "downloads/honor-roll.pdf"]
+    paths = [
+        "downloads/lessons/feixian-chongdian.pdf",
+        "downloads/cases/wuliu-bangonglou-feixian.pdf",
+        "downloads/honor-roll.pdf",
+    ]
     for n, rel in enumerate(paths):
         job = planned[rel]
         outputs = []
@@ -478,15 +503,27 @@ def test_qr_targets_and_kind_labels(planned, campaign):
     base = campaign.site["base_url"]
     labels = {job.kind: job.kind_label for job in planned.values()}
     assert {k: labels[k] for k in ("lesson", "event", "case", "poster", "form")} == {
-        "lesson": "课程讲义", "event": "讲座资料包", "case": "案例警示单", "poster": "光荣榜", "form": "巡查记录表"}
+        "lesson": "课程讲义",
+        "event": "讲座资料包",
+        "case": "案例警示单",
+        "poster": "光荣榜",
+        "form": "巡查记录表",
+    }
     assert planned["downloads/honor-roll.pdf"].item_id == "" and planned["downloads/patrol-form.pdf"].item_kind == ""
     assert handouts.qr_svg(base + "enterprises/") in planned["downloads/honor-roll.pdf"].html
     assert handouts.qr_svg(base + "patrols/") in planned["downloads/patrol-form.pdf"].html
 
 
 def test_a_weasyprint_warning_fails_the_build_and_is_not_cached(campaign, tmp_path, monkeypatch):
-    job = handouts.Job("case", "案例警示单", "cases", "x", "坏图片", "downloads/cases/x.pdf",
-                       '<html lang="zh-CN"><body><p>图</p><img src="file:///nonexistent/photo.jpg"></body></html>')
+    job = handouts.Job(
+        "case",
+        "案例警示单",
+        "cases",
+        "x",
+        "坏图片",
+        "downloads/cases/x.pdf",
+        '<html lang="zh-CN"><body><p>图</p><img src="file:///nonexistent/photo.jpg"></body></html>',
+    )
     monkeypatch.setattr(handouts, "plan", lambda *args, **kwargs: [job])
     with pytest.raises(BuildError) as error:
         handouts.render_all(campaign, TEMPLATES, tmp_path / "docs", tmp_path / "cache", MEDIA_CACHE, jobs=1)
@@ -510,23 +547,29 @@ def test_thin_content_still_makes_clean_handouts(scratch, tmp_path):
     """An event without lessons, a case without photos, a person without a photo: no warning, no empty section."""
     scratch.write("events/xuanchuan-2023-12.yml", "title: 入企发放安全宣传单\ndate: 2023-12-05\nkind: 其他\n")
     text = scratch.read("cases/kuaidi-sanlunche-gaizhuang.yml")
-    scratch.write("cases/kuaidi-sanlunche-gaizhuang.yml", text[: text.index("photos:")] + text[text.index("lessons:"):])
+    scratch.write("cases/kuaidi-sanlunche-gaizhuang.yml", text[: text.index("photos:")] + text[text.index("lessons:") :])
     text = scratch.read("people/xu-lei.yml")
-    scratch.write("people/xu-lei.yml", text[: text.index("photo:")] + text[text.index("story:"):])
+    scratch.write("people/xu-lei.yml", text[: text.index("photo:")] + text[text.index("story:") :])
     jobs = {job.path: job for job in handouts.plan(public_campaign(scratch.content), TEMPLATES, MEDIA_CACHE)}
     assert "downloads/events/xuanchuan-2023-12.pdf" in jobs
     assert "answers/xuanchuan-2023-12.pdf" not in jobs  # nothing to answer
     counts = {}
-    for rel in ("downloads/events/xuanchuan-2023-12.pdf", "downloads/cases/kuaidi-sanlunche-gaizhuang.pdf",
-                "downloads/honor-roll.pdf"):
+    for rel in (
+        "downloads/events/xuanchuan-2023-12.pdf",
+        "downloads/cases/kuaidi-sanlunche-gaizhuang.pdf",
+        "downloads/honor-roll.pdf",
+    ):
         target = tmp_path / rel.replace("/", "_")
         counts[rel], warnings = handouts._render(jobs[rel].html, str(TEMPLATES / "handouts"), str(target))
         assert warnings == [], (rel, warnings)
         text = flat("".join(pages_text(target)))
         assert "讲座议程" not in text and "整改前" not in text.replace("整改前：", "")
     # the event: cover, blank verso, sign-in sheet on a right-hand page
-    assert counts == {"downloads/events/xuanchuan-2023-12.pdf": 3, "downloads/cases/kuaidi-sanlunche-gaizhuang.pdf": 1,
-                      "downloads/honor-roll.pdf": 1}
+    assert counts == {
+        "downloads/events/xuanchuan-2023-12.pdf": 3,
+        "downloads/cases/kuaidi-sanlunche-gaizhuang.pdf": 1,
+        "downloads/honor-roll.pdf": 1,
+    }
 
 
 def test_cache_keeps_what_is_used_and_drops_what_no_build_used_for_a_month(tmp_path):

@@ -7,6 +7,7 @@ payload lists; a full build with payloads in every Markdown field and every plai
 field of every kind of content, read back with an independent scanner; and the last gate
 (safety.audit_site), which must stop a publish if a template ever leaks.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,32 +41,32 @@ HTML_PAYLOADS = [
     "<IMG SRC=\"javascript:alert('XSS');\">",
     "<IMG SRC=JaVaScRiPt:alert('XSS')>",
     "<IMG SRC=&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)>",
-    "<IMG SRC=\"jav&#x09;ascript:alert(1);\">",
+    '<IMG SRC="jav&#x09;ascript:alert(1);">',
     "<img src=x onerror=alert(1)",
     "<<img src=x onerror=alert(1)>>",
     "<img/src=x/onerror=alert(1)>",
-    "<img \"\"\"><script>alert(1)</script>\">",
+    '<img """><script>alert(1)</script>">',
     "<svg onload=alert(1)>",
     "<svg><script>alert(1)</script></svg>",
-    "<svg><a xlink:href=\"javascript:alert(1)\"><text x=\"20\" y=\"20\">x</text></a></svg>",
+    '<svg><a xlink:href="javascript:alert(1)"><text x="20" y="20">x</text></a></svg>',
     "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
-    "<iframe src=\"javascript:alert(1)\"></iframe>",
-    "<iframe srcdoc=\"<script>alert(1)</script>\"></iframe>",
-    "<object data=\"javascript:alert(1)\"></object>",
-    "<embed src=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">",
-    "<a href=\"javascript:alert(1)\">x</a>",
-    "<a href=\" javascript:alert(1)\">x</a>",
-    "<a href=\"&#14;javascript:alert(1)\">x</a>",
-    "<a href=\"java&#0;script:alert(1)\">x</a>",
-    "<a href=\"data:text/html,<script>alert(1)</script>\">x</a>",
-    "<a href=\"vbscript:msgbox(1)\">x</a>",
+    '<iframe src="javascript:alert(1)"></iframe>',
+    '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
+    '<object data="javascript:alert(1)"></object>',
+    '<embed src="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">',
+    '<a href="javascript:alert(1)">x</a>',
+    '<a href=" javascript:alert(1)">x</a>',
+    '<a href="&#14;javascript:alert(1)">x</a>',
+    '<a href="java&#0;script:alert(1)">x</a>',
+    '<a href="data:text/html,<script>alert(1)</script>">x</a>',
+    '<a href="vbscript:msgbox(1)">x</a>',
     "<a/href=javascript:alert(1)>x</a>",
-    "<div style=\"background:url(javascript:alert(1))\">x</div>",
+    '<div style="background:url(javascript:alert(1))">x</div>',
     "<style>@import 'https://evil.example/x.css';</style>",
     "<link rel=stylesheet href=https://evil.example/x.css>",
-    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
-    "<base href=\"javascript:alert(1)//\">",
-    "<form action=\"javascript:alert(1)\"><button>x</button></form>",
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+    '<base href="javascript:alert(1)//">',
+    '<form action="javascript:alert(1)"><button>x</button></form>',
     "<button formaction=javascript:alert(1)>x</button>",
     "<input autofocus onfocus=alert(1)>",
     "<details open ontoggle=alert(1)>",
@@ -74,8 +75,8 @@ HTML_PAYLOADS = [
     "<!--><script>alert(1)</script>-->",
     "<![CDATA[<script>alert(1)</script>]]>",
     "</textarea><script>alert(1)</script>",
-    "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
-    "<p id=\"__config\" onclick=\"alert(1)\">clobber</p>",
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
+    '<p id="__config" onclick="alert(1)">clobber</p>',
 ]
 MARKDOWN_PAYLOADS = [
     "[x](javascript:alert(1))",
@@ -87,15 +88,15 @@ MARKDOWN_PAYLOADS = [
     "![x](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
     "[x](data:text/html,<script>alert(1)</script>)",
     "<javascript:alert(1)>",
-    "[a](http://example.cn \"onmouseover=alert(1)\")",
+    '[a](http://example.cn "onmouseover=alert(1)")',
     "[x][evil]\n\n[evil]: javascript:alert(1)",
     "[[x](javascript:alert(1))](https://example.cn/)",
     "[![img](x)](javascript:alert(1))",
     "[x](javascript:alert(1)){: onclick=alert(1) }",
-    "一段文字\n{: onclick=\"alert(1)\" }",
+    '一段文字\n{: onclick="alert(1)" }',
     "## 标题 {: onmouseover=alert(1) }",
     "[x](https://example.cn/){: href=javascript:alert(1) }",
-    "!!! note \"<img src=x onerror=alert(1)>\"\n    内容",
+    '!!! note "<img src=x onerror=alert(1)>"\n    内容',
     "| a |\n|---|\n| <script>alert(1)</script> |",
     "`<script>alert(1)</script>`",
     "```\n<script>alert(1)</script>\n```",
@@ -112,13 +113,14 @@ PLAIN_PAYLOADS = [
     "[x](javascript:alert(1))",
     "{: onclick=alert(1) }",
     "<script>alert(1)</script>",
-    "\"><img src=x onerror=alert(1)>",
+    '"><img src=x onerror=alert(1)>',
     "![i](data:text/html,x)",
     "<javascript:alert(1)>",
 ]
 
 
 # ---- an independent reader of the output (not safety.py: a bug there must not hide one here) ---
+
 
 class Scan(HTMLParser):
     def __init__(self):
@@ -192,7 +194,9 @@ def problems_in(site: Path, allowed_scripts: set) -> list[str]:
         root = ElementTree.parse(site / name).getroot()  # well-formed, or this raises
         for element in root.iter():
             local = element.tag.rsplit("}", 1)[-1]
-            if local in ("script", "iframe", "object", "embed", "style") or element.tag.startswith("{http://www.w3.org/1999/xhtml}"):
+            if local in ("script", "iframe", "object", "embed", "style") or element.tag.startswith(
+                "{http://www.w3.org/1999/xhtml}"
+            ):
                 problems.append(f"{name}: <{local}>")
             href = element.get("href")
             if href is not None and not href.startswith("https://"):
@@ -229,6 +233,7 @@ def pdf_problems(path: Path) -> list[str]:
 
 # ---- 1. the sanitiser ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("payload", HTML_PAYLOADS + MARKDOWN_PAYLOADS)
 def test_sanitiser_removes_every_classic_payload(payload):
     for text in (payload, f"正文 {payload} 正文", f"- 列表 {payload}\n- 第二项", f"> 引用 {payload}"):
@@ -240,10 +245,21 @@ def test_sanitiser_removes_every_classic_payload(payload):
 
 
 def test_sanitiser_keeps_what_editors_need():
-    html = str(render_markdown("## 小标题\n\n**重点** [链接](https://example.cn/a)\n\n- 一\n- 二\n\n"
-                               "| 列 | 值 |\n|---|---|\n| a | b |\n\n!!! warning \"注意\"\n    不要飞线充电"))
-    for kept in ('<h2>小标题</h2>', '<strong>重点</strong>', '<a href="https://example.cn/a" rel="noopener noreferrer">链接</a>',
-                 '<li>一</li>', '<td>a</td>', '<div class="admonition warning">', '<p class="admonition-title">注意</p>'):
+    html = str(
+        render_markdown(
+            "## 小标题\n\n**重点** [链接](https://example.cn/a)\n\n- 一\n- 二\n\n"
+            '| 列 | 值 |\n|---|---|\n| a | b |\n\n!!! warning "注意"\n    不要飞线充电'
+        )
+    )
+    for kept in (
+        "<h2>小标题</h2>",
+        "<strong>重点</strong>",
+        '<a href="https://example.cn/a" rel="noopener noreferrer">链接</a>',
+        "<li>一</li>",
+        "<td>a</td>",
+        '<div class="admonition warning">',
+        '<p class="admonition-title">注意</p>',
+    ):
         assert kept in html, (kept, html)
 
 
@@ -254,7 +270,9 @@ yaml.width = 10_000
 
 
 def _plain(spec: dict) -> bool:
-    return spec.get("type") == "string" and not any(k in spec for k in ("x-ref", "x-date", "x-photo", "x-markdown", "pattern", "enum"))
+    return spec.get("type") == "string" and not any(
+        k in spec for k in ("x-ref", "x-date", "x-photo", "x-markdown", "pattern", "enum")
+    )
 
 
 # Payloads validation already refuses in a Markdown body (images: photos belong in `photos`)
@@ -310,7 +328,7 @@ def poison(s: Scratch, skip: set[str]) -> None:
 
 
 EVIL_TITLE = "</title><script>alert(1)</script>"
-EVIL_SUMMARY = "\"><img src=x onerror=alert(1)>"
+EVIL_SUMMARY = '"><img src=x onerror=alert(1)>'
 CASE = "cases/hengshun-cangku-feixian.yml"
 
 
@@ -377,7 +395,11 @@ def test_team_names_are_not_parsed_as_markdown(tmp_path, sample_site):
     """people.md.j2 once wrote `## {{ team }}`: MkDocs parsed a team name as Markdown (link
     syntax, attr_list `{: onclick=… }`) and safety.audit_site had to stop the publish."""
     s = Scratch(tmp_path)
-    s.replace("people/xu-lei.yml", "team: 共建区党员志愿服务队", 'team: "共建区党员志愿服务队 [x](javascript:alert(1)) {: onclick=alert(2) }"')
+    s.replace(
+        "people/xu-lei.yml",
+        "team: 共建区党员志愿服务队",
+        'team: "共建区党员志愿服务队 [x](javascript:alert(1)) {: onclick=alert(2) }"',
+    )
     result = s.build("--no-pdf")
     assert result.returncode == 0, result.stderr
     problems = problems_in(tmp_path / "site", kit_scripts(sample_site))
@@ -385,6 +407,7 @@ def test_team_names_are_not_parsed_as_markdown(tmp_path, sample_site):
 
 
 # ---- 3. the last gate ---------------------------------------------------------------------------
+
 
 def test_the_sample_site_passes_the_audit(sample_site):
     assert pipeline.audit(sample_site) == []
@@ -394,32 +417,39 @@ def test_every_sample_page_is_recognised_clean_without_a_full_parse(sample_site)
     """The audit's fast path must know the shapes the theme and the kit write: when a template
     change (a new script attribute, say) makes it miss, every page is parsed in full and the
     audit of 1,000 cases takes seconds instead of a fraction of one."""
-    missed = [p.relative_to(sample_site).as_posix() for p in sample_site.rglob("*.html")
-              if not safety._plainly_clean(p.read_text(encoding="utf-8"), sample_site,
-                                           p.parent.relative_to(sample_site).as_posix(), "/")]
+    missed = [
+        p.relative_to(sample_site).as_posix()
+        for p in sample_site.rglob("*.html")
+        if not safety._plainly_clean(
+            p.read_text(encoding="utf-8"), sample_site, p.parent.relative_to(sample_site).as_posix(), "/"
+        )
+    ]
     assert missed == []
 
 
-@pytest.mark.parametrize("html, finding", [
-    ("<p onclick=alert(1)>x</p>", "onclick"),
-    ("<svg><a xlink:href='javascript:alert(1)'>x</a></svg>", "xlink:href"),
-    ("<a href='java\tscript:alert(1)'>x</a>", "href"),
-    ("<a href='&#106;avascript:alert(1)'>x</a>", "href"),
-    ("<a href=' JAVASCRIPT:alert(1)'>x</a>", "href"),
-    ("<img src='data:image/svg+xml,x'>", "src"),
-    ("<img srcset='a.jpg 1x, data:image/png;base64,xx 2x'>", "srcset"),
-    ("<form action='javascript:alert(1)'></form>", "action"),
-    ("<meta http-equiv=refresh content='0; url=javascript:alert(1)'>", "刷新"),
-    ("<iframe src='https://example.cn/'></iframe>", "iframe"),
-    ("<object data='x'></object>", "object"),
-    ("<embed src='x'>", "embed"),
-    ("<style>body{}</style>", "style"),
-    ("<base href='https://evil.example/'>", "base"),
-    ("<script>alert(1)</script>", "内嵌脚本"),
-    ("<script src='https://evil.example/x.js'></script>", "不是本站自带的脚本"),
-    ("<script src='../media/x.js'></script>", "不是本站自带的脚本"),
-    ("<script>alert(1)", "内嵌脚本"),
-])
+@pytest.mark.parametrize(
+    "html, finding",
+    [
+        ("<p onclick=alert(1)>x</p>", "onclick"),
+        ("<svg><a xlink:href='javascript:alert(1)'>x</a></svg>", "xlink:href"),
+        ("<a href='java\tscript:alert(1)'>x</a>", "href"),
+        ("<a href='&#106;avascript:alert(1)'>x</a>", "href"),
+        ("<a href=' JAVASCRIPT:alert(1)'>x</a>", "href"),
+        ("<img src='data:image/svg+xml,x'>", "src"),
+        ("<img srcset='a.jpg 1x, data:image/png;base64,xx 2x'>", "srcset"),
+        ("<form action='javascript:alert(1)'></form>", "action"),
+        ("<meta http-equiv=refresh content='0; url=javascript:alert(1)'>", "刷新"),
+        ("<iframe src='https://example.cn/'></iframe>", "iframe"),
+        ("<object data='x'></object>", "object"),
+        ("<embed src='x'>", "embed"),
+        ("<style>body{}</style>", "style"),
+        ("<base href='https://evil.example/'>", "base"),
+        ("<script>alert(1)</script>", "内嵌脚本"),
+        ("<script src='https://evil.example/x.js'></script>", "不是本站自带的脚本"),
+        ("<script src='../media/x.js'></script>", "不是本站自带的脚本"),
+        ("<script>alert(1)", "内嵌脚本"),
+    ],
+)
 def test_audit_finds_what_must_not_be_published(html, finding):
     found = safety.audit_html(html, "x.html")
     assert found and any(finding in f for f in found), found

@@ -1,6 +1,7 @@
 """Speed never costs correctness: after a seeded random sequence of edits, each followed by an
 incremental rebuild, the published site is byte for byte what a cold build of the same content
 writes; and the published site is never written into while a rebuild runs."""
+
 from __future__ import annotations
 
 import random
@@ -30,10 +31,21 @@ def _edit_newest_date(content, rnd):
 
 def _add_case(content, rnd):
     n = rnd.randint(100, 999)
-    (content / "cases" / f"added-{n}.yml").write_text(to_yaml({
-        "title": f"新增的案例{n}", "found_on": "2026-06-30", "place": "共建区某企业", "hazard": "飞线充电",
-        "risk": "中", "status": "整改中", "summary": "窗口拉线充电，已要求整改。",
-        "aliases": [f"old-added-{n}"]}), encoding="utf-8")
+    (content / "cases" / f"added-{n}.yml").write_text(
+        to_yaml(
+            {
+                "title": f"新增的案例{n}",
+                "found_on": "2026-06-30",
+                "place": "共建区某企业",
+                "hazard": "飞线充电",
+                "risk": "中",
+                "status": "整改中",
+                "summary": "窗口拉线充电，已要求整改。",
+                "aliases": [f"old-added-{n}"],
+            }
+        ),
+        encoding="utf-8",
+    )
 
 
 def _remove_added_case(content, rnd):
@@ -149,8 +161,9 @@ def test_mkdocs_shared_among_processes_writes_the_site_one_process_writes(tmp_pa
     serial, shared = tmp_path / "serial" / "site", tmp_path / "shared" / "site"
     shares = []
     real_build = mkdocs_shares.build
-    monkeypatch.setattr(mkdocs_shares, "build",
-                        lambda run, site_dir, n, *ready: shares.append(n) or real_build(run, site_dir, n, *ready))
+    monkeypatch.setattr(
+        mkdocs_shares, "build", lambda run, site_dir, n, *ready: shares.append(n) or real_build(run, site_dir, n, *ready)
+    )
     monkeypatch.setattr(mkdocs_shares, "MIN_PAGES", 2)  # the 30-case corpus is below the real threshold
 
     pipeline.build(PROJECT, content, serial, pdf=False, jobs=1, incremental_build=False)

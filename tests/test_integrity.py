@@ -4,6 +4,7 @@ something false, leaking or broken is now one exact Chinese `file:line: field: m
 Mistakes are made in a scratch copy of the sample content and checked with `build.py check`
 (its main(), in process). Line numbers come from the files themselves (`scratch.line_of`).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -64,13 +65,15 @@ def set_line(s, rel: str, key: str, new: str) -> int:
 
 # --- figures that agree -----------------------------------------------------------------------
 
+
 def test_rectified_plus_referred_above_hazards_found_names_both_sides(scratch):
     rel = "patrols/round-05.yml"  # hazards_found: 2, rectified_on_spot: 2, referred: 0
     n = set_line(scratch, rel, "rectified_on_spot:", "rectified_on_spot: 30")
     found = scratch.line_of(rel, "hazards_found:")
     assert check(scratch) == [
         f"content/{rel}:{n}: rectified_on_spot: 当场整改 30 处加移交 0 处，共 30 处，超过了本轮发现的隐患 2 处"
-        f"（hazards_found，第 {found} 行）：整改率会超过 100%，请核对这三个数字"]
+        f"（hazards_found，第 {found} 行）：整改率会超过 100%，请核对这三个数字"
+    ]
 
 
 def test_fewer_hazards_than_cases_recorded_for_the_round(scratch):
@@ -78,7 +81,8 @@ def test_fewer_hazards_than_cases_recorded_for_the_round(scratch):
     set_line(scratch, rel, "cases:", "cases: [jiagong-chejian-feixian]")
     assert check(scratch) == [
         f"content/{rel}:{scratch.line_of(rel, 'hazards_found:')}: hazards_found: 本轮发现隐患 0 处，但记在这一轮的案例有 1 个"
-        "（content/cases/jiagong-chejian-feixian.yml）：发现数不能少于案例数"]
+        "（content/cases/jiagong-chejian-feixian.yml）：发现数不能少于案例数"
+    ]
 
 
 def test_a_case_found_after_its_round(scratch):
@@ -86,13 +90,15 @@ def test_a_case_found_after_its_round(scratch):
     n = set_line(scratch, rel, "found_on:", "found_on: 2023-10-30")
     assert check(scratch) == [
         f"content/{rel}:{n}: found_on: 发现日期 2023-10-30 晚于它所属的第 7 轮巡查（content/patrols/round-07.yml，"
-        "date: 2023-10-26）：案例不能在巡查之后才发现，请核对日期或 patrol"]
+        "date: 2023-10-26）：案例不能在巡查之后才发现，请核对日期或 patrol"
+    ]
 
 
 def test_a_date_after_today(scratch):
     n = set_line(scratch, EVENT, "date:", "date: 2099-07-25")
     assert check(scratch) == [
-        f"content/{EVENT}:{n}: date: 日期 2099-07-25 晚于今天（{dt.date.today()}）：还没发生的事不能发布，请检查年份和月份"]
+        f"content/{EVENT}:{n}: date: 日期 2099-07-25 晚于今天（{dt.date.today()}）：还没发生的事不能发布，请检查年份和月份"
+    ]
 
 
 def test_validation_compares_with_the_day_it_is_given():
@@ -102,7 +108,8 @@ def test_validation_compares_with_the_day_it_is_given():
     _, before = validate(content, today=dt.date(2023, 12, 4))
     assert not on_the_day
     assert [str(p) for p in before.sorted()] == [
-        "content/patrols/round-10.yml:2: date: 日期 2023-12-05 晚于今天（2023-12-04）：还没发生的事不能发布，请检查年份和月份"]
+        "content/patrols/round-10.yml:2: date: 日期 2023-12-05 晚于今天（2023-12-04）：还没发生的事不能发布，请检查年份和月份"
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -143,15 +150,22 @@ STATUS_CHOICES = "必须是 已发现/整改中/已整改/已移交职能部门 
 ID_RULE = "编号只能用小写英文字母、数字和“-”"
 
 
-@pytest.mark.parametrize("field, written, message", [
-    ("status", "整改完成", f"{STATUS_CHOICES}，现为“整改完成”，是不是要写“已整改”？"),
-    ("status", "已移交", f"{STATUS_CHOICES}，现为“已移交”，是不是要写“已移交职能部门”？"),
-    ("status", "已整改\u3000", f"{STATUS_CHOICES}，现为“已整改\u3000”（末尾多了一个全角空格），是不是要写“已整改”？"),
-    ("status", "已\u200b整改", f"{STATUS_CHOICES}，现为“已\u200b整改”（含有看不见的零宽空格），是不是要写“已整改”？"),
-    ("hazard", "飛線充電", "必须是 飞线充电/楼道停放充电/私拉电线/电池改装/其他 之一，现为“飛線充電”（繁体字），是不是要写“飞线充电”？"),
-    ("patrol", "round-01.yml", f"{ID_RULE}，现为“round-01.yml”，是不是要写“round-01”？（编号不带扩展名 .yml）"),
-    ("patrol", "Round-01", f"{ID_RULE}，现为“Round-01”，是不是要写“round-01”？（编号只用小写字母）"),
-])
+@pytest.mark.parametrize(
+    "field, written, message",
+    [
+        ("status", "整改完成", f"{STATUS_CHOICES}，现为“整改完成”，是不是要写“已整改”？"),
+        ("status", "已移交", f"{STATUS_CHOICES}，现为“已移交”，是不是要写“已移交职能部门”？"),
+        ("status", "已整改\u3000", f"{STATUS_CHOICES}，现为“已整改\u3000”（末尾多了一个全角空格），是不是要写“已整改”？"),
+        ("status", "已\u200b整改", f"{STATUS_CHOICES}，现为“已\u200b整改”（含有看不见的零宽空格），是不是要写“已整改”？"),
+        (
+            "hazard",
+            "飛線充電",
+            "必须是 飞线充电/楼道停放充电/私拉电线/电池改装/其他 之一，现为“飛線充電”（繁体字），是不是要写“飞线充电”？",
+        ),
+        ("patrol", "round-01.yml", f"{ID_RULE}，现为“round-01.yml”，是不是要写“round-01”？（编号不带扩展名 .yml）"),
+        ("patrol", "Round-01", f"{ID_RULE}，现为“Round-01”，是不是要写“round-01”？（编号只用小写字母）"),
+    ],
+)
 def test_did_you_mean(scratch, field, written, message):
     n = set_line(scratch, CASE, f"{field}:", f"{field}: {written}")
     assert check(scratch) == [f"content/{CASE}:{n}: {field}: {message}"]
@@ -159,16 +173,20 @@ def test_did_you_mean(scratch, field, written, message):
 
 def test_id_in_a_list_in_title_case(scratch):
     n = set_line(scratch, CASE, "lessons:", "lessons: [Feixian-Chongdian, qiye-zeren]")
-    assert check(scratch) == [f"content/{CASE}:{n}: lessons[1]: 编号只能用小写英文字母、数字和“-”，"
-                              "现为“Feixian-Chongdian”，是不是要写“feixian-chongdian”？（编号只用小写字母）"]
+    assert check(scratch) == [
+        f"content/{CASE}:{n}: lessons[1]: 编号只能用小写英文字母、数字和“-”，"
+        "现为“Feixian-Chongdian”，是不是要写“feixian-chongdian”？（编号只用小写字母）"
+    ]
 
 
 def test_photo_name_differs_in_case_from_the_file_on_disk(scratch):
     shutil.copy(scratch.path("media/cases/hengshun-cangku-feixian-before.jpg"), scratch.path("media/cases/IMG_0001.JPG"))
     scratch.replace(CASE, "file: cases/hengshun-cangku-feixian-before.jpg", "file: cases/img_0001.jpg")
     n = scratch.line_of(CASE, "img_0001.jpg")
-    assert check(scratch) == [f"content/{CASE}:{n}: photos[1].file: 找不到图片文件 content/media/cases/img_0001.jpg；"
-                              "文件夹里有 IMG_0001.JPG，文件名的大小写要和文件完全一致，是不是要写“cases/IMG_0001.JPG”？"]
+    assert check(scratch) == [
+        f"content/{CASE}:{n}: photos[1].file: 找不到图片文件 content/media/cases/img_0001.jpg；"
+        "文件夹里有 IMG_0001.JPG，文件名的大小写要和文件完全一致，是不是要写“cases/IMG_0001.JPG”？"
+    ]
 
 
 def test_full_width_digits_in_a_number(scratch):
@@ -178,6 +196,7 @@ def test_full_width_digits_in_a_number(scratch):
 
 
 # --- anonymity by every name ------------------------------------------------------------------
+
 
 def test_short_forms_go_down_to_a_distinctive_core():
     assert short_forms("鑫泰包装材料有限公司") == ["鑫泰包装材料有限公司", "鑫泰包装材料", "鑫泰"]
@@ -190,8 +209,7 @@ def test_short_forms_go_down_to_a_distinctive_core():
 
 
 def hidden_message(name: str) -> str:
-    return (f"出现了企业名称“{name}”，而该企业关联了匿名案例 content/{HIDDEN_CASE}：为保护匿名，"
-            "它的名称不能出现在任何公开内容里")
+    return f"出现了企业名称“{name}”，而该企业关联了匿名案例 content/{HIDDEN_CASE}：为保护匿名，它的名称不能出现在任何公开内容里"
 
 
 def test_the_core_of_a_hidden_name_is_refused_in_an_event(scratch):
@@ -214,6 +232,7 @@ def test_the_anonymous_case_itself_may_not_use_the_short_name(scratch):
 
 # --- Markdown that means what the editor meant ---------------------------------------------------
 
+
 def with_description(s, body: str) -> int:
     """Put `body` (lines) at the start of CASE's description; return the line of its first line."""
     s.replace(CASE, "description: |\n", "description: |\n" + "".join(f"  {line}\n" for line in body.split("\n")) + "\n")
@@ -222,20 +241,24 @@ def with_description(s, body: str) -> int:
 
 def test_a_table_without_its_separator_row(scratch):
     n = with_description(scratch, "| 轮次 | 发现 | 整改 |\n| 1 | 5 | 5 |")
-    assert check(scratch) == [f"content/{CASE}:{n}: description: 表格缺少表头下面的分隔行，不会显示成表格："
-                              "请在第一行（表头）下面加一行 |---|---|---|"]
+    assert check(scratch) == [
+        f"content/{CASE}:{n}: description: 表格缺少表头下面的分隔行，不会显示成表格：请在第一行（表头）下面加一行 |---|---|---|"
+    ]
 
 
 def test_a_table_with_full_width_pipes(scratch):
     n = with_description(scratch, "| 轮次 | 发现 |\n|---|---|\n｜ 1 ｜ 5 ｜")
-    assert check(scratch) == [f"content/{CASE}:{n + 2}: description: 表格用了全角竖线“｜”，不会显示成表格："
-                              "请改成半角竖线“|”（切换到英文输入法）"]
+    assert check(scratch) == [
+        f"content/{CASE}:{n + 2}: description: 表格用了全角竖线“｜”，不会显示成表格：请改成半角竖线“|”（切换到英文输入法）"
+    ]
 
 
 def test_a_table_pasted_from_excel(scratch):
     n = with_description(scratch, "轮次\t发现\t整改\n1\t5\t5")
-    assert check(scratch) == [f"content/{CASE}:{n}: description: 这几行用制表符（Tab）分隔，像是从 Excel 粘贴的表格，"
-                              "不会显示成表格：请改写成 “| 列1 | 列2 |”的形式，并在表头下面加一行 |---|---|---|"]
+    assert check(scratch) == [
+        f"content/{CASE}:{n}: description: 这几行用制表符（Tab）分隔，像是从 Excel 粘贴的表格，"
+        "不会显示成表格：请改写成 “| 列1 | 列2 |”的形式，并在表头下面加一行 |---|---|---|"
+    ]
 
 
 def test_a_proper_table_passes_and_is_rendered_as_a_table(scratch):
@@ -256,17 +279,21 @@ def test_option_letters_typed_by_hand(scratch):
     text = scratch.read(rel)
     first_options = text.index("options:")
     option = text.index("- ", first_options)
-    scratch.write(rel, text[:option] + "- A. " + text[option + 2:])
+    scratch.write(rel, text[:option] + "- A. " + text[option + 2 :])
     n = text[:option].count("\n") + 1
-    typed = text[option + 2:].split("\n", 1)[0]
-    assert check(scratch) == [f"content/{rel}:{n}: quiz[1].options[1]: 选项开头不要自己写字母“A.”：网站和讲义会自动加上 A、B、C，"
-                              f"否则会显示成“A. A. {typed}”；请删掉每个选项开头的字母"]
+    typed = text[option + 2 :].split("\n", 1)[0]
+    assert check(scratch) == [
+        f"content/{rel}:{n}: quiz[1].options[1]: 选项开头不要自己写字母“A.”：网站和讲义会自动加上 A、B、C，"
+        f"否则会显示成“A. A. {typed}”；请删掉每个选项开头的字母"
+    ]
 
 
 def test_a_value_cut_at_space_hash(scratch):
     n = set_line(scratch, CASE, "title:", "title: 食堂后门 #1 插线板")
-    assert check(scratch) == [f"content/{CASE}:{n}: title: “ #”后面的文字会被当作注释丢掉：发布的只有“食堂后门”，"
-                              "“#1 插线板”不会出现；如果这也是内容，请把整段文字用引号括起来，如 \"食堂后门 #1 插线板\""]
+    assert check(scratch) == [
+        f"content/{CASE}:{n}: title: “ #”后面的文字会被当作注释丢掉：发布的只有“食堂后门”，"
+        '“#1 插线板”不会出现；如果这也是内容，请把整段文字用引号括起来，如 "食堂后门 #1 插线板"'
+    ]
 
 
 def test_a_comment_after_a_number_or_quoted_text_is_fine(scratch):
@@ -282,10 +309,12 @@ def test_the_same_person_twice(scratch):
     assert check(scratch) == [
         f"content/people/zhou-deming-2.yml:{scratch.line_of('people/zhou-deming-2.yml', 'name:')}: name: "
         f"与 content/people/zhou-deming.yml 的姓名和身份都相同（{name}，{role}），同一个人会发布两次：请删掉其中一个文件"
-        "（删掉本文件的话，在 content/people/zhou-deming.yml 里写 aliases: [zhou-deming-2]，旧网址会跳转过去）"]
+        "（删掉本文件的话，在 content/people/zhou-deming.yml 里写 aliases: [zhou-deming-2]，旧网址会跳转过去）"
+    ]
 
 
 # --- messages that diagnose the real mistake -----------------------------------------------------
+
 
 def yaml_error(s, rel, n, col, hint):
     return f"content/{rel}:{n}: YAML 格式错误（第 {n} 行第 {col} 列）：{hint}"
@@ -294,7 +323,9 @@ def yaml_error(s, rel, n, col, hint):
 def test_no_space_after_the_dash(scratch):
     scratch.replace(CASE, "  - 企业当场拆除", "  -企业当场拆除")
     n = scratch.line_of(CASE, "  -企业当场拆除")
-    assert check(scratch) == [yaml_error(scratch, CASE, n, 3, "“-”后面要加一个空格：列表的每一项写成“- 内容”（用英文的“-”和空格）")]
+    assert check(scratch) == [
+        yaml_error(scratch, CASE, n, 3, "“-”后面要加一个空格：列表的每一项写成“- 内容”（用英文的“-”和空格）")
+    ]
 
 
 def test_no_space_after_the_dash_of_the_first_item(scratch):
@@ -302,33 +333,56 @@ def test_no_space_after_the_dash_of_the_first_item(scratch):
     text = scratch.read(rel).replace("team: [协管员, 网格员, 党员志愿者, 物业人员]", "team:\n  -协管员\n  - 网格员")
     scratch.write(rel, text)
     n = scratch.line_of(rel, "team:")
-    assert check(scratch) == [f"content/{rel}:{n}: team: 应为列表（每项以“- ”开头）（“-”后面要加一个空格：列表的每一项写成“- 内容”），"
-                              "现为“-协管员 - 网格员”"]
+    assert check(scratch) == [
+        f"content/{rel}:{n}: team: 应为列表（每项以“- ”开头）（“-”后面要加一个空格：列表的每一项写成“- 内容”），"
+        "现为“-协管员 - 网格员”"
+    ]
 
 
 def test_a_missing_dash_between_two_photos(scratch):
-    scratch.replace(CASE, "  - file: cases/hengshun-cangku-feixian-after.jpg", "    file: cases/hengshun-cangku-feixian-after.jpg")
+    scratch.replace(
+        CASE, "  - file: cases/hengshun-cangku-feixian-after.jpg", "    file: cases/hengshun-cangku-feixian-after.jpg"
+    )
     first = scratch.line_of(CASE, "  - file: cases/hengshun-cangku-feixian-before.jpg")
     n = scratch.line_of(CASE, "    file: cases/hengshun-cangku-feixian-after.jpg")
-    assert check(scratch) == [yaml_error(scratch, CASE, n, 3, f"这里应该是列表的新一项，行首缺少“- ”（第 {first} 行开始的一项里已经有"
-                                                             "“file”）：每一项的第一个字段前写“- ”")]
+    assert check(scratch) == [
+        yaml_error(
+            scratch,
+            CASE,
+            n,
+            3,
+            f"这里应该是列表的新一项，行首缺少“- ”（第 {first} 行开始的一项里已经有“file”）：每一项的第一个字段前写“- ”",
+        )
+    ]
 
 
 def test_a_missing_dash_in_a_list_of_texts(scratch):
     scratch.replace(CASE, "  - 企业当场拆除", "  企业当场拆除")
     n = scratch.line_of(CASE, "  企业当场拆除")
-    assert check(scratch) == [yaml_error(scratch, CASE, n, 3, "这一行和上一项对齐，像是列表的一项，但行首缺少“- ”：列表的每一项都以“- ”开头")]
+    assert check(scratch) == [
+        yaml_error(scratch, CASE, n, 3, "这一行和上一项对齐，像是列表的一项，但行首缺少“- ”：列表的每一项都以“- ”开头")
+    ]
 
 
 def test_a_value_starting_with_a_bracket(scratch):
     n = set_line(scratch, CASE, "title:", "title: [重要] 仓库窗口拉线充电")
-    assert check(scratch) == [yaml_error(scratch, CASE, n, 8, "以“[”开头的文字会被当作列表或映射，后面的文字就接不上了："
-                                                             "请把整段文字用引号括起来，如 title: \"[重要] 仓库窗口拉线充电\"（或改用中文括号【】）")]
+    assert check(scratch) == [
+        yaml_error(
+            scratch,
+            CASE,
+            n,
+            8,
+            "以“[”开头的文字会被当作列表或映射，后面的文字就接不上了："
+            '请把整段文字用引号括起来，如 title: "[重要] 仓库窗口拉线充电"（或改用中文括号【】）',
+        )
+    ]
 
 
 def test_bold_at_the_start_of_a_value(scratch):
     n = set_line(scratch, CASE, "summary:", "summary: **重点** 仓库窗口垂下插线板")
-    assert check(scratch) == [f"content/{CASE}:{n}: 以“*”开头的文字会被 YAML 当作别名：请把整段文字用引号括起来，如 \"**重点** ……\""]
+    assert check(scratch) == [
+        f'content/{CASE}:{n}: 以“*”开头的文字会被 YAML 当作别名：请把整段文字用引号括起来，如 "**重点** ……"'
+    ]
 
 
 def test_three_syntax_mistakes_in_one_file_in_one_run(scratch):
@@ -343,6 +397,7 @@ def test_three_syntax_mistakes_in_one_file_in_one_run(scratch):
 
 
 # --- a published URL stays reachable ---------------------------------------------------------------
+
 
 @pytest.fixture
 def last_site(tmp_path) -> Path:
@@ -376,7 +431,8 @@ def test_a_removed_case_stops_the_build_and_names_the_fix(scratch, last_site):
     assert check(scratch, last_site) == [
         "content/site.yml:1: withdrawn: 已发布的网址 /cases/xiaowei-qiye-feixian/ 这次会消失：隐患案例“xiaowei-qiye-feixian”的文件 "
         "content/cases/xiaowei-qiye-feixian.yml 已删除或改名。改名的，请在新文件里加上 aliases: [xiaowei-qiye-feixian]；"
-        + WITHDRAW.format(url="cases/xiaowei-qiye-feixian/")]
+        + WITHDRAW.format(url="cases/xiaowei-qiye-feixian/")
+    ]
     scratch.write("site.yml", scratch.read("site.yml") + "withdrawn:\n  - cases/xiaowei-qiye-feixian/\n")
     passes(scratch, last_site)
 
@@ -386,7 +442,8 @@ def test_a_person_renamed_without_aliases(scratch, last_site):
     assert check(scratch, last_site) == [
         "content/people/zhou-deming-laoshi.yml:1: aliases: 已发布的网址 /people/zhou-deming/ 这次会消失"
         "（content/people/zhou-deming.yml 已不存在）：如果本文件是由它改名而来，请加上 aliases: [zhou-deming]，"
-        "旧网址会自动跳转到这里；" + WITHDRAW.format(url="people/zhou-deming/")]
+        "旧网址会自动跳转到这里；" + WITHDRAW.format(url="people/zhou-deming/")
+    ]
     rel = "people/zhou-deming-laoshi.yml"
     scratch.write(rel, scratch.read(rel) + "aliases: [zhou-deming]\n")
     passes(scratch, last_site)
@@ -397,8 +454,11 @@ def test_an_enterprise_newly_hidden_by_an_anonymous_case(scratch, last_site):
     assert "enterprise:" not in scratch.read(rel)
     scratch.write(rel, scratch.read(rel) + "enterprise: xintai-baozhuang\n")
     n = scratch.line_of(rel, "enterprise:")
-    events = sorted(p.relative_to(scratch.content).as_posix() for p in scratch.content.glob("events/*.yml")
-                    if "xintai-baozhuang" in p.read_text())
+    events = sorted(
+        p.relative_to(scratch.content).as_posix()
+        for p in scratch.content.glob("events/*.yml")
+        if "xintai-baozhuang" in p.read_text()
+    )
     assert len(events) == 2
     assert check(scratch, last_site) == [
         f"content/{rel}:{n}: enterprise: 已发布的网址 /enterprises/xintai-baozhuang/ 这次会消失：企业“xintai-baozhuang”"
@@ -407,7 +467,8 @@ def test_an_enterprise_newly_hidden_by_an_anonymous_case(scratch, last_site):
     ] + [  # the events that listed it among their participants would silently count one enterprise less
         f"content/{e}:{scratch.line_of(e, 'enterprises:')}: enterprises[3]: 企业“xintai-baozhuang”关联了匿名案例 "
         f"content/{rel}，为保护匿名不会发布，这里也不会显示它：请去掉这一项，或把那个案例改为 anonymous: false"
-        for e in events]
+        for e in events
+    ]
 
 
 def test_an_item_turned_into_a_draft(scratch, last_site):
@@ -415,7 +476,8 @@ def test_an_item_turned_into_a_draft(scratch, last_site):
     scratch.write(rel, "draft: true\n" + scratch.read(rel))
     assert check(scratch, last_site) == [
         f"content/{rel}:1: draft: 已发布的网址 /facilities/beiqu-chongdian/ 这次会消失：本文件改成了草稿（draft: true）。"
-        "要继续发布，请去掉 draft；" + WITHDRAW.format(url="facilities/beiqu-chongdian/")]
+        "要继续发布，请去掉 draft；" + WITHDRAW.format(url="facilities/beiqu-chongdian/")
+    ]
 
 
 def test_withdrawing_a_page_that_is_still_published_is_refused(scratch, last_site):
@@ -423,26 +485,41 @@ def test_withdrawing_a_page_that_is_still_published_is_refused(scratch, last_sit
     n = scratch.line_of("site.yml", "withdrawn:")
     assert check(scratch, last_site) == [
         f"content/site.yml:{n}: withdrawn: 网址 cases/hengshun-cangku-feixian/ 这次仍会发布（content/{CASE}），"
-        "不能同时写在 withdrawn 里：请删掉这一项"]
+        "不能同时写在 withdrawn 里：请删掉这一项"
+    ]
 
 
-@pytest.mark.parametrize("link, message", [
-    ("/cases/nonexist/", "链接“/cases/nonexist/”指向的页面不存在（找不到隐患案例“nonexist”）"),
-    ("../../lessons/feixian-chongdan/", "链接“../../lessons/feixian-chongdan/”指向的页面不存在（找不到课程“feixian-chongdan”），"
-                                       "是不是要写“/lessons/feixian-chongdian/”？"),
-    ("https://aqcd.example.cn/abuot/", "链接“https://aqcd.example.cn/abuot/”指向的页面不存在（content/pages/abuot.md 不存在），"
-                                      "是不是要写“/about/”？"),
-    ("/enterprises/suda-kuaiyun/", f"链接“/enterprises/suda-kuaiyun/”指向的企业页面不会发布（该企业关联了匿名案例 content/{HIDDEN_CASE}），"
-                                  "链接本身也会透露企业：请删掉这个链接"),
-])
+@pytest.mark.parametrize(
+    "link, message",
+    [
+        ("/cases/nonexist/", "链接“/cases/nonexist/”指向的页面不存在（找不到隐患案例“nonexist”）"),
+        (
+            "../../lessons/feixian-chongdan/",
+            "链接“../../lessons/feixian-chongdan/”指向的页面不存在（找不到课程“feixian-chongdan”），"
+            "是不是要写“/lessons/feixian-chongdian/”？",
+        ),
+        (
+            "https://aqcd.example.cn/abuot/",
+            "链接“https://aqcd.example.cn/abuot/”指向的页面不存在（content/pages/abuot.md 不存在），是不是要写“/about/”？",
+        ),
+        (
+            "/enterprises/suda-kuaiyun/",
+            f"链接“/enterprises/suda-kuaiyun/”指向的企业页面不会发布（该企业关联了匿名案例 content/{HIDDEN_CASE}），"
+            "链接本身也会透露企业：请删掉这个链接",
+        ),
+    ],
+)
 def test_links_inside_markdown_to_pages_that_do_not_exist(scratch, link, message):
     n = with_description(scratch, f"详见[这里]({link})。")
     assert check(scratch) == [f"content/{CASE}:{n}: description: {message}"]
 
 
 def test_links_that_lead_somewhere_pass(scratch):
-    with_description(scratch, "见[东门充电处](/facilities/dongmen-chongdian/)、[关于](https://aqcd.example.cn/about/)、"
-                              "[全部案例](/cases/all/)、[应急管理部](https://www.mem.gov.cn/)、[旧编号](/cases/hengshun-2023/)。")
+    with_description(
+        scratch,
+        "见[东门充电处](/facilities/dongmen-chongdian/)、[关于](https://aqcd.example.cn/about/)、"
+        "[全部案例](/cases/all/)、[应急管理部](https://www.mem.gov.cn/)、[旧编号](/cases/hengshun-2023/)。",
+    )
     rel = CASE
     scratch.write(rel, scratch.read(rel) + "aliases: [hengshun-2023]\n")
     passes(scratch)
@@ -464,6 +541,7 @@ def test_a_real_site_rebuilt_keeps_its_urls_and_a_lost_url_leaves_it_untouched(s
 
 
 # --- HEIC photos ---------------------------------------------------------------------------------
+
 
 def heic(path: Path, size=(1600, 1200)) -> Path:
     Image.new("RGB", size, (183, 28, 28)).save(path, format="HEIF", quality=50)

@@ -1,6 +1,7 @@
 """Remembered page renders (campaignkit/render/memo.py): after an edit of any kind, the pages written
 with the memo are byte for byte the pages written without it, and a local edit renders again
 only the pages that show it."""
+
 from __future__ import annotations
 
 import re
@@ -35,7 +36,9 @@ def _sub(path: Path, pattern: str, replacement: str) -> None:
 # edits show on other items' pages, through relations the pages read.
 EDITS = {
     "case title": lambda c: _sub(_first(c / "cases"), r"^title: .*$", "title: 改过的案例标题"),
-    "case status": lambda c: _sub(_first(c / "cases", "status: 已发现"), r"^status: .*$", "status: 已整改\nrectified_on: 2026-06-30"),
+    "case status": lambda c: _sub(
+        _first(c / "cases", "status: 已发现"), r"^status: .*$", "status: 已整改\nrectified_on: 2026-06-30"
+    ),
     "enterprise name": lambda c: _sub(_first(c / "enterprises", "model: true"), r"^name: .*$", "name: 示例·改名后的物流公司"),
     "person name": lambda c: _sub(_first(c / "people"), r"^name: .*$", "name: 改名的志愿者"),
     "lesson title": lambda c: _sub(_first(c / "lessons"), r"^title: .*$", "title: 改过的课程标题"),
@@ -57,14 +60,21 @@ def _write(project: Path, out: Path, memo_file: Path | None) -> None:
     content = project / "content"
     loaded = pipeline.load_and_validate(content, False)
     campaign, _ = pipeline.public_view(project, content, False, loaded)
-    pages.write_docs(campaign, out, PROJECT / "templates", [], ShareImages(campaign.site, SiteFiles(out)), {},
-                     project / ".cache" / "qr", memo_file)
+    pages.write_docs(
+        campaign,
+        out,
+        PROJECT / "templates",
+        [],
+        ShareImages(campaign.site, SiteFiles(out)),
+        {},
+        project / ".cache" / "qr",
+        memo_file,
+    )
 
 
 def _bodies(folder: Path) -> dict[str, str]:
     """Each page's Markdown after its front matter (the front matter is written every build)."""
-    return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8").split("\n---\n", 1)[1]
-            for p in folder.rglob("*.md")}
+    return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8").split("\n---\n", 1)[1] for p in folder.rglob("*.md")}
 
 
 @pytest.mark.parametrize("edit", list(EDITS))
@@ -77,8 +87,7 @@ def test_remembered_pages_equal_fresh_pages_after_each_kind_of_edit(corpus, tmp_
     EDITS[edit](project / "content")
     rendered = []
     real_remember = memo.Memo.remember
-    monkeypatch.setattr(memo.Memo, "remember",
-                        lambda self, name, *a: (rendered.append(name), real_remember(self, name, *a))[1])
+    monkeypatch.setattr(memo.Memo, "remember", lambda self, name, *a: (rendered.append(name), real_remember(self, name, *a))[1])
     _write(project, tmp_path / "remembered", memo_file)
     monkeypatch.undo()
     _write(project, tmp_path / "fresh", None)
@@ -144,8 +153,7 @@ def test_remembered_articles_equal_fresh_articles_after_each_kind_of_edit(corpus
     EDITS[edit](project / "content")
     rendered = []
     real_remember = memo.Memo.remember
-    monkeypatch.setattr(memo.Memo, "remember",
-                        lambda self, name, *a: (rendered.append(name), real_remember(self, name, *a))[1])
+    monkeypatch.setattr(memo.Memo, "remember", lambda self, name, *a: (rendered.append(name), real_remember(self, name, *a))[1])
     remembered = _articles(project, memo_file)
     monkeypatch.undo()
     fresh = _articles(project, None)
@@ -161,8 +169,10 @@ def test_the_downloads_page_lists_a_list_pages_worth_of_case_sheets_and_says_whe
 
     content = corpus / "content"
     campaign, _ = pipeline.public_view(corpus, content, False, pipeline.load_and_validate(content, False))
-    sheets = [Handout("case", "案例警示单", "cases", f"c{n}", f"警示单{n}", f"downloads/cases/c{n}.pdf", 1, 9000)
-              for n in range(pages.PAGE_SIZE + 7)]
+    sheets = [
+        Handout("case", "案例警示单", "cases", f"c{n}", f"警示单{n}", f"downloads/cases/c{n}.pdf", 1, 9000)
+        for n in range(pages.PAGE_SIZE + 7)
+    ]
     lesson = Handout("lesson", "课程讲义", "lessons", "l1", "讲义一", "downloads/lessons/l1.pdf", 4, 90000)
     docs = tmp_path / "docs"
     pages.write_docs(campaign, docs, PROJECT / "templates", [lesson, *sheets], ShareImages(campaign.site, SiteFiles(docs)))

@@ -1,5 +1,6 @@
 """MkDocs as the kit runs it (campaignkit/website/engine.py): what the kit does in MkDocs' place gives what
 MkDocs itself would."""
+
 from __future__ import annotations
 
 from conftest import PROJECT

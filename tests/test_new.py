@@ -1,6 +1,7 @@
 """`build.py new <kind> <id>`: for every kind, a file with every field explained in Chinese that
 passes the content check once its required values are filled in; bad and taken ids refused
 with a valid suggestion."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -87,12 +88,15 @@ def test_every_optional_field_validates_when_uncommented(scratch, capsys):
     assert cli.main(["check", "--content", str(scratch.content)]) == 0, capsys.readouterr().err
 
 
-@pytest.mark.parametrize("wanted, suggestion", [
-    ("物流仓库飞线充电", "wuliu-cangku-feixian-chongdian"),
-    ("Round_03", "round-03"),
-    ("2024年3月 飞线", "2024-nian-3-yue-feixian"),
-    ("ABC__x", "abc-x"),
-])
+@pytest.mark.parametrize(
+    "wanted, suggestion",
+    [
+        ("物流仓库飞线充电", "wuliu-cangku-feixian-chongdian"),
+        ("Round_03", "round-03"),
+        ("2024年3月 飞线", "2024-nian-3-yue-feixian"),
+        ("ABC__x", "abc-x"),
+    ],
+)
 def test_an_invalid_id_is_refused_with_a_valid_suggestion(wanted, suggestion, scratch, capsys):
     before = sorted(scratch.content.rglob("*"))
     code = cli.main(["new", "cases", wanted, "--content", str(scratch.content)])

@@ -1,6 +1,7 @@
 """The name a photo is published under (media.published_name) is a hash of its bytes; within a
 build (media.remembered_inspections) it is taken from what an earlier build found for the same
 file, and a file with new bytes always gets a new name, even under the same name, size and mtime."""
+
 from __future__ import annotations
 
 import os

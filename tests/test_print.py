@@ -4,6 +4,7 @@
 Most tests read the sample build made once per session (`sample_build`, slow); a few render a
 single handout from a scratch content folder.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -64,6 +65,7 @@ def kind_of(built, rel: str) -> str:
 
 # ---- every kind, public and private, where it belongs ---------------------------------------------
 
+
 def test_every_declared_kind_is_made_public_ones_in_site_private_ones_beside_it(built):
     site, private, result = built
     public = {kind_of(built, str(p.relative_to(site))) for p in site.rglob("*.pdf")}
@@ -103,10 +105,13 @@ def test_downloads_page_lists_every_public_kind_with_pages_and_size(built):
             assert kind.label not in page, kind.label
     for pdf in (site / "downloads").rglob("*.pdf"):
         pages = len(PdfReader(pdf).pages)
-        assert re.search(rf'href="[^"]*{re.escape(pdf.name)}"[^>]*>.*?{pages} 页(?:</span>)? · (?:<span[^>]*>)?\d', page, re.DOTALL), pdf.name
+        assert re.search(
+            rf'href="[^"]*{re.escape(pdf.name)}"[^>]*>.*?{pages} 页(?:</span>)? · (?:<span[^>]*>)?\d', page, re.DOTALL
+        ), pdf.name
 
 
 # ---- PDF/UA: the independent checker and the rules it leaves out ----------------------------------
+
 
 def test_independent_pdfua_checker_passes_every_handout(built):
     for path in all_pdfs(built):
@@ -151,6 +156,7 @@ def test_pdfua_rules_the_checker_does_not_cover(built):
 
 # ---- black-and-white laser: solid black, nothing under 8 pt ------------------------------------------
 
+
 def _text_runs(page: pikepdf.Page):
     """(effective size in pt, fill colour) of every text-showing operator on a page."""
     ctm, fill, size, tm_scale = [1.0, 0, 0, 1.0], (0.0,), 0.0, 1.0
@@ -188,12 +194,17 @@ def test_small_text_is_solid_black_and_at_least_8pt(built):
 
 # ---- what a reader needs: where to charge, whom to call ---------------------------------------------
 
+
 def test_handouts_say_where_to_charge_and_whom_to_call(built, campaign):
     site, _, _ = built
     points = handout_kinds.charging_points(campaign)
     phone = campaign.site["contact"]["phone"]
-    for rel in ["downloads/lessons/feixian-chongdian.pdf", "downloads/events/qishou-jiangzuo-2023-09.pdf",
-                "downloads/cases/wuliu-bangonglou-feixian.pdf", "downloads/charging-points.pdf"]:
+    for rel in [
+        "downloads/lessons/feixian-chongdian.pdf",
+        "downloads/events/qishou-jiangzuo-2023-09.pdf",
+        "downloads/cases/wuliu-bangonglou-feixian.pdf",
+        "downloads/charging-points.pdf",
+    ]:
         text = flat("".join(text_of(site / rel)))
         assert "119" in text and flat(phone) in text, rel
         for f in points:
@@ -225,6 +236,7 @@ def test_facility_posters_cards_and_the_charging_list(built, campaign):
 
 
 # ---- events: sign-in sized to attendance, separate sheets, duplex ---------------------------------------
+
 
 def test_sign_in_sheet_has_a_row_for_everyone_numbered_across_sheets(built, campaign):
     site, _, _ = built
@@ -266,17 +278,28 @@ def test_answer_key_is_one_private_page_with_every_answer(built, campaign):
 
 # ---- the patrol form records what the site counts -----------------------------------------------------
 
+
 def test_patrol_form_records_counts_deadlines_and_rechecks(built):
     site, _, _ = built
     path = site / "downloads/patrol-form.pdf"
     pages = text_of(path)
     assert len(pages) == 1
     text = flat(pages[0])
-    for label in ("检查企业数", "发现隐患数", "移交职能部门数", "巡查队伍", "共___人".replace("_", "＿"), "整改期限", "复查",
-                  "当场整改", "限期整改", "本页合计"):
+    for label in (
+        "检查企业数",
+        "发现隐患数",
+        "移交职能部门数",
+        "巡查队伍",
+        "共___人".replace("_", "＿"),
+        "整改期限",
+        "复查",
+        "当场整改",
+        "限期整改",
+        "本页合计",
+    ):
         assert flat(label) in text, label
     numbers = [int(m) for m in re.findall(r"^\s*(\d+)\s", pages[0], re.MULTILINE)]
-    assert numbers[:handouts.PATROL_ROWS] == list(range(1, handouts.PATROL_ROWS + 1)) and handouts.PATROL_ROWS > 7
+    assert numbers[: handouts.PATROL_ROWS] == list(range(1, handouts.PATROL_ROWS + 1)) and handouts.PATROL_ROWS > 7
     with pdfplumber_words(path) as words:
         head = next(w for w in words if w["text"].startswith("企业名称"))
         after = min((w for w in words if w["top"] == head["top"] and w["x0"] > head["x1"]), key=lambda w: w["x0"])
@@ -291,14 +314,17 @@ class pdfplumber_words:
 
     def __enter__(self):
         out = subprocess.run(["pdftotext", "-bbox", str(self.path), "-"], capture_output=True, text=True, check=True).stdout
-        return [{"text": m[4], "x0": float(m[0]), "top": round(float(m[1])), "x1": float(m[2])}
-                for m in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', out)]
+        return [
+            {"text": m[4], "x0": float(m[0]), "top": round(float(m[1])), "x1": float(m[2])}
+            for m in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', out)
+        ]
 
     def __exit__(self, *exc):
         return False
 
 
 # ---- cases: no tick on what is not fixed; the lesson point matching the hazard ---------------------------
+
 
 def test_unfixed_cases_print_their_status_not_a_tick(built, campaign):
     site, _, _ = built
@@ -319,6 +345,7 @@ def test_remember_this_picks_the_point_about_the_case_hazard(campaign):
 
 
 # ---- typesetting and dates -----------------------------------------------------------------------------
+
 
 def test_titles_have_no_widows_and_few_paragraphs_end_in_one_or_two_characters(built):
     short = []
@@ -343,6 +370,7 @@ def test_dates_and_copyright_year_come_from_what_the_handout_cites(built):
 
 
 # ---- sizes: compact fonts, median ≤ 250 KB, images at the configured resolution --------------------------
+
 
 def median_size(paths) -> float:
     """The benchmark's figure: median file size of the handouts, in KB."""
@@ -371,13 +399,16 @@ def test_compacting_changes_neither_text_nor_pixels(planned_lesson, tmp_path):
         assert pdf_fonts.compact_fonts(pdf) == 2
         pdf.save(small)
     assert small.stat().st_size < raw.stat().st_size * 0.6
-    assert subprocess.run(["pdftotext", raw, "-"], capture_output=True, check=True).stdout == \
-        subprocess.run(["pdftotext", small, "-"], capture_output=True, check=True).stdout
+    assert (
+        subprocess.run(["pdftotext", raw, "-"], capture_output=True, check=True).stdout
+        == subprocess.run(["pdftotext", small, "-"], capture_output=True, check=True).stdout
+    )
     from PIL import Image, ImageChops
 
     for name in ("raw", "small"):
-        subprocess.run(["pdftoppm", "-r", "60", "-gray", "-png", "-f", "1", "-l", "1", tmp_path / f"{name}.pdf",
-                        tmp_path / name], check=True)
+        subprocess.run(
+            ["pdftoppm", "-r", "60", "-gray", "-png", "-f", "1", "-l", "1", tmp_path / f"{name}.pdf", tmp_path / name], check=True
+        )
     a, b = (Image.open(next(tmp_path.glob(f"{n}-*.png"))).convert("L") for n in ("raw", "small"))
     diff = ImageChops.difference(a, b)
     assert sum(diff.histogram()[40:]) < 0.005 * a.width * a.height  # anti-aliasing only
@@ -401,8 +432,9 @@ def test_one_pass_subsets_make_the_same_finished_handout(planned_lesson, tmp_pat
     with pdf_fonts.one_pass_subsets():
         raw = document.write_pdf(**handouts.RENDER_OPTIONS)
     with pikepdf.open(io.BytesIO(raw)) as pdf:
-        embedded = [obj.FontFile3 for obj in pdf.objects
-                    if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor"]
+        embedded = [
+            obj.FontFile3 for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor"
+        ]
         assert len(embedded) == 2 and all(len(stream.read_bytes()) < 200_000 for stream in embedded)
     fast, usual = tmp_path / "one-pass.pdf", tmp_path / "weasyprint.pdf"
     handouts._render(planned_lesson.html, base, str(fast), planned_lesson.epoch)
@@ -422,8 +454,11 @@ def test_reused_stylesheets_make_the_same_handouts(campaign, tmp_path, monkeypat
     assert style == re.search(r"<style>(.*?)</style>", first.html, re.S).group(1)
     parsed = []
     real_init = CSS.__init__
-    monkeypatch.setattr(CSS, "__init__", lambda sheet, *args, **kwargs: (
-        parsed.append(kwargs.get("string")), real_init(sheet, *args, **kwargs))[1])
+    monkeypatch.setattr(
+        CSS,
+        "__init__",
+        lambda sheet, *args, **kwargs: (parsed.append(kwargs.get("string")), real_init(sheet, *args, **kwargs))[1],
+    )
     base = str(TEMPLATES / "handouts")
 
     def render(job, name):
@@ -453,13 +488,17 @@ def planned_lesson(campaign):
 
 # ---- one-page formats with too much content -----------------------------------------------------------
 
+
 def _long_content(scratch):
     text = scratch.read("cases/wuliu-bangonglou-feixian.yml")
-    more = "".join(f"\n  第{n}段补充：巡查队再次上门，发现门厅的电线仍未完全拆除，企业表示正在协调场地建设员工充电点。\n"
-                   for n in range(1, 4))
+    more = "".join(
+        f"\n  第{n}段补充：巡查队再次上门，发现门厅的电线仍未完全拆除，企业表示正在协调场地建设员工充电点。\n"
+        for n in range(1, 4)
+    )
     text = text.replace("巡查队将在下一轮回头看。\n", "巡查队将在下一轮回头看。\n" + more)
-    text = text.replace("actions:\n", "actions:\n" + "".join(f"  - 第{n}次复查：督促企业落实整改，拍照留存\n"
-                                                          for n in range(1, 4)))
+    text = text.replace(
+        "actions:\n", "actions:\n" + "".join(f"  - 第{n}次复查：督促企业落实整改，拍照留存\n" for n in range(1, 4))
+    )
     scratch.write("cases/wuliu-bangonglou-feixian.yml", text)
     person = scratch.read("people/sun-haibo.yml")
     for n in range(5):
@@ -475,8 +514,9 @@ def test_one_page_formats_fit_a_long_case_and_twelve_people(scratch, tmp_path):
     for rel in ("downloads/cases/wuliu-bangonglou-feixian.pdf", "downloads/honor-roll.pdf", "downloads/honor-roll-a4.pdf"):
         job = jobs[rel]
         target = tmp_path / rel.replace("/", "_")
-        pages, warnings = handouts._render(job.html, str(TEMPLATES / "handouts"), str(target), job.epoch,
-                                           job.max_pages, job.fallbacks)
+        pages, warnings = handouts._render(
+            job.html, str(TEMPLATES / "handouts"), str(target), job.epoch, job.max_pages, job.fallbacks
+        )
         assert warnings == [] and pages == 1, (rel, pages)
         text = flat(text_of(target)[0])
         if "cases" in rel:
@@ -491,8 +531,11 @@ def test_a_case_that_cannot_fit_stops_the_build_naming_the_file(scratch, tmp_pat
     text = text.replace("巡查队将在下一轮回头看。\n", "巡查队将在下一轮回头看。\n" + f"\n  {para}\n" * 8)
     scratch.write("cases/wuliu-bangonglou-feixian.yml", text)
     long_campaign = public_campaign(scratch.content)
-    job = next(j for j in handouts.plan(long_campaign, TEMPLATES, MEDIA_CACHE) if j.item_id == "wuliu-bangonglou-feixian"
-               and j.kind == "case")
+    job = next(
+        j
+        for j in handouts.plan(long_campaign, TEMPLATES, MEDIA_CACHE)
+        if j.item_id == "wuliu-bangonglou-feixian" and j.kind == "case"
+    )
     real_plan = handouts.plan
     try:
         handouts.plan = lambda *args, **kw: [job]
@@ -507,6 +550,7 @@ def test_a_case_that_cannot_fit_stops_the_build_naming_the_file(scratch, tmp_pat
 
 # ---- what a person checks by eye: first pages in colour and in grayscale --------------------------------
 
+
 def test_first_page_of_every_kind_in_colour_and_grayscale(built):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     seen = {}
@@ -518,12 +562,28 @@ def test_first_page_of_every_kind_in_colour_and_grayscale(built):
     for kind, path in seen.items():
         for mode in ("colour", "gray"):
             out = ARTIFACTS / f"{kind}-{mode}"
-            subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", "-singlefile",
-                            *(["-gray"] if mode == "gray" else []), str(path), str(out)], check=True)
+            subprocess.run(
+                [
+                    "pdftoppm",
+                    "-png",
+                    "-r",
+                    "50",
+                    "-f",
+                    "1",
+                    "-l",
+                    "1",
+                    "-singlefile",
+                    *(["-gray"] if mode == "gray" else []),
+                    str(path),
+                    str(out),
+                ],
+                check=True,
+            )
             assert out.with_suffix(".png").stat().st_size > 2000
 
 
 # ---- pledges: a content kind of their own, printed as forms to sign ------------------------------------
+
 
 def test_pledges_print_every_promise_with_signature_blocks(built, campaign):
     site, _, _ = built
@@ -568,10 +628,11 @@ def test_one_page_sheets_name_three_charging_points_and_refer_to_the_list_for_mo
     for kind in ("case", "notice"):
         job = next(j for j in jobs if j.kind == kind and j.item_id == "wuliu-bangonglou-feixian")
         target = tmp_path / f"{kind}.pdf"
-        pages, warnings = handouts._render(job.html, str(TEMPLATES / "handouts"), str(target), job.epoch,
-                                           job.max_pages, job.fallbacks)
+        pages, warnings = handouts._render(
+            job.html, str(TEMPLATES / "handouts"), str(target), job.epoch, job.max_pages, job.fallbacks
+        )
         assert warnings == [] and pages == 1, (kind, pages)
         text = flat(" ".join(text_of(target)))
-        assert all(p.name in text for p in points[:handout_kinds.CHARGING_ON_ONE_PAGE]), kind
+        assert all(p.name in text for p in points[: handout_kinds.CHARGING_ON_ONE_PAGE]), kind
         assert points[handout_kinds.CHARGING_ON_ONE_PAGE].name not in text, kind
         assert "等12处，全部地址见“充电去哪儿”清单" in text.replace(" ", ""), kind

@@ -6,6 +6,7 @@ photos carry no EXIF/GPS, camera, XMP, comment or ICC data.
 Outputs are read as a visitor's tools would: HTML and XML text, JSON, text extracted from
 PDFs (and their metadata), image metadata, and the path of every file.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -51,27 +52,34 @@ def problems(s: Scratch, capsys) -> list[str]:
 
 # ---- personal numbers --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("written, masked", [
-    ("13812345678", "138****5678"),
-    ("138 1234 5678", "138****5678"),
-    ("138-1234-5678", "138****5678"),
-    ("+86 138 1234 5678", "138****5678"),
-    ("+8613812345678", "138****5678"),
-    ("0086-13812345678", "138****5678"),
-    ("１３８１２３４５６７８", "138****5678"),  # full-width digits from a Chinese input method
-])
+
+@pytest.mark.parametrize(
+    "written, masked",
+    [
+        ("13812345678", "138****5678"),
+        ("138 1234 5678", "138****5678"),
+        ("138-1234-5678", "138****5678"),
+        ("+86 138 1234 5678", "138****5678"),
+        ("+8613812345678", "138****5678"),
+        ("0086-13812345678", "138****5678"),
+        ("１３８１２３４５６７８", "138****5678"),  # full-width digits from a Chinese input method
+    ],
+)
 def test_mobile_numbers_as_people_write_them(scratch, capsys, written, masked):
     scratch.replace(CASE, "summary: 仓库", f"summary: 联系人电话{written}，仓库")
     n = scratch.line_of(CASE, "summary:")
     assert problems(scratch, capsys) == [
-        f"content/{CASE}:{n}: summary: 含手机号码（{masked}），公开内容不能有个人信息；确需公开请在本文件加 allow_personal_data: true"]
+        f"content/{CASE}:{n}: summary: 含手机号码（{masked}），公开内容不能有个人信息；确需公开请在本文件加 allow_personal_data: true"
+    ]
 
 
 @pytest.mark.parametrize("written", ["32010219900101123X", "320102 19900101 123x", "３２０１０２１９９００１０１１２３４"])
 def test_resident_id_numbers(scratch, capsys, written):
     scratch.replace("people/xu-lei.yml", "story: |\n", f"story: |\n  身份证 {written}\n")
     found = problems(scratch, capsys)
-    assert len(found) == 1 and found[0].startswith("content/people/xu-lei.yml:") and ": story: 含身份证号码（320****" in found[0], found
+    assert (
+        len(found) == 1 and found[0].startswith("content/people/xu-lei.yml:") and ": story: 含身份证号码（320****" in found[0]
+    ), found
 
 
 def test_numbers_in_lists_alt_texts_and_page_bodies(scratch, capsys):
@@ -97,8 +105,11 @@ def test_what_is_not_a_personal_number(text):
     assert list(personal_data(text)) == []
 
 
-@pytest.mark.parametrize("written", ["138\u30001234\u30005678", "138－1234－5678", "１３８ １２３４ ５６７８"],
-                         ids=["ideographic-spaces", "full-width-hyphens", "full-width-digits-and-spaces"])
+@pytest.mark.parametrize(
+    "written",
+    ["138\u30001234\u30005678", "138－1234－5678", "１３８ １２３４ ５６７８"],
+    ids=["ideographic-spaces", "full-width-hyphens", "full-width-digits-and-spaces"],
+)
 def test_a_number_grouped_by_full_width_characters_is_found(scratch, capsys, written):
     """Full-width spaces and hyphens from a Chinese input method: the quick look before NFKC
     (validate._eleven_digits) must not let these through."""
@@ -112,12 +123,39 @@ def test_the_quick_look_for_numbers_sees_what_nfkc_would():
     no decomposition and no character's canonical decomposition starts with a digit, space or
     hyphen (NFKC cannot merge one into something else); checked over all of Unicode here."""
     assert all(unicodedata.decomposition(chr(c)) == "" for c in range(0x4E00, 0xA000))
-    starts_with_kept = [hex(c) for c in range(0x110000) if (d := unicodedata.decomposition(chr(c)))
-                        and not d.startswith("<") and chr(int(d.split()[0], 16)) in "0123456789 -"]
+    starts_with_kept = [
+        hex(c)
+        for c in range(0x110000)
+        if (d := unicodedata.decomposition(chr(c))) and not d.startswith("<") and chr(int(d.split()[0], 16)) in "0123456789 -"
+    ]
     assert starts_with_kept == []
     inert = validate._not_inert()
-    pieces = ["1", "3", "8", " ", "-", "，", "。", "文", "·", "—", "℃", "（", "）", "\u3000", "１", "－", "①", "½", "²",
-              "\u00a0", "\u2002", "㏠", "\u0301", "🄁"]
+    pieces = [
+        "1",
+        "3",
+        "8",
+        " ",
+        "-",
+        "，",
+        "。",
+        "文",
+        "·",
+        "—",
+        "℃",
+        "（",
+        "）",
+        "\u3000",
+        "１",
+        "－",
+        "①",
+        "½",
+        "²",
+        "\u00a0",
+        "\u2002",
+        "㏠",
+        "\u0301",
+        "🄁",
+    ]
     rng = random.Random(16)
     for _ in range(3000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
@@ -131,15 +169,19 @@ def test_the_quick_look_for_numbers_sees_what_nfkc_would():
 
 # ---- consent ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("consent", ["consent: false", None], ids=["false", "missing"])
 def test_a_person_without_consent_is_refused(scratch, capsys, consent):
     rel = "people/xu-lei.yml"
     scratch.replace(rel, "consent: true\n", f"{consent}\n" if consent else "")
     found = problems(scratch, capsys)
-    assert len(found) == 1 and found[0].startswith(f"content/{rel}:") and "consent" in found[0] and "draft: true" in found[0], found
+    assert len(found) == 1 and found[0].startswith(f"content/{rel}:") and "consent" in found[0] and "draft: true" in found[0], (
+        found
+    )
 
 
 # ---- anonymous cases --------------------------------------------------------------------------
+
 
 def hidden_enterprises(content: Path = SAMPLE_CONTENT) -> dict[str, str]:
     """id → name of every enterprise behind an anonymous published case."""
@@ -156,12 +198,15 @@ def test_the_sample_has_enterprises_behind_anonymous_cases():
     assert len(hidden_enterprises()) >= 2  # otherwise the output tests below prove nothing
 
 
-@pytest.mark.parametrize("rel, old, field", [
-    (EVENT, "title: 共建区安全工作研讨会", "title"),
-    ("lessons/qiye-zeren.yml", "title: 企业负责人的消防安全责任", "title"),
-    (CASE, "summary: 仓库", "summary"),  # another, named case
-    ("enterprises/hengshun-wuliu.yml", "honor: 共建区安全生产示范企业", "honor"),  # a model enterprise's page
-])
+@pytest.mark.parametrize(
+    "rel, old, field",
+    [
+        (EVENT, "title: 共建区安全工作研讨会", "title"),
+        ("lessons/qiye-zeren.yml", "title: 企业负责人的消防安全责任", "title"),
+        (CASE, "summary: 仓库", "summary"),  # another, named case
+        ("enterprises/hengshun-wuliu.yml", "honor: 共建区安全生产示范企业", "honor"),  # a model enterprise's page
+    ],
+)
 @pytest.mark.parametrize("form", ["full", "short"])
 def test_the_name_of_an_enterprise_behind_an_anonymous_case_is_refused_anywhere(scratch, capsys, rel, old, field, form):
     _ent_id, name = sorted(hidden_enterprises().items())[0]
@@ -178,8 +223,10 @@ def test_the_name_is_refused_in_page_bodies(scratch, capsys):
     _ent_id, name = sorted(hidden_enterprises().items())[0]
     scratch.replace(PAGE, "## 想加入志愿服务队", f"## 想加入志愿服务队\n\n感谢{name}的支持。")
     found = problems(scratch, capsys)
-    assert found == [f"content/{PAGE}:{scratch.line_of(PAGE, name)}: 正文: 出现了企业名称“{name}”，而该企业关联了匿名案例 "
-                     f"{found[0].split('匿名案例 ')[1].split('：')[0]}：为保护匿名，它的名称不能出现在任何公开内容里"], found
+    assert found == [
+        f"content/{PAGE}:{scratch.line_of(PAGE, name)}: 正文: 出现了企业名称“{name}”，而该企业关联了匿名案例 "
+        f"{found[0].split('匿名案例 ')[1].split('：')[0]}：为保护匿名，它的名称不能出现在任何公开内容里"
+    ], found
 
 
 # ---- what the outputs hold ------------------------------------------------------------------
@@ -265,8 +312,8 @@ def jpeg_segments(data: bytes) -> list[tuple[int, bytes]]:
         marker = data[i + 1]
         if marker == 0xDA:
             break
-        length = struct.unpack(">H", data[i + 2:i + 4])[0]
-        out.append((marker, data[i + 4:i + 2 + length]))
+        length = struct.unpack(">H", data[i + 2 : i + 4])[0]
+        out.append((marker, data[i + 4 : i + 2 + length]))
         i += 2 + length
     return out
 
@@ -276,7 +323,10 @@ def assert_bare_photo(path: Path) -> None:
     data = path.read_bytes()
     with Image.open(path) as im:
         assert not im.getexif(), (path, dict(im.getexif()))
-        assert not set(im.info) - {"jfif", "jfif_version", "jfif_unit", "jfif_density", "dpi", "progressive", "progression"}, (path, im.info.keys())
+        assert not set(im.info) - {"jfif", "jfif_version", "jfif_unit", "jfif_density", "dpi", "progressive", "progression"}, (
+            path,
+            im.info.keys(),
+        )
     kinds = {marker for marker, _ in jpeg_segments(data)}
     assert not kinds & ({0xE1, 0xE2, 0xED, 0xFE} | set(range(0xE3, 0xF0))), (path, sorted(hex(k) for k in kinds))
     assert b"GPS" not in data and b"Exif" not in data and b"http://ns.adobe.com/xap" not in data
@@ -308,10 +358,16 @@ def make_exif_photo(path: Path, icc: bool = False) -> None:
     exif[ExifTags.Base.Make] = CAMERA
     exif[ExifTags.Base.Model] = "Model X"
     exif[ExifTags.Base.Orientation] = 6  # taken sideways: must be applied, then dropped
-    exif[ExifTags.IFD.GPSInfo] = {ExifTags.GPS.GPSLatitudeRef: "N", ExifTags.GPS.GPSLatitude: (32.0, 29.0, 1.5),
-                                  ExifTags.GPS.GPSLongitudeRef: "E", ExifTags.GPS.GPSLongitude: (119.0, 55.0, 3.0)}
-    xmp = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
-           b'<rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="32,29.0N"/></rdf:RDF></x:xmpmeta>')
+    exif[ExifTags.IFD.GPSInfo] = {
+        ExifTags.GPS.GPSLatitudeRef: "N",
+        ExifTags.GPS.GPSLatitude: (32.0, 29.0, 1.5),
+        ExifTags.GPS.GPSLongitudeRef: "E",
+        ExifTags.GPS.GPSLongitude: (119.0, 55.0, 3.0),
+    }
+    xmp = (
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        b'<rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="32,29.0N"/></rdf:RDF></x:xmpmeta>'
+    )
     extra = {"icc_profile": ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()} if icc else {}
     # A fresh comment each run: a new file hash, so the media cache can't serve renditions made by older code.
     comment = f"{CAMERA} GPS 32.48N {os.urandom(8).hex()}".encode()
@@ -327,10 +383,16 @@ def private_build(tmp_path_factory):
     s.replace(CASE, "  - file: cases/hengshun-cangku-feixian-before.jpg", "  - file: cases/phone.jpg")
     s.replace(CASE, "  - file: cases/hengshun-cangku-feixian-after.jpg", "  - file: cases/phone-p3.jpg")
     Image.new("RGB", (400, 400), (1, 2, 3)).save(s.path("media/people/secret.jpg"))
-    s.write("people/secret-person.yml", f"name: {SECRET_PERSON}\nrole: 志愿者\nteam: 共建区党员志愿服务队\nconsent: false\n"
-                                        "draft: true\nphoto:\n  file: people/secret.jpg\n  alt: 保密人员的照片\n"
-                                        "story: 还没有同意公开。\n")
-    s.write("cases/secret-draft.yml", s.read(CASE).replace("title: 物流仓库窗口拉线给电动车充电", f"draft: true\ntitle: {SECRET_CASE}"))
+    s.write(
+        "people/secret-person.yml",
+        f"name: {SECRET_PERSON}\nrole: 志愿者\nteam: 共建区党员志愿服务队\nconsent: false\n"
+        "draft: true\nphoto:\n  file: people/secret.jpg\n  alt: 保密人员的照片\n"
+        "story: 还没有同意公开。\n",
+    )
+    s.write(
+        "cases/secret-draft.yml",
+        s.read(CASE).replace("title: 物流仓库窗口拉线给电动车充电", f"draft: true\ntitle: {SECRET_CASE}"),
+    )
     result = s.build()
     return s, root / "site", result
 

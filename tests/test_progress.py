@@ -1,6 +1,7 @@
 """Progress as the person at the screen sees it: a line per stage with counts and seconds in a log,
 live bars on a terminal, a closing summary; Ctrl-C during PDFs stops every worker within a second
 and nothing is printed after the closing 已中断 line."""
+
 from __future__ import annotations
 
 import fcntl
@@ -34,6 +35,7 @@ def alive(pid: int) -> bool:
 
 
 # ---- the reporter on its own -------------------------------------------------------------------
+
 
 def test_one_line_per_stage_with_count_cache_and_seconds():
     out = io.StringIO()
@@ -75,6 +77,7 @@ def test_nothing_is_printed_once_silenced():
 
 # ---- the real command line -----------------------------------------------------------------------
 
+
 @pytest.mark.slow
 def test_a_build_in_a_log_prints_each_stage_and_a_closing_summary(tmp_path):
     project = project_copy(tmp_path / "project")
@@ -96,8 +99,14 @@ def start_in_terminal(args: list[str], cwd: Path) -> tuple[subprocess.Popen, int
     """build.py with its stdout and stderr on a pseudo-terminal, as in a terminal window."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))  # 30 rows, 100 columns
-    proc = subprocess.Popen([sys.executable, str(PROJECT / "build.py"), *args], cwd=cwd, stdin=slave, stdout=slave,
-                            stderr=slave, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(PROJECT / "build.py"), *args],
+        cwd=cwd,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        start_new_session=True,
+    )
     os.close(slave)
     return proc, master
 
@@ -131,8 +140,13 @@ def test_ctrl_c_during_pdfs_stops_every_worker_within_a_second(tmp_path, termina
     if terminal:
         proc, master = start_in_terminal(args, project)
     else:
-        proc = subprocess.Popen([sys.executable, str(PROJECT / "build.py"), *args], cwd=project,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, str(PROJECT / "build.py"), *args],
+            cwd=project,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
     try:
         deadline = time.monotonic() + 120
         output = b""

@@ -10,6 +10,7 @@ builds or is reported, never crashes, and never leaves a partial site.
   content, into an output folder that holds a previous complete site: exit status 0 or 1,
   no traceback; after 1 the folder is untouched, after 0 it is complete and safe.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,31 +34,114 @@ from campaignkit.render import output_audit as safety
 
 yaml = YAML(typ="rt")
 yaml.width = 4096
-FILES = sorted(p.relative_to(SAMPLE_CONTENT).as_posix() for p in SAMPLE_CONTENT.rglob("*")
-               if p.suffix in (".yml", ".md"))
+FILES = sorted(p.relative_to(SAMPLE_CONTENT).as_posix() for p in SAMPLE_CONTENT.rglob("*") if p.suffix in (".yml", ".md"))
 PHOTOS = sorted(p.relative_to(SAMPLE_CONTENT).as_posix() for p in (SAMPLE_CONTENT / "media").rglob("*.jpg"))
 KIND_OF = {rel: ("site" if rel == "site.yml" else rel.split("/")[0]) for rel in FILES}
 
 # ---- strategies -----------------------------------------------------------------------------
 
 TRICKY_TEXT = [
-    "", " ", "\u3000", "𡃁仔🔥🧑\u200d🚒", "13812345678", "+86 138 1234 5678", "32010219900101123X",
-    "2023-13-45", "2023/9/12", "２０２３-０９-１２", "true", "null", "~", "- a", "a: b", "[", "]", "{", "&a", "*a",
-    "<script>alert(1)</script>", "[x](javascript:alert(1))", "{: onclick=alert(1) }", "\"><img src=x onerror=alert(1)>",
-    "#", "%", "@", "`", "|", ">", "!!python/object:os.system", "\\", "'", '"', "\t", "\u2028", "\ufeff", "\u200b",
-    "示例·速达快运有限公司", "速达快运", "+ " * 200, "[" * 50, "长" * 250, "a" * 21_000,
+    "",
+    " ",
+    "\u3000",
+    "𡃁仔🔥🧑\u200d🚒",
+    "13812345678",
+    "+86 138 1234 5678",
+    "32010219900101123X",
+    "2023-13-45",
+    "2023/9/12",
+    "２０２３-０９-１２",
+    "true",
+    "null",
+    "~",
+    "- a",
+    "a: b",
+    "[",
+    "]",
+    "{",
+    "&a",
+    "*a",
+    "<script>alert(1)</script>",
+    "[x](javascript:alert(1))",
+    "{: onclick=alert(1) }",
+    '"><img src=x onerror=alert(1)>',
+    "#",
+    "%",
+    "@",
+    "`",
+    "|",
+    ">",
+    "!!python/object:os.system",
+    "\\",
+    "'",
+    '"',
+    "\t",
+    "\u2028",
+    "\ufeff",
+    "\u200b",
+    "示例·速达快运有限公司",
+    "速达快运",
+    "+ " * 200,
+    "[" * 50,
+    "长" * 250,
+    "a" * 21_000,
 ]
-texts = st.one_of(st.sampled_from(TRICKY_TEXT), st.text(max_size=60),
-                  st.text(alphabet=st.sampled_from(list("[]()<>!*_`&#{}:|\\-+. \n\"'飞线充电𡃁🔥")), max_size=80))
-scalars = st.one_of(st.none(), st.booleans(), st.integers(-10, 10**13), st.floats(allow_nan=True, allow_infinity=True),
-                    texts, st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31)))
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                          st.dictionaries(st.one_of(texts, st.sampled_from(["file", "alt", "text", "by"])),
-                                                                          inner, max_size=3)),
-                      max_leaves=10)
-NOISE = [b":", b": ", b"-", b"- ", b"[", b"]", b"{", b"}", b"&", b"*", b"!", b"|", b">", b"'", b'"', b"%", b"@", b"`",
-         b"#", b"\t", b"\n", b"\r", b" ", b"\x00", b"\xef\xbb\xbf", b"\xff", b"\xfe", b"\xe5\x85", "飞线".encode(),
-         "\u3000".encode(), b"---\n", b"<<: ", b"\\"]
+texts = st.one_of(
+    st.sampled_from(TRICKY_TEXT),
+    st.text(max_size=60),
+    st.text(alphabet=st.sampled_from(list("[]()<>!*_`&#{}:|\\-+. \n\"'飞线充电𡃁🔥")), max_size=80),
+)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-10, 10**13),
+    st.floats(allow_nan=True, allow_infinity=True),
+    texts,
+    st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31)),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(st.one_of(texts, st.sampled_from(["file", "alt", "text", "by"])), inner, max_size=3),
+    ),
+    max_leaves=10,
+)
+NOISE = [
+    b":",
+    b": ",
+    b"-",
+    b"- ",
+    b"[",
+    b"]",
+    b"{",
+    b"}",
+    b"&",
+    b"*",
+    b"!",
+    b"|",
+    b">",
+    b"'",
+    b'"',
+    b"%",
+    b"@",
+    b"`",
+    b"#",
+    b"\t",
+    b"\n",
+    b"\r",
+    b" ",
+    b"\x00",
+    b"\xef\xbb\xbf",
+    b"\xff",
+    b"\xfe",
+    b"\xe5\x85",
+    "飞线".encode(),
+    "\u3000".encode(),
+    b"---\n",
+    b"<<: ",
+    b"\\",
+]
 
 
 @st.composite
@@ -65,8 +149,11 @@ def broken_file(draw):
     """(content-relative path, new bytes) for one randomly broken file."""
     rel = draw(st.sampled_from(FILES + PHOTOS))
     original = (SAMPLE_CONTENT / rel).read_bytes()
-    how = draw(st.sampled_from(["bytes", "truncate", "value", "delete-field", "random"] if rel in FILES
-                               else ["bytes", "truncate", "random"]))
+    how = draw(
+        st.sampled_from(
+            ["bytes", "truncate", "value", "delete-field", "random"] if rel in FILES else ["bytes", "truncate", "random"]
+        )
+    )
     note(f"{how} in {rel}")
     if how == "truncate":
         return rel, original[: draw(st.integers(0, len(original)))]
@@ -80,7 +167,7 @@ def broken_file(draw):
             if draw(st.booleans()):
                 data[at:at] = piece  # insert
             else:
-                data[at:at + len(piece)] = piece  # overwrite
+                data[at : at + len(piece)] = piece  # overwrite
         return rel, bytes(data)
     text = original.decode("utf-8")
     front, body = text, ""
@@ -92,8 +179,14 @@ def broken_file(draw):
         if data:
             del data[draw(st.sampled_from(sorted(data)))]
     else:
-        key = draw(st.one_of(st.sampled_from(fields), st.sampled_from(sorted(data) or fields),
-                             st.sampled_from([f[:-1] for f in fields] + [f + "s" for f in fields]), texts))
+        key = draw(
+            st.one_of(
+                st.sampled_from(fields),
+                st.sampled_from(sorted(data) or fields),
+                st.sampled_from([f[:-1] for f in fields] + [f + "s" for f in fields]),
+                texts,
+            )
+        )
         assume(key not in ("<<",))
         data[key] = draw(values)
     out = io.StringIO()
@@ -122,6 +215,7 @@ def assert_reported_or_passed(content: Path) -> None:
 
 # ---- check, in-process ------------------------------------------------------------------------
 
+
 @settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(broken=st.lists(broken_file(), min_size=1, max_size=3))
 def test_check_reports_or_passes_whatever_the_mistake(content, broken):
@@ -142,8 +236,28 @@ def test_check_reports_or_passes_whatever_the_mistake(content, broken):
 # ---- Markdown, in-process ------------------------------------------------------------------
 
 MARKDOWN_TOKENS = list("[]()<>!*_`&#{}:|\\-+=./\"' \n\tjavascript:onerror=飞线") + [
-    "<script>", "</script>", "<img src=x onerror=alert(1)>", "javascript:", "data:", "{: onclick=x }", "](", "![",
-    "<svg", "<iframe", "<style>", "&#", "&#x6a;", "\n\n", "    ", "!!! note", "| a |", "---", "```", "<a href=", "http://"]
+    "<script>",
+    "</script>",
+    "<img src=x onerror=alert(1)>",
+    "javascript:",
+    "data:",
+    "{: onclick=x }",
+    "](",
+    "![",
+    "<svg",
+    "<iframe",
+    "<style>",
+    "&#",
+    "&#x6a;",
+    "\n\n",
+    "    ",
+    "!!! note",
+    "| a |",
+    "---",
+    "```",
+    "<a href=",
+    "http://",
+]
 markdown_text = st.lists(st.sampled_from(MARKDOWN_TOKENS), max_size=150).map("".join)
 
 
@@ -159,21 +273,34 @@ def test_random_markdown_renders_safely_and_quickly(text):
 
 # ---- full builds, in a child process ----------------------------------------------------------
 
+
 def tree(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @st.composite
 def changed_values(draw):
     """Mostly valid content with random values: random text in text fields of cases and lessons."""
     changes = []
-    for rel in draw(st.lists(st.sampled_from([f for f in FILES if f.startswith(("cases/", "lessons/", "events/"))]),
-                             min_size=1, max_size=2, unique=True)):
+    for rel in draw(
+        st.lists(
+            st.sampled_from([f for f in FILES if f.startswith(("cases/", "lessons/", "events/"))]),
+            min_size=1,
+            max_size=2,
+            unique=True,
+        )
+    ):
         kind = KIND_OF[rel]
         props = schema_of(kind)["properties"]
-        plain = [k for k, spec in props.items() if spec.get("type") == "string"
-                 and not any(x in spec for x in ("x-ref", "x-date", "x-photo", "pattern", "enum"))]
+        plain = [
+            k
+            for k, spec in props.items()
+            if spec.get("type") == "string" and not any(x in spec for x in ("x-ref", "x-date", "x-photo", "pattern", "enum"))
+        ]
         key = draw(st.sampled_from(plain))
         value = draw(st.one_of(st.text(min_size=1, max_size=60), st.sampled_from(TRICKY_TEXT[3:30])))
         changes.append((rel, key, value))
@@ -181,8 +308,12 @@ def changed_values(draw):
     return changes, broken
 
 
-@settings(max_examples=4, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=4,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(change=changed_values())
 def test_full_builds_succeed_or_report_and_never_leave_a_partial_site(tmp_path_factory, change):
     changes, broken = change

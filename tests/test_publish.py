@@ -6,6 +6,7 @@ killed build never leaves a lock that blocks the next one.
 The kill tests run in a copy of the project with its own, cold cache, so that the build is
 really rendering PDFs (in worker processes) when it is killed.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -43,8 +44,14 @@ def alive(pid: int) -> bool:
 
 
 def start_build(project: Path, output: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, str(PROJECT / "build.py"), "--output", str(output)], cwd=project,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, str(PROJECT / "build.py"), "--output", str(output)],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 @pytest.fixture
@@ -61,6 +68,7 @@ def reaper():
 
 # ---- killed at any moment -----------------------------------------------------------------------
 
+
 def test_sigkill_at_any_moment_leaves_the_previous_complete_site(tmp_path, reaper):
     project = project_copy(tmp_path / "project")
     out = tmp_path / "www" / "site"
@@ -69,8 +77,10 @@ def test_sigkill_at_any_moment_leaves_the_previous_complete_site(tmp_path, reape
     before = tree(out)
     assert "index.html" in before and "downloads/lessons/feixian-chongdian.pdf" in before
     # New content, so that a finished build would change site/ (and its PDFs must be rendered again).
-    for rel, old, new in ((CASE, f"title: {OLD_TITLE}", f"title: {NEW_TITLE}"),
-                          (LESSON, "title: 飞线充电的危害与安全充电", "title: 飞线充电的危害与安全充电（更新）")):
+    for rel, old, new in (
+        (CASE, f"title: {OLD_TITLE}", f"title: {NEW_TITLE}"),
+        (LESSON, "title: 飞线充电的危害与安全充电", "title: 飞线充电的危害与安全充电（更新）"),
+    ):
         path = project / "content" / rel
         path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
 
@@ -139,9 +149,22 @@ def test_sigkill_at_the_swap_itself(tmp_path):
     before = tree(out)
     s.replace(CASE, f"title: {OLD_TITLE}", f"title: {NEW_TITLE}")
     for after in (False, True):
-        killed = subprocess.run([sys.executable, "-c", SWAP_KILLER.format(project=str(PROJECT), after=after),
-                                 "--content", str(s.content), "--output", str(out), "--no-pdf"],
-                                cwd=PROJECT, capture_output=True, text=True, timeout=300)
+        killed = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                SWAP_KILLER.format(project=str(PROJECT), after=after),
+                "--content",
+                str(s.content),
+                "--output",
+                str(out),
+                "--no-pdf",
+            ],
+            cwd=PROJECT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert killed.returncode == -signal.SIGKILL, killed.stderr
         if not after:
             assert tree(out) == before, "killed just before the swap, site/ changed"
@@ -174,8 +197,13 @@ def test_what_a_build_is_done_with_is_deleted_beside_the_next_build(tmp_path):
     trash = out.parent / ".build" / publish.TRASH
     owners = []
     for _ in range(3):
-        proc = subprocess.run([sys.executable, str(PROJECT / "build.py"), "--no-pdf", "--output", str(out)],
-                              cwd=project, capture_output=True, text=True, timeout=300)
+        proc = subprocess.run(
+            [sys.executable, str(PROJECT / "build.py"), "--no-pdf", "--output", str(out)],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert proc.returncode == 0, proc.stderr
         owners.append({p.name.split("-")[0] for p in trash.iterdir()})
     assert len(owners[-1]) == 1 and owners[-1] != owners[-2]  # one build's leftovers: the last one's
@@ -189,8 +217,12 @@ def test_a_second_build_is_refused_while_one_runs(tmp_path, reaper):
     (out / "index.html").write_text("previous", encoding="utf-8")
     (out.parent / ".build").mkdir()
     before = tree(out)
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(out.parent / ".build" / "lock")],
-                              stdout=subprocess.PIPE, text=True, start_new_session=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(out.parent / ".build" / "lock")],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     reaper.append(holder.pid)
     assert holder.stdout.readline().strip() == "held"
     try:
@@ -226,8 +258,11 @@ def test_workers_forked_during_a_build_do_not_hold_the_lock(tmp_path):
     with publish.build_lock(tmp_path):
         pid = os.fork()
         if pid == 0:  # the child: is the lock's descriptor still open here?
-            inherited = [fd for fd in map(int, os.listdir("/proc/self/fd"))
-                         if os.path.realpath(f"/proc/self/fd/{fd}") == str(tmp_path / ".build" / "lock")]
+            inherited = [
+                fd
+                for fd in map(int, os.listdir("/proc/self/fd"))
+                if os.path.realpath(f"/proc/self/fd/{fd}") == str(tmp_path / ".build" / "lock")
+            ]
             os._exit(10 + len(inherited))
         _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 10, "a forked child kept the lock's descriptor"
@@ -248,6 +283,7 @@ def test_the_lock_is_released_when_a_build_ends(tmp_path):
 
 
 # ---- failures, not kills -------------------------------------------------------------------------
+
 
 def test_a_failure_in_a_late_stage_leaves_the_site_and_no_leftovers(tmp_path, monkeypatch):
     s = Scratch(tmp_path)

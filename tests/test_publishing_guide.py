@@ -1,5 +1,6 @@
 """docs/发布指南.md as written: its nginx configuration serves the sample site, and its checking
 commands, run against that server, print what its table says they should."""
+
 from __future__ import annotations
 
 import os
@@ -41,7 +42,8 @@ def nginx_site(sample_site, tmp_path_factory):
     prefix = tmp_path_factory.mktemp("nginx")
     # Started as root (the CI container), nginx's workers would run as nobody and not read pytest's tmp folders.
     user = "user root;" if os.geteuid() == 0 else ""
-    (prefix / "nginx.conf").write_text(f"""
+    (prefix / "nginx.conf").write_text(
+        f"""
 {user}
 pid {prefix}/nginx.pid;
 error_log {prefix}/error.log;
@@ -57,12 +59,14 @@ http {{
     scgi_temp_path {prefix}/scgi;
 {server}
 }}
-""", encoding="utf-8")
-    test = subprocess.run([nginx, "-t", "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
-                          capture_output=True, text=True)
+""",
+        encoding="utf-8",
+    )
+    test = subprocess.run([nginx, "-t", "-p", str(prefix), "-c", str(prefix / "nginx.conf")], capture_output=True, text=True)
     assert test.returncode == 0 and "test is successful" in test.stderr, test.stderr
-    proc = subprocess.Popen([nginx, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [nginx, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"], stderr=subprocess.PIPE, text=True
+    )
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         with socket.socket() as s:
@@ -79,8 +83,14 @@ def test_the_guides_checks_print_what_it_promises(nginx_site, sample_site):
     assert block[0] == "SITE=https://aqcd.example.cn"
     outputs = []
     for command in block[1:]:
-        result = subprocess.run(["bash", "-c", command], cwd=sample_site.parent, env={"SITE": nginx_site, "PATH": "/usr/bin:/bin"},
-                                capture_output=True, text=True, timeout=30)
+        result = subprocess.run(
+            ["bash", "-c", command],
+            cwd=sample_site.parent,
+            env={"SITE": nginx_site, "PATH": "/usr/bin:/bin"},
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
         outputs.append(result.stdout)
     home, css, search, pdf, photo, bundle, missing, slash = outputs
     assert home == "200 text/html; charset=utf-8\n"

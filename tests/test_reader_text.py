@@ -1,6 +1,7 @@
 """What a reader reads on the generated pages (issue 12): the wording defects, the photos
 chosen for lists and share cards, help and map links, item navigation, handout page images.
 Read from the HTML of the session's sample build (tests/conftest.py), no browser needed."""
+
 from __future__ import annotations
 
 import re
@@ -45,6 +46,7 @@ def every_page(site: Path):
 
 
 # --------------------------------------------------------------------------- wording
+
 
 def test_quiz_kind_is_written_once(sample_site):
     for lesson in content("lessons"):
@@ -98,6 +100,7 @@ def test_wording_the_issue_named_is_gone(sample_site):
 
 # --------------------------------------------------------------------------- photos
 
+
 def _before_photo_src(site: Path, case_id: str) -> str:
     """The published file of a case's "before" photo, read from its case page."""
     html = article(page(site, f"cases/{case_id}"))
@@ -106,8 +109,7 @@ def _before_photo_src(site: Path, case_id: str) -> str:
 
 
 def test_lists_show_the_hazard(sample_site):
-    with_before = [i for i, c in CASES.items()
-                   if any(p.get("stage") == PHOTO_STAGE.before.text for p in c.get("photos", []))]
+    with_before = [i for i, c in CASES.items() if any(p.get("stage") == PHOTO_STAGE.before.text for p in c.get("photos", []))]
     assert len(with_before) >= 8
     listing = page(sample_site, "cases/all")
     for case_id in with_before:
@@ -118,8 +120,13 @@ def test_lists_show_the_hazard(sample_site):
 
 
 def test_every_content_photo_opens_full_size(sample_site):
-    for url in ("cases/hengshun-cangku-feixian", "enterprises/hengshun-wuliu", "events/yanlian-2023-11",
-                "facilities/dongmen-chongdian", "lessons/feixian-chongdian"):
+    for url in (
+        "cases/hengshun-cangku-feixian",
+        "enterprises/hengshun-wuliu",
+        "events/yanlian-2023-11",
+        "facilities/dongmen-chongdian",
+        "lessons/feixian-chongdian",
+    ):
         html = article(page(sample_site, url))
         figures = re.findall(r'<figure class="ck-figure[^"]*">(.*?)</figure>', html, re.S)
         assert figures, url
@@ -132,6 +139,7 @@ def test_every_content_photo_opens_full_size(sample_site):
 
 
 # --------------------------------------------------------------------------- help and ways around
+
 
 def test_help_strip_on_every_page(sample_site):
     for rel, html in every_page(sample_site):
@@ -177,9 +185,14 @@ def test_item_pages_link_to_section_and_neighbours(sample_site):
         nxt = re.search(r'class="ck-next" href="\.\./([^/]+)/"', nav)
         assert (prev.group(1) if prev else None) == (order[n - 1] if n else None)
         assert (nxt.group(1) if nxt else None) == (order[n + 1] if n + 1 < len(order) else None)
-    for section, item in (("lessons", "qishou-dianchi"), ("enterprises", "hengshun-wuliu"),
-                          ("events", "yantaohui-2023-07"), ("patrols", "round-02"), ("people", "chen-guilan"),
-                          ("facilities", "beiqu-chongdian")):
+    for section, item in (
+        ("lessons", "qishou-dianchi"),
+        ("enterprises", "hengshun-wuliu"),
+        ("events", "yantaohui-2023-07"),
+        ("patrols", "round-02"),
+        ("people", "chen-guilan"),
+        ("facilities", "beiqu-chongdian"),
+    ):
         nav = article(page(sample_site, f"{section}/{item}")).split('class="ck-item-nav"', 1)[1]
         assert 'class="ck-back" href="../"' in nav and ("ck-prev" in nav or "ck-next" in nav), section
 
@@ -201,6 +214,7 @@ def test_lesson_shows_a_picture_and_the_quiz_near_the_top(sample_site):
 
 
 # --------------------------------------------------------------------------- handouts in WeChat
+
 
 def test_handouts_are_also_page_images(sample_site):
     html = article(page(sample_site, "lessons/feixian-chongdian"))

@@ -1,6 +1,7 @@
 """docs/内容格式.md, the editors' field reference, is what campaignkit/editing/field_reference.py makes from the
 schema today: every kind, field, type, requirement and allowed value is in it, each error it
 lists is one the kit really prints, and nothing in the repository points outside it."""
+
 from __future__ import annotations
 
 import re
@@ -17,8 +18,9 @@ DOC = PROJECT / reference.DEFAULT_PATH
 
 def test_the_field_reference_is_up_to_date():
     assert DOC.is_file(), "docs/内容格式.md is missing: run .venv/bin/python build.py reference"
-    assert DOC.read_text(encoding="utf-8") == reference.render(), \
+    assert DOC.read_text(encoding="utf-8") == reference.render(), (
         "docs/内容格式.md is stale: run .venv/bin/python build.py reference and commit the result"
+    )
 
 
 def rows(text: str) -> dict[str, list[str]]:
@@ -68,15 +70,25 @@ def test_an_example_per_kind_from_the_sample_content():
 
 def test_the_rules_editors_need_are_there():
     text = DOC.read_text(encoding="utf-8")
-    for heading in ("### 编号", "### 日期和数字", "### 照片", "### 匿名", "### 本人同意（consent）", "### 草稿（draft）",
-                    "### 改名和旧网址（aliases）", "## 常见错误和改法", "## 命令和退出状态"):
+    for heading in (
+        "### 编号",
+        "### 日期和数字",
+        "### 照片",
+        "### 匿名",
+        "### 本人同意（consent）",
+        "### 草稿（draft）",
+        "### 改名和旧网址（aliases）",
+        "## 常见错误和改法",
+        "## 命令和退出状态",
+    ):
         assert heading in text, heading
 
 
 def test_each_listed_error_is_one_the_kit_prints():
     """A message reworded in the code makes this fail until the table says what editors will see."""
-    code = "".join(p.read_text(encoding="utf-8") for p in (PROJECT / "campaignkit").rglob("*.py")
-                   if p.name != "field_reference.py")
+    code = "".join(
+        p.read_text(encoding="utf-8") for p in (PROJECT / "campaignkit").rglob("*.py") if p.name != "field_reference.py"
+    )
     known = code + "".join(v.text for e in ENUMERATIONS.values() for v in e)
     for message, _cause, _fix in reference.COMMON_ERRORS:
         for fragment in re.split(r"[…“”（），]", message):
@@ -90,8 +102,13 @@ def test_readme_links_the_reference_and_nothing_points_outside_the_repository():
     assert "docs/内容格式.md" in readme
     tracked = subprocess.run(["git", "ls-files"], cwd=PROJECT, capture_output=True, text=True, check=True).stdout.split()
     folder = "shared"  # spelt apart so that this test does not find itself
-    outside = re.compile(re.escape(f"../{folder}/") + "|" + re.escape(f"/work/{folder}") + "|"
-                         + rf"\b{folder}/(content-format|design-notes|fire-safety-facts|seed)")
+    outside = re.compile(
+        re.escape(f"../{folder}/")
+        + "|"
+        + re.escape(f"/work/{folder}")
+        + "|"
+        + rf"\b{folder}/(content-format|design-notes|fire-safety-facts|seed)"
+    )
     for rel in tracked:
         path = PROJECT / rel
         if path.suffix in (".py", ".md", ".yml", ".yaml", ".j2", ".html", ".sh", ".txt", ".ini", ".toml", ".json", ".css", ".js"):

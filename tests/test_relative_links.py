@@ -1,5 +1,6 @@
 """The pages' relative links: the kit's own relpath gives what posixpath.relpath gives for every
 pair of site paths (it is used 27,000 times at 1,000 cases, without relpath's getcwd)."""
+
 from __future__ import annotations
 
 import posixpath

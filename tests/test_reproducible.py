@@ -6,6 +6,7 @@ folder (a fresh copy with new file times), the clock (more than a second apart),
 zone, the hash seed, and the caches (the second build starts with
 none, so every photo and PDF is made again rather than copied from the first).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -18,8 +19,11 @@ from conftest import PROJECT, SAMPLE_CONTENT, run_build
 
 
 def tree(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def fresh_copy(target: Path) -> Path:
@@ -38,15 +42,31 @@ def test_two_builds_in_different_folders_at_different_times_are_byte_identical(t
     clean = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
 
     first_out = tmp_path / "one" / "site"
-    first = run_build("--content", str(fresh_copy(tmp_path / "a" / "content")), "--output", str(first_out),
-                      "--jobs", "2", cwd=project, env={**clean, "TZ": "UTC", "PYTHONHASHSEED": "1"})
+    first = run_build(
+        "--content",
+        str(fresh_copy(tmp_path / "a" / "content")),
+        "--output",
+        str(first_out),
+        "--jobs",
+        "2",
+        cwd=project,
+        env={**clean, "TZ": "UTC", "PYTHONHASHSEED": "1"},
+    )
     assert first.returncode == 0, first.stderr
 
     shutil.rmtree(project / ".cache")  # photos and PDFs are made again, not copied
     time.sleep(1.5)
     second_out = tmp_path / "two" / "deeper" / "public"
-    second = run_build("--content", str(fresh_copy(tmp_path / "b" / "elsewhere" / "content")), "--output", str(second_out),
-                       "--jobs", "2", cwd=project, env={**clean, "TZ": "Asia/Shanghai", "PYTHONHASHSEED": "2"})
+    second = run_build(
+        "--content",
+        str(fresh_copy(tmp_path / "b" / "elsewhere" / "content")),
+        "--output",
+        str(second_out),
+        "--jobs",
+        "2",
+        cwd=project,
+        env={**clean, "TZ": "Asia/Shanghai", "PYTHONHASHSEED": "2"},
+    )
     assert second.returncode == 0, second.stderr
     assert "新生成 0 份" not in second.stderr, second.stderr  # the PDFs really were rendered again
 

@@ -1,4 +1,5 @@
 """Share images, QR codes and feeds of the built sample, checked as a reader's apps would see them."""
+
 from __future__ import annotations
 
 import html
@@ -44,11 +45,11 @@ def test_every_page_has_a_wide_and_a_square_card_at_the_declared_sizes(sample_si
         assert len(images) == 2 and len(meta["og:image:alt"]) == 2 and all(meta["og:image:alt"]), url
         for image, width, height in zip(images, widths, heights):
             assert image.startswith(BASE), (url, image)
-            with Image.open(sample_site / image[len(BASE):]) as im:
+            with Image.open(sample_site / image[len(BASE) :]) as im:
                 assert im.size == (int(width), int(height)), (url, image)
         if url and not url.startswith("no-such"):
             assert images[0] == f"{BASE}assets/share/{url}wide.jpg", url
-        with Image.open(sample_site / images[1][len(BASE):]) as im:
+        with Image.open(sample_site / images[1][len(BASE) :]) as im:
             assert im.width == im.height >= 300
         assert meta["image"] == [images[1]]  # WeChat reads itemprop: the square card
         seen += 1
@@ -63,8 +64,11 @@ def _expected_title(layout, background) -> Image.Image:
     """The title drawn again, independently of share_images.draw_title, from the font itself."""
     left, top, right, bottom = layout.box
     image = Image.new("RGB", (right - left, bottom - top), background)
-    font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", layout.size,
-                              index=share_images._sc_index("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"))
+    font = ImageFont.truetype(
+        "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+        layout.size,
+        index=share_images._sc_index("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"),
+    )
     draw = ImageDraw.Draw(image)
     for n, line in enumerate(layout.lines):
         draw.text((0, n * (layout.size + layout.spacing)), line, font=font, fill="white")
@@ -90,19 +94,26 @@ def test_the_square_card_shows_the_whole_title_inside_its_safe_area(sample_site,
     other = share_images.TitleLayout(layout.box, ("飞线充电危害大",), layout.size, layout.spacing)
     assert _diff(region, _expected_title(other, RED)) > 3 * _diff(region, _expected_title(layout, RED)) + 5
     # outside the safe area, the title band is the plain background: no glyph crosses it
-    for strip in (band.crop((0, 0, SAFE_MARGIN - 4, band.height)), band.crop((SQUARE[0] - SAFE_MARGIN + 4, 0, SQUARE[0], band.height))):
+    for strip in (
+        band.crop((0, 0, SAFE_MARGIN - 4, band.height)),
+        band.crop((SQUARE[0] - SAFE_MARGIN + 4, 0, SQUARE[0], band.height)),
+    ):
         assert ImageStat.Stat(strip.convert("L")).stddev[0] < 3
 
 
 def test_a_case_card_shows_its_before_photo(sample_site):
     page = (sample_site / "cases/hengshun-cangku-feixian/index.html").read_text(encoding="utf-8")
-    photos = re.findall(r'<figcaption class="ck-stage-label">(整改前|整改后)[^<]*</figcaption>(?:<a [^>]*>)?<img src="([^"]+)"', page)
+    photos = re.findall(
+        r'<figcaption class="ck-stage-label">(整改前|整改后)[^<]*</figcaption>(?:<a [^>]*>)?<img src="([^"]+)"', page
+    )
     stages = {stage: (sample_site / "cases/hengshun-cangku-feixian" / src).resolve() for stage, src in photos}
     with Image.open(sample_site / "assets/share/cases/hengshun-cangku-feixian/wide.jpg") as im:
         shown = im.convert("RGB").crop((720, 0, WIDE[0], WIDE[1]))
+
     def fitted(path):
         with Image.open(path) as p:
             return ImageOps.fit(p.convert("RGB"), shown.size, centering=(0.5, 0.35))
+
     assert _diff(shown, fitted(stages["整改前"])) < 6 < _diff(shown, fitted(stages["整改后"]))
 
 
@@ -145,12 +156,12 @@ def test_atom_and_rss_parse_with_the_same_entries_and_covers(sample_site):
         for entry in feed.entries:
             assert entry.link.startswith(BASE)
             (enclosure,) = entry.enclosures
-            cover = sample_site / enclosure.href[len(BASE):]
+            cover = sample_site / enclosure.href[len(BASE) :]
             assert enclosure.type == "image/jpeg" and int(enclosure.length) == cover.stat().st_size
             with Image.open(cover) as im:
                 assert im.size == WIDE
             assert entry.media_content[0]["url"] == enclosure.href
-            assert enclosure.href == f"{BASE}assets/share/{entry.link[len(BASE):]}wide.jpg"
+            assert enclosure.href == f"{BASE}assets/share/{entry.link[len(BASE) :]}wide.jpg"
     html_page = (sample_site / "index.html").read_text(encoding="utf-8")
     assert 'type="application/rss+xml"' in html_page and 'type="application/atom+xml"' in html_page
 

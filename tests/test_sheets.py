@@ -1,6 +1,7 @@
 """Spreadsheets as the committee's clerks use them: a template filled in Excel, imported with a
 dry run, bad rows reported by sheet, row and column, --apply writing files the build accepts,
 and export → import changing nothing."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -47,8 +48,22 @@ def test_template_has_chinese_headers_drop_downs_date_cells_and_instructions(cle
     assert wb.sheetnames[0] == "填写说明"
     ws = wb["隐患案例"]
     cols = headers(ws)
-    for header in ("编号", "标题", "发现日期", "公开显示的地点", "涉及的企业", "隐患类型", "风险等级", "整改状态",
-                   "整改完成日期", "采取的措施", "整改前照片", "整改前照片说明", "整改后照片", "整改后照片说明"):
+    for header in (
+        "编号",
+        "标题",
+        "发现日期",
+        "公开显示的地点",
+        "涉及的企业",
+        "隐患类型",
+        "风险等级",
+        "整改状态",
+        "整改完成日期",
+        "采取的措施",
+        "整改前照片",
+        "整改前照片说明",
+        "整改后照片",
+        "整改后照片说明",
+    ):
         assert header in cols
     letter = {h: chr(ord("A") + i) for i, h in enumerate(cols)}
     lists = {}
@@ -82,11 +97,19 @@ def test_every_book_has_a_template(clerk):
 
 
 GOOD = {
-    "编号": "2024-03-chuangkou", "标题": "宿舍三楼窗口拉线充电", "发现日期": dt.date(2024, 3, 5),
-    "公开显示的地点": "共建区某企业宿舍", "隐患类型": "飞线充电", "风险等级": "高", "整改状态": "已整改",
-    "整改完成日期": dt.date(2024, 3, 6), "采取的措施": "现场劝导\n当场拆除电线",
-    "整改前照片": "before.jpg", "整改前照片说明": "宿舍窗口垂下一根电线",
-    "整改后照片": "after.jpg", "整改后照片说明": "窗口电线已拆除",
+    "编号": "2024-03-chuangkou",
+    "标题": "宿舍三楼窗口拉线充电",
+    "发现日期": dt.date(2024, 3, 5),
+    "公开显示的地点": "共建区某企业宿舍",
+    "隐患类型": "飞线充电",
+    "风险等级": "高",
+    "整改状态": "已整改",
+    "整改完成日期": dt.date(2024, 3, 6),
+    "采取的措施": "现场劝导\n当场拆除电线",
+    "整改前照片": "before.jpg",
+    "整改前照片说明": "宿舍窗口垂下一根电线",
+    "整改后照片": "after.jpg",
+    "整改后照片说明": "窗口电线已拆除",
 }
 
 
@@ -99,14 +122,47 @@ def test_import_reports_exactly_the_bad_rows_and_writes_nothing_then_applies_aft
     book = clerk / "隐患台账.xlsx"
     rows = [
         GOOD,
-        {**GOOD, "编号": "2024-03-loudao", "标题": "楼道停放电动车", "隐患类型": "楼道停放充电", "整改前照片": None,
-         "整改前照片说明": None, "整改后照片": None, "整改后照片说明": None, "发现日期": "2024/3/7"},  # row 3: text date
-        {**GOOD, "编号": "2024-03-sanlun", "标题": "三轮车改装电池", "隐患类型": "电池改装", "整改前照片": None,
-         "整改前照片说明": None, "整改后照片": None, "整改后照片说明": None},
-        {**GOOD, "编号": "2024-03-weizhi", "标题": "门口接线板", "整改状态": "完成", "整改前照片": None,
-         "整改前照片说明": None, "整改后照片": None, "整改后照片说明": None},  # row 5: not a status
-        {**GOOD, "编号": "2024-03-qiye", "标题": "车间外墙插座", "涉及的企业": "没有这家公司", "整改前照片": None,
-         "整改前照片说明": None, "整改后照片": None, "整改后照片说明": None},  # row 6: unknown enterprise
+        {
+            **GOOD,
+            "编号": "2024-03-loudao",
+            "标题": "楼道停放电动车",
+            "隐患类型": "楼道停放充电",
+            "整改前照片": None,
+            "整改前照片说明": None,
+            "整改后照片": None,
+            "整改后照片说明": None,
+            "发现日期": "2024/3/7",
+        },  # row 3: text date
+        {
+            **GOOD,
+            "编号": "2024-03-sanlun",
+            "标题": "三轮车改装电池",
+            "隐患类型": "电池改装",
+            "整改前照片": None,
+            "整改前照片说明": None,
+            "整改后照片": None,
+            "整改后照片说明": None,
+        },
+        {
+            **GOOD,
+            "编号": "2024-03-weizhi",
+            "标题": "门口接线板",
+            "整改状态": "完成",
+            "整改前照片": None,
+            "整改前照片说明": None,
+            "整改后照片": None,
+            "整改后照片说明": None,
+        },  # row 5: not a status
+        {
+            **GOOD,
+            "编号": "2024-03-qiye",
+            "标题": "车间外墙插座",
+            "涉及的企业": "没有这家公司",
+            "整改前照片": None,
+            "整改前照片说明": None,
+            "整改后照片": None,
+            "整改后照片说明": None,
+        },  # row 6: unknown enterprise
     ]
     fill(book, rows, "隐患案例")
     before = tree(clerk / "content")
@@ -125,8 +181,17 @@ def test_import_reports_exactly_the_bad_rows_and_writes_nothing_then_applies_aft
     assert "Traceback" not in result.stderr
     assert tree(clerk / "content") == before
 
-    fill(book, [{}, {"发现日期": dt.date(2024, 3, 5)}, {}, {"整改状态": "已整改"},
-                {"涉及的企业": "示例·恒顺物流有限公司", "是否匿名": "否"}], "隐患案例")
+    fill(
+        book,
+        [
+            {},
+            {"发现日期": dt.date(2024, 3, 5)},
+            {},
+            {"整改状态": "已整改"},
+            {"涉及的企业": "示例·恒顺物流有限公司", "是否匿名": "否"},
+        ],
+        "隐患案例",
+    )
     dry = kit(clerk, "import", "隐患台账.xlsx", "--photos", "照片")
     assert dry.returncode == 0, dry.stderr
     for n, row in enumerate(rows, 2):
@@ -190,8 +255,20 @@ def test_update_changes_only_the_sheets_fields_and_keeps_comments(clerk):
 def test_patrol_log_rows_and_enterprise_register_types(clerk):
     assert kit(clerk, "template", "巡查记录").returncode == 0
     book = clerk / "巡查记录.xlsx"
-    fill(book, [{"编号": "round-11", "第几轮": 11, "巡查日期": dt.date(2023, 12, 19), "巡查队伍": "网格员、党员志愿者",
-                 "检查企业数": "八十", "发现隐患数": 0}], "巡查")
+    fill(
+        book,
+        [
+            {
+                "编号": "round-11",
+                "第几轮": 11,
+                "巡查日期": dt.date(2023, 12, 19),
+                "巡查队伍": "网格员、党员志愿者",
+                "检查企业数": "八十",
+                "发现隐患数": 0,
+            }
+        ],
+        "巡查",
+    )
     bad = kit(clerk, "import", "巡查记录.xlsx")
     assert bad.returncode == 1
     assert bad.stderr.splitlines()[0].startswith("巡查记录.xlsx 巡查 第2行 检查企业数: 应是数字")

@@ -1,5 +1,6 @@
 """The public site built from the sample content: every section, the figures, share cards,
 photos, privacy of anonymous cases, and no request to any other host (issue 3)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -50,7 +51,11 @@ class Refs(HTMLParser):
             self.loaded.append(a["src"])
         if a.get("srcset"):
             self.loaded += [part.strip().split(" ")[0] for part in a["srcset"].split(",")]
-        if tag == "link" and a.get("href") and set((a.get("rel") or "").split()) & {"stylesheet", "icon", "preload", "prefetch", "modulepreload", "manifest"}:
+        if (
+            tag == "link"
+            and a.get("href")
+            and set((a.get("rel") or "").split()) & {"stylesheet", "icon", "preload", "prefetch", "modulepreload", "manifest"}
+        ):
             self.loaded.append(a["href"])
         if tag == "link" and a.get("rel") == "canonical":
             self.meta["canonical"] = a["href"]
@@ -69,8 +74,22 @@ def refs(html: str) -> Refs:
 
 
 def test_every_section_and_item_page_exists(sample_site):
-    for url in ["", "cases", "cases/all", "cases/status/fixed", "cases/hazard/flying-cord", "enterprises", "people",
-                "lessons", "facilities", "patrols", "events", "downloads", "about", "join"]:
+    for url in [
+        "",
+        "cases",
+        "cases/all",
+        "cases/status/fixed",
+        "cases/hazard/flying-cord",
+        "enterprises",
+        "people",
+        "lessons",
+        "facilities",
+        "patrols",
+        "events",
+        "downloads",
+        "about",
+        "join",
+    ]:
         assert (sample_site / url / "index.html").is_file(), url
     for kind in ("cases", "lessons", "facilities", "events", "patrols"):
         for item_id in load(kind):
@@ -114,8 +133,12 @@ def test_home_figures_are_computed_from_the_content(sample_site):
         "座微型消防站": str(sum(1 for f in load("facilities").values() if f["kind"] == "微型消防站")),
         "场讲座和活动": str(len(load("events"))),
     }
-    shown = {label: value for value, label in
-                 re.findall(r'<div class="ck-stat"><strong>([^<]+)</strong><span>([^<]+)</span></div>', page(sample_site, ""))}
+    shown = {
+        label: value
+        for value, label in re.findall(
+            r'<div class="ck-stat"><strong>([^<]+)</strong><span>([^<]+)</span></div>', page(sample_site, "")
+        )
+    }
     assert shown == expected
     # The campaign article's own figures, as the sample content must reproduce them.
     assert (expected["共建区企业"], expected["轮巡查"], expected["处隐患已整改"]) == ("81", "10", "23")
@@ -127,8 +150,9 @@ def test_case_lists_filter_by_status_and_hazard_newest_first(sample_site):
     for status, slug in [("已整改", "fixed"), ("整改中", "in-progress"), ("已移交职能部门", "referred")]:
         html = page(sample_site, f"cases/status/{slug}")
         listed = re.findall(r'class="ck-card ck-case-card" href="\.\./\.\./([a-z0-9-]+)/"', html)
-        expected = sorted((i for i, c in cases.items() if c["status"] == status),
-                          key=lambda i: (str(cases[i]["found_on"]), i), reverse=True)
+        expected = sorted(
+            (i for i, c in cases.items() if c["status"] == status), key=lambda i: (str(cases[i]["found_on"]), i), reverse=True
+        )
         assert listed and sorted(listed) == sorted(expected)
         dates = [str(cases[i]["found_on"]) for i in listed]
         assert dates == sorted(dates, reverse=True)
@@ -216,7 +240,7 @@ def test_every_page_has_a_share_card_and_canonical_url(sample_site):
         assert r.meta.get("og:url") == BASE + url
         assert r.meta.get("og:title") and r.meta.get("og:description") and r.meta.get("description"), url
         assert r.meta["og:image"].startswith(BASE), url
-        image = sample_site / r.meta["og:image"][len(BASE):]
+        image = sample_site / r.meta["og:image"][len(BASE) :]
         assert image.is_file(), (url, r.meta["og:image"])
 
 
@@ -259,7 +283,7 @@ def test_aliases_redirect_to_the_current_page(sample_site):
     for item_id, case in load("cases").items():
         for alias in case.get("aliases", []):
             html = page(sample_site, f"cases/{alias}")
-            assert f'url=../{item_id}/' in html and f'href="{BASE}cases/{item_id}/"' in html
+            assert f"url=../{item_id}/" in html and f'href="{BASE}cases/{item_id}/"' in html
 
 
 def test_404_page_is_chinese(sample_site):
@@ -277,8 +301,7 @@ def test_navigation_stays_small(sample_site):
 
 def test_search_index_finds_feixian_charging_cases(sample_site):
     index = json.loads((sample_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    hits = {d["location"].split("#")[0] for d in index["docs"]
-            if "飞线充电" in (d["title"] + d["text"]).replace("\u200b", "")}
+    hits = {d["location"].split("#")[0] for d in index["docs"] if "飞线充电" in (d["title"] + d["text"]).replace("\u200b", "")}
     flying = {f"cases/{i}/" for i, c in load("cases").items() if c["hazard"] == "飞线充电"}
     assert flying <= hits
     assert not any(loc.startswith("cases/all") for loc in hits)  # list pages are kept out of the index
@@ -286,8 +309,9 @@ def test_search_index_finds_feixian_charging_cases(sample_site):
 
 def test_anonymous_enterprises_appear_nowhere(sample_site):
     enterprises = load("enterprises")
-    hidden = {enterprises[c["enterprise"]]["name"] for c in load("cases").values()
-              if c.get("anonymous", True) and c.get("enterprise")}
+    hidden = {
+        enterprises[c["enterprise"]]["name"] for c in load("cases").values() if c.get("anonymous", True) and c.get("enterprise")
+    }
     assert hidden
     for path in sample_site.rglob("*"):
         if path.is_file() and path.suffix in (".html", ".json", ".xml", ".txt", ".js", ".css"):

@@ -1,6 +1,7 @@
 """Material's stylesheets cut to what the site uses (campaignkit/website/theme_css.py, issue 12): nothing a
 page or one of Material's scripts can show loses its rule, and the cut stylesheet is what every
 page links, under a name that changes with its content."""
+
 from __future__ import annotations
 
 import os
@@ -38,7 +39,9 @@ def test_a_rule_stays_when_its_names_occur_and_goes_when_one_does_not():
 
 def test_states_and_pseudo_classes_require_nothing_more():
     css = ".a:hover{x:1}.a::before{x:2}.a:not(.gone){x:3}:is(.gone) .a{x:4}.a:nth-child(2){x:5}.gone:hover{x:6}"
-    assert cut(css, vocab('<i class="a">')) == ".a:hover{x:1}.a::before{x:2}.a:not(.gone){x:3}:is(.gone) .a{x:4}.a:nth-child(2){x:5}"
+    assert (
+        cut(css, vocab('<i class="a">')) == ".a:hover{x:1}.a::before{x:2}.a:not(.gone){x:3}:is(.gone) .a{x:4}.a:nth-child(2){x:5}"
+    )
 
 
 def test_classes_only_a_script_creates_are_kept_and_composed_ones_by_their_prefix():
@@ -92,8 +95,12 @@ def test_the_stylesheet_is_cut_again_only_when_a_word_it_names_comes_or_goes():
 def small_site(tmp_path: Path, body: str) -> Path:
     """A site with Material's real stylesheets and bundle, and one page."""
     site = tmp_path / "site"
-    for rel in ("stylesheets/main.57a0d79d.min.css", "stylesheets/main.57a0d79d.min.css.map",
-                "stylesheets/palette.fb2fffe2.min.css", "javascripts/bundle.a5f9d56c.min.js"):
+    for rel in (
+        "stylesheets/main.57a0d79d.min.css",
+        "stylesheets/main.57a0d79d.min.css.map",
+        "stylesheets/palette.fb2fffe2.min.css",
+        "javascripts/bundle.a5f9d56c.min.js",
+    ):
         (site / "assets" / rel).parent.mkdir(parents=True, exist_ok=True)
         with resources.as_file(MATERIAL / rel) as source:
             shutil.copyfile(source, site / "assets" / rel)
@@ -101,7 +108,9 @@ def small_site(tmp_path: Path, body: str) -> Path:
         '<!doctype html><html lang="zh"><head><link rel="stylesheet" href="assets/stylesheets/main.57a0d79d.min.css">'
         '<link rel="stylesheet" href="/sub/assets/stylesheets/palette.fb2fffe2.min.css"></head>'
         f'<body dir="ltr" data-md-color-accent="deep-orange">{body}<a class="md-top md-icon" hidden>top</a>'
-        '<script src="assets/javascripts/bundle.a5f9d56c.min.js"></script></body></html>', encoding="utf-8")
+        '<script src="assets/javascripts/bundle.a5f9d56c.min.js"></script></body></html>',
+        encoding="utf-8",
+    )
     return site
 
 
@@ -157,19 +166,31 @@ def test_a_remembered_cut_equals_a_fresh_one_and_every_page_links_it(tmp_path):
     second = _next_tree(first, tmp_path / "b" / "site")
     assert theme_css.purge_site(second, memory) == theme_css.purge_site(_next_tree(first, tmp_path / "c" / "site"))
     # One page written again with an admonition: the cut changes, and the page not written again links it too.
-    third = _next_tree(second, tmp_path / "d" / "site", "index.html", '<div class="md-typeset"><div class="admonition note"><p class="admonition-title">注意</p></div></div>')
-    fresh = _next_tree(second, tmp_path / "e" / "site", "index.html", '<div class="md-typeset"><div class="admonition note"><p class="admonition-title">注意</p></div></div>')
+    third = _next_tree(
+        second,
+        tmp_path / "d" / "site",
+        "index.html",
+        '<div class="md-typeset"><div class="admonition note"><p class="admonition-title">注意</p></div></div>',
+    )
+    fresh = _next_tree(
+        second,
+        tmp_path / "e" / "site",
+        "index.html",
+        '<div class="md-typeset"><div class="admonition note"><p class="admonition-title">注意</p></div></div>',
+    )
     renamed = theme_css.purge_site(third, memory)
     assert renamed == theme_css.purge_site(fresh)
     assert renamed != theme_css.purge_site(_next_tree(first, tmp_path / "f" / "site"))
     main = renamed["assets/stylesheets/main.57a0d79d.min.css"].rsplit("/", 1)[1]
     for page in ("index.html", "other.html"):
         assert main in (third / page).read_text(encoding="utf-8"), page
-    assert {p.name: p.read_bytes() for p in third.rglob("*") if p.is_file()} == \
-        {p.name: p.read_bytes() for p in fresh.rglob("*") if p.is_file()}
+    assert {p.name: p.read_bytes() for p in third.rglob("*") if p.is_file()} == {
+        p.name: p.read_bytes() for p in fresh.rglob("*") if p.is_file()
+    }
 
 
 # --------------------------------------------------------------------------- the sample site
+
 
 def static_form(tokens: list) -> str:
     """A selector without its pseudo-classes and pseudo-elements (:hover, ::before, :not(…)): what
@@ -223,9 +244,11 @@ def _selectors(rule, with_tokens: bool = False):
     so that a rule lost beside another with the same selector is noticed (custom properties are
     left out: the cut drops those nothing reads, tested above)."""
     if rule.type == "qualified-rule":
-        declarations = ";".join(f"{d.name}:{tinycss2.serialize(d.value).strip()}" for d in
-                                tinycss2.parse_declaration_list(rule.content, skip_comments=True, skip_whitespace=True)
-                                if d.type == "declaration" and not d.name.startswith("--"))
+        declarations = ";".join(
+            f"{d.name}:{tinycss2.serialize(d.value).strip()}"
+            for d in tinycss2.parse_declaration_list(rule.content, skip_comments=True, skip_whitespace=True)
+            if d.type == "declaration" and not d.name.startswith("--")
+        )
         if not declarations:
             return
         for tokens in theme_css._split(rule.prelude):

@@ -7,6 +7,7 @@ leave the output folder exactly as it was. Expected line numbers come from the f
 themselves (`scratch.line_of`), so editing the sample content does not break these tests;
 the message text is asserted in full.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -64,12 +65,15 @@ def previous_site(built_output, sample_site):
 # --- one mistake of each kind -------------------------------------------------------------
 # Each function breaks the scratch content and returns the exact lines the build must print.
 
+
 def yaml_colon_in_text(s):
     bad = "summary: 注意: 仓库窗口垂下插线板给电动车充电"
     s.replace(CASE, s.read(CASE).splitlines()[s.line_of(CASE, "summary:") - 1], bad)
     n, col = s.line_of(CASE, "summary:"), bad.index(": ", len("summary:")) + 1
     # The case is referenced by two lessons and patrol round-01: no "not found" noise there.
-    return [f"content/{CASE}:{n}: YAML 格式错误（第 {n} 行第 {col} 列）：这里不能出现冒号“: ”；如果文字里有冒号，请把整段文字用引号括起来"]
+    return [
+        f"content/{CASE}:{n}: YAML 格式错误（第 {n} 行第 {col} 列）：这里不能出现冒号“: ”；如果文字里有冒号，请把整段文字用引号括起来"
+    ]
 
 
 def yaml_unclosed_quote(s):
@@ -81,8 +85,10 @@ def yaml_unclosed_quote(s):
 def yaml_extra_indent(s):
     s.replace(CASE, "\nrisk: ", "\n risk: ")
     n = s.line_of(CASE, " risk:")
-    return [f"content/{CASE}:{n}: YAML 格式错误（第 {n} 行第 2 列）：这一行比上一行多缩进了空格："
-            "如果是新的字段，请和上一行左对齐；如果是上一行文字的继续，请把整段文字用引号括起来"]
+    return [
+        f"content/{CASE}:{n}: YAML 格式错误（第 {n} 行第 2 列）：这一行比上一行多缩进了空格："
+        "如果是新的字段，请和上一行左对齐；如果是上一行文字的继续，请把整段文字用引号括起来"
+    ]
 
 
 def yaml_list_item_out_of_line(s):
@@ -122,8 +128,10 @@ def yaml_broken_enterprise(s):
     rel = "enterprises/hengshun-wuliu.yml"
     s.replace(rel, "industry: ", "industry: [物流")
     n = s.line_of(rel, "industry:")
-    return [f"content/{rel}:{n}: YAML 格式错误（第 {n} 行第 11 列）：方括号“[”没有配对的“]”，"
-            "或者方括号里的文字含有冒号（请把这项文字用引号括起来）"]
+    return [
+        f"content/{rel}:{n}: YAML 格式错误（第 {n} 行第 11 列）：方括号“[”没有配对的“]”，"
+        "或者方括号里的文字含有冒号（请把这项文字用引号括起来）"
+    ]
 
 
 def unknown_field(s):
@@ -138,8 +146,10 @@ def unknown_field_in_chinese(s):
 
 def unknown_field_without_a_close_match(s):
     s.replace(CASE, "tags:", "xyz:")
-    fields = ("title、found_on、place、enterprise、anonymous、hazard、risk、status、rectified_on、summary、"
-              "description、actions、photos、lessons、patrol、tags、draft、aliases、allow_personal_data")
+    fields = (
+        "title、found_on、place、enterprise、anonymous、hazard、risk、status、rectified_on、summary、"
+        "description、actions、photos、lessons、patrol、tags、draft、aliases、allow_personal_data"
+    )
     return [f"content/{CASE}:{s.line_of(CASE, 'xyz:')}: xyz: 不认识的字段。可用的字段：{fields}"]
 
 
@@ -199,18 +209,24 @@ def impossible_date(s):
 
 def value_outside_choice(s):
     s.replace(CASE, "status: 已整改", "status: 完成")
-    return [f"content/{CASE}:{s.line_of(CASE, 'status:')}: status: 必须是 已发现/整改中/已整改/已移交职能部门 之一，现为“完成”，是不是要写“已整改”？"]
+    return [
+        f"content/{CASE}:{s.line_of(CASE, 'status:')}: status: 必须是 已发现/整改中/已整改/已移交职能部门 之一，现为“完成”，是不是要写“已整改”？"
+    ]
 
 
 def unknown_id(s):
     s.replace(CASE, "patrol: round-01", "patrol: round-2023-08")
-    return [f"content/{CASE}:{s.line_of(CASE, 'patrol:')}: patrol: 找不到巡查“round-2023-08”（content/patrols/round-2023-08.yml 不存在）"]
+    return [
+        f"content/{CASE}:{s.line_of(CASE, 'patrol:')}: patrol: 找不到巡查“round-2023-08”（content/patrols/round-2023-08.yml 不存在）"
+    ]
 
 
 def unknown_id_in_a_list(s):
     rel = "events/yanlian-2023-11.yml"
     s.replace(rel, "enterprises: [hengshun-wuliu, jinggong-jixie,", "enterprises: [hengshun-wuliu, jingong-jixie,")
-    return [f"content/{rel}:{s.line_of(rel, 'enterprises:')}: enterprises[2]: 找不到企业“jingong-jixie”（content/enterprises/jingong-jixie.yml 不存在），是不是要写“jinggong-jixie”？"]
+    return [
+        f"content/{rel}:{s.line_of(rel, 'enterprises:')}: enterprises[2]: 找不到企业“jingong-jixie”（content/enterprises/jingong-jixie.yml 不存在），是不是要写“jinggong-jixie”？"
+    ]
 
 
 def malformed_id(s):
@@ -228,31 +244,41 @@ def reference_to_a_draft(s):
         user = user.relative_to(s.content).as_posix()
         items = [x.strip() for x in s.read(user).split("\nlessons: [")[-1].split("]")[0].split(",")]
         if user.startswith(("cases/", "events/")) and "qiye-zeren" in items:
-            out.append(f"content/{user}:{s.line_of(user, 'lessons:')}: lessons[{items.index('qiye-zeren') + 1}]: "
-                       "引用的课程“qiye-zeren”是草稿（draft），不会发布；请先发布它或去掉这个引用")
+            out.append(
+                f"content/{user}:{s.line_of(user, 'lessons:')}: lessons[{items.index('qiye-zeren') + 1}]: "
+                "引用的课程“qiye-zeren”是草稿（draft），不会发布；请先发布它或去掉这个引用"
+            )
     assert len(out) >= 2
     # The lesson was published before (the previous site): its page would vanish (issue 11).
-    out.append(f"content/{rel}:1: draft: 已发布的网址 /lessons/qiye-zeren/ 这次会消失：本文件改成了草稿（draft: true）。"
-               "要继续发布，请去掉 draft；如确实要撤下这个页面，请在 content/site.yml 里写 withdrawn: [lessons/qiye-zeren/]"
-               "（撤下后这个网址会显示“页面不存在”）")
+    out.append(
+        f"content/{rel}:1: draft: 已发布的网址 /lessons/qiye-zeren/ 这次会消失：本文件改成了草稿（draft: true）。"
+        "要继续发布，请去掉 draft；如确实要撤下这个页面，请在 content/site.yml 里写 withdrawn: [lessons/qiye-zeren/]"
+        "（撤下后这个网址会显示“页面不存在”）"
+    )
     return sorted(out)
 
 
 def duplicate_id(s):
     s.write(CASE.replace(".yml", ".yaml"), s.read(CASE))
-    return [f"content/cases/hengshun-cangku-feixian.yaml: 编号与 content/{CASE} 重复（不区分大小写和扩展名），请删掉其中一个或改名"]
+    return [
+        f"content/cases/hengshun-cangku-feixian.yaml: 编号与 content/{CASE} 重复（不区分大小写和扩展名），请删掉其中一个或改名"
+    ]
 
 
 def duplicate_id_upper_case(s):
     s.write("cases/Hengshun-Cangku-Feixian.yml", s.read(CASE))
-    return [f"content/cases/Hengshun-Cangku-Feixian.yml: 编号与 content/{CASE} 重复（不区分大小写和扩展名），请删掉其中一个或改名"]
+    return [
+        f"content/cases/Hengshun-Cangku-Feixian.yml: 编号与 content/{CASE} 重复（不区分大小写和扩展名），请删掉其中一个或改名"
+    ]
 
 
 def alias_takes_another_items_url(s):
     rel = "cases/xiaowei-qiye-feixian.yml"
     s.write(rel, s.read(rel) + "aliases: [hengshun-cangku-feixian]\n")
-    return [f"content/{rel}:{s.line_of(rel, 'aliases:')}: aliases[1]: "
-            f"旧编号“hengshun-cangku-feixian”的网址已被 content/{CASE} 使用，两个条目不能占用同一个网址"]
+    return [
+        f"content/{rel}:{s.line_of(rel, 'aliases:')}: aliases[1]: "
+        f"旧编号“hengshun-cangku-feixian”的网址已被 content/{CASE} 使用，两个条目不能占用同一个网址"
+    ]
 
 
 def duplicate_patrol_round(s):
@@ -288,8 +314,10 @@ def quiz_judge_answer(s):
 
 def missing_photo_file(s):
     s.replace(CASE, "file: cases/hengshun-cangku-feixian-after.jpg", "file: cases/hengshun-cangku-feixian-after.jpeg")
-    return [f"content/{CASE}:{s.line_of(CASE, 'feixian-after.jpeg')}: photos[2].file: 找不到图片文件 content/media/cases/hengshun-cangku-feixian-after.jpeg"
-            "；文件夹里有 hengshun-cangku-feixian-after.jpg，扩展名和文件不一致，是不是要写“cases/hengshun-cangku-feixian-after.jpg”？"]
+    return [
+        f"content/{CASE}:{s.line_of(CASE, 'feixian-after.jpeg')}: photos[2].file: 找不到图片文件 content/media/cases/hengshun-cangku-feixian-after.jpeg"
+        "；文件夹里有 hengshun-cangku-feixian-after.jpg，扩展名和文件不一致，是不是要写“cases/hengshun-cangku-feixian-after.jpg”？"
+    ]
 
 
 def photo_without_alt(s):
@@ -305,17 +333,45 @@ def photo_alt_misspelt(s):
 
 
 MISTAKES = [
-    yaml_colon_in_text, yaml_unclosed_quote, yaml_extra_indent, yaml_list_item_out_of_line, yaml_chinese_colon,
-    yaml_no_space_after_colon, yaml_duplicate_field, yaml_tab_indent, yaml_broken_enterprise,
-    unknown_field, unknown_field_in_chinese, unknown_field_without_a_close_match, misspelt_required_field,
-    missing_required_field, empty_required_field,
-    wrong_type_text_for_number, wrong_type_quoted_number, wrong_type_text_for_list, wrong_type_yes_for_boolean,
-    bad_date_format, bad_date_as_number, impossible_date, value_outside_choice,
-    unknown_id, unknown_id_in_a_list, malformed_id, reference_to_a_draft,
-    duplicate_id, duplicate_id_upper_case, alias_takes_another_items_url, duplicate_patrol_round,
-    rectified_before_found, rectified_without_date,
-    quiz_answer_outside_options, quiz_multiple_answer_outside_options, quiz_judge_answer,
-    missing_photo_file, photo_without_alt, photo_alt_misspelt,
+    yaml_colon_in_text,
+    yaml_unclosed_quote,
+    yaml_extra_indent,
+    yaml_list_item_out_of_line,
+    yaml_chinese_colon,
+    yaml_no_space_after_colon,
+    yaml_duplicate_field,
+    yaml_tab_indent,
+    yaml_broken_enterprise,
+    unknown_field,
+    unknown_field_in_chinese,
+    unknown_field_without_a_close_match,
+    misspelt_required_field,
+    missing_required_field,
+    empty_required_field,
+    wrong_type_text_for_number,
+    wrong_type_quoted_number,
+    wrong_type_text_for_list,
+    wrong_type_yes_for_boolean,
+    bad_date_format,
+    bad_date_as_number,
+    impossible_date,
+    value_outside_choice,
+    unknown_id,
+    unknown_id_in_a_list,
+    malformed_id,
+    reference_to_a_draft,
+    duplicate_id,
+    duplicate_id_upper_case,
+    alias_takes_another_items_url,
+    duplicate_patrol_round,
+    rectified_before_found,
+    rectified_without_date,
+    quiz_answer_outside_options,
+    quiz_multiple_answer_outside_options,
+    quiz_judge_answer,
+    missing_photo_file,
+    photo_without_alt,
+    photo_alt_misspelt,
 ]
 
 
@@ -332,18 +388,23 @@ def test_each_mistake_is_one_exact_message_and_the_site_is_left_as_it_was(mistak
 
 # --- a dozen mistakes at once ----------------------------------------------------------------
 
+
 def test_a_dozen_mistakes_in_different_files_are_all_reported_in_one_run_sorted(scratch):
     s = scratch
     expected = []
 
     s.replace("site.yml", s.read("site.yml").splitlines()[s.line_of("site.yml", "base_url:") - 1], "base_url: aqcd.example.cn")
-    expected.append(f"content/site.yml:{s.line_of('site.yml', 'base_url:')}: base_url: 格式不对，"
-                    "现为“aqcd.example.cn”（网址须以 http:// 或 https:// 开头）")
+    expected.append(
+        f"content/site.yml:{s.line_of('site.yml', 'base_url:')}: base_url: 格式不对，"
+        "现为“aqcd.example.cn”（网址须以 http:// 或 https:// 开头）"
+    )
 
     s.replace(CASE, "status: 已整改", "status: 完成")  # two mistakes in one file: sorted by line
     s.replace(CASE, "found_on: 2023-08-03", "found_on: 2023-08-32")
     expected.append(f"content/{CASE}:{s.line_of(CASE, 'found_on:')}: found_on: “2023-08-32”不是真实存在的日期")
-    expected.append(f"content/{CASE}:{s.line_of(CASE, 'status:')}: status: 必须是 已发现/整改中/已整改/已移交职能部门 之一，现为“完成”，是不是要写“已整改”？")
+    expected.append(
+        f"content/{CASE}:{s.line_of(CASE, 'status:')}: status: 必须是 已发现/整改中/已整改/已移交职能部门 之一，现为“完成”，是不是要写“已整改”？"
+    )
 
     rel = "cases/kuaidi-sanlunche-gaizhuang.yml"
     s.replace(rel, "summary:", "summery:")
@@ -366,7 +427,9 @@ def test_a_dozen_mistakes_in_different_files_are_all_reported_in_one_run_sorted(
 
     rel = "facilities/dongmen-chongdian.yml"
     s.replace(rel, "kind: 集中充电处", "kind: 充电站")
-    expected.append(f"content/{rel}:{s.line_of(rel, 'kind:')}: kind: 必须是 集中充电处/微型消防站 之一，现为“充电站”，是不是要写“集中充电处”？")
+    expected.append(
+        f"content/{rel}:{s.line_of(rel, 'kind:')}: kind: 必须是 集中充电处/微型消防站 之一，现为“充电站”，是不是要写“集中充电处”？"
+    )
 
     s.replace(LESSON, "    answer: B\n", "    answer: E\n")
     expected.append(f"content/{LESSON}:{s.line_of(LESSON, 'answer: E')}: quiz[1].answer: 答案“E”不在选项范围内（可选 A/B/C/D）")
@@ -377,12 +440,16 @@ def test_a_dozen_mistakes_in_different_files_are_all_reported_in_one_run_sorted(
 
     rel = "patrols/round-05.yml"
     s.replace(rel, "round: 5", "round: 4")
-    expected.append(f"content/{rel}:{s.line_of(rel, 'round:')}: round: 第 4 轮已在 content/patrols/round-04.yml 中使用，轮次不能重复")
+    expected.append(
+        f"content/{rel}:{s.line_of(rel, 'round:')}: round: 第 4 轮已在 content/patrols/round-04.yml 中使用，轮次不能重复"
+    )
 
     rel = "people/chen-guilan.yml"
     s.replace(rel, "consent: true", "consent: false")
-    expected.append(f"content/{rel}:{s.line_of(rel, 'consent:')}: consent: "
-                    "本人未同意公开（consent 必须为 true）才能发布姓名、照片和事迹；暂不发布请加 draft: true")
+    expected.append(
+        f"content/{rel}:{s.line_of(rel, 'consent:')}: consent: "
+        "本人未同意公开（consent 必须为 true）才能发布姓名、照片和事迹；暂不发布请加 draft: true"
+    )
 
     rel = "enterprises/hengshun-wuliu.yml"
     photo = s.read(rel).split("  - file: ")[1].splitlines()[0]
@@ -403,6 +470,7 @@ def _where(line: str):
 
 # --- the messages as an editor reads them ------------------------------------------------------
 
+
 def test_check_and_build_report_the_same_problems_from_the_command_line(scratch, previous_site):
     """The real build.py process: exit status 1, no traceback, the earlier site untouched."""
     out, before = previous_site
@@ -410,6 +478,8 @@ def test_check_and_build_report_the_same_problems_from_the_command_line(scratch,
     check, build = scratch.check(), scratch.build(output=out)
     assert reported(check) == reported(build) == sorted(expected)
     assert tree(out) == before
+
+
 def test_the_clean_sample_passes(scratch):
     result = scratch.check()
     assert result.returncode == 0, result.stderr
@@ -421,7 +491,8 @@ def test_a_gbk_file_is_reported_in_chinese(scratch):
     text = scratch.read(CASE)
     scratch.write(CASE, text.encode("gbk"))
     assert reported(scratch.check()) == [
-        f"content/{CASE}:1: 文件不是 UTF-8 编码（看起来是 GBK/GB18030，常见于 Windows 记事本或 WPS），请“另存为”UTF-8 编码"]
+        f"content/{CASE}:1: 文件不是 UTF-8 编码（看起来是 GBK/GB18030，常见于 Windows 记事本或 WPS），请“另存为”UTF-8 编码"
+    ]
 
 
 def test_an_unknown_folder_and_a_stray_file(scratch):
@@ -434,6 +505,7 @@ def test_an_unknown_folder_and_a_stray_file(scratch):
 
 
 # --- the validation memory ----------------------------------------------------------------------
+
 
 def _problems(content: Path, memory: Path | None) -> list[str]:
     from campaignkit.build import pipeline

@@ -1,4 +1,5 @@
 """公众号 articles and the campaign report, read as an editor pasting them would read them."""
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,11 @@ def _content(kind: str) -> dict[str, dict]:
 @pytest.fixture(scope="module")
 def articles(sample_site) -> dict[str, str]:
     folder = sample_site.parent / "wechat"
-    return {p.relative_to(folder).with_suffix("").as_posix(): p.read_text(encoding="utf-8")
-            for p in sorted(folder.rglob("*.html")) if p != folder / "index.html"}
+    return {
+        p.relative_to(folder).with_suffix("").as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(folder.rglob("*.html"))
+        if p != folder / "index.html"
+    }
 
 
 def _text(fragment: str) -> str:
@@ -66,14 +70,26 @@ def test_articles_keep_their_look_when_pasted(articles):
 
 
 def test_article_rules_catch_what_the_editor_would_drop():
-    bad = ('<p class="x">a</p><style>p{}</style><img src="media/a.jpg"><img src="http://aqcd.example.cn/a.jpg">'
-           '<a href="https://other.example/">x</a><p onclick="f()">b</p><script>x()</script>')
+    bad = (
+        '<p class="x">a</p><style>p{}</style><img src="media/a.jpg"><img src="http://aqcd.example.cn/a.jpg">'
+        '<a href="https://other.example/">x</a><p onclick="f()">b</p><script>x()</script>'
+    )
     found = " ".join(ARTICLE_RULES.findings(bad, BASE))
-    for what in ("class=", "<style>", "<script>", "media/a.jpg", "http://aqcd.example.cn/a.jpg",
-                 "https://other.example/", "on…="):
+    for what in (
+        "class=",
+        "<style>",
+        "<script>",
+        "media/a.jpg",
+        "http://aqcd.example.cn/a.jpg",
+        "https://other.example/",
+        "on…=",
+    ):
         assert what in found, what
     # text that only looks like code (escaped, or inside an attribute) is not code
-    assert ARTICLE_RULES.findings('<p>&lt;script&gt; onclick=x</p><img src="https://aqcd.example.cn/a.jpg" alt="<script>">', BASE) == []
+    assert (
+        ARTICLE_RULES.findings('<p>&lt;script&gt; onclick=x</p><img src="https://aqcd.example.cn/a.jpg" alt="<script>">', BASE)
+        == []
+    )
     assert ARTICLE_RULES.findings(f'<p style="color:red">a</p><img src="{BASE}media/a.jpg" style="width:100%">', BASE) == []
 
 
@@ -85,8 +101,12 @@ def test_every_article_ends_with_its_page_and_the_credits(articles):
         text = _text(html)
         url = BASE if key == "report" else f"{BASE}{key}/"
         origin = text.index(f"阅读原文：{url}")
-        assert origin < text.index(f"供稿：{credits['contributor']}") < text.index(f"审核、编辑：{credits['reviewer']}") \
-            < text.index(f"发布：{credits['publisher']}"), key
+        assert (
+            origin
+            < text.index(f"供稿：{credits['contributor']}")
+            < text.index(f"审核、编辑：{credits['reviewer']}")
+            < text.index(f"发布：{credits['publisher']}")
+        ), key
 
 
 @pytest.mark.slow
@@ -95,7 +115,7 @@ def test_links_become_numbered_references_at_the_end(articles):
     urls = [r["url"] for r in lesson.get("references", []) if r.get("url")]
     assert urls, "the sample lesson cites a web page"
     text = _text(articles["lessons/feixian-chongdian"])
-    refs = text[text.index("参考链接"):]
+    refs = text[text.index("参考链接") :]
     for n, url in enumerate(urls, 1):
         assert f"[{n}] {url}" in refs
     assert text.index("参考链接") > text.index("依据与参考")
@@ -186,8 +206,12 @@ def test_the_preview_serves_the_export_page_with_its_own_photos(sample_site):
 
     def get(path):
         answer = {}
-        body = b"".join(export_app({"PATH_INFO": path, "campaignkit.preview": preview},
-                                   lambda status, headers: answer.update(status=status, headers=dict(headers))))
+        body = b"".join(
+            export_app(
+                {"PATH_INFO": path, "campaignkit.preview": preview},
+                lambda status, headers: answer.update(status=status, headers=dict(headers)),
+            )
+        )
         return answer["status"], answer["headers"]["Content-Type"], body.decode("utf-8")
 
     status, kind, page = get(PREFIX)

@@ -6,6 +6,7 @@
 The folder must not exist yet. Build it with
     .venv/bin/python build.py --content /tmp/big/content --output /tmp/big/site
 """
+
 import argparse
 import sys
 from pathlib import Path

@@ -33,8 +33,8 @@ FONT_PATHS = [
 ]
 FONT_INDEX_SC = 2  # face index of "Noto Sans CJK SC" inside the .ttc collection
 
-W, H = 960, 720          # logical size of a scene
-SS = 2                   # drawn at 2x, then scaled down: smooth edges
+W, H = 960, 720  # logical size of a scene
+SS = 2  # drawn at 2x, then scaled down: smooth edges
 JPEG_OPTIONS = {"quality": 82, "optimize": True, "subsampling": 2}
 
 # ---------------------------------------------------------------- palette
@@ -89,26 +89,22 @@ class Canvas:
     def rect(self, x0, y0, x1, y1, fill=None, outline=None, width=0, radius=0):
         box = [round(x0 * SS), round(y0 * SS), round(x1 * SS), round(y1 * SS)]
         if radius:
-            self.d.rounded_rectangle(box, round(radius * SS), fill=fill, outline=outline,
-                                     width=round(width * SS))
+            self.d.rounded_rectangle(box, round(radius * SS), fill=fill, outline=outline, width=round(width * SS))
         else:
             self.d.rectangle(box, fill=fill, outline=outline, width=round(width * SS))
 
     def poly(self, points, fill=None, outline=None, width=0):
-        self.d.polygon(self._p(points), fill=fill, outline=outline,
-                       width=max(round(width * SS), 1) if outline else 0)
+        self.d.polygon(self._p(points), fill=fill, outline=outline, width=max(round(width * SS), 1) if outline else 0)
 
     def line(self, points, fill=INK, width=3):
         self.d.line(self._p(points), fill=fill, width=round(width * SS), joint="curve")
 
     def circle(self, cx, cy, r, fill=None, outline=None, width=0):
-        box = [round((cx - r) * SS), round((cy - r) * SS),
-               round((cx + r) * SS), round((cy + r) * SS)]
+        box = [round((cx - r) * SS), round((cy - r) * SS), round((cx + r) * SS), round((cy + r) * SS)]
         self.d.ellipse(box, fill=fill, outline=outline, width=round(width * SS))
 
     def ellipse(self, x0, y0, x1, y1, fill=None, outline=None, width=0):
-        self.d.ellipse(self._p([(x0, y0), (x1, y1)]), fill=fill, outline=outline,
-                       width=round(width * SS))
+        self.d.ellipse(self._p([(x0, y0), (x1, y1)]), fill=fill, outline=outline, width=round(width * SS))
 
     def pieslice(self, x0, y0, x1, y1, start, end, fill):
         self.d.pieslice(self._p([(x0, y0), (x1, y1)]), start, end, fill=fill)
@@ -125,10 +121,8 @@ class Canvas:
             tw = self.d.textlength("示意图", font=f) / SS
             x1, y1 = self.w - 14, self.h - 14
             x0, y0 = x1 - tw - 24, y1 - 40
-            self.rect(x0, y0, x1, y1, fill=(255, 255, 255), outline=GREY, width=1,
-                      radius=8)
-            self.text((x0 + x1) / 2, (y0 + y1) / 2, "示意图", size=22, fill=DARK,
-                      anchor="mm")
+            self.rect(x0, y0, x1, y1, fill=(255, 255, 255), outline=GREY, width=1, radius=8)
+            self.text((x0 + x1) / 2, (y0 + y1) / 2, "示意图", size=22, fill=DARK, anchor="mm")
         return self.img.resize((self.w, self.h), Image.LANCZOS)
 
 
@@ -141,8 +135,8 @@ def bezier(p0, p1, p2, steps=24):
     pts = []
     for i in range(steps + 1):
         t = i / steps
-        x = (1 - t) ** 2 * p0[0] + 2 * (1 - t) * t * p1[0] + t ** 2 * p2[0]
-        y = (1 - t) ** 2 * p0[1] + 2 * (1 - t) * t * p1[1] + t ** 2 * p2[1]
+        x = (1 - t) ** 2 * p0[0] + 2 * (1 - t) * t * p1[0] + t**2 * p2[0]
+        y = (1 - t) ** 2 * p0[1] + 2 * (1 - t) * t * p1[1] + t**2 * p2[1]
         pts.append((x, y))
     return pts
 
@@ -163,8 +157,7 @@ def clouds(c: Canvas, rnd: random.Random, n=2, y_max=180):
             c.circle(x + dx, y, r, fill=WHITE)
 
 
-def windows_grid(c, x0, y0, x1, y1, cols, rows, skip=(), glass=(170, 200, 220),
-                 frame=WHITE, ww=None, wh=None):
+def windows_grid(c, x0, y0, x1, y1, cols, rows, skip=(), glass=(170, 200, 220), frame=WHITE, ww=None, wh=None):
     cw = (x1 - x0) / cols
     rh = (y1 - y0) / rows
     ww = ww or cw * 0.55
@@ -177,23 +170,30 @@ def windows_grid(c, x0, y0, x1, y1, cols, rows, skip=(), glass=(170, 200, 220),
             spots.append((cx, cy))
             if (r, col) in skip:
                 continue
-            c.rect(cx - ww / 2, cy - wh / 2, cx + ww / 2, cy + wh / 2, fill=glass,
-                   outline=frame, width=4)
+            c.rect(cx - ww / 2, cy - wh / 2, cx + ww / 2, cy + wh / 2, fill=glass, outline=frame, width=4)
             c.line([(cx, cy - wh / 2), (cx, cy + wh / 2)], fill=frame, width=3)
     return spots, ww, wh
 
 
 def open_window(c, cx, cy, ww, wh):
-    c.rect(cx - ww / 2, cy - wh / 2, cx + ww / 2, cy + wh / 2, fill=(60, 70, 82),
-           outline=WHITE, width=4)
+    c.rect(cx - ww / 2, cy - wh / 2, cx + ww / 2, cy + wh / 2, fill=(60, 70, 82), outline=WHITE, width=4)
     # an opened sash
-    c.poly([(cx + ww / 2, cy - wh / 2), (cx + ww / 2 + 22, cy - wh / 2 + 8),
-            (cx + ww / 2 + 22, cy + wh / 2 - 2), (cx + ww / 2, cy + wh / 2)],
-           fill=(180, 205, 222), outline=WHITE, width=3)
+    c.poly(
+        [
+            (cx + ww / 2, cy - wh / 2),
+            (cx + ww / 2 + 22, cy - wh / 2 + 8),
+            (cx + ww / 2 + 22, cy + wh / 2 - 2),
+            (cx + ww / 2, cy + wh / 2),
+        ],
+        fill=(180, 205, 222),
+        outline=WHITE,
+        width=3,
+    )
 
 
 def ebike(c: Canvas, x, gy, s=1.0, body=BLUE, facing=1):
     """A step-through e-bike standing on ground line gy; returns the charge port."""
+
     def P(dx, dy):
         return (x + facing * dx * s, gy - dy * s)
 
@@ -208,11 +208,11 @@ def ebike(c: Canvas, x, gy, s=1.0, body=BLUE, facing=1):
     c.poly([P(48, 44), P(104, 40), P(108, 52), P(50, 56)], fill=body)
     # rear body cover with battery
     c.poly([P(18, 58), P(74, 58), P(80, 84), P(26, 90)], fill=body)
-    c.rect(min(P(38, 60)[0], P(68, 76)[0]), P(38, 76)[1],
-           max(P(38, 60)[0], P(68, 76)[0]), P(38, 60)[1], fill=(40, 44, 50))
+    c.rect(min(P(38, 60)[0], P(68, 76)[0]), P(38, 76)[1], max(P(38, 60)[0], P(68, 76)[0]), P(38, 60)[1], fill=(40, 44, 50))
     # seat
-    c.rect(min(P(26, 92)[0], P(76, 100)[0]), P(26, 100)[1],
-           max(P(26, 92)[0], P(76, 100)[0]), P(26, 92)[1], fill=INK, radius=4 * s)
+    c.rect(
+        min(P(26, 92)[0], P(76, 100)[0]), P(26, 100)[1], max(P(26, 92)[0], P(76, 100)[0]), P(26, 92)[1], fill=INK, radius=4 * s
+    )
     # front shield, handlebar, lamp
     c.poly([P(104, 50), P(118, 50), P(124, 104), P(110, 104)], fill=body)
     c.line([P(104, 112), P(132, 114)], fill=INK, width=6 * s)
@@ -222,6 +222,7 @@ def ebike(c: Canvas, x, gy, s=1.0, body=BLUE, facing=1):
 
 def tricycle(c: Canvas, x, gy, s=1.0, body=(70, 140, 200), facing=1):
     """An express-delivery e-tricycle; returns the battery charge port."""
+
     def P(dx, dy):
         return (x + facing * dx * s, gy - dy * s)
 
@@ -250,23 +251,19 @@ def tricycle(c: Canvas, x, gy, s=1.0, body=(70, 140, 200), facing=1):
 def extinguisher(c: Canvas, x, gy, s=1.0):
     c.rect(x - 14 * s, gy - 70 * s, x + 14 * s, gy, fill=RED, radius=10 * s)
     c.rect(x - 8 * s, gy - 80 * s, x + 8 * s, gy - 68 * s, fill=INK)
-    c.line([(x + 6 * s, gy - 76 * s), (x + 22 * s, gy - 70 * s), (x + 24 * s, gy - 40 * s)],
-           fill=INK, width=4 * s)
+    c.line([(x + 6 * s, gy - 76 * s), (x + 22 * s, gy - 70 * s), (x + 24 * s, gy - 40 * s)], fill=INK, width=4 * s)
     c.rect(x - 10 * s, gy - 48 * s, x + 10 * s, gy - 30 * s, fill=WHITE)
 
 
 def power_strip(c: Canvas, x, y, s=1.0):
-    c.rect(x - 34 * s, y - 10 * s, x + 34 * s, y + 10 * s, fill=WHITE, outline=INK,
-           width=2, radius=4)
+    c.rect(x - 34 * s, y - 10 * s, x + 34 * s, y + 10 * s, fill=WHITE, outline=INK, width=2, radius=4)
     for i in range(4):
-        c.rect(x - 26 * s + i * 15 * s, y - 5 * s, x - 18 * s + i * 15 * s, y + 5 * s,
-               fill=DARK)
+        c.rect(x - 26 * s + i * 15 * s, y - 5 * s, x - 18 * s + i * 15 * s, y + 5 * s, fill=DARK)
     c.circle(x + 30 * s, y, 3 * s, fill=RED)
 
 
 def warning_badge(c: Canvas, x=860, y=40):
-    c.poly([(x, y), (x + 44, y + 78), (x - 44, y + 78)], fill=YELLOW, outline=INK,
-           width=4)
+    c.poly([(x, y), (x + 44, y + 78), (x - 44, y + 78)], fill=YELLOW, outline=INK, width=4)
     c.rect(x - 4, y + 24, x + 4, y + 56, fill=INK)
     c.circle(x, y + 66, 5, fill=INK)
 
@@ -286,18 +283,15 @@ def spark(c: Canvas, x, y, s=1.0):
     c.circle(x, y, 6 * s, fill=ORANGE)
 
 
-def person(c: Canvas, x, gy, s=1.0, shirt=BLUE, skin=(236, 196, 160), hair=INK,
-           helmet=None, legs=(60, 66, 80)):
+def person(c: Canvas, x, gy, s=1.0, shirt=BLUE, skin=(236, 196, 160), hair=INK, helmet=None, legs=(60, 66, 80)):
     c.rect(x - 12 * s, gy - 70 * s, x - 2 * s, gy, fill=legs)
     c.rect(x + 2 * s, gy - 70 * s, x + 12 * s, gy, fill=legs)
     c.rect(x - 20 * s, gy - 140 * s, x + 20 * s, gy - 64 * s, fill=shirt, radius=10 * s)
     c.circle(x, gy - 160 * s, 18 * s, fill=skin)
     if helmet:
-        c.pieslice(x - 21 * s, gy - 184 * s, x + 21 * s, gy - 140 * s, 180, 360,
-                   fill=helmet)
+        c.pieslice(x - 21 * s, gy - 184 * s, x + 21 * s, gy - 140 * s, 180, 360, fill=helmet)
     else:
-        c.pieslice(x - 19 * s, gy - 180 * s, x + 19 * s, gy - 146 * s, 180, 360,
-                   fill=hair)
+        c.pieslice(x - 19 * s, gy - 180 * s, x + 19 * s, gy - 146 * s, 180, 360, fill=hair)
 
 
 def boxes(c: Canvas, x, gy, n, rnd, w=46, h=36):
@@ -305,27 +299,22 @@ def boxes(c: Canvas, x, gy, n, rnd, w=46, h=36):
     y = gy
     for i in range(n):
         dx = rnd.randint(-6, 6)
-        c.rect(x + dx, y - h, x + dx + w, y, fill=tones[i % 3], outline=(140, 108, 70),
-               width=2)
-        c.line([(x + dx + w / 2, y - h), (x + dx + w / 2, y - h + 10)], fill=(150, 116, 76),
-               width=3)
+        c.rect(x + dx, y - h, x + dx + w, y, fill=tones[i % 3], outline=(140, 108, 70), width=2)
+        c.line([(x + dx + w / 2, y - h), (x + dx + w / 2, y - h + 10)], fill=(150, 116, 76), width=3)
         y -= h
 
 
-def charging_shed(c: Canvas, x0, x1, gy, rnd, vehicles="bike", sign="集中充电处",
-                  exits=False, ext_box=False, roof=(66, 128, 96)):
+def charging_shed(c: Canvas, x0, x1, gy, rnd, vehicles="bike", sign="集中充电处", exits=False, ext_box=False, roof=(66, 128, 96)):
     top = gy - 250
     # roof and fascia
-    c.poly([(x0 - 30, top + 20), (x1 + 30, top - 10), (x1 + 30, top + 10),
-            (x0 - 30, top + 44)], fill=roof)
+    c.poly([(x0 - 30, top + 20), (x1 + 30, top - 10), (x1 + 30, top + 10), (x0 - 30, top + 44)], fill=roof)
     # posts with chargers
     n_posts = 4 if x1 - x0 > 500 else 3
     xs = [x0 + i * (x1 - x0) / (n_posts - 1) for i in range(n_posts)]
     for px in xs:
         c.rect(px - 7, top + 28, px + 7, gy, fill=(120, 126, 132))
     # sign board hanging under the roof, in front of the posts
-    c.rect(x0 + (x1 - x0) / 2 - 110, top + 46, x0 + (x1 - x0) / 2 + 110, top + 92,
-           fill=EXIT_GREEN, radius=6)
+    c.rect(x0 + (x1 - x0) / 2 - 110, top + 46, x0 + (x1 - x0) / 2 + 110, top + 92, fill=EXIT_GREEN, radius=6)
     c.text(x0 + (x1 - x0) / 2, top + 69, sign, size=28, fill=WHITE, anchor="mm")
     ports = []
     for px in xs[:-1]:
@@ -341,8 +330,7 @@ def charging_shed(c: Canvas, x0, x1, gy, rnd, vehicles="bike", sign="集中充�
         for i, sx in enumerate(slots):
             port = tricycle(c, sx, gy, s=1.0, body=[(70, 140, 200), (230, 150, 60)][i % 2])
             if i < len(ports):
-                c.line(bezier(ports[i], (ports[i][0], port[1] + 20), port), fill=CORD,
-                       width=3)
+                c.line(bezier(ports[i], (ports[i][0], port[1] + 20), port), fill=CORD, width=3)
     elif vehicles == "mixed":
         sx = x0 + 20
         kinds = ["trike", "bike", "bike", "trike", "bike"]
@@ -357,8 +345,7 @@ def charging_shed(c: Canvas, x0, x1, gy, rnd, vehicles="bike", sign="集中充�
                 port = ebike(c, sx, gy, s=0.9, body=[RED, BLUE, (120, 90, 170)][i % 3])
                 sx += 150
             if i < len(ports):
-                c.line(bezier(ports[i], (ports[i][0], port[1] + 20), port), fill=CORD,
-                       width=3)
+                c.line(bezier(ports[i], (ports[i][0], port[1] + 20), port), fill=CORD, width=3)
             i += 1
     else:
         colors = [RED, BLUE, (120, 90, 170), (230, 150, 60), (60, 150, 150)]
@@ -366,8 +353,7 @@ def charging_shed(c: Canvas, x0, x1, gy, rnd, vehicles="bike", sign="集中充�
         for i in range(k):
             port = ebike(c, x0 + 16 + i * 145, gy, s=0.85, body=colors[i % len(colors)])
             if i < len(ports):
-                c.line(bezier(ports[i], (ports[i][0], port[1] + 20), port), fill=CORD,
-                       width=3)
+                c.line(bezier(ports[i], (ports[i][0], port[1] + 20), port), fill=CORD, width=3)
     # fire extinguisher (or a cabinet) at the end of the shed
     if ext_box:
         c.rect(x1 + 10, gy - 190, x1 + 70, gy - 100, fill=RED, outline=DEEP_RED, width=3)
@@ -383,8 +369,9 @@ def charging_shed(c: Canvas, x0, x1, gy, rnd, vehicles="bike", sign="集中充�
 
 
 # ---------------------------------------------------------------- scenes
-def scene_window_cord(name, floors=3, vehicles=("bike", "bike"), win=(1, 1),
-                      wall=(226, 206, 176), boxes_inside=False, strip=False):
+def scene_window_cord(
+    name, floors=3, vehicles=("bike", "bike"), win=(1, 1), wall=(226, 206, 176), boxes_inside=False, strip=False
+):
     rnd = rng_for(name)
     c = Canvas()
     gy = 600
@@ -395,8 +382,7 @@ def scene_window_cord(name, floors=3, vehicles=("bike", "bike"), win=(1, 1),
     c.rect(bx0, top, bx1, gy, fill=wall)
     c.rect(bx0 - 10, top - 16, bx1 + 10, top, fill=(150, 140, 128))
     rows, cols = floors, 3
-    spots, ww, wh = windows_grid(c, bx0, top + 10, bx1, gy - 10, cols, rows,
-                                 skip={win})
+    spots, ww, wh = windows_grid(c, bx0, top + 10, bx1, gy - 10, cols, rows, skip={win})
     cx, cy = spots[win[0] * cols + win[1]]
     open_window(c, cx, cy, ww, wh)
     if boxes_inside:
@@ -408,26 +394,21 @@ def scene_window_cord(name, floors=3, vehicles=("bike", "bike"), win=(1, 1),
     vx = 300
     for i, kind in enumerate(vehicles):
         if kind == "trike":
-            ports.append(tricycle(c, vx, gy + 60, s=1.0,
-                                  body=[(70, 140, 200), (230, 150, 60)][i % 2]))
+            ports.append(tricycle(c, vx, gy + 60, s=1.0, body=[(70, 140, 200), (230, 150, 60)][i % 2]))
             vx += 210
         else:
-            ports.append(ebike(c, vx, gy + 60, s=1.0,
-                               body=[RED, BLUE, (120, 90, 170), (60, 150, 150)][i % 4]))
+            ports.append(ebike(c, vx, gy + 60, s=1.0, body=[RED, BLUE, (120, 90, 170), (60, 150, 150)][i % 4]))
             vx += 150
     sill = (cx + 6, cy + wh / 2 - 6)
     if strip:
         hub = (240, gy + 80)
-        c.line(bezier(sill, (sill[0] - 60, (sill[1] + hub[1]) / 2), hub), fill=CORD,
-               width=4)
+        c.line(bezier(sill, (sill[0] - 60, (sill[1] + hub[1]) / 2), hub), fill=CORD, width=4)
         power_strip(c, hub[0], hub[1])
         for p in ports:
-            c.line(bezier((hub[0] + 30, hub[1]), ((hub[0] + p[0]) / 2, hub[1] + 30), p),
-                   fill=CORD, width=3)
+            c.line(bezier((hub[0] + 30, hub[1]), ((hub[0] + p[0]) / 2, hub[1] + 30), p), fill=CORD, width=3)
     else:
         hub = ports[0]
-        c.line(bezier(sill, (sill[0] + 10, (sill[1] + hub[1]) / 2 + 60), hub), fill=CORD,
-               width=4)
+        c.line(bezier(sill, (sill[0] + 10, (sill[1] + hub[1]) / 2 + 60), hub), fill=CORD, width=4)
         for a, b in itertools.pairwise(ports):
             c.line(bezier(a, ((a[0] + b[0]) / 2, a[1] + 40), b), fill=CORD, width=3)
     spark(c, hub[0], hub[1] - 4, s=0.8)
@@ -448,8 +429,7 @@ def scene_shed(name, vehicles="bike", exits=False, ext_box=False, small=False):
     if small:
         charging_shed(c, 280, 640, gy, rnd, vehicles=vehicles, ext_box=ext_box)
     else:
-        charging_shed(c, 140, 760, gy, rnd, vehicles=vehicles, exits=exits,
-                      ext_box=ext_box)
+        charging_shed(c, 140, 760, gy, rnd, vehicles=vehicles, exits=exits, ext_box=ext_box)
     ok_badge(c)
     return c.finish()
 
@@ -477,8 +457,7 @@ def scene_corridor(name, clear=False):
     # ceiling lamps
     for t in (0.35, 0.7):
         y = by0 * (1 - t)
-        c.rect(480 - 40 - 140 * t, y + 4, 480 + 40 + 140 * t, y + 14 + 6 * t,
-               fill=WHITE, outline=(200, 200, 196), width=1)
+        c.rect(480 - 40 - 140 * t, y + 4, 480 + 40 + 140 * t, y + 14 + 6 * t, fill=WHITE, outline=(200, 200, 196), width=1)
     # side doors
     c.poly([(120, 190), (250, 262), (250, 470), (120, 560)], fill=(170, 130, 96))
     c.poly([(840, 190), (710, 262), (710, 470), (840, 560)], fill=(160, 122, 90))
@@ -577,8 +556,7 @@ def scene_wiring(name, clear=False):
     boxes(c, 760, 600, 4, rng_for(name + "b"), w=60, h=44)
     # distribution box
     c.rect(150, 160, 330, 360, fill=(200, 204, 208), outline=GREY, width=4, radius=6)
-    c.poly([(240, 200), (222, 250), (246, 250), (230, 300), (262, 236), (238, 236),
-            (252, 200)], fill=YELLOW)
+    c.poly([(240, 200), (222, 250), (246, 250), (230, 300), (262, 236), (238, 236), (252, 200)], fill=YELLOW)
     if clear:
         c.rect(290, 250, 310, 272, fill=(90, 96, 104), radius=3)
         c.line([(240, 160), (240, 40)], fill=(230, 232, 234), width=14)
@@ -615,21 +593,17 @@ def scene_trike(name, modified=True):
         c.rect(x, y, x + 110, y + 44, fill=(60, 60, 64), outline=INK, width=2)
         for dx in (14, 58, 92):
             c.rect(x + dx, y - 4, x + dx + 10, y + 48, fill=(200, 200, 190))
-        c.line(bezier((x + 110, y + 10), (x + 170, y + 80), (port[0], port[1] + 4)),
-               fill=RED, width=4)
-        c.line(bezier((x + 110, y + 26), (x + 150, y + 110), (port[0] + 8, port[1] + 6)),
-               fill=INK, width=4)
+        c.line(bezier((x + 110, y + 10), (x + 170, y + 80), (port[0], port[1] + 4)), fill=RED, width=4)
+        c.line(bezier((x + 110, y + 26), (x + 150, y + 110), (port[0] + 8, port[1] + 6)), fill=INK, width=4)
         spark(c, x + 118, y + 18, s=0.8)
         c.rect(700, gy + 20, 790, gy + 70, fill=(110, 110, 110), radius=6)
-        c.line(bezier((745, gy + 20), (700, gy - 40), (port[0] + 10, port[1])),
-               fill=CORD, width=3)
+        c.line(bezier((745, gy + 20), (700, gy - 40), (port[0] + 10, port[1])), fill=CORD, width=3)
         warning_badge(c)
     else:
         c.rect(700, gy + 10, 800, gy + 70, fill=(40, 44, 50), radius=8)
         c.rect(716, gy + 22, 784, gy + 36, fill=(90, 96, 104), radius=3)
         c.circle(790, gy + 20, 5, fill=GREEN)
-        c.line(bezier((750, gy + 10), (700, gy - 40), (port[0] + 10, port[1])),
-               fill=CORD, width=3)
+        c.line(bezier((750, gy + 10), (700, gy - 40), (port[0] + 10, port[1])), fill=CORD, width=3)
         ok_badge(c)
     return c.finish()
 
@@ -646,8 +620,9 @@ def scene_door_cord(name):
     c.rect(400, 320, 560, gy - 60, fill=(150, 190, 214), outline=WHITE, width=6)
     c.line([(480, 320), (480, gy - 60)], fill=WHITE, width=4)
     for i in range(3):
-        c.rect(360 - i * 20, gy - 60 + i * 20, 600 + i * 20, gy - 40 + i * 20,
-               fill=(200, 200, 196), outline=(170, 170, 166), width=2)
+        c.rect(
+            360 - i * 20, gy - 60 + i * 20, 600 + i * 20, gy - 40 + i * 20, fill=(200, 200, 196), outline=(170, 170, 166), width=2
+        )
     p1 = ebike(c, 500, 680, s=1.1, body=RED)
     p2 = ebike(c, 660, 680, s=1.1, body=BLUE)
     c.line(bezier((470, gy - 62), (430, 620), p1), fill=CORD, width=4)
@@ -667,10 +642,8 @@ def scene_factory(name, kind="warehouse", sign=""):
         c.rect(120, 240, 900, gy, fill=(214, 220, 226))
         for i in range(6):
             x = 120 + i * 130
-            c.poly([(x, 240), (x + 100, 170), (x + 130, 170), (x + 130, 240)],
-                   fill=(150, 166, 180))
-            c.poly([(x + 100, 176), (x + 126, 176), (x + 126, 236), (x + 100, 236)],
-                   fill=(180, 208, 226))
+            c.poly([(x, 240), (x + 100, 170), (x + 130, 170), (x + 130, 240)], fill=(150, 166, 180))
+            c.poly([(x + 100, 176), (x + 126, 176), (x + 126, 236), (x + 100, 236)], fill=(180, 208, 226))
         windows_grid(c, 120, 280, 900, 400, 6, 1)
         c.rect(420, 420, 600, gy, fill=(120, 132, 144))
     else:
@@ -772,8 +745,7 @@ def scene_lecture(name):
         n = 8 - r
         for i in range(n):
             x = 70 + (i + 0.5) * (820 / n) + rnd.randint(-8, 8)
-            c.rect(x - 34 * s, y - 30 * s, x + 34 * s, y + 40 * s, fill=shirts[rnd.randrange(6)],
-                   radius=12 * s)
+            c.rect(x - 34 * s, y - 30 * s, x + 34 * s, y + 40 * s, fill=shirts[rnd.randrange(6)], radius=12 * s)
             c.circle(x, y - 48 * s, 20 * s, fill=hair[rnd.randrange(4)])
         c.rect(20, y + 30 * s, c.w - 20, y + 60 * s, fill=(60, 80, 120), radius=6)
     return c.finish()
@@ -795,12 +767,10 @@ def scene_meeting(name):
         y = 470 + (c.h - 470) * t
         for side in (-1, 1):
             x = 480 + side * (120 + 200 * t) + side * 40 * s
-            c.rect(x - 30 * s, y - 70 * s, x + 30 * s, y, fill=shirts[rnd.randrange(6)],
-                   radius=10 * s)
+            c.rect(x - 30 * s, y - 70 * s, x + 30 * s, y, fill=shirts[rnd.randrange(6)], radius=10 * s)
             c.circle(x, y - 90 * s, 20 * s, fill=(236, 196, 160))
             c.pieslice(x - 21 * s, y - 112 * s, x + 21 * s, y - 80 * s, 180, 360, fill=INK)
-            c.rect(x - side * 40 * s - 18 * s, y - 20 * s, x - side * 40 * s + 18 * s,
-                   y - 8 * s, fill=WHITE)
+            c.rect(x - side * 40 * s - 18 * s, y - 20 * s, x - side * 40 * s + 18 * s, y - 8 * s, fill=WHITE)
     return c.finish()
 
 
@@ -814,8 +784,7 @@ def scene_drill(name):
     windows_grid(c, 0, 350, c.w, 500, 7, 1)
     # fire pan with flames
     c.rect(560, 600, 760, 640, fill=(70, 70, 70))
-    for _i, (dx, h, col) in enumerate(((20, 120, ORANGE), (70, 170, RED), (120, 140, ORANGE),
-                                      (165, 100, RED))):
+    for _i, (dx, h, col) in enumerate(((20, 120, ORANGE), (70, 170, RED), (120, 140, ORANGE), (165, 100, RED))):
         x = 560 + dx
         c.poly([(x - 30, 602), (x, 602 - h), (x + 30, 602)], fill=col)
         c.poly([(x - 14, 602), (x, 602 - h * 0.55), (x + 14, 602)], fill=YELLOW)
@@ -857,47 +826,46 @@ def manifest():
     """(relative path, zero-argument function returning an image)."""
     items = [
         # cases: before / after pairs
-        ("cases/hengshun-cangku-feixian-before.jpg",
-         lambda n: scene_window_cord(n, floors=3, vehicles=("bike",) * 4, win=(1, 1),
-                                     boxes_inside=True)),
+        (
+            "cases/hengshun-cangku-feixian-before.jpg",
+            lambda n: scene_window_cord(n, floors=3, vehicles=("bike",) * 4, win=(1, 1), boxes_inside=True),
+        ),
         ("cases/hengshun-cangku-feixian-after.jpg", lambda n: scene_shed(n)),
         ("cases/jinggong-chejian-feixian-before.jpg", lambda n: scene_wall_socket(n)),
-        ("cases/jinggong-chejian-feixian-after.jpg",
-         lambda n: scene_wall_socket(n, clear=True)),
+        ("cases/jinggong-chejian-feixian-after.jpg", lambda n: scene_wall_socket(n, clear=True)),
         ("cases/sushe-loudao-tingfang-before.jpg", lambda n: scene_corridor(n)),
         ("cases/sushe-loudao-tingfang-after.jpg", lambda n: scene_corridor(n, clear=True)),
-        ("cases/fenjianchang-chuangkou-feixian-before.jpg",
-         lambda n: scene_window_cord(n, floors=2, vehicles=("trike", "trike", "trike"),
-                                     win=(1, 2), wall=(214, 220, 226), strip=True)),
-        ("cases/fenjianchang-chuangkou-feixian-after.jpg",
-         lambda n: scene_shed(n, vehicles="trike")),
+        (
+            "cases/fenjianchang-chuangkou-feixian-before.jpg",
+            lambda n: scene_window_cord(
+                n, floors=2, vehicles=("trike", "trike", "trike"), win=(1, 2), wall=(214, 220, 226), strip=True
+            ),
+        ),
+        ("cases/fenjianchang-chuangkou-feixian-after.jpg", lambda n: scene_shed(n, vehicles="trike")),
         ("cases/xiaowei-qiye-feixian-before.jpg", lambda n: scene_shutter(n)),
         ("cases/xiaowei-qiye-feixian-after.jpg", lambda n: scene_shutter(n, clear=True)),
         ("cases/cangku-silai-dianxian-before.jpg", lambda n: scene_wiring(n)),
         ("cases/cangku-silai-dianxian-after.jpg", lambda n: scene_wiring(n, clear=True)),
         ("cases/kuaidi-sanlunche-gaizhuang-before.jpg", lambda n: scene_trike(n)),
-        ("cases/kuaidi-sanlunche-gaizhuang-after.jpg",
-         lambda n: scene_trike(n, modified=False)),
-        ("cases/sushe-chuangkou-feixian-before.jpg",
-         lambda n: scene_window_cord(n, floors=3, vehicles=("bike", "bike"), win=(1, 0),
-                                     wall=(236, 226, 208))),
+        ("cases/kuaidi-sanlunche-gaizhuang-after.jpg", lambda n: scene_trike(n, modified=False)),
+        (
+            "cases/sushe-chuangkou-feixian-before.jpg",
+            lambda n: scene_window_cord(n, floors=3, vehicles=("bike", "bike"), win=(1, 0), wall=(236, 226, 208)),
+        ),
         ("cases/wuliu-bangonglou-feixian-before.jpg", lambda n: scene_door_cord(n)),
-        ("cases/jiagong-chejian-feixian-before.jpg",
-         lambda n: scene_window_cord(n, floors=2, vehicles=("bike",), win=(1, 1),
-                                     wall=(206, 214, 220), boxes_inside=True)),
+        (
+            "cases/jiagong-chejian-feixian-before.jpg",
+            lambda n: scene_window_cord(n, floors=2, vehicles=("bike",), win=(1, 1), wall=(206, 214, 220), boxes_inside=True),
+        ),
         ("cases/jiagong-chejian-feixian-after.jpg", lambda n: scene_shed(n)),
         # enterprises
-        ("enterprises/hengshun-wuliu.jpg",
-         lambda n: scene_factory(n, kind="warehouse", sign="示例·恒顺物流")),
+        ("enterprises/hengshun-wuliu.jpg", lambda n: scene_factory(n, kind="warehouse", sign="示例·恒顺物流")),
         ("enterprises/hengshun-wuliu-chongdian.jpg", lambda n: scene_shed(n, vehicles="mixed")),
-        ("enterprises/jinggong-jixie.jpg",
-         lambda n: scene_factory(n, kind="sawtooth", sign="示例·精工机械")),
+        ("enterprises/jinggong-jixie.jpg", lambda n: scene_factory(n, kind="sawtooth", sign="示例·精工机械")),
         # facilities
         ("facilities/dongmen-chongdian.jpg", lambda n: scene_shed(n)),
-        ("facilities/wuliu-chongdian.jpg",
-         lambda n: scene_shed(n, vehicles="mixed", exits=True)),
-        ("facilities/beiqu-chongdian.jpg",
-         lambda n: scene_shed(n, ext_box=True, small=True)),
+        ("facilities/wuliu-chongdian.jpg", lambda n: scene_shed(n, vehicles="mixed", exits=True)),
+        ("facilities/beiqu-chongdian.jpg", lambda n: scene_shed(n, ext_box=True, small=True)),
         ("facilities/weixing-xiaofangzhan.jpg", lambda n: scene_micro_station(n)),
         # events
         ("events/yantaohui-2023-07.jpg", lambda n: scene_meeting(n)),
@@ -905,25 +873,19 @@ def manifest():
         ("events/yanlian-2023-11-miehuoqi.jpg", lambda n: scene_drill(n)),
         ("events/yanlian-2023-11-qicai.jpg", lambda n: scene_micro_station(n, people=True)),
         # people: flat avatars, no faces
-        ("people/zhou-deming.jpg",
-         lambda n: scene_avatar(n, (196, 214, 232), (40, 60, 110), hair=(150, 150, 150),
-                                badge=True)),
-        ("people/chen-guilan.jpg",
-         lambda n: scene_avatar(n, (236, 214, 206), (150, 60, 70), hair=(90, 90, 90),
-                                hair_long=True, badge=True)),
-        ("people/wu-changlin.jpg",
-         lambda n: scene_avatar(n, (208, 226, 204), (70, 90, 70), hair=(170, 170, 170),
-                                badge=True)),
-        ("people/liu-xiaoyan.jpg",
-         lambda n: scene_avatar(n, (244, 226, 196), (60, 120, 180), hair_long=True,
-                                badge=True)),
-        ("people/qian-zhigang.jpg",
-         lambda n: scene_avatar(n, (214, 208, 232), (200, 80, 60), badge=True)),
-        ("people/xu-lei.jpg",
-         lambda n: scene_avatar(n, (204, 232, 228), (40, 130, 120), hair=(70, 50, 40),
-                                hair_long=True, badge=True)),
-        ("people/sun-haibo.jpg",
-         lambda n: scene_avatar(n, (226, 226, 226), (90, 100, 110))),
+        ("people/zhou-deming.jpg", lambda n: scene_avatar(n, (196, 214, 232), (40, 60, 110), hair=(150, 150, 150), badge=True)),
+        (
+            "people/chen-guilan.jpg",
+            lambda n: scene_avatar(n, (236, 214, 206), (150, 60, 70), hair=(90, 90, 90), hair_long=True, badge=True),
+        ),
+        ("people/wu-changlin.jpg", lambda n: scene_avatar(n, (208, 226, 204), (70, 90, 70), hair=(170, 170, 170), badge=True)),
+        ("people/liu-xiaoyan.jpg", lambda n: scene_avatar(n, (244, 226, 196), (60, 120, 180), hair_long=True, badge=True)),
+        ("people/qian-zhigang.jpg", lambda n: scene_avatar(n, (214, 208, 232), (200, 80, 60), badge=True)),
+        (
+            "people/xu-lei.jpg",
+            lambda n: scene_avatar(n, (204, 232, 228), (40, 130, 120), hair=(70, 50, 40), hair_long=True, badge=True),
+        ),
+        ("people/sun-haibo.jpg", lambda n: scene_avatar(n, (226, 226, 226), (90, 100, 110))),
     ]
     return items
 
@@ -937,8 +899,7 @@ def save_jpeg(img: Image.Image, path: Path) -> None:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="Draw the sample illustrations.")
-    ap.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                    help="folder to write into (default: content/media)")
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder to write into (default: content/media)")
     args = ap.parse_args(argv)
     if _FONT_FILE is None:
         print("注意：未找到 Noto CJK 字体，图片中的「示意图」标签和文字将省略。")

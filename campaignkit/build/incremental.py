@@ -27,6 +27,7 @@ others are taken from the published index, in MkDocs' page order, so the index i
 clean build writes. `tests/test_incremental.py` checks, after random edits, that an
 incremental build and a cold build of the same content give byte-identical trees.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -195,12 +196,23 @@ class Incremental:
         entries = fstree.entries(self.site_dir, skip=self.beside)
         everything = {rel for rel, _entry in entries}
         after = sorted(everything - getattr(self, "_after_mkdocs_start", everything))
-        state = {"version": STATE_VERSION, "key": self.key, "manifest": fstree.manifest(self.site_dir, entries),
-                 "after_mkdocs": after, "from_docs": sorted(_output_of(rel) for rel in self.docs_files())}
+        state = {
+            "version": STATE_VERSION,
+            "key": self.key,
+            "manifest": fstree.manifest(self.site_dir, entries),
+            "after_mkdocs": after,
+            "from_docs": sorted(_output_of(rel) for rel in self.docs_files()),
+        }
         self.folder.mkdir(parents=True, exist_ok=True)
-        _write_json(self.folder / "audit.json", {STATE_VERSION: {
-            "files": {k: v for k, v in self._audit_used.items() if not v},
-            "fragments": {self.key: sorted(self.clean_fragments.used or self.clean_fragments.known)}}})
+        _write_json(
+            self.folder / "audit.json",
+            {
+                STATE_VERSION: {
+                    "files": {k: v for k, v in self._audit_used.items() if not v},
+                    "fragments": {self.key: sorted(self.clean_fragments.used or self.clean_fragments.known)},
+                }
+            },
+        )
         _write_json(self.folder / "state.json", state)
 
     def docs_files(self) -> list[str]:
@@ -213,8 +225,11 @@ class Incremental:
         state = self._read_json(self.folder / "state.json", None)
         if not state or state.get("version") != STATE_VERSION or state.get("key") != self.key:
             return None
-        if (not self.site_dir.is_dir() or not self.docs.is_dir()
-                or fstree.manifest(self.site_dir, fstree.entries(self.site_dir, skip=self.beside)) != state["manifest"]):
+        if (
+            not self.site_dir.is_dir()
+            or not self.docs.is_dir()
+            or fstree.manifest(self.site_dir, fstree.entries(self.site_dir, skip=self.beside)) != state["manifest"]
+        ):
             return None  # the published tree is not the one this state describes
         return state
 
@@ -234,11 +249,13 @@ def inputs(project: Path, site: dict, nav: list) -> dict:
     overrides = project / "templates" / "overrides"
     return {
         "mkdocs.yml": _digest((project / "mkdocs.yml").read_bytes()),
-        "overrides": {p.relative_to(overrides).as_posix(): _digest(p.read_bytes())
-                      for p in sorted(overrides.rglob("*")) if p.is_file()},
+        "overrides": {
+            p.relative_to(overrides).as_posix(): _digest(p.read_bytes()) for p in sorted(overrides.rglob("*")) if p.is_file()
+        },
         "kit": memo.kit_digest(),
         "versions": [mkdocs.__version__, getattr(material, "__version__", ""), sys.version],
-        "site": site, "nav": nav,
+        "site": site,
+        "nav": nav,
     }
 
 

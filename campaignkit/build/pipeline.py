@@ -5,6 +5,7 @@ rules the audit applies to those files. Outputs before MkDocs write into the sta
 folder, the ones after it into the finished site; the audit then reads the whole tree
 with every output's rules, and only a clean tree is swapped into site/.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -122,17 +123,36 @@ def _handouts(b: Build) -> None:
     if b.pdf or b.pending_pdfs is not None:
         # Private paperwork only when PDFs are made: the preview (pending PDFs) has no link to it
         # and would render a notice per case for nothing (minutes at 1,000 cases).
-        b.made = handouts.render_all(b.campaign, b.templates, b.docs, b.cache / "handouts", b.cache / "media", b.jobs,
-                                     b.pending_pdfs, b.private_dir if b.pdf else None, b.private,
-                                     qr_cache=b.qr_cache)
+        b.made = handouts.render_all(
+            b.campaign,
+            b.templates,
+            b.docs,
+            b.cache / "handouts",
+            b.cache / "media",
+            b.jobs,
+            b.pending_pdfs,
+            b.private_dir if b.pdf else None,
+            b.private,
+            qr_cache=b.qr_cache,
+        )
 
 
 def _pages(b: Build) -> None:
     public = [h for h in b.made if h.public]
     b.share = ShareImages(b.campaign.site, b.files)
     images = handout_pages.page_images(public, b.docs, b.cache / "handout-pages")
-    b.nav = pages.write_docs(b.campaign, b.docs, b.templates, public, b.share, images, b.qr_cache,
-                             b.memo_dir / "pages.memo" if b.memo_dir else None, b.files, staged=b.pages)
+    b.nav = pages.write_docs(
+        b.campaign,
+        b.docs,
+        b.templates,
+        public,
+        b.share,
+        images,
+        b.qr_cache,
+        b.memo_dir / "pages.memo" if b.memo_dir else None,
+        b.files,
+        staged=b.pages,
+    )
     b.counts["pages"] = len(b.share.cards)  # one share card a page
     vendor.copy_vendor_assets(b.docs / "assets" / "vendor")
 
@@ -153,8 +173,17 @@ def _mkdocs(b: Build) -> None:
     if b.kept is None:
         with timing.stage("pages"):
             pages.write_files(b.pages, b.docs)
-        site.run_mkdocs(b.project / "mkdocs.yml", b.docs, b.out, b.campaign.site, b.nav, jobs=b.jobs,
-                        pages=b.counts["pages"], ready=b.mkdocs_ready, meanwhile=lambda: _beside_mkdocs(b))
+        site.run_mkdocs(
+            b.project / "mkdocs.yml",
+            b.docs,
+            b.out,
+            b.campaign.site,
+            b.nav,
+            jobs=b.jobs,
+            pages=b.counts["pages"],
+            ready=b.mkdocs_ready,
+            meanwhile=lambda: _beside_mkdocs(b),
+        )
         _beside_mkdocs(b)  # nothing left by now: run_mkdocs runs them on every path
         _link_files(b)
         _count_site_pages(b, fstree.files(b.out, skip=FILE_FOLDERS))
@@ -165,11 +194,23 @@ def _mkdocs(b: Build) -> None:
     with timing.stage("pages"):  # bookkeeping of the generated pages, not MkDocs' work
         kept.sync_docs(b.docs, b.pages)
         kept.prepare_site(b.out)
-    timing.extra["mkdocs"] = {**site.settings(kept.docs, b.out, b.campaign.site, b.nav),
-                              "extra": {"help": site.help_strip(b.campaign.site)}}
+    timing.extra["mkdocs"] = {
+        **site.settings(kept.docs, b.out, b.campaign.site, b.nav),
+        "extra": {"help": site.help_strip(b.campaign.site)},
+    }
     to_build = len(kept.rebuilt) if kept.dirty else b.counts["pages"]
-    order = site.run_mkdocs(b.project / "mkdocs.yml", kept.docs, b.out, b.campaign.site, b.nav, dirty=kept.dirty,
-                            jobs=b.jobs, pages=to_build, ready=b.mkdocs_ready, meanwhile=lambda: _beside_mkdocs(b))
+    order = site.run_mkdocs(
+        b.project / "mkdocs.yml",
+        kept.docs,
+        b.out,
+        b.campaign.site,
+        b.nav,
+        dirty=kept.dirty,
+        jobs=b.jobs,
+        pages=to_build,
+        ready=b.mkdocs_ready,
+        meanwhile=lambda: _beside_mkdocs(b),
+    )
     _beside_mkdocs(b)
     kept.complete_search_index(b.out, order)
     _link_files(b)
@@ -194,8 +235,7 @@ def _redirects(b: Build) -> None:
 
 
 # The stage (timing.py, scripts/benchmark.py) an output's time counts in; by phase otherwise.
-_STAGES = {_photos: "photos", _handouts: "handouts", _pages: "pages", DOCS: "pages",
-           MKDOCS: "mkdocs", SITE: "extras"}
+_STAGES = {_photos: "photos", _handouts: "handouts", _pages: "pages", DOCS: "pages", MKDOCS: "mkdocs", SITE: "extras"}
 
 OUTPUTS: tuple[Output, ...] = (
     Output("复制照片", _photos),  # the renditions resized in 处理照片, into the site
@@ -203,16 +243,32 @@ OUTPUTS: tuple[Output, ...] = (
     Output("网页", _pages),
     Output("分享图", _share_images, beside_mkdocs=True),
     # MkDocs turns the staging folder into the site; its pages are audited as HTML.
-    Output("网站", _mkdocs, MKDOCS, audit=(("**/*.html", safety.html_page), ("sitemap.xml", safety.xml_document),
-                                         ("assets/qr/**/*.svg", safety.xml_document))),
-    Output("订阅", lambda b: feed.write_feed(b.campaign, b.out), SITE,
-           audit=((feed.PATH, safety.xml_document), (feed.RSS_PATH, safety.xml_document))),
-    Output("搜索索引", lambda b: search_index.compact_search_index(b.out), SITE,
-           audit=((search_index.PATH, safety.search_index),)),
+    Output(
+        "网站",
+        _mkdocs,
+        MKDOCS,
+        audit=(
+            ("**/*.html", safety.html_page),
+            ("sitemap.xml", safety.xml_document),
+            ("assets/qr/**/*.svg", safety.xml_document),
+        ),
+    ),
+    Output(
+        "订阅",
+        lambda b: feed.write_feed(b.campaign, b.out),
+        SITE,
+        audit=((feed.PATH, safety.xml_document), (feed.RSS_PATH, safety.xml_document)),
+    ),
+    Output(
+        "搜索索引", lambda b: search_index.compact_search_index(b.out), SITE, audit=((search_index.PATH, safety.search_index),)
+    ),
     Output("旧网址跳转", _redirects, SITE, audit=(("**/index.html", safety.html_page),)),
     # Last: it reads every page and script the site has, and rewrites the pages' stylesheet links.
-    Output("精简样式", lambda b: theme_css.purge_site(b.out, b.memo_dir / "css.cache" if b.memo_dir else None,
-                                                  skip=FILE_FOLDERS), SITE),
+    Output(
+        "精简样式",
+        lambda b: theme_css.purge_site(b.out, b.memo_dir / "css.cache" if b.memo_dir else None, skip=FILE_FOLDERS),
+        SITE,
+    ),
 )
 
 
@@ -220,8 +276,9 @@ def audit_rules() -> list[safety.Rule]:
     return [rule for output in OUTPUTS for rule in output.audit]
 
 
-def audit(site_dir: Path, site_path: str = "/", kept: incremental.Incremental | None = None,
-          everything: list[str] | None = None) -> list[str]:
+def audit(
+    site_dir: Path, site_path: str = "/", kept: incremental.Incremental | None = None, everything: list[str] | None = None
+) -> list[str]:
     """Every finding in a finished site by the rules its outputs declare (empty when safe);
     with `kept`, the same file audited before (its identity) is not read again. `everything`:
     the tree's files, when the caller has walked it already."""
@@ -238,7 +295,9 @@ def _remembered(rule, kept: incremental.Incremental, site_path: str):
             if rule is safety.search_index:
                 return rule(path, rel, root, kept.clean_fragments)
             return rule(path, rel, root, site_path) if rule is safety.html_page else rule(path, rel, root)
+
         return kept.audited(f"{rule.__name__}@{site_path}", rel, path, run)
+
     return check
 
 
@@ -269,8 +328,9 @@ def load_and_validate(content_root: Path, include_drafts: bool, site_dir: Path |
     return content, checked
 
 
-def public_view(project: Path, content_root: Path, include_drafts: bool = False,
-                loaded: tuple[Content, Checked] | None = None) -> tuple[Campaign, list]:
+def public_view(
+    project: Path, content_root: Path, include_drafts: bool = False, loaded: tuple[Content, Checked] | None = None
+) -> tuple[Campaign, list]:
     """The public view with its photos resized (loading and validating first unless `loaded`);
     returns (campaign, the photo renditions to publish)."""
     content, checked = loaded or load_and_validate(content_root, include_drafts)
@@ -332,9 +392,17 @@ def _run_output(output: Output, b: Build) -> None:
             st.advance(count(b))
 
 
-def build(project: Path, content_root: Path, site_dir: Path, include_drafts: bool = False,
-          pdf: bool = True, jobs: int = 1, pending_pdfs: dict | None = None, published_site: Path | None = None,
-          incremental_build: bool = True) -> str:
+def build(
+    project: Path,
+    content_root: Path,
+    site_dir: Path,
+    include_drafts: bool = False,
+    pdf: bool = True,
+    jobs: int = 1,
+    pending_pdfs: dict | None = None,
+    published_site: Path | None = None,
+    incremental_build: bool = True,
+) -> str:
     """The full build; site_dir is replaced only if every stage succeeded and the audit is clean.
 
     `published_site`: the site whose URLs must stay reachable, when that is not site_dir itself
@@ -346,8 +414,19 @@ def build(project: Path, content_root: Path, site_dir: Path, include_drafts: boo
     ready = _mkdocs_ready(project, jobs) if not pdf else None
     try:
         with publish.build_lock(base):
-            return _build_locked(project, content_root, site_dir, base, include_drafts, pdf, jobs, pending_pdfs,
-                                 published_site, incremental_build, ready)
+            return _build_locked(
+                project,
+                content_root,
+                site_dir,
+                base,
+                include_drafts,
+                pdf,
+                jobs,
+                pending_pdfs,
+                published_site,
+                incremental_build,
+                ready,
+            )
     finally:
         if ready is not None:
             ready.kill()
@@ -360,8 +439,9 @@ def _mkdocs_ready(project: Path, jobs: int) -> workers.Warm | None:
     return workers.Warm(partial(site.warm_up, project / "mkdocs.yml")) if jobs > 1 else None
 
 
-def _build_locked(project, content_root, site_dir, base, include_drafts, pdf, jobs, pending_pdfs, published_site,
-                  incremental_build, ready) -> str:
+def _build_locked(
+    project, content_root, site_dir, base, include_drafts, pdf, jobs, pending_pdfs, published_site, incremental_build, ready
+) -> str:
     """build()'s work, holding the build lock; `ready`: a MkDocs worker started ahead, or None."""
     with media.remembered_inspections(project / ".cache" / "media"):
         with timing.stage("load+validate"), remembered_verdicts(project / ".cache" / "validation"):
@@ -381,11 +461,21 @@ def _build_locked(project, content_root, site_dir, base, include_drafts, pdf, jo
     # end, for the preview server, which builds again in the same process.
     gc.freeze()
     try:
-        b = Build(project, content_root, campaign, renditions, work / "docs", work / "site", SiteFiles(),
-                  pdf=pdf, jobs=jobs,
-                  pending_pdfs=pending_pdfs, private=handout_kinds.private_view(*loaded),
-                  private_dir=work / PRIVATE_DIR,
-                  memo_dir=incremental.folder_for(base, site_dir) if incremental_build else None)
+        b = Build(
+            project,
+            content_root,
+            campaign,
+            renditions,
+            work / "docs",
+            work / "site",
+            SiteFiles(),
+            pdf=pdf,
+            jobs=jobs,
+            pending_pdfs=pending_pdfs,
+            private=handout_kinds.private_view(*loaded),
+            private_dir=work / PRIVATE_DIR,
+            memo_dir=incremental.folder_for(base, site_dir) if incremental_build else None,
+        )
         b.docs.mkdir(parents=True, exist_ok=True)
         with _source_date_epoch(content_epoch(campaign)):
             for output in OUTPUTS:
@@ -394,8 +484,9 @@ def _build_locked(project, content_root, site_dir, base, include_drafts, pdf, jo
                     if not _articles_remembered(b):
                         articles = _start_articles(b, work / wechat.OUTPUT_DIR, site_dir.name)
                 if output.phase == MKDOCS and incremental_build:  # the navigation is known now
-                    b.kept = incremental.Incremental(base, site_dir, incremental.inputs(project, campaign.site, b.nav),
-                                                     beside=FILE_FOLDERS)
+                    b.kept = incremental.Incremental(
+                        base, site_dir, incremental.inputs(project, campaign.site, b.nav), beside=FILE_FOLDERS
+                    )
                 if output.phase == MKDOCS and articles is None:
                     articles = _start_articles(b, work / wechat.OUTPUT_DIR, site_dir.name)
                 if output.beside_mkdocs:
@@ -423,14 +514,25 @@ def _build_locked(project, content_root, site_dir, base, include_drafts, pdf, jo
     timing.write()
     s = campaign.stats
     private_made = [h for h in b.made if not h.public]
-    private_line = (f"内部文书 {len(private_made)} 份（不发布，只在 {PRIVATE_DIR}/ 里）："
-                    + "、".join(f"{label} {sum(1 for h in private_made if h.kind_label == label)} 份"
-                               for label in dict.fromkeys(h.kind_label for h in private_made)) + "\n") if private_made else ""
-    return private_line + (f"已生成网站 {site_dir.name}/：{len(campaign.cases)} 个案例、{len(campaign.enterprises)} 家企业、"
-            f"{len(campaign.people)} 位人物、{len(campaign.lessons)} 节课程、{len(campaign.facilities)} 处设施、"
-            f"{len(campaign.events)} 场活动、{len(b.made) - len(private_made)} 份讲义、{b.counts.get('redirects', 0)} 个旧网址跳转；"
-            f"公众号文章 {b.articles} 篇在 {wechat.OUTPUT_DIR}/（打开 {wechat.OUTPUT_DIR}/index.html 预览和复制）。"
-            f"巡查 {s.patrol_rounds} 轮，发现隐患 {s.hazards_found} 处，已整改 {s.rectified} 处。")
+    private_line = (
+        (
+            f"内部文书 {len(private_made)} 份（不发布，只在 {PRIVATE_DIR}/ 里）："
+            + "、".join(
+                f"{label} {sum(1 for h in private_made if h.kind_label == label)} 份"
+                for label in dict.fromkeys(h.kind_label for h in private_made)
+            )
+            + "\n"
+        )
+        if private_made
+        else ""
+    )
+    return private_line + (
+        f"已生成网站 {site_dir.name}/：{len(campaign.cases)} 个案例、{len(campaign.enterprises)} 家企业、"
+        f"{len(campaign.people)} 位人物、{len(campaign.lessons)} 节课程、{len(campaign.facilities)} 处设施、"
+        f"{len(campaign.events)} 场活动、{len(b.made) - len(private_made)} 份讲义、{b.counts.get('redirects', 0)} 个旧网址跳转；"
+        f"公众号文章 {b.articles} 篇在 {wechat.OUTPUT_DIR}/（打开 {wechat.OUTPUT_DIR}/index.html 预览和复制）。"
+        f"巡查 {s.patrol_rounds} 轮，发现隐患 {s.hazards_found} 处，已整改 {s.rectified} 处。"
+    )
 
 
 def _audit_and_publish(b: Build, site_dir: Path, articles, everything: list[str]) -> None:
@@ -439,13 +541,14 @@ def _audit_and_publish(b: Build, site_dir: Path, articles, everything: list[str]
     if findings:
         shown = "\n".join(f"  - {f}" for f in findings[:20])
         more = f"\n  （另有 {len(findings) - 20} 处）" if len(findings) > 20 else ""
-        raise BuildError("生成的网站里有不安全的内容，已停止发布，site/ 保持不变。"
-                         f"请把这条信息发给技术人员：\n{shown}{more}")
+        raise BuildError(f"生成的网站里有不安全的内容，已停止发布，site/ 保持不变。请把这条信息发给技术人员：\n{shown}{more}")
     b.articles, findings = articles.result()
     articles_dir = b.out.parent / wechat.OUTPUT_DIR
     if findings:
-        raise BuildError("公众号文章不符合粘贴要求，已停止发布，site/ 保持不变。请把这条信息发给技术人员：\n"
-                         + "\n".join(f"  - {f}" for f in findings[:20]))
+        raise BuildError(
+            "公众号文章不符合粘贴要求，已停止发布，site/ 保持不变。请把这条信息发给技术人员：\n"
+            + "\n".join(f"  - {f}" for f in findings[:20])
+        )
     with timing.stage("publish"):
         publish.swap_into_place(b.out, site_dir, b.kept.spare if b.kept is not None else None)
         if b.kept is not None:

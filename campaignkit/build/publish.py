@@ -11,6 +11,7 @@ shared across fork: a worker orphaned by a killed build held the lock, and block
 every later build, for as long as it lived) and asks the kernel to kill it when the
 build dies (PR_SET_PDEATHSIG), so a killed build leaves no process behind either.
 """
+
 from __future__ import annotations
 
 import ctypes

@@ -10,6 +10,7 @@ today.
 Validation reads the clock here and only here, to compare; nothing read from it reaches
 an output (the build's dates come from the content, see extras.content_epoch).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -72,23 +73,35 @@ def check_patrol_figures(published: dict[str, dict[str, Document]], problems: Pr
             if done > found:
                 key = "rectified_on_spot" if fixed else "referred"
                 parts = "加".join(f"{label} {n} 处" for label, n in (("当场整改", fixed), ("移交", referred)) if n is not None)
-                problems.add(where, patrol.line(key), key,
-                             f"{parts}，共 {done} 处，超过了本轮发现的隐患 {found} 处"
-                             f"（hazards_found，第 {patrol.line('hazards_found')} 行）：整改率会超过 100%，请核对这三个数字")
+                problems.add(
+                    where,
+                    patrol.line(key),
+                    key,
+                    f"{parts}，共 {done} 处，超过了本轮发现的隐患 {found} 处"
+                    f"（hazards_found，第 {patrol.line('hazards_found')} 行）：整改率会超过 100%，请核对这三个数字",
+                )
         linked = linked_cases(patrol, cases, naming)
         if found is not None and len(linked) > found:
             shown = "、".join(c.relpath for c in linked[:5]) + ("等" if len(linked) > 5 else "")
-            problems.add(where, patrol.line("hazards_found"), "hazards_found",
-                         f"本轮发现隐患 {found} 处，但记在这一轮的案例有 {len(linked)} 个（{shown}）：发现数不能少于案例数")
+            problems.add(
+                where,
+                patrol.line("hazards_found"),
+                "hazards_found",
+                f"本轮发现隐患 {found} 处，但记在这一轮的案例有 {len(linked)} 个（{shown}）：发现数不能少于案例数",
+            )
         day = _date(patrol.data.get("date"))
         if day is None:
             continue
         for case in linked:
             found_on = _date(case.data.get("found_on"))
             if found_on is not None and found_on > day:
-                problems.add(case.relpath, case.line("found_on"), "found_on",
-                             f"发现日期 {found_on} 晚于它所属的{_round_name(patrol)}（{patrol.relpath}，"
-                             f"date: {day}）：案例不能在巡查之后才发现，请核对日期或 patrol")
+                problems.add(
+                    case.relpath,
+                    case.line("found_on"),
+                    "found_on",
+                    f"发现日期 {found_on} 晚于它所属的{_round_name(patrol)}（{patrol.relpath}，"
+                    f"date: {day}）：案例不能在巡查之后才发现，请核对日期或 patrol",
+                )
 
 
 def check_no_future_dates(dates, problems: Problems, today: dt.date) -> None:
@@ -96,5 +109,6 @@ def check_no_future_dates(dates, problems: Problems, today: dt.date) -> None:
     for doc, path, name, value in dates:
         day = _date(value)
         if day is not None and day > today:
-            problems.add(doc.relpath, doc.line(*path), name,
-                         f"日期 {day} 晚于今天（{today}）：还没发生的事不能发布，请检查年份和月份")
+            problems.add(
+                doc.relpath, doc.line(*path), name, f"日期 {day} 晚于今天（{today}）：还没发生的事不能发布，请检查年份和月份"
+            )

@@ -14,6 +14,7 @@ otherwise): its item pages (`<section>/<id>/index.html`), free pages (`<id>/inde
 and alias redirects are exactly what readers can reach. A first build (no output folder
 yet) has nothing to lose and checks only the links.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -53,7 +54,7 @@ def normalise(url: str, base_url: str = "") -> str:
     """`https://site/cases/x/`, `/cases/x`, `cases/x/index.html` → `cases/x/`."""
     url = url.strip()
     if base_url and url.startswith(base_url.rstrip("/")):
-        url = url[len(base_url.rstrip("/")):]
+        url = url[len(base_url.rstrip("/")) :]
     url = re.sub(r"[?#].*$", "", url).strip("/")
     url = re.sub(r"(^|/)index\.html$", "", url).strip("/")
     return f"{url}/" if url else ""
@@ -91,8 +92,12 @@ def check_urls_kept(content: Content, published, drafts, the_plan: Plan, site_di
         _report_lost(url, content, drafts, the_plan, before, problems)
     for url, line in withdrawn.items():
         if url in the_plan.urls:
-            problems.add(site.relpath, line, WITHDRAWN,
-                         f"网址 {url} 这次仍会发布（{the_plan.urls[url].relpath}），不能同时写在 withdrawn 里：请删掉这一项")
+            problems.add(
+                site.relpath,
+                line,
+                WITHDRAWN,
+                f"网址 {url} 这次仍会发布（{the_plan.urls[url].relpath}），不能同时写在 withdrawn 里：请删掉这一项",
+            )
 
 
 def _withdrawn(site: Document | None) -> dict[str, int]:
@@ -119,14 +124,22 @@ def _report_lost(url: str, content: Content, drafts, the_plan: Plan, before: set
     if item_id in unreadable:
         return  # the broken file is reported where it is broken
     if doc is not None and doc.id in drafts.get(folder, {}):
-        problems.add(doc.relpath, doc.line("draft"), "draft",
-                     f"{lost}：本文件改成了草稿（draft: true）。要继续发布，请去掉 draft；{_fix(url, site)}")
+        problems.add(
+            doc.relpath,
+            doc.line("draft"),
+            "draft",
+            f"{lost}：本文件改成了草稿（draft: true）。要继续发布，请去掉 draft；{_fix(url, site)}",
+        )
         return
     if doc is not None and folder == "enterprises" and doc.id in the_plan.hidden:
         case = the_plan.hidden[doc.id]
-        problems.add(case.relpath, case.line("enterprise"), "enterprise",
-                     f"{lost}：企业“{doc.id}”关联了本匿名案例，为保护匿名它的页面将不再发布。"
-                     f"要保留企业页面，请去掉 enterprise 或改为 anonymous: false；{_fix(url, site)}")
+        problems.add(
+            case.relpath,
+            case.line("enterprise"),
+            "enterprise",
+            f"{lost}：企业“{doc.id}”关联了本匿名案例，为保护匿名它的页面将不再发布。"
+            f"要保留企业页面，请去掉 enterprise 或改为 anonymous: false；{_fix(url, site)}",
+        )
         return
     if doc is not None:
         return  # published after all under this URL (reported elsewhere if not)
@@ -136,15 +149,23 @@ def _report_lost(url: str, content: Content, drafts, the_plan: Plan, before: set
     new = [u for u, d in the_plan.urls.items() if u not in before and d.kind == folder and u == _own_url(d)]
     guess = _renamed_to(item_id, [the_plan.urls[u] for u in new])
     if guess is not None:
-        problems.add(guess.relpath, guess.line(), "aliases",
-                     f"{lost}（{source} 已不存在）：如果本文件是由它改名而来，请加上 aliases: [{item_id}]，"
-                     f"旧网址会自动跳转到这里；{_fix(url, site)}")
+        problems.add(
+            guess.relpath,
+            guess.line(),
+            "aliases",
+            f"{lost}（{source} 已不存在）：如果本文件是由它改名而来，请加上 aliases: [{item_id}]，"
+            f"旧网址会自动跳转到这里；{_fix(url, site)}",
+        )
         return
     where = site
     line = content.site.line(WITHDRAWN) if content.site is not None and WITHDRAWN in content.site.data else 1
-    problems.add(where, line, WITHDRAWN,
-                 f"{lost}：{kind_name}“{item_id}”的文件 {source} 已删除或改名。改名的，请在新文件里加上 "
-                 f"aliases: [{item_id}]；{_fix(url, site)}")
+    problems.add(
+        where,
+        line,
+        WITHDRAWN,
+        f"{lost}：{kind_name}“{item_id}”的文件 {source} 已删除或改名。改名的，请在新文件里加上 "
+        f"aliases: [{item_id}]；{_fix(url, site)}",
+    )
 
 
 def _own_url(doc: Document) -> str:
@@ -163,6 +184,7 @@ def _renamed_to(old_id: str, candidates: list[Document]) -> Document | None:
 
 # --- links inside Markdown ----------------------------------------------------------------
 
+
 def link_problem(target: str, the_plan: Plan, published, drafts, base_url: str, page_url: str) -> str | None:
     """Why a link in Markdown leads nowhere on this site (Chinese), or None when it is fine or not ours."""
     if re.match(r"^(mailto:|tel:|#)", target, re.I):
@@ -178,8 +200,10 @@ def link_problem(target: str, the_plan: Plan, published, drafts, base_url: str, 
         folder, item_id = parts
         kind_name = name_of(folder)
         if folder == "enterprises" and item_id in the_plan.hidden:
-            return (f"链接“{target}”指向的企业页面不会发布（该企业关联了匿名案例 {the_plan.hidden[item_id].relpath}），"
-                    "链接本身也会透露企业：请删掉这个链接")
+            return (
+                f"链接“{target}”指向的企业页面不会发布（该企业关联了匿名案例 {the_plan.hidden[item_id].relpath}），"
+                "链接本身也会透露企业：请删掉这个链接"
+            )
         if item_id in drafts.get(folder, {}):
             return f"链接“{target}”指向的{kind_name}“{item_id}”是草稿，不会发布：请先发布它或删掉这个链接"
         close = difflib.get_close_matches(item_id, list(published[folder]), n=1, cutoff=0.75)
@@ -208,4 +232,3 @@ def links(text: str):
     for match in _LINK.finditer(text):
         target = next(g for g in match.groups() if g)
         yield text[: match.start()].count("\n"), target
-

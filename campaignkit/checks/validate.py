@@ -3,6 +3,7 @@
 Every problem is collected (never raised one at a time) so that an editor gets the
 whole list from one run, each with file, line and field.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,8 +38,14 @@ from campaignkit.content.report_figures import placeholder_problems
 # 138 1234 5678 and 138-1234-5678 groupings.
 MOBILE = re.compile(r"(?<![0-9+])(?:(?:\+|00)?86[- ]?)?1[3-9][0-9](?:[- ]?[0-9]{4}){2}(?![0-9])")
 RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z])[0-9]{6}[- ]?[0-9]{8}[- ]?[0-9]{3}[0-9Xx](?![0-9A-Za-z])")
-TYPE_NAMES = {"string": "文字", "integer": "整数", "number": "数字", "boolean": " true 或 false",
-              "array": "列表（每项以“- ”开头）", "object": "“字段: 值”的映射"}
+TYPE_NAMES = {
+    "string": "文字",
+    "integer": "整数",
+    "number": "数字",
+    "boolean": " true 或 false",
+    "array": "列表（每项以“- ”开头）",
+    "object": "“字段: 值”的映射",
+}
 
 
 def _check_date(validator, enabled, instance, schema):
@@ -48,8 +55,9 @@ def _check_date(validator, enabled, instance, schema):
         return
     if not figures.DATE_FORMAT.fullmatch(instance):
         if figures.DATE_FORMAT.fullmatch(unicodedata.normalize("NFKC", instance)):
-            yield ValidationError(f"日期里有全角数字，请用半角数字（切换到英文输入法），如 2023-09-12，现为“{instance}”",
-                                  validator="x-date")
+            yield ValidationError(
+                f"日期里有全角数字，请用半角数字（切换到英文输入法），如 2023-09-12，现为“{instance}”", validator="x-date"
+            )
             return
         odd = suggest.oddities(instance)
         if odd and figures.DATE_FORMAT.fullmatch(suggest.cleaned(instance)):
@@ -106,8 +114,9 @@ class Checked:
     drafts: dict[str, dict[str, Document]]
 
 
-def validate(content: Content, include_drafts: bool = False, today: dt.date | None = None,
-             site_dir: Path | None = None) -> tuple[Checked, Problems]:
+def validate(
+    content: Content, include_drafts: bool = False, today: dt.date | None = None, site_dir: Path | None = None
+) -> tuple[Checked, Problems]:
     """`today` (the clock's date unless given) is only compared with; it never reaches an output.
     `site_dir`: the last published site, whose URLs must stay reachable (continuity.py)."""
     _walked.clear()  # values of an earlier run's documents (a long-running preview validates often)
@@ -170,8 +179,7 @@ def _passes_quickly(doc: Document) -> bool:
     except fastjsonschema.JsonSchemaException:
         return False
     # x-date is this kit's own keyword, unknown to fastjsonschema: checked here the way _check_date does.
-    return all(_is_date(value) for _path, schema, value in _values(doc)
-               if schema.get("x-date") and isinstance(value, str))
+    return all(_is_date(value) for _path, schema, value in _values(doc) if schema.get("x-date") and isinstance(value, str))
 
 
 def _check_hidden_references(published, hidden: dict[str, Document], problems: Problems) -> None:
@@ -183,9 +191,13 @@ def _check_hidden_references(published, hidden: dict[str, Document], problems: P
             for path, schema, value in _values(doc):
                 if schema.get("x-ref") != "enterprises" or value not in hidden or (anonymous_case and path == ["enterprise"]):
                     continue
-                problems.add(doc.relpath, doc.line(*path), field_name(path),
-                             f"企业“{value}”关联了匿名案例 {hidden[value].relpath}，为保护匿名不会发布，这里也不会显示它："
-                             "请去掉这一项，或把那个案例改为 anonymous: false")
+                problems.add(
+                    doc.relpath,
+                    doc.line(*path),
+                    field_name(path),
+                    f"企业“{value}”关联了匿名案例 {hidden[value].relpath}，为保护匿名不会发布，这里也不会显示它："
+                    "请去掉这一项，或把那个案例改为 anonymous: false",
+                )
 
 
 def _check_links(content: Content, published, drafts, the_plan, problems: Problems) -> None:
@@ -195,8 +207,7 @@ def _check_links(content: Content, published, drafts, the_plan, problems: Proble
     for kind, docs in published.items():
         for doc in docs.values():
             page_url = f"{doc.id}/" if kind == PAGES else KINDS[kind].url(doc.id)
-            texts = [(path, value) for path, schema, value in _values(doc)
-                     if schema.get("x-markdown") and isinstance(value, str)]
+            texts = [(path, value) for path, schema, value in _values(doc) if schema.get("x-markdown") and isinstance(value, str)]
             for path, value in texts:
                 for offset, target in continuity.links(value):
                     message = continuity.link_problem(target, the_plan, published, drafts, base, page_url)
@@ -251,8 +262,10 @@ def _own_problems(doc: Document) -> list[Problem]:
     placeholders, Markdown."""
     key = None
     if _verdicts is not None:
-        key = hashlib.blake2b(repr((doc.kind, doc.relpath, doc.source, doc.body, doc.body_line, doc.line_offset,
-                                    type(doc.data).__name__)).encode(), digest_size=16).digest()
+        key = hashlib.blake2b(
+            repr((doc.kind, doc.relpath, doc.source, doc.body, doc.body_line, doc.line_offset, type(doc.data).__name__)).encode(),
+            digest_size=16,
+        ).digest()
         found = _verdicts.get(key)
         if found is not None:
             _verdicts_used[key] = found
@@ -350,9 +363,14 @@ def _translate(error: jsonschema.ValidationError, path: list):
     elif v.startswith("x-"):
         yield path, error.message  # the kit's own keywords (x-date) write Chinese messages themselves
     else:
-        yield path, _OTHER_KEYWORDS.get(v, "不符合要求，请对照《内容格式》检查这一项").format(
-            limit=error.validator_value if not isinstance(error.validator_value, (dict, list)) else "",
-            value=_show(value), count=len(value) if isinstance(value, (list, dict, str)) else "")
+        yield (
+            path,
+            _OTHER_KEYWORDS.get(v, "不符合要求，请对照《内容格式》检查这一项").format(
+                limit=error.validator_value if not isinstance(error.validator_value, (dict, list)) else "",
+                value=_show(value),
+                count=len(value) if isinstance(value, (list, dict, str)) else "",
+            ),
+        )
 
 
 # Every other JSON Schema keyword, in Chinese: none of jsonschema's English messages reaches an editor.
@@ -382,8 +400,10 @@ _OTHER_KEYWORDS = {
 }
 
 
-_YES_NO = {**dict.fromkeys(("是", "对", "有", "同意", "已同意", "匿名", "yes", "Yes", "YES", "y", "Y", "真"), "true"),
-           **dict.fromkeys(("否", "不", "错", "无", "没有", "不同意", "公开", "no", "No", "NO", "n", "N", "假"), "false")}
+_YES_NO = {
+    **dict.fromkeys(("是", "对", "有", "同意", "已同意", "匿名", "yes", "Yes", "YES", "y", "Y", "真"), "true"),
+    **dict.fromkeys(("否", "不", "错", "无", "没有", "不同意", "公开", "no", "No", "NO", "n", "N", "假"), "false"),
+}
 
 
 def _number_hint(value) -> str:
@@ -473,7 +493,9 @@ def _check_own_values(doc, problems: Problems) -> None:
         where = _Where(doc, path)
         if may_hold_numbers:
             for label, masked, _line in personal_data(value, first_only=True):
-                where.add(problems, f"含{label}（{masked}），公开内容不能有个人信息；确需公开请在本文件加 allow_personal_data: true")
+                where.add(
+                    problems, f"含{label}（{masked}），公开内容不能有个人信息；确需公开请在本文件加 allow_personal_data: true"
+                )
         if schema.get("x-figures"):
             for message in placeholder_problems(value):
                 where.add(problems, message)
@@ -520,8 +542,15 @@ class _Where:
 _ELEVEN_DIGITS = re.compile(r"[0-9](?:[- ]?[0-9]){10}")
 # Blocks whose characters (about 1,500) are looked at one by one for _not_inert: the punctuation
 # and symbols of Chinese texts. CJK Unified Ideographs have no decomposition (tests/test_privacy.py).
-_LOOKED_AT = ((0x80, 0xFF), (0x2000, 0x206F), (0x2100, 0x214F), (0x2190, 0x21FF), (0x2500, 0x27BF),
-              (0x3000, 0x303F), (0xFF00, 0xFFEF))
+_LOOKED_AT = (
+    (0x80, 0xFF),
+    (0x2000, 0x206F),
+    (0x2100, 0x214F),
+    (0x2190, 0x21FF),
+    (0x2500, 0x27BF),
+    (0x3000, 0x303F),
+    (0xFF00, 0xFFEF),
+)
 _DIGIT_SPACE_HYPHEN = re.compile("[0-9 -]")
 
 
@@ -530,8 +559,12 @@ def _not_inert() -> re.Pattern:
     """Any character of which NFKC might make a digit, a space or a hyphen (the only characters
     _ELEVEN_DIGITS looks at), or that is not known: all but ASCII, CJK ideographs and the
     characters of _LOOKED_AT whose NFKC form holds none of them."""
-    inert = [c for low, high in _LOOKED_AT for c in range(low, high + 1)
-             if not _DIGIT_SPACE_HYPHEN.search(unicodedata.normalize("NFKC", chr(c)))]
+    inert = [
+        c
+        for low, high in _LOOKED_AT
+        for c in range(low, high + 1)
+        if not _DIGIT_SPACE_HYPHEN.search(unicodedata.normalize("NFKC", chr(c)))
+    ]
     runs: list[list[int]] = []
     for c in inert:
         if runs and runs[-1][1] == c - 1:
@@ -566,8 +599,9 @@ def personal_data(text: str, first_only: bool = False):
                 break
 
 
-def _check_hidden_enterprises(content: Content, published, hidden: dict[str, tuple[list[str], Document]],
-                              problems: Problems) -> None:
+def _check_hidden_enterprises(
+    content: Content, published, hidden: dict[str, tuple[list[str], Document]], problems: Problems
+) -> None:
     """An enterprise behind an anonymous case is not published at all (model.py), so none of its
     names may appear in any published text either: not in another case, an event, a lesson, a page.
 
@@ -580,8 +614,12 @@ def _check_hidden_enterprises(content: Content, published, hidden: dict[str, tup
 
     def visible_names() -> list[str]:
         if not visible:
-            visible.extend(n for ent_id, doc in published["enterprises"].items() if ent_id not in hidden
-                           for n in names.enterprise_names(doc.data))
+            visible.extend(
+                n
+                for ent_id, doc in published["enterprises"].items()
+                if ent_id not in hidden
+                for n in names.enterprise_names(doc.data)
+            )
         return visible
 
     named_in = _NameSearch({ent_id: forms for ent_id, (forms, _case) in hidden.items()})
@@ -652,8 +690,7 @@ def _name_forms(name: str) -> list[str]:
 
 
 def _hidden_message(name: str, case: Document) -> str:
-    return (f"出现了企业名称“{name}”，而该企业关联了匿名案例 {case.relpath}：为保护匿名，"
-            "它的名称不能出现在任何公开内容里")
+    return f"出现了企业名称“{name}”，而该企业关联了匿名案例 {case.relpath}：为保护匿名，它的名称不能出现在任何公开内容里"
 
 
 def _closest_id(value: str, known: set[str]) -> str | None:
@@ -679,8 +716,12 @@ def _check_aliases(content: Content, problems: Problems) -> None:
                     continue  # reported by the schema
                 other = owners.get(alias)
                 if other is not None and other is not doc:
-                    problems.add(doc.relpath, doc.line("aliases", i), f"aliases[{i + 1}]",
-                                 f"旧编号“{alias}”的网址已被 {other.relpath} 使用，两个条目不能占用同一个网址")
+                    problems.add(
+                        doc.relpath,
+                        doc.line("aliases", i),
+                        f"aliases[{i + 1}]",
+                        f"旧编号“{alias}”的网址已被 {other.relpath} 使用，两个条目不能占用同一个网址",
+                    )
                 elif other is doc:
                     problems.add(doc.relpath, doc.line("aliases", i), f"aliases[{i + 1}]", "旧编号不能和本条目现在的编号相同")
                 else:
@@ -704,9 +745,13 @@ def _check_cases(published, problems: Problems) -> None:
         if d.get("anonymous", True) is True and isinstance(d.get("enterprise"), str):
             ent = published["enterprises"].get(d.get("enterprise"))
             if ent is not None and ent.data.get("model") is True:
-                problems.add(doc.relpath, doc.line("enterprise"), "enterprise",
-                             f"匿名案例不能关联典型企业“{d.get('enterprise')}”（典型企业会公开展示，匿名就失效了）；"
-                             "请改为 anonymous: false，或去掉 enterprise")
+                problems.add(
+                    doc.relpath,
+                    doc.line("enterprise"),
+                    "enterprise",
+                    f"匿名案例不能关联典型企业“{d.get('enterprise')}”（典型企业会公开展示，匿名就失效了）；"
+                    "请改为 anonymous: false，或去掉 enterprise",
+                )
             if ent is not None and ent.id not in forms_of:
                 forms_of[ent.id] = names.enterprise_names(ent.data)
             forms = forms_of[ent.id] if ent is not None else []
@@ -715,8 +760,7 @@ def _check_cases(published, problems: Problems) -> None:
             for path, value in texts if any(form in joined for form in forms) else ():
                 found = names.find_name(value, forms)
                 if found:
-                    problems.add(doc.relpath, doc.line(*path), field_name(path),
-                                 f"匿名案例的公开文字里出现了企业名称“{found}”")
+                    problems.add(doc.relpath, doc.line(*path), field_name(path), f"匿名案例的公开文字里出现了企业名称“{found}”")
 
 
 def _is_date(value) -> bool:
@@ -737,7 +781,9 @@ def _check_patrols(content: Content, problems: Problems) -> None:
         if not isinstance(number, int) or isinstance(number, bool):
             continue
         if number in rounds:
-            problems.add(doc.relpath, doc.line("round"), "round", f"第 {number} 轮已在 {rounds[number].relpath} 中使用，轮次不能重复")
+            problems.add(
+                doc.relpath, doc.line("round"), "round", f"第 {number} 轮已在 {rounds[number].relpath} 中使用，轮次不能重复"
+            )
         else:
             rounds[number] = doc
 
@@ -751,17 +797,25 @@ def _check_people(published, problems: Problems) -> None:
             first = seen.setdefault(key, doc)
             if first is not doc:
                 who = "，".join(filter(None, key))
-                problems.add(doc.relpath, doc.line("name"), "name",
-                             f"与 {first.relpath} 的姓名和身份都相同（{who}），同一个人会发布两次：请删掉其中一个文件"
-                             f"（删掉本文件的话，在 {first.relpath} 里写 aliases: [{doc.id}]，旧网址会跳转过去）")
+                problems.add(
+                    doc.relpath,
+                    doc.line("name"),
+                    "name",
+                    f"与 {first.relpath} 的姓名和身份都相同（{who}），同一个人会发布两次：请删掉其中一个文件"
+                    f"（删掉本文件的话，在 {first.relpath} 里写 aliases: [{doc.id}]，旧网址会跳转过去）",
+                )
     for doc in published["people"].values():
         if doc.data.get("draft") is True:
             continue  # only here with --drafts or the preview server: never published, consent can come later
         consent = doc.data.get("consent")
         if consent is False or (consent is None and _missing(doc, "consent")):
             line = doc.line("consent") if "consent" in doc.data else 1
-            problems.add(doc.relpath, line, "consent",
-                         "本人未同意公开（consent 必须为 true）才能发布姓名、照片和事迹；暂不发布请加 draft: true")
+            problems.add(
+                doc.relpath,
+                line,
+                "consent",
+                "本人未同意公开（consent 必须为 true）才能发布姓名、照片和事迹；暂不发布请加 draft: true",
+            )
 
 
 def _check_enterprises(published, problems: Problems) -> None:
@@ -805,8 +859,13 @@ def _quiz_problems(q: dict):
     lettered = next((i for i, o in enumerate(options) if isinstance(o, str) and _OPTION_LETTER.match(o)), None)
     if lettered is not None:
         typed = _OPTION_LETTER.match(options[lettered]).group().strip()
-        yield ["options", lettered], (f"选项开头不要自己写字母“{typed}”：网站和讲义会自动加上 A、B、C，"
-                                      f"否则会显示成“{letters[lettered]}. {options[lettered]}”；请删掉每个选项开头的字母")
+        yield (
+            ["options", lettered],
+            (
+                f"选项开头不要自己写字母“{typed}”：网站和讲义会自动加上 A、B、C，"
+                f"否则会显示成“{letters[lettered]}. {options[lettered]}”；请删掉每个选项开头的字母"
+            ),
+        )
     answers = answer if isinstance(answer, list) else [answer]
     if kind == QUIZ_KIND.single.text and isinstance(answer, list):
         yield ["answer"], f"单选题只能有一个答案，现为{_show(answer)}"

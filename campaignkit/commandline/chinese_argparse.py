@@ -6,6 +6,7 @@ strings: `Parser` swaps in the table below while it formats or parses, and puts 
 afterwards, so nothing else in the process is affected. A message missing from the table stays
 English rather than breaking (new Python versions add messages).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -96,5 +97,8 @@ class Parser(argparse.ArgumentParser):
             for english, chinese_name in TYPE_NAMES.items():
                 message = message.replace(f"不是有效的{english}", f"不是有效的{chinese_name}")
             self.print_usage(sys.stderr)
-            self.exit(USAGE_ERROR, _gettext("%(prog)s: error: %(message)s\n") % {"prog": self.prog, "message": message}
-                      + f"运行 {self.prog} --help 查看用法。\n")
+            self.exit(
+                USAGE_ERROR,
+                _gettext("%(prog)s: error: %(message)s\n") % {"prog": self.prog, "message": message}
+                + f"运行 {self.prog} --help 查看用法。\n",
+            )

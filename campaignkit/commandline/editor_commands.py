@@ -1,6 +1,7 @@
 """The editors' extra commands: spreadsheets (template, import, export) and the forms server.
 
 cli.py adds them to build.py's subcommands with `register` and hands them to `run`."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,27 +18,41 @@ def register(commands) -> None:
 
     books = "|".join(BOOKS)
     folder = {"default": "content", "metavar": "文件夹", "help": "内容文件夹（默认 content）"}
-    t = commands.add_parser("template", help=f"生成空白表格（{books}）",
-                            description="生成空白的 Excel 表格：中文表头、下拉列表、日期格子和填写说明。")
+    t = commands.add_parser(
+        "template", help=f"生成空白表格（{books}）", description="生成空白的 Excel 表格：中文表头、下拉列表、日期格子和填写说明。"
+    )
     t.add_argument("book", choices=list(BOOKS), metavar="表格", help=f"{books} 之一")
     t.add_argument("--output", metavar="文件", help="保存为（默认 <表格名>.xlsx）")
     t.add_argument("--content", **{**folder, "help": "内容文件夹（下拉列表里的企业等从这里读，默认 content）"})
-    i = commands.add_parser("import", help="导入填好的表格（默认只预演，不写入）",
-                            description="先列出会新建和修改哪些文件；有问题的行全部列出，一个文件也不写。")
+    i = commands.add_parser(
+        "import",
+        help="导入填好的表格（默认只预演，不写入）",
+        description="先列出会新建和修改哪些文件；有问题的行全部列出，一个文件也不写。",
+    )
     i.add_argument("file", metavar="文件.xlsx")
     i.add_argument("--apply", action="store_true", help="真正写入（不加时只列出会新建和修改哪些文件）")
     i.add_argument("--update", action="store_true", help="允许修改已有的条目（只改表格里有的列，其他字段和注释不变）")
     i.add_argument("--photos", metavar="照片文件夹", help="表格里写的照片文件名在哪个文件夹")
     i.add_argument("--content", **folder)
-    e = commands.add_parser("export", help=f"把内容导出成表格（{books}）",
-                            description="把现有内容写成和空白表格一样的 Excel 表格；原样导入不会有任何变化。")
+    e = commands.add_parser(
+        "export",
+        help=f"把内容导出成表格（{books}）",
+        description="把现有内容写成和空白表格一样的 Excel 表格；原样导入不会有任何变化。",
+    )
     e.add_argument("--output", default="表格", metavar="文件夹", help="保存到哪个文件夹（默认 表格/）")
     e.add_argument("--content", **folder)
-    f = commands.add_parser("forms", help="只开内容表单（/admin/）和已生成的网站，不实时预览",
-                            description="内容表单和 site/ 里已生成的网站；要让其他电脑也能打开，用 --host 并先设置密码。"
-                                        "平时请用 build.py serve（实时预览，也带 /admin/ 表单）。")
-    f.add_argument("--host", default="127.0.0.1", metavar="地址",
-                   help=f"监听地址（默认 127.0.0.1，只有本机能打开；其他地址必须先设置环境变量 {PASSWORD_VARIABLE}）")
+    f = commands.add_parser(
+        "forms",
+        help="只开内容表单（/admin/）和已生成的网站，不实时预览",
+        description="内容表单和 site/ 里已生成的网站；要让其他电脑也能打开，用 --host 并先设置密码。"
+        "平时请用 build.py serve（实时预览，也带 /admin/ 表单）。",
+    )
+    f.add_argument(
+        "--host",
+        default="127.0.0.1",
+        metavar="地址",
+        help=f"监听地址（默认 127.0.0.1，只有本机能打开；其他地址必须先设置环境变量 {PASSWORD_VARIABLE}）",
+    )
     f.add_argument("--port", type=int, default=8000, metavar="端口", help="端口（默认 8000）")
     f.add_argument("--site", default="site", metavar="文件夹", help="一起提供的网站文件夹（默认 site）")
     f.add_argument("--content", **folder)

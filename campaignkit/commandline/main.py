@@ -8,6 +8,7 @@ Exit statuses (README, docs/内容格式.md):
     69  this command cannot run here (native Windows: use WSL 2)
     130 interrupted (Ctrl-C)
 """
+
 from __future__ import annotations
 
 import logging
@@ -52,35 +53,48 @@ def _parser() -> Parser:
     commands = p.add_subparsers(dest="command", metavar="命令", parser_class=Parser)
 
     build = commands.add_parser("build", help="完整生成网站和讲义（默认）", description="检查内容，生成网站和讲义，放进 site/")
-    build.add_argument("--drafts", action="store_true",
-                       help=f"把草稿（draft: true）也生成出来，放进 {DRAFTS_OUTPUT}/ 供内部预览（不会写 site/）")
+    build.add_argument(
+        "--drafts", action="store_true", help=f"把草稿（draft: true）也生成出来，放进 {DRAFTS_OUTPUT}/ 供内部预览（不会写 site/）"
+    )
     build.add_argument("--content", default="content", metavar="文件夹", help="内容文件夹（默认 content）")
     build.add_argument("--output", default=None, metavar="文件夹", help="输出文件夹（默认 site）")
     build.add_argument("--no-pdf", action="store_true", help="不生成 PDF 讲义（只用于快速预览网页）")
-    build.add_argument("--jobs", type=int, default=0, metavar="个数", help="同时工作的进程数（生成 PDF 和网页；默认等于 CPU 核数）")
+    build.add_argument(
+        "--jobs", type=int, default=0, metavar="个数", help="同时工作的进程数（生成 PDF 和网页；默认等于 CPU 核数）"
+    )
 
     check = commands.add_parser("check", help="只检查内容，不生成", description="只检查内容，不生成网站（几秒钟）")
     check.add_argument("--drafts", action="store_true", help="按连草稿一起发布的规则检查")
     check.add_argument("--content", default="content", metavar="文件夹", help="内容文件夹（默认 content）")
-    check.add_argument("--output", default="site", metavar="文件夹",
-                       help="已发布的网站文件夹（默认 site），用来检查已发布的网址是否还在")
+    check.add_argument(
+        "--output", default="site", metavar="文件夹", help="已发布的网站文件夹（默认 site），用来检查已发布的网址是否还在"
+    )
 
-    serve = commands.add_parser("serve", help="实时预览：改了内容，浏览器里的页面自动刷新",
-                                description="在本机启动预览网站（含草稿），内容、模板或 mkdocs.yml 一改就重新生成并刷新浏览器。"
-                                            "不会改动 site/。按 Ctrl-C 停止。")
+    serve = commands.add_parser(
+        "serve",
+        help="实时预览：改了内容，浏览器里的页面自动刷新",
+        description="在本机启动预览网站（含草稿），内容、模板或 mkdocs.yml 一改就重新生成并刷新浏览器。"
+        "不会改动 site/。按 Ctrl-C 停止。",
+    )
     serve.add_argument("--port", type=int, default=8000, metavar="端口", help="端口（默认 8000）")
     serve.add_argument("--content", default="content", metavar="文件夹", help="内容文件夹（默认 content）")
 
     kinds = _kinds()
-    new = commands.add_parser("new", help="按模板新建一个内容文件",
-                              description="新建 content/<类型>/<编号>.yml，列出该类型的全部字段和中文说明。",
-                              epilog="类型：" + "；".join(f"{k}（{v}）" for k, v in kinds.items()))
+    new = commands.add_parser(
+        "new",
+        help="按模板新建一个内容文件",
+        description="新建 content/<类型>/<编号>.yml，列出该类型的全部字段和中文说明。",
+        epilog="类型：" + "；".join(f"{k}（{v}）" for k, v in kinds.items()),
+    )
     new.add_argument("kind", choices=list(kinds), metavar="类型", help="内容类型：" + "、".join(kinds))
     new.add_argument("id", metavar="编号", help="小写英文字母、数字和“-”，如 2024-03-feixian；编号就是网址")
     new.add_argument("--content", default="content", metavar="文件夹", help="内容文件夹（默认 content）")
 
-    commands.add_parser("reference", help="重新生成字段说明 docs/内容格式.md（开发者用）",
-                        description="按内容格式（schema）重新生成 docs/内容格式.md")
+    commands.add_parser(
+        "reference",
+        help="重新生成字段说明 docs/内容格式.md（开发者用）",
+        description="按内容格式（schema）重新生成 docs/内容格式.md",
+    )
     extra_commands.register(commands)  # spreadsheets and forms (commands.py)
     return p
 
@@ -120,8 +134,10 @@ def main(argv: list[str]) -> int:
         log.parent.mkdir(exist_ok=True)
         log.write_text(traceback.format_exc(), encoding="utf-8")
         logging.shutdown()
-        print(f"构建程序内部出错（不是内容的问题），site/ 保持不变。详细信息已写入 {log.relative_to(project)}，请发给技术人员。",
-              file=sys.stderr)
+        print(
+            f"构建程序内部出错（不是内容的问题），site/ 保持不变。详细信息已写入 {log.relative_to(project)}，请发给技术人员。",
+            file=sys.stderr,
+        )
         return INTERNAL_ERROR
     finally:
         progress.use(previous)  # in-process callers (tests) keep their own reporter and stream
@@ -138,8 +154,10 @@ def _run(args, project: Path, reporter: progress.Reporter) -> int:
         from campaignkit.editing import new_file as scaffold
 
         path = scaffold.create(project / args.content, args.kind, args.id)
-        print(f"已新建 {path.relative_to(project).as_posix() if path.is_relative_to(project) else path}，"
-              "请填写必填项（标有“必填”）后运行 build.py check 检查。")
+        print(
+            f"已新建 {path.relative_to(project).as_posix() if path.is_relative_to(project) else path}，"
+            "请填写必填项（标有“必填”）后运行 build.py check 检查。"
+        )
         return OK
     if args.command == "reference":
         from campaignkit.editing import field_reference as reference
@@ -170,9 +188,15 @@ def _build(args, project: Path, reporter: progress.Reporter) -> int:
         print(f"草稿不能生成到 site/（公开发布的文件夹）。去掉 --output，草稿会生成到 {DRAFTS_OUTPUT}/。", file=sys.stderr)
         return USAGE_ERROR
     start = time.monotonic()
-    summary = pipeline.build(project, project / args.content, site_dir, include_drafts=args.drafts,
-                             pdf=not args.no_pdf, jobs=args.jobs or os.cpu_count() or 1,
-                             published_site=project / "site" if args.drafts and not args.output else None)
+    summary = pipeline.build(
+        project,
+        project / args.content,
+        site_dir,
+        include_drafts=args.drafts,
+        pdf=not args.no_pdf,
+        jobs=args.jobs or os.cpu_count() or 1,
+        published_site=project / "site" if args.drafts and not args.output else None,
+    )
     print(closing_summary(reporter, time.monotonic() - start, site_dir, project, drafts=args.drafts))
     print(summary)
     return OK
@@ -180,8 +204,11 @@ def _build(args, project: Path, reporter: progress.Reporter) -> int:
 
 def closing_summary(reporter: progress.Reporter, seconds: float, site_dir: Path, project: Path, drafts: bool) -> str:
     """What came from the cache, how long it took and where the output is (the line before the summary)."""
-    cached = [f"{r.name.removeprefix('处理').removeprefix('生成')} {r.from_cache}/{r.done} {r.unit}"
-              for r in reporter.finished if r.from_cache]
+    cached = [
+        f"{r.name.removeprefix('处理').removeprefix('生成')} {r.from_cache}/{r.done} {r.unit}"
+        for r in reporter.finished
+        if r.from_cache
+    ]
     where = site_dir.relative_to(project).as_posix() if site_dir.is_relative_to(project) else str(site_dir)
     text = f"用时 {seconds:.1f} 秒；" + (f"沿用缓存：{'、'.join(cached)}；" if cached else "没有可沿用的缓存；")
     text += f"输出在 {where}/"

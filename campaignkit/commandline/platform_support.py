@@ -5,6 +5,7 @@ WeasyPrint's Pango with the Noto CJK fonts for the handouts. On a Windows PC the
 is WSL 2 with Ubuntu (docs/windows.md): the same two commands as on Linux, the preview opened
 in the Windows browser. `check`, `new` and `reference` are plain Python and run anywhere.
 """
+
 from __future__ import annotations
 
 import os

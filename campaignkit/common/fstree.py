@@ -6,6 +6,7 @@ pathlib's rglob and glob build a Path object per entry and stat it again for is_
 directory listing, so a walk of the whole site costs some 30 ms. Paths are given relative to the
 root, POSIX style, in the order sorted(Path.rglob(...)) would give them (by their parts).
 """
+
 from __future__ import annotations
 
 import hashlib

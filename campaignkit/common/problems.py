@@ -1,4 +1,5 @@
 """Problems found in the content, and the one exception the CLI turns into a clean exit."""
+
 from __future__ import annotations
 
 import logging

@@ -18,6 +18,7 @@ later call into a no-op (a bar's last refresh included), and the CLI calls it be
 `Reporter.finished` keeps what each stage did, for the closing summary and for callers that
 time a rebuild (the preview server, the benchmark).
 """
+
 from __future__ import annotations
 
 import sys
@@ -91,8 +92,14 @@ class Stage:
             from tqdm import tqdm
 
             tqdm.monitor_interval = 0  # no monitor thread: PDF workers are forked while a bar is open
-            self._bar = tqdm(total=result.total, desc=result.name, unit=result.unit or "项",
-                             file=reporter.stream, leave=False, dynamic_ncols=True)
+            self._bar = tqdm(
+                total=result.total,
+                desc=result.name,
+                unit=result.unit or "项",
+                file=reporter.stream,
+                leave=False,
+                dynamic_ncols=True,
+            )
 
     def advance(self, n: int = 1) -> None:
         self.result.done += n

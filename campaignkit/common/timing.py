@@ -4,6 +4,7 @@ Stages nest (photos are resized while the model is built): each stage's figure i
 time, without the stages inside it. Set CAMPAIGNKIT_TIMINGS to a file name and the build
 writes the figures there as JSON; otherwise timing costs nothing worth measuring.
 """
+
 from __future__ import annotations
 
 import json

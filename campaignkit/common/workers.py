@@ -1,5 +1,6 @@
 """Worker processes that stop at once on Ctrl-C (PDF rendering, MkDocs' shares, 公众号 articles,
 the MkDocs worker that gets ready while the pages are written)."""
+
 from __future__ import annotations
 
 import gc
@@ -13,8 +14,9 @@ def pool(workers: int, freeze: bool = False) -> ProcessPoolExecutor:
     main process gets it and calls kill(). With `freeze`, what a worker starts with is left out of
     its garbage collections (gc.freeze: the parent's objects live as long as the worker anyway),
     so a collection costs only what the worker made since."""
-    return ProcessPoolExecutor(max_workers=max(1, workers), mp_context=get_context("fork"),
-                               initializer=_start_frozen if freeze else _ignore_sigint)
+    return ProcessPoolExecutor(
+        max_workers=max(1, workers), mp_context=get_context("fork"), initializer=_start_frozen if freeze else _ignore_sigint
+    )
 
 
 def _ignore_sigint() -> None:
@@ -109,4 +111,3 @@ def _get_ready_and_run(conn, prepare) -> None:
     except EOFError:  # not needed after all
         return
     _run_and_send(conn, fn, args)
-

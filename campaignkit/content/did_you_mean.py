@@ -1,4 +1,4 @@
-""""Did you mean": what a wrong value was probably meant to be, and the invisible reason it is wrong.
+""" "Did you mean": what a wrong value was probably meant to be, and the invisible reason it is wrong.
 
 Editors type enumeration values the way they speak (整改完成 for 已整改), paste them from
 documents in traditional characters (飛線充電), copy ids from file names (round-10.yml) or
@@ -6,6 +6,7 @@ write them in title case (Feixian-Chongdian), and bring along characters nobody 
 (a trailing full-width space from a Chinese input method, a zero-width space from WeChat).
 Each helper returns a Chinese phrase to append to the message, or "".
 """
+
 from __future__ import annotations
 
 import re
@@ -16,9 +17,19 @@ from campaignkit.content.enums import Enumeration
 
 # Characters that are there but cannot be seen, each with the name editors are told.
 _INVISIBLE = {
-    "\u200b": "零宽空格", "\u200c": "零宽字符", "\u200d": "零宽字符", "\u2060": "零宽字符", "\ufeff": "零宽字符（BOM）",
-    "\u00ad": "软连字符", "\u200e": "方向控制字符", "\u200f": "方向控制字符", "\u202a": "方向控制字符",
-    "\u202b": "方向控制字符", "\u202c": "方向控制字符", "\u202d": "方向控制字符", "\u202e": "方向控制字符",
+    "\u200b": "零宽空格",
+    "\u200c": "零宽字符",
+    "\u200d": "零宽字符",
+    "\u2060": "零宽字符",
+    "\ufeff": "零宽字符（BOM）",
+    "\u00ad": "软连字符",
+    "\u200e": "方向控制字符",
+    "\u200f": "方向控制字符",
+    "\u202a": "方向控制字符",
+    "\u202b": "方向控制字符",
+    "\u202c": "方向控制字符",
+    "\u202d": "方向控制字符",
+    "\u202e": "方向控制字符",
 }
 _SPACES = {"\u3000": "全角空格", "\u00a0": "不间断空格", " ": "空格", "\t": "制表符（Tab）"}
 # Look-alikes a Chinese input method or a Word document gives instead of the ASCII character.

@@ -8,6 +8,7 @@ start (泰州、海陵 …) and industry words at the end (包装材料、物流
 distinctive core of at least two characters is left: 示例·鑫泰包装材料有限公司 → 鑫泰包装材料
 → 鑫泰.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,14 +16,83 @@ import re
 MIN_CORE = 2
 
 # Longest first where one contains another (有限责任公司 before 有限公司 before 公司).
-LEGAL_FORMS = ("股份有限公司", "有限责任公司", "有限公司", "集团公司", "分公司", "总公司", "公司", "集团", "总厂",
-               "工厂", "厂", "商行", "经营部", "门市部", "工作室", "合作社", "个体户", "店")
+LEGAL_FORMS = (
+    "股份有限公司",
+    "有限责任公司",
+    "有限公司",
+    "集团公司",
+    "分公司",
+    "总公司",
+    "公司",
+    "集团",
+    "总厂",
+    "工厂",
+    "厂",
+    "商行",
+    "经营部",
+    "门市部",
+    "工作室",
+    "合作社",
+    "个体户",
+    "店",
+)
 PLACE_WORDS = ("中国", "江苏省", "江苏", "泰州市", "泰州", "海陵区", "海陵", "工业园区", "共建区", "园区", "孙唐")
 INDUSTRY_WORDS = (
-    "包装材料", "包装制品", "新材料", "材料", "包装", "供应链管理", "供应链", "物流", "快运", "快递", "速递", "运输", "仓储",
-    "配送", "同城", "冷链", "机械制造", "机械", "制造", "精密", "五金", "模具", "机电", "电气", "电器", "电子", "科技", "技术",
-    "信息", "网络", "实业", "贸易", "商贸", "服务", "管理", "加工", "塑料", "塑胶", "纸业", "纸品", "印刷", "食品",
-    "建材", "化工", "纺织", "服饰", "服装", "设备", "工程", "汽车", "零部件", "环保", "能源", "家具", "木业",
+    "包装材料",
+    "包装制品",
+    "新材料",
+    "材料",
+    "包装",
+    "供应链管理",
+    "供应链",
+    "物流",
+    "快运",
+    "快递",
+    "速递",
+    "运输",
+    "仓储",
+    "配送",
+    "同城",
+    "冷链",
+    "机械制造",
+    "机械",
+    "制造",
+    "精密",
+    "五金",
+    "模具",
+    "机电",
+    "电气",
+    "电器",
+    "电子",
+    "科技",
+    "技术",
+    "信息",
+    "网络",
+    "实业",
+    "贸易",
+    "商贸",
+    "服务",
+    "管理",
+    "加工",
+    "塑料",
+    "塑胶",
+    "纸业",
+    "纸品",
+    "印刷",
+    "食品",
+    "建材",
+    "化工",
+    "纺织",
+    "服饰",
+    "服装",
+    "设备",
+    "工程",
+    "汽车",
+    "零部件",
+    "环保",
+    "能源",
+    "家具",
+    "木业",
 )
 
 
@@ -30,11 +100,12 @@ def _strip(name: str, words: tuple[str, ...], at_end: bool) -> list[str]:
     """`name` with `words` taken off one by one (at its end or its start), every step kept."""
     steps = [name]
     while True:
-        word = next((w for w in words if (name.endswith(w) if at_end else name.startswith(w))
-                     and len(name) - len(w) >= MIN_CORE), None)
+        word = next(
+            (w for w in words if (name.endswith(w) if at_end else name.startswith(w)) and len(name) - len(w) >= MIN_CORE), None
+        )
         if word is None:
             return steps
-        name = name[: -len(word)] if at_end else name[len(word):]
+        name = name[: -len(word)] if at_end else name[len(word) :]
         steps.append(name)
 
 

@@ -6,6 +6,7 @@ its Chinese text; the schema's `enum` lists, the templates' badges, the handouts
 charts, the field reference and the forms all read these declarations. Adding a value is
 one line here (and, for a value that changes behaviour, the code that asks for it by slug).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -77,62 +78,137 @@ class Enumeration:
         return {s: v.text for v in self.values for s in v.synonyms}
 
 
-STATUS = Enumeration("整改状态", (
-    Value("已发现", "found", "!", print_tag="● 已发现", synonyms=("发现", "未整改", "待整改", "新发现", "未处理", "尚未整改"),
-          hint="刚发现，还没开始整改"),
-    Value("整改中", "in-progress", "…", print_tag="◐ 整改中", synonyms=("正在整改", "限期整改", "整改进行中", "整改当中", "督促整改"),
-          hint="已要求整改，正在进行"),
-    Value("已整改", "fixed", "✓", print_tag="✓ 已整改",
-          synonyms=("整改完成", "完成", "已完成", "整改完毕", "已经整改", "已处理", "已解决", "整改到位", "已拆除", "当场整改",
-                    "已改正", "已整改完毕"),
-          hint="已经整改到位（要写 rectified_on 整改日期）"),
-    Value("已移交职能部门", "referred", "→", print_tag="→ 已移交职能部门",
-          synonyms=("已移交", "移交", "移交职能部门", "已上报", "移交处理", "已移送", "移交相关部门", "已移交相关部门"),
-          hint="拒不整改等情况，已移交职能部门处理"),
-))
+STATUS = Enumeration(
+    "整改状态",
+    (
+        Value(
+            "已发现",
+            "found",
+            "!",
+            print_tag="● 已发现",
+            synonyms=("发现", "未整改", "待整改", "新发现", "未处理", "尚未整改"),
+            hint="刚发现，还没开始整改",
+        ),
+        Value(
+            "整改中",
+            "in-progress",
+            "…",
+            print_tag="◐ 整改中",
+            synonyms=("正在整改", "限期整改", "整改进行中", "整改当中", "督促整改"),
+            hint="已要求整改，正在进行",
+        ),
+        Value(
+            "已整改",
+            "fixed",
+            "✓",
+            print_tag="✓ 已整改",
+            synonyms=(
+                "整改完成",
+                "完成",
+                "已完成",
+                "整改完毕",
+                "已经整改",
+                "已处理",
+                "已解决",
+                "整改到位",
+                "已拆除",
+                "当场整改",
+                "已改正",
+                "已整改完毕",
+            ),
+            hint="已经整改到位（要写 rectified_on 整改日期）",
+        ),
+        Value(
+            "已移交职能部门",
+            "referred",
+            "→",
+            print_tag="→ 已移交职能部门",
+            synonyms=("已移交", "移交", "移交职能部门", "已上报", "移交处理", "已移送", "移交相关部门", "已移交相关部门"),
+            hint="拒不整改等情况，已移交职能部门处理",
+        ),
+    ),
+)
 
-HAZARD = Enumeration("隐患类型", (
-    Value("飞线充电", "flying-cord", words=("飞线", "拉线"), synonyms=("飞线", "拉飞线", "私拉飞线", "飞线充电隐患", "拉线充电", "窗口飞线", "飞线充电问题"),
-          checklist="从窗口、门口、楼上拉线给电动车充电"),
-    Value("楼道停放充电", "corridor", words=("楼道", "疏散", "出口"), synonyms=("楼道充电", "楼道停放", "楼道停车", "楼道内充电", "楼梯间充电", "门厅充电", "楼道停放电动车"),
-          checklist="车辆停在楼道、门厅、楼梯间、安全出口或在那里充电"),
-    Value("私拉电线", "private-wiring", words=("电线", "插线板", "拉线"), synonyms=("私接电线", "乱拉电线", "私搭乱接", "私拉乱接", "乱接电线", "私接插线板"),
-          checklist="私接插线板、电线不穿管、接头缠胶布"),
-    Value("电池改装", "battery-mod", words=("改装", "电池"), synonyms=("改装电池", "私自改装", "改装", "改装车辆", "加装电池", "私自加装电池"),
-          checklist="私自改装车辆、加装大电池、使用来路不明的电池或充电器"),
-    Value("其他", "other", synonyms=("其它",), checklist="其他可能引发火灾或堵塞疏散通道的情况（写明）"),
-))
+HAZARD = Enumeration(
+    "隐患类型",
+    (
+        Value(
+            "飞线充电",
+            "flying-cord",
+            words=("飞线", "拉线"),
+            synonyms=("飞线", "拉飞线", "私拉飞线", "飞线充电隐患", "拉线充电", "窗口飞线", "飞线充电问题"),
+            checklist="从窗口、门口、楼上拉线给电动车充电",
+        ),
+        Value(
+            "楼道停放充电",
+            "corridor",
+            words=("楼道", "疏散", "出口"),
+            synonyms=("楼道充电", "楼道停放", "楼道停车", "楼道内充电", "楼梯间充电", "门厅充电", "楼道停放电动车"),
+            checklist="车辆停在楼道、门厅、楼梯间、安全出口或在那里充电",
+        ),
+        Value(
+            "私拉电线",
+            "private-wiring",
+            words=("电线", "插线板", "拉线"),
+            synonyms=("私接电线", "乱拉电线", "私搭乱接", "私拉乱接", "乱接电线", "私接插线板"),
+            checklist="私接插线板、电线不穿管、接头缠胶布",
+        ),
+        Value(
+            "电池改装",
+            "battery-mod",
+            words=("改装", "电池"),
+            synonyms=("改装电池", "私自改装", "改装", "改装车辆", "加装电池", "私自加装电池"),
+            checklist="私自改装车辆、加装大电池、使用来路不明的电池或充电器",
+        ),
+        Value("其他", "other", synonyms=("其它",), checklist="其他可能引发火灾或堵塞疏散通道的情况（写明）"),
+    ),
+)
 
-RISK = Enumeration("风险等级", (
-    Value("高", "high", "▲", label="风险高", print_tag="▲ 高风险", synonyms=("高风险", "较高", "重大", "高危", "严重")),
-    Value("中", "mid", "■", label="风险中", print_tag="△ 中风险", synonyms=("中风险", "中等", "一般")),
-    Value("低", "low", "●", label="风险低", print_tag="低风险", synonyms=("低风险", "较低", "轻微")),
-))
+RISK = Enumeration(
+    "风险等级",
+    (
+        Value("高", "high", "▲", label="风险高", print_tag="▲ 高风险", synonyms=("高风险", "较高", "重大", "高危", "严重")),
+        Value("中", "mid", "■", label="风险中", print_tag="△ 中风险", synonyms=("中风险", "中等", "一般")),
+        Value("低", "low", "●", label="风险低", print_tag="低风险", synonyms=("低风险", "较低", "轻微")),
+    ),
+)
 
-FACILITY_KIND = Enumeration("设施类型", (
-    Value("集中充电处", "charging", synonyms=("充电处", "充电点", "集中充电点", "充电桩", "充电棚", "集中充电站", "充电站")),
-    Value("微型消防站", "fire-station", synonyms=("消防站", "微型站", "微站")),
-))
+FACILITY_KIND = Enumeration(
+    "设施类型",
+    (
+        Value("集中充电处", "charging", synonyms=("充电处", "充电点", "集中充电点", "充电桩", "充电棚", "集中充电站", "充电站")),
+        Value("微型消防站", "fire-station", synonyms=("消防站", "微型站", "微站")),
+    ),
+)
 
-EVENT_KIND = Enumeration("活动类型", (
-    Value("讲座", "lecture", synonyms=("讲课", "宣讲", "专题讲座", "宣讲会", "讲座活动")),
-    Value("培训", "training", synonyms=("培训班", "培训会", "业务培训")),
-    Value("研讨会", "seminar", synonyms=("座谈会", "研讨", "座谈", "研讨会议")),
-    Value("演练", "drill", synonyms=("消防演练", "应急演练", "演习", "消防演习", "应急演习")),
-    Value("巡查", "patrol", synonyms=("检查", "排查")),
-    Value("其他", "other", synonyms=("其它",)),
-))
+EVENT_KIND = Enumeration(
+    "活动类型",
+    (
+        Value("讲座", "lecture", synonyms=("讲课", "宣讲", "专题讲座", "宣讲会", "讲座活动")),
+        Value("培训", "training", synonyms=("培训班", "培训会", "业务培训")),
+        Value("研讨会", "seminar", synonyms=("座谈会", "研讨", "座谈", "研讨会议")),
+        Value("演练", "drill", synonyms=("消防演练", "应急演练", "演习", "消防演习", "应急演习")),
+        Value("巡查", "patrol", synonyms=("检查", "排查")),
+        Value("其他", "other", synonyms=("其它",)),
+    ),
+)
 
-QUIZ_KIND = Enumeration("题型", (
-    Value("single", "single", label="单选", synonyms=("单选", "单选题", "单项选择", "单项选择题")),
-    Value("multiple", "multiple", label="多选", synonyms=("多选", "多选题", "多项选择", "多项选择题")),
-    Value("judge", "judge", label="判断", synonyms=("判断", "判断题", "对错", "是非题")),
-))
+QUIZ_KIND = Enumeration(
+    "题型",
+    (
+        Value("single", "single", label="单选", synonyms=("单选", "单选题", "单项选择", "单项选择题")),
+        Value("multiple", "multiple", label="多选", synonyms=("多选", "多选题", "多项选择", "多项选择题")),
+        Value("judge", "judge", label="判断", synonyms=("判断", "判断题", "对错", "是非题")),
+    ),
+)
 
-PHOTO_STAGE = Enumeration("照片阶段", (
-    Value("before", "before", "✕", label="整改前", synonyms=("整改前", "前", "改前", "整改之前")),
-    Value("after", "after", "✓", label="整改后", synonyms=("整改后", "后", "改后", "整改之后")),
-))
+PHOTO_STAGE = Enumeration(
+    "照片阶段",
+    (
+        Value("before", "before", "✕", label="整改前", synonyms=("整改前", "前", "改前", "整改之前")),
+        Value("after", "after", "✓", label="整改后", synonyms=("整改后", "后", "改后", "整改之后")),
+    ),
+)
 
 # Patrols look for more than the hazard kinds a case can have: the patrol form's checklist
 # lists these between the case hazards and 其他.
@@ -142,6 +218,11 @@ PATROL_EXTRA_CHECKS = (
 )
 
 ENUMERATIONS = {
-    "status": STATUS, "hazard": HAZARD, "risk": RISK, "facility_kind": FACILITY_KIND,
-    "event_kind": EVENT_KIND, "quiz_kind": QUIZ_KIND, "photo_stage": PHOTO_STAGE,
+    "status": STATUS,
+    "hazard": HAZARD,
+    "risk": RISK,
+    "facility_kind": FACILITY_KIND,
+    "event_kind": EVENT_KIND,
+    "quiz_kind": QUIZ_KIND,
+    "photo_stage": PHOTO_STAGE,
 }

@@ -10,6 +10,7 @@ is read from the schema (`x-photo`, `x-ref`), never listed a second time.
 Adding a kind: one `Kind(...)` below (with its schema in schema.py) and its page template
 in templates/pages/. See docs/architecture.md.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -100,38 +101,61 @@ def _negated(day: str) -> tuple:
 
 KINDS_LIST = (
     Kind(
-        "cases", "隐患案例", schema.CASE, "隐患案例",
+        "cases",
+        "隐患案例",
+        schema.CASE,
+        "隐患案例",
         lambda c: f"巡查发现的飞线充电等隐患和整改情况，共 {len(c.cases)} 例。",
-        "case.md.j2", "cases.md.j2", "c",
+        "case.md.j2",
+        "cases.md.j2",
+        "c",
         page_title=lambda c: c.title,
         describe=lambda c, site: c.summary or plain_text(c.description, 100),
         sort_key=_newest_first,
-        feed=lambda c: (c.rectified_on or c.found_on, f"【隐患案例·{c.status}】{c.title}",
-                        c.summary or plain_text(c.description, 140)),
+        feed=lambda c: (
+            c.rectified_on or c.found_on,
+            f"【隐患案例·{c.status}】{c.title}",
+            c.summary or plain_text(c.description, 140),
+        ),
         handouts=("case", "notice"),
         defaults={"anonymous": True},
     ),
     Kind(
-        "enterprises", "企业", schema.ENTERPRISE, "典型示范",
+        "enterprises",
+        "企业",
+        schema.ENTERPRISE,
+        "典型示范",
         lambda c: "共建区安全生产典型企业和整改到位的企业：放样子、亮群像。",
-        "enterprise.md.j2", "enterprises.md.j2", "e",
+        "enterprise.md.j2",
+        "enterprises.md.j2",
+        "e",
         page_title=lambda e: e.name,
         describe=lambda e, site: _first(e.honor, plain_text(e.story, 100), site),
         sort_key=lambda e: (not e.model, e.name),
         relations=("cases",),
     ),
     Kind(
-        "people", "人物", schema.PERSON, "党员先锋",
+        "people",
+        "人物",
+        schema.PERSON,
+        "党员先锋",
         lambda c: "共建区党员志愿服务队和巡查队伍的群像。",
-        "person.md.j2", "people.md.j2", "p",
+        "person.md.j2",
+        "people.md.j2",
+        "p",
         page_title=lambda p: p.name,
         describe=lambda p, site: _first(f"{p.role or ''} {plain_text(p.story, 80)}".strip(), site),
         sort_key=lambda p: (p.team or "", not p.party_member, p.id),
     ),
     Kind(
-        "lessons", "课程", schema.LESSON, "安全课堂",
+        "lessons",
+        "课程",
+        schema.LESSON,
+        "安全课堂",
         lambda c: "飞线充电危害、消防责任和电池安全课程，可在线学习和答题。",
-        "lesson.md.j2", "lessons.md.j2", "lesson",
+        "lesson.md.j2",
+        "lessons.md.j2",
+        "lesson",
         page_title=lambda lesson: lesson.title,
         describe=lambda lesson, site: _first(_sentences(lesson.key_points[:2]), plain_text(lesson.body, 100), site),
         sort_key=lambda lesson: lesson.id,
@@ -139,36 +163,57 @@ KINDS_LIST = (
         relations=("related_cases", "events"),
     ),
     Kind(
-        "facilities", "设施", schema.FACILITY, "充电去哪儿",
+        "facilities",
+        "设施",
+        schema.FACILITY,
+        "充电去哪儿",
         lambda c: "共建区集中充电处和微型消防站的位置、开放时间和收费。",
-        "facility.md.j2", "facilities.md.j2", "f",
+        "facility.md.j2",
+        "facilities.md.j2",
+        "f",
         page_title=lambda f: f.name,
         describe=lambda f, site: f"{f.kind}：{f.address}",
         sort_key=lambda f: (f.kind != schema.FACILITY_KIND.charging.text, f.id),
         handouts=("facility", "card"),
     ),
     Kind(
-        "patrols", "巡查", schema.PATROL, "巡查记录",
+        "patrols",
+        "巡查",
+        schema.PATROL,
+        "巡查记录",
         lambda c: f"“网格员+党员志愿者+物业人员”巡查 {c.stats.patrol_rounds} 轮的记录。",
-        "patrol.md.j2", "patrols.md.j2", "p",
+        "patrol.md.j2",
+        "patrols.md.j2",
+        "p",
         page_title=lambda p: f"第 {p.round} 轮巡查",
         describe=lambda p, site: _first(p.note, f"{cn_date(p.date)} 巡查记录"),
         sort_key=lambda p: p.round,
     ),
     Kind(
-        "events", "活动", schema.EVENT, "活动动态",
+        "events",
+        "活动",
+        schema.EVENT,
+        "活动动态",
         lambda c: "安全讲座、培训、研讨会等活动。",
-        "event.md.j2", "events.md.j2", "e",
+        "event.md.j2",
+        "events.md.j2",
+        "e",
         page_title=lambda e: e.title,
         describe=lambda e, site: _first(plain_text(e.summary, 100), f"{cn_date(e.date)} {e.kind or '活动'}"),
-        sort_key=lambda e: (e.date, e.id), reverse=True,
+        sort_key=lambda e: (e.date, e.id),
+        reverse=True,
         feed=lambda e: (e.date, f"【活动】{e.title}", plain_text(e.summary, 140)),
         handouts=("event", "sign-in", "quiz", "answers"),
     ),
     Kind(
-        "pledges", "承诺书", schema.PLEDGE, "安全承诺书",
+        "pledges",
+        "承诺书",
+        schema.PLEDGE,
+        "安全承诺书",
         lambda c: "企业和员工、骑手签的电动车安全充电承诺书，可下载打印。",
-        "pledge.md.j2", "pledges.md.j2", "p",
+        "pledge.md.j2",
+        "pledges.md.j2",
+        "p",
         page_title=lambda p: p.title,
         describe=lambda p, site: _first(p.intro, "；".join(p.promises[:2]), site),
         sort_key=lambda p: p.id,
@@ -185,8 +230,9 @@ MEDIA = "media"
 SITE = "site"
 # Names a free page may not take besides the sections': the folders and files the site itself has, and
 # admin (the content forms at /admin/ on the preview, never part of site/).
-SITE_NAMES = frozenset({"index", "downloads", "assets", "search", "media", "feed", "404", "charts", "people-group", "honor",
-                        "admin"})
+SITE_NAMES = frozenset(
+    {"index", "downloads", "assets", "search", "media", "feed", "404", "charts", "people-group", "honor", "admin"}
+)
 
 
 def reserved_page_ids() -> frozenset[str]:

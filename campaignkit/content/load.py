@@ -4,6 +4,7 @@ Files are read defensively: size limit before reading, encoding detection with a
 Chinese hint (GBK from Windows editors is common), no YAML aliases (a
 billion-laughs file is refused before it is expanded), tabs reported by line.
 """
+
 from __future__ import annotations
 
 import os
@@ -127,8 +128,9 @@ def load_content(root: Path) -> tuple[Content, Problems]:
         elif entry.is_dir() and entry.name == MEDIA:
             continue
         elif entry.is_dir():
-            problems.add(_rel(entry, root), 0, "",
-                         f"不认识的文件夹“{entry.name}”，可用的文件夹：{'、'.join((*KINDS, PAGES, MEDIA))}")
+            problems.add(
+                _rel(entry, root), 0, "", f"不认识的文件夹“{entry.name}”，可用的文件夹：{'、'.join((*KINDS, PAGES, MEDIA))}"
+            )
         else:
             problems.add(_rel(entry, root), 0, "", "content/ 下只能放 site.yml 和各内容文件夹")
     return content, problems
@@ -161,6 +163,7 @@ def _is_dir(entry: os.DirEntry) -> bool:
 def _files(folder: Path, suffixes, root: Path, problems: Problems, wrong_type: str) -> list[tuple[Path, str]]:
     """(path, stem) of each content file in `folder`, by name."""
     found: dict[str, tuple[str, str]] = {}  # lower-case stem → (name, stem)
+
     # Of two files with the same id (x.yml and X.yml, or x.yml and x.yaml) the one with a
     # valid name and the first suffix is kept, so references to the id still resolve and
     # only the intruder is reported.
@@ -180,12 +183,21 @@ def _files(folder: Path, suffixes, root: Path, problems: Problems, wrong_type: s
             continue
         twin = found.get(stem.lower())
         if twin is not None:
-            problems.add(_rel(folder / name, root), 0, "",
-                         f"编号与 {_rel(folder / twin[0], root)} 重复（不区分大小写和扩展名），请删掉其中一个或改名")
+            problems.add(
+                _rel(folder / name, root),
+                0,
+                "",
+                f"编号与 {_rel(folder / twin[0], root)} 重复（不区分大小写和扩展名），请删掉其中一个或改名",
+            )
             continue
         if not ID_PATTERN.match(stem):
-            problems.add(_rel(folder / name, root), 0, "", f"文件名“{stem}”不能作编号：只能用小写英文字母、数字和连字符“-”，"
-                                                          "如 2023-09-feixian.yml（编号就是网址，发布后不要再改）")
+            problems.add(
+                _rel(folder / name, root),
+                0,
+                "",
+                f"文件名“{stem}”不能作编号：只能用小写英文字母、数字和连字符“-”，"
+                "如 2023-09-feixian.yml（编号就是网址，发布后不要再改）",
+            )
         found[stem.lower()] = (name, stem)
     return [(folder / name, stem) for name, stem in sorted(found.values())]
 
@@ -205,8 +217,7 @@ def _load_pages(folder: Path, root: Path, problems: Problems) -> list[Document]:
         if data is None:
             continue
         body_line = match.group(0).count("\n") + 1
-        docs.append(Document(PAGES, stem, rel, data, text[match.end():], body_line, line_offset=1,
-                             source=match.group(1)))
+        docs.append(Document(PAGES, stem, rel, data, text[match.end() :], body_line, line_offset=1, source=match.group(1)))
     return docs
 
 
@@ -233,8 +244,9 @@ def _read_text(path: Path, root: Path, problems: Problems) -> str | None:
         return None
     size = info.st_size
     if size > MAX_FILE_BYTES:
-        problems.add(rel, 0, "", f"文件太大（{size / 1_000_000:.1f} MB）：内容文件不能超过 1 MB，"
-                                 "长文请精简，图片请放进 content/media/")
+        problems.add(
+            rel, 0, "", f"文件太大（{size / 1_000_000:.1f} MB）：内容文件不能超过 1 MB，长文请精简，图片请放进 content/media/"
+        )
         return None
     raw = _read_at_most(path, size, MAX_FILE_BYTES + 1)  # never more than the limit, even if the file grew meanwhile
     if len(raw) > MAX_FILE_BYTES:
@@ -249,8 +261,12 @@ def _read_text(path: Path, root: Path, problems: Problems) -> str | None:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        problems.add(rel, line, "", f"文件不是 UTF-8 编码（看起来是 {_guess_encoding(raw)}，"
-                                    "常见于 Windows 记事本或 WPS），请“另存为”UTF-8 编码")
+        problems.add(
+            rel,
+            line,
+            "",
+            f"文件不是 UTF-8 编码（看起来是 {_guess_encoding(raw)}，常见于 Windows 记事本或 WPS），请“另存为”UTF-8 编码",
+        )
         return None
     if "\x00" in text:
         problems.add(rel, text[: text.index("\x00")].count("\n") + 1, "", "文件里有空字符（\\0），可能不是文本文件")
@@ -336,15 +352,23 @@ def _report_bad_lines(text: str, rel: str, problems: Problems, line_offset: int)
     lines = text.split("\n")
     bad_chars = [(n, m.group()) for n, line in enumerate(lines, 1) for m in [_FORBIDDEN_CHARS.search(line)] if m]
     for n, ch in bad_chars[:5]:
-        problems.add(rel, n + line_offset, "", f"这一行有看不见的控制字符（U+{ord(ch):04X}），"
-                                               "常见于从 Word、微信或 PDF 复制的文字：请删掉这一行重新输入")
+        problems.add(
+            rel,
+            n + line_offset,
+            "",
+            f"这一行有看不见的控制字符（U+{ord(ch):04X}），常见于从 Word、微信或 PDF 复制的文字：请删掉这一行重新输入",
+        )
     bad_tabs = [n for n, line in enumerate(lines, 1) if re.match(r"^ *\t", line)]
     for n in bad_tabs[:5]:
         problems.add(rel, n + line_offset, "", "这一行用制表符（Tab）缩进；YAML 只能用空格缩进")
     wide = [n for n, line in enumerate(lines, 1) if _WIDE_INDENT.match(line)]
     for n in wide[:5]:
-        problems.add(rel, n + line_offset, "", "这一行用全角空格（或不间断空格）缩进；YAML 只能用半角空格缩进，"
-                                               "请切换到英文输入法重新输入行首的空格")
+        problems.add(
+            rel,
+            n + line_offset,
+            "",
+            "这一行用全角空格（或不间断空格）缩进；YAML 只能用半角空格缩进，请切换到英文输入法重新输入行首的空格",
+        )
     return not (bad_chars or bad_tabs or wide)
 
 
@@ -403,7 +427,7 @@ def _fast_parse(text: str):
     try:
         data = _build(parser, text.split("\n") if "#" in text else None)
     except Exception:  # a syntax error (ruamel reports it with its line and hint), _NotPlain,
-        return None    # TypeError (a list or map used as a key)
+        return None  # TypeError (a list or map used as a key)
     finally:
         parser.dispose()
     # The text itself has no forbidden character (checked before): only a "\x01" escape can make one.
@@ -437,7 +461,7 @@ def _build(parser, lines: list[str] | None):
             else:
                 if lines is not None:
                     end = event.end_mark
-                    if lines[end.line][end.column:].lstrip().startswith("#"):
+                    if lines[end.line][end.column :].lstrip().startswith("#"):
                         raise _NotPlain
                 value = _plain(event.value, resolvers)
         elif cls is mapping_start or cls is sequence_start:
@@ -514,8 +538,11 @@ def _resolver() -> dict:
     if _RESOLVERS is None:
         table = _yaml().resolver.versioned_resolver
         anywhere = table.get(None, [])
-        _RESOLVERS = {first: [(str(tag), regexp) for tag, regexp in list(found) + anywhere]
-                      for first, found in table.items() if first is not None}
+        _RESOLVERS = {
+            first: [(str(tag), regexp) for tag, regexp in list(found) + anywhere]
+            for first, found in table.items()
+            if first is not None
+        }
         _RESOLVERS[None] = [(str(tag), regexp) for tag, regexp in anywhere]
     return _RESOLVERS
 
@@ -555,8 +582,10 @@ def _syntax_problem(exc: MarkedYAMLError, text: str, line_offset: int) -> tuple[
         if first:
             hint += f"（第 {first + line_offset} 行已经写过）"
             if _inside_list_item(lines, first - 1, mark.column):
-                hint = (f"这里应该是列表的新一项，行首缺少“- ”（第 {first + line_offset} 行开始的一项里已经有"
-                        f"“{duplicate.group(1)}”）：每一项的第一个字段前写“- ”")
+                hint = (
+                    f"这里应该是列表的新一项，行首缺少“- ”（第 {first + line_offset} 行开始的一项里已经有"
+                    f"“{duplicate.group(1)}”）：每一项的第一个字段前写“- ”"
+                )
                 col = max(1, mark.column - 1)
     rows = [r for r in ((exc.context_mark.line if exc.context_mark else None), mark.line if mark else None) if r is not None]
     if rows:  # `-file: a.jpg` is read as text, and the parser stumbles on the line after it
@@ -586,9 +615,11 @@ def _explain_line(lines: list[str], row: int):
     flow = _STARTS_FLOW.match(text)
     if flow and _closes_before_end(text, flow.end() - 1):
         key, opener = flow.group(1), flow.group(2)
-        value = text[len(key):]
-        return len(key) + 1, (f"以“{opener}”开头的文字会被当作列表或映射，后面的文字就接不上了：请把整段文字用引号括起来，"
-                              f"如 {key.strip()} \"{value}\"（或改用中文括号【】）")
+        value = text[len(key) :]
+        return len(key) + 1, (
+            f"以“{opener}”开头的文字会被当作列表或映射，后面的文字就接不上了：请把整段文字用引号括起来，"
+            f'如 {key.strip()} "{value}"（或改用中文括号【】）'
+        )
     prev = next((r for r in range(row - 1, -1, -1) if lines[r].strip() and not lines[r].lstrip().startswith("#")), None)
     if prev is not None and ":" not in text and not text.lstrip().startswith(("-", "#")):
         item = _LIST_ITEM.match(lines[prev])
@@ -608,7 +639,7 @@ def _closes_before_end(text: str, start: int) -> bool:
         elif text[i] == pairs[opener]:
             depth -= 1
             if depth == 0:
-                rest = text[i + 1:].split(" #", 1)[0].strip()
+                rest = text[i + 1 :].split(" #", 1)[0].strip()
                 return bool(rest) and not rest.startswith(",")
     return False
 
@@ -619,7 +650,7 @@ def _inside_list_item(lines: list[str], first_row: int, column: int) -> bool:
         text = lines[row]
         if not text.strip():
             continue
-        if text[:column].endswith("- ") and text[:column - 2].strip(" -") == "":
+        if text[:column].endswith("- ") and text[: column - 2].strip(" -") == "":
             return True
         indent = len(text) - len(text.lstrip(" "))
         if indent < column:
@@ -670,8 +701,12 @@ def _prescan(text: str, yaml: YAML, rel: str, problems: Problems, line_offset: i
     except pyyaml.YAMLError as exc:
         if "nesting depth" in str(exc):
             mark = getattr(exc, "problem_mark", None)
-            problems.add(rel, (mark.line + 1 + line_offset) if mark else 0, "",
-                         f"括号或缩进层次太深（超过 {MAX_YAML_DEPTH} 层），请检查括号“[ ]”“{{ }}”是否配对")
+            problems.add(
+                rel,
+                (mark.line + 1 + line_offset) if mark else 0,
+                "",
+                f"括号或缩进层次太深（超过 {MAX_YAML_DEPTH} 层），请检查括号“[ ]”“{{ }}”是否配对",
+            )
             return False
     return _check_events(yaml.parse(text), rel, problems, line_offset)
 
@@ -695,8 +730,7 @@ def _check_events(events, rel: str, problems: Problems, line_offset: int) -> boo
             if anchored:
                 problems.add(rel, line, "", "不支持 YAML 别名（*名称）：请把内容直接写出来")
             else:  # no anchor anywhere: not an alias meant, but text starting with * (**重点**)
-                problems.add(rel, line, "", "以“*”开头的文字会被 YAML 当作别名：请把整段文字用引号括起来，"
-                                            "如 \"**重点** ……\"")
+                problems.add(rel, line, "", '以“*”开头的文字会被 YAML 当作别名：请把整段文字用引号括起来，如 "**重点** ……"')
             return False
         if state and state[-1] == "key":
             if kind == "ScalarEvent" and event.value == "<<" and not event.style:  # plain, not quoted
@@ -709,12 +743,14 @@ def _check_events(events, rel: str, problems: Problems, line_offset: int) -> boo
             depth += 1
             state.append("key" if kind == "MappingStartEvent" else "item")
             if depth > MAX_YAML_DEPTH:
-                problems.add(rel, line, "", f"括号或缩进层次太深（超过 {MAX_YAML_DEPTH} 层），"
-                                            "请检查括号“[ ]”“{ }”是否配对、缩进是否正确")
+                problems.add(
+                    rel, line, "", f"括号或缩进层次太深（超过 {MAX_YAML_DEPTH} 层），请检查括号“[ ]”“{{ }}”是否配对、缩进是否正确"
+                )
                 return False
         if nodes > MAX_YAML_NODES:
-            problems.add(rel, line, "", f"内容条目太多（超过 {MAX_YAML_NODES} 项），一个内容文件用不到这么多；"
-                                        "请检查是否粘贴了大量无关内容")
+            problems.add(
+                rel, line, "", f"内容条目太多（超过 {MAX_YAML_NODES} 项），一个内容文件用不到这么多；请检查是否粘贴了大量无关内容"
+            )
             return False
     return True
 
@@ -726,7 +762,7 @@ def _check_strings(data, rel: str, problems: Problems, line_offset: int) -> bool
     def walk(node, path):
         items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
         for key, value in items:
-            for text in ((key, value) if isinstance(node, dict) else (value,)):
+            for text in (key, value) if isinstance(node, dict) else (value,):
                 if isinstance(text, str) and _FORBIDDEN_CHARS.search(text):
                     found.append((line_of(data, path + [key]) + line_offset, _FORBIDDEN_CHARS.search(text).group()))
             if isinstance(value, (dict, list)):
@@ -752,9 +788,13 @@ def _check_unprintable(data, rel: str, problems: Problems, line_offset: int) -> 
             if isinstance(value, str) and not value.isascii():
                 bad = _NO_GLYPH.search(value)
                 if bad:
-                    problems.add(rel, line_of(data, [*path, key]) + line_offset, field_name([*path, key]),
-                                 f"含有无法显示的字符（U+{ord(bad.group()):04X}，私用区或未分配的编码，"
-                                 "任何字体都没有），常见于从特殊输入法或乱码里复制：请删掉重新输入")
+                    problems.add(
+                        rel,
+                        line_of(data, [*path, key]) + line_offset,
+                        field_name([*path, key]),
+                        f"含有无法显示的字符（U+{ord(bad.group()):04X}，私用区或未分配的编码，"
+                        "任何字体都没有），常见于从特殊输入法或乱码里复制：请删掉重新输入",
+                    )
             elif isinstance(value, (dict, list)):
                 walk(value, [*path, key])
 
@@ -766,6 +806,7 @@ def _check_cut_values(data, lines: list[str], rel: str, problems: Problems, line
 
     A comment after an unquoted text value on its own line is reported with the text that
     would be lost; after a number, a list or a quoted value it is left alone (nothing is cut)."""
+
     def walk(node, path):
         if isinstance(node, CommentedMap):
             entries = [(key, node.lc.value(key), node.ca.items.get(key, [None] * 4)[2]) for key in node]
@@ -781,13 +822,17 @@ def _check_cut_values(data, lines: list[str], rel: str, problems: Problems, line
             if not isinstance(value, str) or token is None or token.start_mark.line != row:
                 continue
             line = lines[row] if row < len(lines) else ""
-            if line[col:col + 1] in ("'", '"', "|", ">"):
+            if line[col : col + 1] in ("'", '"', "|", ">"):
                 continue
             lost = token.value.split("\n", 1)[0].strip()
             name = ".".join(f"{p}" if isinstance(p, str) else f"[{p + 1}]" for p in path + [key]).replace(".[", "[")
-            problems.add(rel, row + 1 + line_offset, name,
-                         f"“ #”后面的文字会被当作注释丢掉：发布的只有“{value}”，“{lost}”不会出现；"
-                         f"如果这也是内容，请把整段文字用引号括起来，如 \"{value} {lost}\"")
+            problems.add(
+                rel,
+                row + 1 + line_offset,
+                name,
+                f"“ #”后面的文字会被当作注释丢掉：发布的只有“{value}”，“{lost}”不会出现；"
+                f'如果这也是内容，请把整段文字用引号括起来，如 "{value} {lost}"',
+            )
 
     walk(data, [])
 
@@ -827,7 +872,11 @@ def _explain_stray_colon(lines: list[str], row: int, column: int):
         return prev_row, column, hint
     indent = len(line) - len(line.lstrip(" "))
     if indent > len(key_value.group(1)) + len(key_value.group(2) or ""):
-        return row, indent, "这一行比上一行多缩进了空格：如果是新的字段，请和上一行左对齐；如果是上一行文字的继续，请把整段文字用引号括起来"
+        return (
+            row,
+            indent,
+            "这一行比上一行多缩进了空格：如果是新的字段，请和上一行左对齐；如果是上一行文字的继续，请把整段文字用引号括起来",
+        )
     return None
 
 
@@ -849,7 +898,7 @@ def _rel(path: Path, root: Path) -> str:
     """Paths in messages start with content/ as editors see them."""
     full, top = os.fspath(path), os.fspath(root).rstrip(os.sep)
     if full.startswith(top + os.sep) and os.sep + ".." not in full and os.sep + "." + os.sep not in full:
-        return _folder_name(top) + "/" + full[len(top) + 1:].replace(os.sep, "/")
+        return _folder_name(top) + "/" + full[len(top) + 1 :].replace(os.sep, "/")
     try:
         return (Path(root.name) / Path(path).relative_to(root)).as_posix()
     except ValueError:

@@ -12,6 +12,7 @@ minutes and "+ + + + …" overflowed the stack. markdown_problem() tells validat
 render_markdown() shows it as escaped plain text if it ever gets that far, so a
 pasted oddity can neither hang nor crash a build.
 """
+
 from __future__ import annotations
 
 import html as html_lib
@@ -24,9 +25,44 @@ from markupsafe import Markup
 
 _EXTENSIONS = ["tables", "admonition", "sane_lists", "attr_list"]
 _TAGS = {
-    "p", "br", "strong", "em", "b", "i", "u", "s", "del", "ins", "mark", "sub", "sup", "small",
-    "ul", "ol", "li", "blockquote", "code", "pre", "h2", "h3", "h4", "h5", "h6", "hr",
-    "table", "thead", "tbody", "tr", "th", "td", "a", "div", "span", "dl", "dt", "dd",
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "u",
+    "s",
+    "del",
+    "ins",
+    "mark",
+    "sub",
+    "sup",
+    "small",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "code",
+    "pre",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "a",
+    "div",
+    "span",
+    "dl",
+    "dt",
+    "dd",
 }
 _ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}, "ol": {"start"}}
 _CLASSES = {
@@ -61,12 +97,15 @@ def _bracket_depth(text: str) -> int:
 def _too_costly(text: str) -> str | None:
     deepest = _bracket_depth(text)
     if deepest > MAX_BRACKET_DEPTH:
-        return (f"英文方括号“[”没有配对的“]”或层层嵌套（一段里达到 {deepest} 层，最多 {MAX_BRACKET_DEPTH} 层）："
-                "每个“[”都会被当作链接的开头来解析，会让生成极慢；正文里的方括号请改用中文【】，或补上漏写的“]”")
+        return (
+            f"英文方括号“[”没有配对的“]”或层层嵌套（一段里达到 {deepest} 层，最多 {MAX_BRACKET_DEPTH} 层）："
+            "每个“[”都会被当作链接的开头来解析，会让生成极慢；正文里的方括号请改用中文【】，或补上漏写的“]”"
+        )
     n = text.count("<")
     if n > MAX_ANGLE_BRACKETS:
-        return (f"小于号“<”太多（{n} 个，最多 {MAX_ANGLE_BRACKETS} 个）：每个“<”都会被当作网页代码来解析；"
-                "请改用全角“＜”或文字“小于”")
+        return (
+            f"小于号“<”太多（{n} 个，最多 {MAX_ANGLE_BRACKETS} 个）：每个“<”都会被当作网页代码来解析；请改用全角“＜”或文字“小于”"
+        )
     return None
 
 

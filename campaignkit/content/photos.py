@@ -11,6 +11,7 @@ Decompression bombs are refused before decoding. A JPEG is decoded at 1/8 scale
 resized, not refused; PNG, WebP and HEIC have no such shortcut and are decoded in full,
 so their limit is lower.
 """
+
 from __future__ import annotations
 
 import errno
@@ -90,7 +91,9 @@ def check_photo_path(root: Path, rel: str) -> str | None:
     except RuntimeError:  # Path.resolve() on a symlink loop (Python < 3.13)
         return f"图片文件 content/media/{rel} 是一个循环链接，不能使用"
     except OSError as exc:  # a name too long for the file system, a loop, no permission …
-        reason = {errno.ENAMETOOLONG: "文件名太长", errno.EACCES: "没有读取权限", errno.ELOOP: "循环链接"}.get(exc.errno, "系统错误")
+        reason = {errno.ENAMETOOLONG: "文件名太长", errno.EACCES: "没有读取权限", errno.ELOOP: "循环链接"}.get(
+            exc.errno, "系统错误"
+        )
         shown = rel if len(rel) <= 60 else rel[:57] + "…"
         return f"无法读取图片文件 content/media/{shown}（{reason}）"
 
@@ -217,8 +220,9 @@ def remembered_inspections(cache_dir: Path):
         names = {k: v for k, v in _remembered_names.items() if k in _used}
         _remembered = _remembered_names = _real_folders = None
         try:
-            fstree.replace_file(store, json.dumps({"version": stamp, "found": kept, "names": names},
-                                                  ensure_ascii=False).encode("utf-8"))
+            fstree.replace_file(
+                store, json.dumps({"version": stamp, "found": kept, "names": names}, ensure_ascii=False).encode("utf-8")
+            )
         except OSError:
             pass  # a read-only cache folder costs time, never correctness
 
@@ -234,8 +238,7 @@ def inspect_image(path: str, _size: int, _mtime: int) -> str | None:
             if width * height > MAX_PIXELS:
                 return f"图片太大（{width}×{height} 像素，超过 2 亿像素），可能是异常文件，请换一张"
             if im.format not in DRAFT_FORMATS and width * height > MAX_FULL_DECODE_PIXELS:
-                return (f"{FORMATS[im.format]} 图片太大（{width}×{height} 像素，超过 5000 万像素），"
-                        "请另存为 JPEG 或缩小后再用")
+                return f"{FORMATS[im.format]} 图片太大（{width}×{height} 像素，超过 5000 万像素），请另存为 JPEG 或缩小后再用"
             if im.format in DRAFT_FORMATS:
                 im.draft("RGB", (max(1, width // 8), max(1, height // 8)))
             im.load()
@@ -383,8 +386,12 @@ class PhotoPublisher:
             with timing.stage("photos"):
                 renditions = publish_photo(source, self.cache_dir, digest)
         except (OSError, SyntaxError, ValueError, EOFError):
-            self.problems.add(doc.relpath, doc.line(*path, "file"), field_name(path + ["file"]),
-                              f"图片 content/media/{photo['file']} 无法处理（文件损坏或不完整）")
+            self.problems.add(
+                doc.relpath,
+                doc.line(*path, "file"),
+                field_name(path + ["file"]),
+                f"图片 content/media/{photo['file']} 无法处理（文件损坏或不完整）",
+            )
             return ()
         self.published += renditions
         return tuple(renditions)

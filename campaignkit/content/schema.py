@@ -8,6 +8,7 @@ and, where the validator needs more than JSON Schema says, an `x-` key:
 `x-enum` (the enumeration of enums.py an `enum` list comes from). The kinds themselves, and
 which schema each uses, are declared in registry.py.
 """
+
 from __future__ import annotations
 
 from campaignkit.content.enums import (
@@ -82,7 +83,12 @@ def report_text(desc: str, markdown_field: bool = True) -> dict:
 
 PHOTO = obj(
     {
-        "file": {"type": "string", "minLength": 1, "x-photo": True, "description": "content/media/ 下的图片路径（JPEG/PNG/WebP/HEIC）"},
+        "file": {
+            "type": "string",
+            "minLength": 1,
+            "x-photo": True,
+            "description": "content/media/ 下的图片路径（JPEG/PNG/WebP/HEIC）",
+        },
         "alt": text("图片内容的文字说明（读屏软件和图片加载失败时显示）"),
         "caption": text("图片说明（显示在图片下方）"),
         "stage": choice(PHOTO_STAGE, "before=整改前，after=整改后"),
@@ -106,17 +112,24 @@ SITE = obj(
     {
         "title": text("网站名称"),
         "org": text("发布单位"),
-        "base_url": {"type": "string", "pattern": r"^https?://[^\s/]+(/\S*)?$", "description": "网站公开地址，如 https://example.cn/"},
+        "base_url": {
+            "type": "string",
+            "pattern": r"^https?://[^\s/]+(/\S*)?$",
+            "description": "网站公开地址，如 https://example.cn/",
+        },
         "description": text("一句话简介，用于分享卡片和搜索引擎"),
         "area": obj(
             {"name": text("共建区名称"), "enterprise_count": integer("区内企业数")},
             required=("name", "enterprise_count"),
             desc="共建区（名称和企业数）",
         ),
-        "contact": obj({"office": text("办公室"), "phone": text("办公电话（只能是座机）"), "address": text("地址")},
-                       desc="联系方式（办公室、办公电话、地址）"),
-        "credits": obj({"contributor": text("供稿"), "reviewer": text("审核"), "publisher": text("发布")},
-                       desc="署名（供稿、审核、发布）"),
+        "contact": obj(
+            {"office": text("办公室"), "phone": text("办公电话（只能是座机）"), "address": text("地址")},
+            desc="联系方式（办公室、办公电话、地址）",
+        ),
+        "credits": obj(
+            {"contributor": text("供稿"), "reviewer": text("审核"), "publisher": text("发布")}, desc="署名（供稿、审核、发布）"
+        ),
         "copyright": text("版权声明", LONG_TEXT_MAX),
         "report": obj(
             {
@@ -125,21 +138,28 @@ SITE = obj(
                 "editor_note": report_text("编者按"),
                 "motivation": report_text("立项动因"),
                 "measures": list_of(
-                    obj({"title": text("小标题，如 整合多方资源"), "subtitle": text("副标题，如 共助安全事业"),
-                         "text": report_text("具体做法"),
-                         "events": list_of(ref("events", "活动编号"), "配图：这些活动的第一张照片"),
-                         "facilities": list_of(ref("facilities", "设施编号"), "配图：这些设施的照片")},
-                        required=("title", "text")),
-                    "推进举措（每条一个小标题）"),
+                    obj(
+                        {
+                            "title": text("小标题，如 整合多方资源"),
+                            "subtitle": text("副标题，如 共助安全事业"),
+                            "text": report_text("具体做法"),
+                            "events": list_of(ref("events", "活动编号"), "配图：这些活动的第一张照片"),
+                            "facilities": list_of(ref("facilities", "设施编号"), "配图：这些设施的照片"),
+                        },
+                        required=("title", "text"),
+                    ),
+                    "推进举措（每条一个小标题）",
+                ),
                 "outcomes": list_of(report_text("一条成效", markdown_field=False), "项目成效（按条）"),
             },
             required=("title", "motivation", "measures", "outcomes"),
             desc="公众号项目报告：编者按、立项动因、推进举措、项目成效；数字由内容算出",
         ),
-        "withdrawn": list_of({"type": "string", "minLength": 1, "maxLength": TEXT_MAX,
-                              "description": "网址，如 cases/old-id/"},
-                             "确定撤下的已发布页面（网址，如 [cases/old-id/, people/zhang-san/]）：已发布的网址消失时构建会停止，"
-                             "写在这里表示是有意撤下"),
+        "withdrawn": list_of(
+            {"type": "string", "minLength": 1, "maxLength": TEXT_MAX, "description": "网址，如 cases/old-id/"},
+            "确定撤下的已发布页面（网址，如 [cases/old-id/, people/zhang-san/]）：已发布的网址消失时构建会停止，"
+            "写在这里表示是有意撤下",
+        ),
         "allow_personal_data": COMMON["allow_personal_data"],
     },
     required=("title", "org", "base_url", "description"),
@@ -170,8 +190,11 @@ CASE = item(
 ENTERPRISE = item(
     {
         "name": text("企业名称"),
-        "also_known_as": list_of(text("名称"), "平时大家怎么称呼这家企业（简称、俗称、招牌名），如 [鑫泰, 鑫泰包装厂]："
-                                              "企业关联了匿名案例时，这些名称和自动推出的简称都不能出现在公开内容里"),
+        "also_known_as": list_of(
+            text("名称"),
+            "平时大家怎么称呼这家企业（简称、俗称、招牌名），如 [鑫泰, 鑫泰包装厂]："
+            "企业关联了匿名案例时，这些名称和自动推出的简称都不能出现在公开内容里",
+        ),
         "industry": text("行业"),
         "employees": integer("员工人数"),
         "model": boolean("true 表示典型示范企业"),
@@ -180,8 +203,9 @@ ENTERPRISE = item(
         "honor": text("荣誉称号"),
         "story": markdown("他们是怎么做的"),
         "practices": list_of(text("做法", LONG_TEXT_MAX), "可供学习的具体做法"),
-        "quote": obj({"text": text("一句话", LONG_TEXT_MAX), "by": text("说话人")}, required=("text",),
-                     desc="引语（一句话和说话人）"),
+        "quote": obj(
+            {"text": text("一句话", LONG_TEXT_MAX), "by": text("说话人")}, required=("text",), desc="引语（一句话和说话人）"
+        ),
         "photos": list_of(PHOTO, "照片"),
     },
     required=("name",),
@@ -223,8 +247,10 @@ LESSON = item(
         "body": markdown("正文"),
         "cases": list_of(ref("cases", "案例编号"), "用作例子的案例"),
         "references": list_of(
-            obj({"title": text("依据名称及条款"), "url": {"type": "string", "pattern": r"^https?://\S+$", "description": "链接"}},
-                required=("title",)),
+            obj(
+                {"title": text("依据名称及条款"), "url": {"type": "string", "pattern": r"^https?://\S+$", "description": "链接"}},
+                required=("title",),
+            ),
             "依据和参考资料",
         ),
         "quiz": list_of(QUESTION, "小测验"),
@@ -257,9 +283,13 @@ FACILITY = item(
         "hours": text("开放时间"),
         "fee": text("收费"),
         "photo": PHOTO,
-        "location": obj({"lat": {"type": "number", "minimum": -90, "maximum": 90, "description": "纬度"},
-                         "lng": {"type": "number", "minimum": -180, "maximum": 180, "description": "经度"}},
-                        desc="位置（经纬度，只显示为文字，不调用地图）"),
+        "location": obj(
+            {
+                "lat": {"type": "number", "minimum": -90, "maximum": 90, "description": "纬度"},
+                "lng": {"type": "number", "minimum": -180, "maximum": 180, "description": "经度"},
+            },
+            desc="位置（经纬度，只显示为文字，不调用地图）",
+        ),
     },
     required=("name", "kind", "address"),
 )
@@ -288,8 +318,10 @@ PLEDGE = item(
         "intro": text("开头一段话", LONG_TEXT_MAX),
         "promises": list_of(text("承诺事项", LONG_TEXT_MAX), "一条一条的承诺"),
         "references": list_of(
-            obj({"title": text("依据名称及条款"), "url": {"type": "string", "pattern": r"^https?://\S+$", "description": "链接"}},
-                required=("title",)),
+            obj(
+                {"title": text("依据名称及条款"), "url": {"type": "string", "pattern": r"^https?://\S+$", "description": "链接"}},
+                required=("title",),
+            ),
             "依据",
         ),
     },

@@ -5,6 +5,7 @@ carries, a form saves a whole item. Only the fields whose values differ are repl
 others keep their exact text, and the file keeps its comments, field order and short
 `[a, b]` lists. Dates stay unquoted text (2023-08-03), as the kit reads them (load.py).
 """
+
 from __future__ import annotations
 
 import io
@@ -120,8 +121,9 @@ def _set_in_order(data: CommentedMap, key: str, value, order: list[str]) -> None
         data[key] = value
         return
     rank = {k: i for i, k in enumerate(order)}
-    position = next((i for i, existing in enumerate(data) if rank.get(existing, len(order)) > rank.get(key, len(order))),
-                    len(data))
+    position = next(
+        (i for i, existing in enumerate(data) if rank.get(existing, len(order)) > rank.get(key, len(order))), len(data)
+    )
     data.insert(position, key, value)
 
 

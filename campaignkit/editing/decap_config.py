@@ -12,6 +12,7 @@ Collections come from the kind registry (registry.KINDS), plus free pages and si
 Paths in the configuration are relative to content/: the local proxy (decap-server) is
 rooted there, so nothing it writes can land outside content/ (admin.py).
 """
+
 from __future__ import annotations
 
 import re
@@ -66,10 +67,13 @@ def widget(name: str, spec: dict, required: bool, kind: str) -> dict:
         field.update(widget="image", label="照片文件", choose_url=False, media_library={"config": {"multiple": False}})
         hint = "选择或上传照片（JPEG/PNG/WebP），保存在 content/media/ 下"
     elif spec.get("x-markdown"):
-        field.update(widget="markdown", minimal=False,
-                     buttons=["bold", "italic", "link", "heading-two", "heading-three", "quote",
-                              "bulleted-list", "numbered-list"],
-                     editor_components=[], modes=["rich_text", "raw"])
+        field.update(
+            widget="markdown",
+            minimal=False,
+            buttons=["bold", "italic", "link", "heading-two", "heading-three", "quote", "bulleted-list", "numbered-list"],
+            editor_components=[],
+            modes=["rich_text", "raw"],
+        )
     elif spec.get("x-date"):
         field.update(widget="datetime", format=DATE_FORMAT, date_format=DATE_FORMAT, time_format=False)
     elif spec.get("type") == "string":
@@ -78,8 +82,7 @@ def widget(name: str, spec: dict, required: bool, kind: str) -> dict:
         if "pattern" in spec:
             field["pattern"] = [spec["pattern"], _pattern_message(spec["pattern"])]
         elif "maxLength" in spec:
-            field["pattern"] = [f"^[\\s\\S]{{{spec.get('minLength', 0)},{spec['maxLength']}}}$",
-                                f"最多 {spec['maxLength']} 字"]
+            field["pattern"] = [f"^[\\s\\S]{{{spec.get('minLength', 0)},{spec['maxLength']}}}$", f"最多 {spec['maxLength']} 字"]
     elif spec.get("type") in ("integer", "number"):
         field.update(widget="number", value_type="int" if spec["type"] == "integer" else "float")
         for bound in ("minimum", "maximum"):
@@ -116,14 +119,24 @@ def _pattern_message(pattern: str) -> str:
 
 def _relation(target: str) -> dict:
     shown = identifying_fields(target)
-    return {"widget": "relation", "collection": target, "value_field": "{{slug}}",
-            "search_fields": shown, "display_fields": shown, "options_length": 50}
+    return {
+        "widget": "relation",
+        "collection": target,
+        "value_field": "{{slug}}",
+        "search_fields": shown,
+        "display_fields": shown,
+        "options_length": 50,
+    }
 
 
 def _list(name: str, items: dict, kind: str) -> dict:
     if items.get("type") == "object":
-        return {"widget": "list", "collapsed": False, "fields": fields_of(items, kind),
-                "summary": "{{fields.%s}}" % next(iter(items["properties"]))}  # noqa: UP031 - braces are Decap's
+        return {
+            "widget": "list",
+            "collapsed": False,
+            "fields": fields_of(items, kind),
+            "summary": "{{fields.%s}}" % next(iter(items["properties"])),  # noqa: UP031 - braces are Decap's
+        }
     if "x-ref" in items:  # several references: one relation widget that stores a list of ids
         return {**_relation(items["x-ref"]), "multiple": True}
     inner = widget(name, items, True, kind)
@@ -145,8 +158,7 @@ def collection(kind: str) -> dict:
         if f["name"] in defaults:  # what the kit assumes when the field is absent (anonymous: true)
             f["default"] = defaults[f["name"]]
     if is_page:
-        fields.append({"name": "body", "label": "正文", "widget": "markdown", "required": True,
-                       "hint": "页面正文（Markdown）"})
+        fields.append({"name": "body", "label": "正文", "widget": "markdown", "required": True, "hint": "页面正文（Markdown）"})
     shown = identifying_fields(kind)
     out = {
         "name": kind,
@@ -175,8 +187,9 @@ def site_collection() -> dict:
         "name": SITE,
         "label": SITE_NAME,
         "editor": {"preview": False},
-        "files": [{"name": SITE, "label": SITE_NAME, "file": SITE_FILE, "format": "yml",
-                   "fields": fields_of(schema_of(SITE), SITE)}],
+        "files": [
+            {"name": SITE, "label": SITE_NAME, "file": SITE_FILE, "format": "yml", "fields": fields_of(schema_of(SITE), SITE)}
+        ],
     }
 
 

@@ -7,6 +7,7 @@ written here, and tests/test_reference.py checks that each error listed is one t
 prints. Regenerate with `.venv/bin/python build.py reference`; the test fails while the file
 on disk differs from what this module writes.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -34,17 +35,32 @@ COMMON_ERRORS = [
     ("日期应写成 YYYY-MM-DD（如 2023-09-12），现为“…”", "日期写成了 2023/9/12、2023.9.12 或 9月12日", "改成 2023-09-12 的形式"),
     ("“…”不是真实存在的日期", "月份或日子不存在，如 2023-02-30", "核对日期"),
     ("日期里有全角数字", "用中文输入法打了数字", "切换到英文输入法重新输入数字"),
-    ("应为…（数字不要加引号），现为“…”", "数字字段（如员工人数）的数字加了引号", "写成 50，不要写 \"50\" 或 五十"),
+    ("应为…（数字不要加引号），现为“…”", "数字字段（如员工人数）的数字加了引号", '写成 50，不要写 "50" 或 五十'),
     ("找不到…（content/…/….yml 不存在）", "引用的编号写错了，或那个文件还没建", "按提示改正编号，或先新建那个文件"),
-    ("引用的…是草稿（draft），不会发布；请先发布它或去掉这个引用", "已发布的内容引用了草稿", "先发布被引用的条目（去掉它的 draft: true），或去掉引用"),
-    ("状态为“已整改”时必须填写整改完成日期", f"status 是 {STATUS.fixed.text}，但没有 rectified_on", "加上 rectified_on: 整改日期"),
+    (
+        "引用的…是草稿（draft），不会发布；请先发布它或去掉这个引用",
+        "已发布的内容引用了草稿",
+        "先发布被引用的条目（去掉它的 draft: true），或去掉引用",
+    ),
+    (
+        "状态为“已整改”时必须填写整改完成日期",
+        f"status 是 {STATUS.fixed.text}，但没有 rectified_on",
+        "加上 rectified_on: 整改日期",
+    ),
     ("整改日期 … 早于发现日期 …", "rectified_on 比 found_on 早", "核对两个日期"),
     ("典型企业（model: true）必须填写评选日期", "model: true 但没有 recognized_on", "加上 recognized_on: 评为典型的日期"),
-    ("本人未同意公开（consent 必须为 true）才能发布姓名、照片和事迹；暂不发布请加 draft: true",
-     "人物没有本人同意", "拿到同意后写 consent: true；之前先写 draft: true"),
+    (
+        "本人未同意公开（consent 必须为 true）才能发布姓名、照片和事迹；暂不发布请加 draft: true",
+        "人物没有本人同意",
+        "拿到同意后写 consent: true；之前先写 draft: true",
+    ),
     ("匿名案例的公开文字里出现了企业名称“…”", "匿名案例的标题、摘要或正文写了企业名", "改成“共建区某物流企业”这样的说法"),
     ("匿名案例不能关联典型企业", "匿名案例的 enterprise 是典型企业", "改为 anonymous: false，或去掉 enterprise"),
-    ("含…（…），公开内容不能有个人信息", "公开文字里有手机号或身份证号", "删掉，联系电话写办公座机；确需公开的在该文件加 allow_personal_data: true"),
+    (
+        "含…（…），公开内容不能有个人信息",
+        "公开文字里有手机号或身份证号",
+        "删掉，联系电话写办公座机；确需公开的在该文件加 allow_personal_data: true",
+    ),
     ("编号与 … 重复（不区分大小写和扩展名）", "两个文件编号相同（如 A.yml 和 a.yaml）", "删掉或改名其中一个"),
     ("文件名“…”不能作编号", "文件名有大写、空格、汉字或下划线", "改文件名；build.py new 会给出可用的编号"),
     ("第 … 轮已在 … 中使用，轮次不能重复", "两个巡查文件的 round 相同", "改正其中一个的轮次"),
@@ -58,20 +74,29 @@ COMMON_ERRORS = [
 ]
 
 RULES = {
-    "cases": [f"`status` 是 {STATUS.fixed.text} 时必须写 `rectified_on`，且不能早于 `found_on`。",
-              ("`anonymous` 默认 `true`：网站、搜索、订阅和讲义都只显示 `place`，不显示企业名称；"
-              "标题、摘要、正文等公开文字里也不能出现该企业的名称（全称和常用简称）。"),
-              "匿名案例不能关联典型企业（`model: true`），否则匿名就失效了。"],
-    "enterprises": ["`model: true`（典型示范企业）必须写 `recognized_on`。",
-                    "被匿名案例关联的企业不出现在网站上（没有企业页面），也不出现在搜索、订阅和讲义里。"],
+    "cases": [
+        f"`status` 是 {STATUS.fixed.text} 时必须写 `rectified_on`，且不能早于 `found_on`。",
+        (
+            "`anonymous` 默认 `true`：网站、搜索、订阅和讲义都只显示 `place`，不显示企业名称；"
+            "标题、摘要、正文等公开文字里也不能出现该企业的名称（全称和常用简称）。"
+        ),
+        "匿名案例不能关联典型企业（`model: true`），否则匿名就失效了。",
+    ],
+    "enterprises": [
+        "`model: true`（典型示范企业）必须写 `recognized_on`。",
+        "被匿名案例关联的企业不出现在网站上（没有企业页面），也不出现在搜索、订阅和讲义里。",
+    ],
     "people": ["必须有 `consent: true`（本人同意公开）才能发布；还没拿到同意的，写 `draft: true` 先作为草稿。"],
-    "lessons": [("单选题 `answer` 写一个字母（如 `B`），多选题写列表（如 `[A, C]`），判断题写 `对` 或 `错`；"
-                "字母不能超出选项的个数。")],
+    "lessons": [
+        ("单选题 `answer` 写一个字母（如 `B`），多选题写列表（如 `[A, C]`），判断题写 `对` 或 `错`；字母不能超出选项的个数。")
+    ],
     "patrols": ["`round` 不能重复；首页的巡查轮数、发现、整改、移交数由各轮数字相加得出。"],
     "facilities": ["首页的充电车位数是各集中充电处 `capacity` 之和。"],
     "events": ["`lessons` 里的课程组成这次讲座的资料包（PDF）；有测验的，另生成讲师用的答案。"],
-    "pages": ["文件是 Markdown：第一行 `---`，下面写 `title:` 等字段，再一行 `---`，然后是正文。",
-              "文件名（编号）不能和栏目同名（" + "、".join(KINDS) + " 等）。"],
+    "pages": [
+        "文件是 Markdown：第一行 `---`，下面写 `title:` 等字段，再一行 `---`，然后是正文。",
+        "文件名（编号）不能和栏目同名（" + "、".join(KINDS) + " 等）。",
+    ],
 }
 
 
@@ -97,8 +122,9 @@ def _type(spec: dict) -> str:
     if t == "array":
         inner = _type(spec["items"])
         return f"列表，每项：{inner}"
-    return {"string": "文字", "integer": "整数", "number": "数字", "boolean": "true / false",
-            "object": "映射（下一级字段）"}.get(t, "见说明")
+    return {"string": "文字", "integer": "整数", "number": "数字", "boolean": "true / false", "object": "映射（下一级字段）"}.get(
+        t, "见说明"
+    )
 
 
 def _anchor(title: str) -> str:
@@ -164,8 +190,11 @@ def _fence(text: str, lang: str) -> list[str]:
 def _kind_section(kind: str, content_root: Path) -> list[str]:
     spec = schema_of(kind)
     name = _name(kind)
-    where = "`content/site.yml`（只有这一个文件）" if kind == SITE else (
-        f"`content/{kind}/<编号>.{'md' if kind == PAGES else 'yml'}`")
+    where = (
+        "`content/site.yml`（只有这一个文件）"
+        if kind == SITE
+        else (f"`content/{kind}/<编号>.{'md' if kind == PAGES else 'yml'}`")
+    )
     url = "" if kind == SITE else url_of(kind, "<编号>")
     out = [f"### {name}（{kind}）", "", f"文件：{where}" + (f"　网址：`{url}`" if url else ""), ""]
     if kind != SITE:
@@ -183,8 +212,12 @@ def _shared_section(title: str, spec: dict) -> list[str]:
 
 
 def _enumerations() -> list[str]:
-    out = ["## 可选值", "",
-           "选项字段只能写下面“写法”一列里的值（照抄，不加引号）。写了“也认得”里的说法，检查会提示应该写哪一个。", ""]
+    out = [
+        "## 可选值",
+        "",
+        "选项字段只能写下面“写法”一列里的值（照抄，不加引号）。写了“也认得”里的说法，检查会提示应该写哪一个。",
+        "",
+    ]
     for enum in ENUMERATIONS.values():
         out += [f"### {enum.name}", "", "| 写法 | 网站上显示 | 说明 | 也认得（会提示改成左边的写法） |", "|---|---|---|---|"]
         for v in enum:
@@ -200,18 +233,22 @@ def render(content_root: Path | None = None) -> str:
     out = [
         "# 内容格式：字段说明",
         "",
-        ("> 本文件由 `campaignkit/editing/field_reference.py` 根据内容格式（`campaignkit/content/schema.py`、`campaignkit/content/enums.py`）自动生成，"
-        "请不要手改。内容格式改了以后运行 `.venv/bin/python build.py reference` 重新生成。"),
+        (
+            "> 本文件由 `campaignkit/editing/field_reference.py` 根据内容格式（`campaignkit/content/schema.py`、`campaignkit/content/enums.py`）自动生成，"
+            "请不要手改。内容格式改了以后运行 `.venv/bin/python build.py reference` 重新生成。"
+        ),
         "",
-        ("网站和讲义全部由 `content/` 文件夹里的文件生成。每个条目是一个 YAML 文件（自由页面是 Markdown 文件），"
-        "一行写一个字段：`字段名: 值`。字段名是英文，值写中文。"),
+        (
+            "网站和讲义全部由 `content/` 文件夹里的文件生成。每个条目是一个 YAML 文件（自由页面是 Markdown 文件），"
+            "一行写一个字段：`字段名: 值`。字段名是英文，值写中文。"
+        ),
         "",
         "## 目录",
         "",
         "- [文件放在哪里](#文件放在哪里)",
         "- [通用规则](#通用规则)",
-        "- [各类内容的字段](#各类内容的字段)：" + "、".join(
-            f"[{_name(k)}](#{_anchor(_name(k) + '（' + k + '）')})" for k in kinds),
+        "- [各类内容的字段](#各类内容的字段)："
+        + "、".join(f"[{_name(k)}](#{_anchor(_name(k) + '（' + k + '）')})" for k in kinds),
         "- [可选值](#可选值)",
         "- [常见错误和改法](#常见错误和改法)",
         "- [命令和退出状态](#命令和退出状态)",
@@ -224,8 +261,9 @@ def render(content_root: Path | None = None) -> str:
     ]
     for kind in kinds[1:]:
         ext = "md" if kind == "pages" else "yml"
-        out.append(f"| {_name(kind)} | `content/{kind}/<编号>.{ext}` | `{url_of(kind, '<编号>')}` "
-                   f"| `build.py new {kind} <编号>` |")
+        out.append(
+            f"| {_name(kind)} | `content/{kind}/<编号>.{ext}` | `{url_of(kind, '<编号>')}` | `build.py new {kind} <编号>` |"
+        )
     out.append(f"| 照片 | `content/{load.MEDIA}/` 下任意子文件夹 | — | — |")
     out += ["", *_general_rules(), "## 各类内容的字段", ""]
     for kind in kinds:
@@ -235,10 +273,17 @@ def render(content_root: Path | None = None) -> str:
     out += ["照片要求见[通用规则·照片](#照片)。", ""]
     out += _shared_section("测验题（quiz 的每一题）", schema.QUESTION)
     out += _enumerations()
-    out += ["## 常见错误和改法", "",
-            ("检查（`build.py check`）和生成时，每个问题一行：`content/文件:行号: 字段: 问题`，同一次的所有问题一起列出；"
-            "有任何问题时网站不更新，`site/` 保持上一次成功生成的样子。“…”表示随情况变化的部分。"), "",
-            "| 提示 | 原因 | 怎么改 |", "|---|---|---|"]
+    out += [
+        "## 常见错误和改法",
+        "",
+        (
+            "检查（`build.py check`）和生成时，每个问题一行：`content/文件:行号: 字段: 问题`，同一次的所有问题一起列出；"
+            "有任何问题时网站不更新，`site/` 保持上一次成功生成的样子。“…”表示随情况变化的部分。"
+        ),
+        "",
+        "| 提示 | 原因 | 怎么改 |",
+        "|---|---|---|",
+    ]
     out += [f"| {_cell(m)} | {_cell(c)} | {_cell(f)} |" for m, c, f in COMMON_ERRORS]
     out += ["", *_commands()]
     return "\n".join(out).rstrip("\n") + "\n"
@@ -251,8 +296,10 @@ def _general_rules() -> list[str]:
         "",
         "### 编号",
         "",
-        ("- 编号就是文件名（不含 `.yml`），也是网址的一部分：只能用小写英文字母、数字和“-”，不能以“-”开头或结尾，"
-        "如 `2023-09-feixian`、`hengshun-wuliu`。建议用拼音。`build.py new` 遇到不能用的编号会给出可用的写法。"),
+        (
+            "- 编号就是文件名（不含 `.yml`），也是网址的一部分：只能用小写英文字母、数字和“-”，不能以“-”开头或结尾，"
+            "如 `2023-09-feixian`、`hengshun-wuliu`。建议用拼音。`build.py new` 遇到不能用的编号会给出可用的写法。"
+        ),
         "- 发布后不要改编号（网址会变）。确实要改时，在改名后的文件里写 `aliases: [旧编号]`，旧网址会自动跳转到新页面。",
         "- 同一文件夹里编号不能重复（不区分大小写，`.yml` 和 `.yaml` 算同一个）。",
         "",
@@ -266,33 +313,42 @@ def _general_rules() -> list[str]:
         "### 日期和数字",
         "",
         "- 日期写成 `2023-12-08`（年-月-日，月和日补足两位），用半角数字。网页上显示为 2023年12月8日。",
-        "- 数字不加引号：`employees: 50`，不是 `\"50\"`，也不是“五十”。`true` / `false` 用英文小写。",
+        '- 数字不加引号：`employees: 50`，不是 `"50"`，也不是“五十”。`true` / `false` 用英文小写。',
         "",
         "### 文字",
         "",
-        (f"- 标题等短文字最多 {schema.TEXT_MAX} 字；措施、做法、题目等最多 {schema.LONG_TEXT_MAX} 字；"
-        f"Markdown 正文最多 {schema.MARKDOWN_MAX} 字。"),
+        (
+            f"- 标题等短文字最多 {schema.TEXT_MAX} 字；措施、做法、题目等最多 {schema.LONG_TEXT_MAX} 字；"
+            f"Markdown 正文最多 {schema.MARKDOWN_MAX} 字。"
+        ),
         "- 多行的正文写成 `字段: |`，下面每行开头空两格。",
-        ("- Markdown 正文支持常用格式、表格和提示框（`!!! warning \"注意\"`）。正文里的 HTML 代码不会原样发布："
-        "脚本、事件属性、`javascript:` 链接、iframe、样式都会被去掉；正文里的图片不显示（照片写在 `photos` 里）；"
-        "正文里的一级标题（`#`）显示为二级标题。"),
+        (
+            '- Markdown 正文支持常用格式、表格和提示框（`!!! warning "注意"`）。正文里的 HTML 代码不会原样发布：'
+            "脚本、事件属性、`javascript:` 链接、iframe、样式都会被去掉；正文里的图片不显示（照片写在 `photos` 里）；"
+            "正文里的一级标题（`#`）显示为二级标题。"
+        ),
         f"- 自由页面（`content/pages/`）的正文最多 {markup.MAX_PAGE_CHARS} 字。",
         "",
         "### 照片",
         "",
-        (f"- 照片放在 `content/{load.MEDIA}/` 下，`file` 从 `{load.MEDIA}/` 之后写起，如 `file: cases/a-before.jpg`；"
-        "不能写 `..`、绝对路径或链接到 `content/` 以外。"),
+        (
+            f"- 照片放在 `content/{load.MEDIA}/` 下，`file` 从 `{load.MEDIA}/` 之后写起，如 `file: cases/a-before.jpg`；"
+            "不能写 `..`、绝对路径或链接到 `content/` 以外。"
+        ),
         "- 格式：JPEG、PNG、WebP。必须写 `alt`：说明图片里是什么（给读屏软件和图片加载失败时用），不要写匿名企业的名称。",
         f"- 手机拍的大照片直接放：JPEG 最大 {media.MAX_PIXELS // 1_000_000} 百万像素，PNG/WebP 最大 "
         f"{media.MAX_FULL_DECODE_PIXELS // 1_000_000} 百万像素；发布时缩小为 "
-        + "、".join(f"{w}" for w in media.WIDTHS) + " 像素宽，去掉 GPS 位置和相机信息，文件名改为随机编码；原图不会被改动。",
+        + "、".join(f"{w}" for w in media.WIDTHS)
+        + " 像素宽，去掉 GPS 位置和相机信息，文件名改为随机编码；原图不会被改动。",
         "- 案例照片写 `stage: before` / `after`，整改前后会并排显示。",
         "",
         "### 匿名",
         "",
         "- 案例默认 `anonymous: true`：只显示 `place`（如“共建区某物流企业”），企业名称不出现在网站、搜索、订阅和讲义里。",
-        ("- 被匿名案例关联（`enterprise:`）的企业不会生成页面；典型企业不能被匿名案例关联；"
-        "匿名案例的文字里写了企业名称，检查会报错。"),
+        (
+            "- 被匿名案例关联（`enterprise:`）的企业不会生成页面；典型企业不能被匿名案例关联；"
+            "匿名案例的文字里写了企业名称，检查会报错。"
+        ),
         "",
         "### 本人同意（consent）",
         "",
@@ -301,8 +357,10 @@ def _general_rules() -> list[str]:
         "",
         "### 草稿（draft）",
         "",
-        ("- `draft: true` 的条目不发布。`build.py serve`（实时预览）和 `build.py --drafts`（生成到 `.build/drafts/`）"
-        "会把草稿也生成出来，页面顶部有“草稿”横条，并告诉搜索引擎不要收录；草稿永远不会写进 `site/`。"),
+        (
+            "- `draft: true` 的条目不发布。`build.py serve`（实时预览）和 `build.py --drafts`（生成到 `.build/drafts/`）"
+            "会把草稿也生成出来，页面顶部有“草稿”横条，并告诉搜索引擎不要收录；草稿永远不会写进 `site/`。"
+        ),
         "- 已发布的内容不能引用草稿（会报错，提醒先发布草稿或去掉引用）。",
         "",
         "### 改名和旧网址（aliases）",
@@ -311,8 +369,10 @@ def _general_rules() -> list[str]:
         "",
         "### 个人信息",
         "",
-        ("- 公开内容里出现手机号（包括 +86、分段、全角数字等写法）或身份证号会报错。联系电话请写办公座机。"
-        "确需公开的，在该文件写 `allow_personal_data: true`。"),
+        (
+            "- 公开内容里出现手机号（包括 +86、分段、全角数字等写法）或身份证号会报错。联系电话请写办公座机。"
+            "确需公开的，在该文件写 `allow_personal_data: true`。"
+        ),
         "",
     ]
 
@@ -330,8 +390,10 @@ def _commands() -> list[str]:
         "| `.venv/bin/python build.py --drafts` | 连草稿一起生成到 `.build/drafts/`，供内部预览 |",
         "| `.venv/bin/python build.py --no-pdf` | 只生成网页（快） |",
         "",
-        ("退出状态（给脚本和自动化用）：`0` 成功；`1` 内容有问题（逐条列出）；`2` 程序内部出错（详情在 "
-        "`.build/last-error.log`）；`64` 命令写错了；`69` 这台电脑上不能运行这个命令（Windows 请用 WSL 2）；`130` 被 Ctrl-C 中断。"),
+        (
+            "退出状态（给脚本和自动化用）：`0` 成功；`1` 内容有问题（逐条列出）；`2` 程序内部出错（详情在 "
+            "`.build/last-error.log`）；`64` 命令写错了；`69` 这台电脑上不能运行这个命令（Windows 请用 WSL 2）；`130` 被 Ctrl-C 中断。"
+        ),
     ]
 
 

@@ -16,6 +16,7 @@ Safety, in layers:
 - Nothing here is written into site/: the admin files are answered from memory and from
   node_modules, never copied into the build.
 """
+
 from __future__ import annotations
 
 import base64
@@ -49,8 +50,16 @@ API = PREFIX + "api/v1"
 PASSWORD_VARIABLE = "CAMPAIGNKIT_ADMIN_PASSWORD"
 USER = "editor"
 # Proxy actions that write or delete files (decap-server's local-files middleware).
-WRITES = ("persistEntry", "persistMedia", "deleteFile", "deleteFiles", "deleteEntry", "deleteUnpublishedEntry",
-          "updateUnpublishedEntryStatus", "publishUnpublishedEntry")
+WRITES = (
+    "persistEntry",
+    "persistMedia",
+    "deleteFile",
+    "deleteFiles",
+    "deleteEntry",
+    "deleteUnpublishedEntry",
+    "updateUnpublishedEntryStatus",
+    "publishUnpublishedEntry",
+)
 MAX_REQUEST_BYTES = 80_000_000  # a few phone photos, base64-encoded, in one save
 # Installed beside the kit by scripts/setup.sh (package-lock.json), whatever the content folder.
 KIT = Path(__file__).resolve().parents[2]
@@ -87,7 +96,8 @@ def require_password(host: str) -> str | None:
         raise BuildError(
             f"要在 {host or '所有网络地址'} 上提供预览和内容表单，其他电脑也能打开并修改内容，必须先设置密码：\n"
             f"  export {PASSWORD_VARIABLE}='至少 8 位的密码'\n"
-            f"打开网页时用户名填 {USER}，密码填这里设置的密码。只在本机使用时不用设置（默认只监听 127.0.0.1）。")
+            f"打开网页时用户名填 {USER}，密码填这里设置的密码。只在本机使用时不用设置（默认只监听 127.0.0.1）。"
+        )
     return password
 
 
@@ -153,16 +163,29 @@ class Proxy:
         if not script.is_file() or node is None:
             raise BuildError(NOT_INSTALLED)
         self.port = _free_port()
-        env = {**os.environ, "MODE": "fs", "BIND_HOST": "127.0.0.1", "PORT": str(self.port),
-               "GIT_REPO_DIRECTORY": str(self.content_root), "LOG_LEVEL": "error"}
-        self.process = subprocess.Popen([node, str(script)], env=env, cwd=self.content_root,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
-                                        preexec_fn=functools.partial(_die_with_parent, os.getpid()))
+        env = {
+            **os.environ,
+            "MODE": "fs",
+            "BIND_HOST": "127.0.0.1",
+            "PORT": str(self.port),
+            "GIT_REPO_DIRECTORY": str(self.content_root),
+            "LOG_LEVEL": "error",
+        }
+        self.process = subprocess.Popen(
+            [node, str(script)],
+            env=env,
+            cwd=self.content_root,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+            preexec_fn=functools.partial(_die_with_parent, os.getpid()),
+        )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise BuildError("内容表单的后台程序（decap-server）没能启动：" +
-                                 self.process.stderr.read().decode("utf-8", "replace")[-500:])
+                raise BuildError(
+                    "内容表单的后台程序（decap-server）没能启动：" + self.process.stderr.read().decode("utf-8", "replace")[-500:]
+                )
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
                 return
@@ -219,10 +242,13 @@ class AdminRoutes:
             return _ok(self.config, "text/yaml; charset=utf-8")
         if path == PREFIX + "widgets.js":
             return _ok(WIDGETS.read_bytes(), "text/javascript; charset=utf-8")
-        name = path[len(PREFIX + "decap/"):] if path.startswith(PREFIX + "decap/") else None
+        name = path[len(PREFIX + "decap/") :] if path.startswith(PREFIX + "decap/") else None
         if name and "/" not in name and not name.startswith(".") and (self.dist / name).is_file():
-            return _ok((self.dist / name).read_bytes(), mimetypes.guess_type(name)[0] or "application/octet-stream",
-                       cache="public, max-age=86400")
+            return _ok(
+                (self.dist / name).read_bytes(),
+                mimetypes.guess_type(name)[0] or "application/octet-stream",
+                cache="public, max-age=86400",
+            )
         return Response(404, "没有这个页面".encode(), {"Content-Type": "text/plain; charset=utf-8"})
 
     def _api(self, method: str, body: bytes) -> Response:
@@ -310,8 +336,9 @@ def _ok(body: bytes, kind: str, cache: str = "no-cache") -> Response:
 
 
 def _json(status: int, data: dict) -> Response:
-    return Response(status, json.dumps(data, ensure_ascii=False).encode("utf-8"),
-                    {"Content-Type": "application/json; charset=utf-8"})
+    return Response(
+        status, json.dumps(data, ensure_ascii=False).encode("utf-8"), {"Content-Type": "application/json; charset=utf-8"}
+    )
 
 
 def _yaml_bytes(data: dict) -> bytes:
@@ -329,12 +356,14 @@ def _page(site_title: str) -> str:
     from html import escape
 
     title = escape(f"内容表单 · {site_title}" if site_title else "内容表单")
-    return ("<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            "<meta name=\"robots\" content=\"noindex\">\n"
-            f"<title>{title}</title>\n</head>\n<body>\n"
-            "<script src=\"decap/decap-cms.js\"></script>\n<script src=\"widgets.js\"></script>\n"
-            "</body>\n</html>\n")
+    return (
+        '<!doctype html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="robots" content="noindex">\n'
+        f"<title>{title}</title>\n</head>\n<body>\n"
+        '<script src="decap/decap-cms.js"></script>\n<script src="widgets.js"></script>\n'
+        "</body>\n</html>\n"
+    )
 
 
 def _die_with_parent(parent: int) -> None:

@@ -4,6 +4,7 @@
 This server is for the cases the preview does not cover: a site folder already built, and
 serving on another address (a committee office's second computer), which needs the operator's
 password (admin.require_password) for every request, pages and forms alike."""
+
 from __future__ import annotations
 
 import mimetypes
@@ -50,8 +51,13 @@ def forms_app(routes: admin.AdminRoutes, site_dir: Path, password: str | None):
 
     def app(environ, start_response):
         if not admin.check_authorization(environ.get("HTTP_AUTHORIZATION"), password):
-            start_response("401 Unauthorized", [("WWW-Authenticate", 'Basic realm="campaignkit", charset="UTF-8"'),
-                                                ("Content-Type", "text/plain; charset=utf-8")])
+            start_response(
+                "401 Unauthorized",
+                [
+                    ("WWW-Authenticate", 'Basic realm="campaignkit", charset="UTF-8"'),
+                    ("Content-Type", "text/plain; charset=utf-8"),
+                ],
+            )
             return ["需要密码".encode()]
         path = environ.get("PATH_INFO", "/")
         return (forms if path == "/admin" or path.startswith(admin.PREFIX) else site)(environ, start_response)
@@ -64,8 +70,9 @@ class FormServer:
         self.password = admin.require_password(host)  # BuildError (Chinese) beyond loopback without one
         self.routes = routes
         routes.start()  # from the caller's (main) thread: admin._die_with_parent
-        self.httpd = make_server(host, port, forms_app(routes, site_dir, self.password),
-                                 server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
+        self.httpd = make_server(
+            host, port, forms_app(routes, site_dir, self.password), server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
+        )
 
     @property
     def url(self) -> str:

@@ -10,6 +10,7 @@ The file is written from the kind's schema (registry.schema_of), so a field adde
 An invalid id is refused with a valid suggestion (pinyin of a Chinese id, via pypinyin and
 jieba's word segmentation: 恒顺仓库飞线 → hengshun-cangku-feixian, the sample's own style).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -73,11 +74,14 @@ def create(content_root: Path, kind: str, item_id: str, today: dt.date | None = 
     folder = content_root / kind
     taken = _existing_ids(folder)
     if not ID_PATTERN.match(item_id):
-        raise BuildError(f"编号“{item_id}”不能用：编号就是网址，只能用小写英文字母、数字和“-”（不能以“-”开头或结尾）。"
-                         f"可以用：{suggest_id(item_id, taken)}")
+        raise BuildError(
+            f"编号“{item_id}”不能用：编号就是网址，只能用小写英文字母、数字和“-”（不能以“-”开头或结尾）。"
+            f"可以用：{suggest_id(item_id, taken)}"
+        )
     if item_id.lower() in taken:
-        raise BuildError(f"content/{kind}/ 里已经有编号为“{item_id}”的文件，不会覆盖它。"
-                         f"换一个编号，如：{suggest_id(item_id, taken)}")
+        raise BuildError(
+            f"content/{kind}/ 里已经有编号为“{item_id}”的文件，不会覆盖它。换一个编号，如：{suggest_id(item_id, taken)}"
+        )
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / (f"{item_id}.md" if kind == PAGES else f"{item_id}.yml")
     path.write_text(template(kind, item_id, today or dt.date.today()), encoding="utf-8")
@@ -90,17 +94,18 @@ def template(kind: str, item_id: str, today: dt.date) -> str:
     props, required = schema["properties"], set(schema["required"])
     own = [k for k in props if k not in COMMON_LAST]
     ordered = [k for k in own if k in required] + [k for k in own if k not in required] + list(COMMON_LAST)
-    head = [f"# {name_of(kind)}：{item_id}（网址 {url_of(kind, item_id)}）",
-            "# 标有“必填”的字段要填上。以“#”紧跟字段名开头的行是可选字段，用到时删掉行首的“#”；",
-            "# 以“# ”开头的行是说明，不会发布，留着即可。填好后运行 build.py check 检查。",
-            "# 字段的详细说明见 docs/内容格式.md。"]
+    head = [
+        f"# {name_of(kind)}：{item_id}（网址 {url_of(kind, item_id)}）",
+        "# 标有“必填”的字段要填上。以“#”紧跟字段名开头的行是可选字段，用到时删掉行首的“#”；",
+        "# 以“# ”开头的行是说明，不会发布，留着即可。填好后运行 build.py check 检查。",
+        "# 字段的详细说明见 docs/内容格式.md。",
+    ]
     lines: list[str] = []
     for key in ordered:
         lines += _field(kind, key, props[key], key in required, today)
     if kind == PAGES:
         body = "\n".join(head + lines)
-        return (f"---\n{body}\n---\n\n"
-                "这里写正文（Markdown）。用 ## 写小标题，空一行分段。\n")
+        return f"---\n{body}\n---\n\n这里写正文（Markdown）。用 ## 写小标题，空一行分段。\n"
     return "\n".join(head + lines) + "\n"
 
 

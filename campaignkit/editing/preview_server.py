@@ -18,6 +18,7 @@ What this module adds:
 - a PDF link whose handout is not in the cache is rendered when it is opened;
 - `mount()`: other features put their own pages on the same server (see Mount).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -49,6 +50,7 @@ WATCHED = ("templates", "mkdocs.yml")  # besides the content folder
 
 # ---- the hook for other features ------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Mount:
     """Something another feature serves on the preview server, under its own URL prefix.
@@ -76,8 +78,7 @@ MOUNTS: list[Mount] = []
 EXTENSIONS: tuple[str, ...] = ()
 
 
-def mount(prefix: str, *, folder: Path | None = None, app: Callable | None = None, title: str = "",
-          reload: bool = True) -> Mount:
+def mount(prefix: str, *, folder: Path | None = None, app: Callable | None = None, title: str = "", reload: bool = True) -> Mount:
     """Register a Mount; call it at import time of your module, before `run` starts the server."""
     if (folder is None) == (app is None):
         raise ValueError("mount() needs exactly one of folder= or app=")
@@ -90,6 +91,7 @@ def mount(prefix: str, *, folder: Path | None = None, app: Callable | None = Non
 
 
 # ---- one rebuild ------------------------------------------------------------------------------------
+
 
 @dataclass
 class Rebuild:
@@ -117,8 +119,16 @@ def rebuild_once(project: Path, content_root: Path, site_dir: Path, pending_pdfs
     error = ""
     try:
         # Every core, as build.py uses them: the 公众号 articles beside the pages, MkDocs in shares.
-        pipeline.build(project, content_root, site_dir, include_drafts=True, pdf=False, jobs=os.cpu_count() or 1,
-                       pending_pdfs={} if pending_pdfs is None else pending_pdfs, published_site=project / "site")
+        pipeline.build(
+            project,
+            content_root,
+            site_dir,
+            include_drafts=True,
+            pdf=False,
+            jobs=os.cpu_count() or 1,
+            pending_pdfs={} if pending_pdfs is None else pending_pdfs,
+            published_site=project / "site",
+        )
     except ContentError as exc:
         problems = [str(p) for p in exc.problems]
     except BuildError as exc:
@@ -134,6 +144,7 @@ def rebuild_once(project: Path, content_root: Path, site_dir: Path, pending_pdfs
 
 
 # ---- the server -------------------------------------------------------------------------------------
+
 
 class Preview:
     """The preview's state: where it builds, the last rebuild, the PDFs not rendered yet."""
@@ -174,8 +185,7 @@ class PreviewServer(LiveReloadServer):
 
     def __init__(self, preview: Preview, port: int, mount_path: str = "/"):
         self.preview = preview
-        super().__init__(builder=preview.rebuild, host=HOST, port=port, root=str(preview.site_dir),
-                         mount_path=mount_path)
+        super().__init__(builder=preview.rebuild, host=HOST, port=port, root=str(preview.site_dir), mount_path=mount_path)
         self.error_handler = self._not_found
 
     def _serve_request(self, environ, start_response) -> Iterable[bytes] | None:
@@ -192,7 +202,7 @@ class PreviewServer(LiveReloadServer):
         if last is not None and not last.ok and _is_page(path):
             return self._html(start_response, "200 OK", error_page(last), epoch)
         if (path + "/").startswith(self.mount_path) and path.endswith(".pdf"):
-            rel = posixpath.normpath(path[len(self.mount_path):]).lstrip("/")
+            rel = posixpath.normpath(path[len(self.mount_path) :]).lstrip("/")
             try:
                 self.preview.render_pdf(rel)
             except BuildError as exc:
@@ -205,7 +215,7 @@ class PreviewServer(LiveReloadServer):
             if not entry.reload:
                 return entry.app(environ, start_response)
             return self._reloading(entry.app, environ, start_response)
-        rel = posixpath.normpath("/" + path[len(entry.prefix):]).lstrip("/")
+        rel = posixpath.normpath("/" + path[len(entry.prefix) :]).lstrip("/")
         file = entry.folder / rel if rel not in ("", ".") else entry.folder
         if file.is_dir():
             if not path.endswith("/"):
@@ -216,8 +226,7 @@ class PreviewServer(LiveReloadServer):
             return None
         if entry.reload and file.suffix == ".html":
             return self._html(start_response, "200 OK", file.read_text(encoding="utf-8"), self._visible_epoch)
-        start_response("200 OK", [("Content-Type", self._guess_type(str(file))),
-                                  ("Content-Length", str(file.stat().st_size))])
+        start_response("200 OK", [("Content-Type", self._guess_type(str(file))), ("Content-Length", str(file.stat().st_size))])
         return wsgiref.util.FileWrapper(open(file, "rb"))
 
     def _reloading(self, app, environ, start_response):
@@ -239,8 +248,10 @@ class PreviewServer(LiveReloadServer):
 
     def _html(self, start_response, status: str, text: str, epoch: int):
         body = self._inject_js_into_html(text.encode("utf-8"), epoch)
-        start_response(status, [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body))),
-                                ("Cache-Control", "no-store")])
+        start_response(
+            status,
+            [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body))), ("Cache-Control", "no-store")],
+        )
         return [body]
 
     def _not_found(self, code: int) -> bytes | None:
@@ -284,8 +295,9 @@ def error_page(result: Rebuild) -> str:
     """The page every preview URL shows while the content has problems."""
     if result.problems:
         items = "\n".join(f"<li><code>{html.escape(p)}</code></li>" for p in result.problems)
-        body = (f"<p>共发现 {len(result.problems)} 处问题，预览暂停更新。改好后保存文件，这一页会自动刷新。</p>\n"
-                f"<ol>\n{items}\n</ol>")
+        body = (
+            f"<p>共发现 {len(result.problems)} 处问题，预览暂停更新。改好后保存文件，这一页会自动刷新。</p>\n<ol>\n{items}\n</ol>"
+        )
     else:
         body = f"<p>{html.escape(result.error)}</p>".replace("\n", "<br>")
     body += f'\n<p class="note">{_now()} 重新生成时发现；正式网站 site/ 没有任何改动。</p>'
@@ -298,8 +310,11 @@ def _report(result: Rebuild) -> None:
         print(f"[{_now()}] 预览已更新（{result.seconds:.1f} 秒），浏览器会自动刷新。", file=sys.stderr, flush=True)
     elif result.problems:
         print("\n".join(result.problems), file=sys.stderr)
-        print(f"[{_now()}] 共发现 {len(result.problems)} 处问题，浏览器里显示问题清单；改好后保存即可。",
-              file=sys.stderr, flush=True)
+        print(
+            f"[{_now()}] 共发现 {len(result.problems)} 处问题，浏览器里显示问题清单；改好后保存即可。",
+            file=sys.stderr,
+            flush=True,
+        )
     else:
         print(result.error, file=sys.stderr, flush=True)
 
@@ -331,8 +346,10 @@ def start(project: Path, content_root: Path, port: int = 8000, out: Path | None 
         server.server_bind()
     except OSError as exc:
         server.server_close()
-        raise BuildError(f"端口 {port} 用不了（{exc.strerror}）：可能已经有一个预览在运行。"
-                         f"请先关掉它，或换一个端口：build.py serve --port {port + 1}") from None
+        raise BuildError(
+            f"端口 {port} 用不了（{exc.strerror}）：可能已经有一个预览在运行。"
+            f"请先关掉它，或换一个端口：build.py serve --port {port + 1}"
+        ) from None
     server.server_activate()
     preview.rebuild()
     server.observer.start()
@@ -346,10 +363,13 @@ def run(project: Path, content_root: Path, port: int = 8000) -> None:
     """`build.py serve`: until Ctrl-C."""
     print("正在生成预览（含草稿），第一次需要几秒钟……", file=sys.stderr, flush=True)
     server = start(project, content_root, port)
-    print(f"预览地址：{server.url}\n"
-          f"（在 WSL 2 里运行时，也用 Windows 的浏览器打开这个地址，或 http://localhost:{port}{server.mount_path}）\n"
-          f"正在监视 {content_root.name}/、templates/、mkdocs.yml，保存后自动重新生成并刷新浏览器。按 Ctrl-C 停止。",
-          file=sys.stderr, flush=True)
+    print(
+        f"预览地址：{server.url}\n"
+        f"（在 WSL 2 里运行时，也用 Windows 的浏览器打开这个地址，或 http://localhost:{port}{server.mount_path}）\n"
+        f"正在监视 {content_root.name}/、templates/、mkdocs.yml，保存后自动重新生成并刷新浏览器。按 Ctrl-C 停止。",
+        file=sys.stderr,
+        flush=True,
+    )
     for entry in MOUNTS:
         print(f"  {entry.title or entry.prefix}：http://{HOST}:{port}{entry.prefix}", file=sys.stderr)
     try:

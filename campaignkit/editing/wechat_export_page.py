@@ -5,6 +5,7 @@ wechat/ folder beside it; this serves that folder under /wechat/ on the preview 
 on the public site). The export page shows photos from the site beside it (../site/…): here
 they are pointed at the preview's own pages. Call `register()` before the server starts.
 """
+
 from __future__ import annotations
 
 import mimetypes
@@ -33,7 +34,7 @@ def export_app(environ, start_response):
     """WSGI app for PREFIX: the export page and the article fragments of the last good build."""
     preview = environ["campaignkit.preview"]
     folder = Path(preview.site_dir).parent / wechat.OUTPUT_DIR
-    rel = posixpath.normpath(environ["PATH_INFO"][len(PREFIX):] or "index.html").lstrip("/")
+    rel = posixpath.normpath(environ["PATH_INFO"][len(PREFIX) :] or "index.html").lstrip("/")
     path = folder / rel
     if rel.startswith("..") or not path.is_file():
         body = "<!doctype html><meta charset=utf-8><title>没有这篇文章</title><p>没有这篇文章。内容有问题时，请先改好再看。</p>"
@@ -44,8 +45,14 @@ def export_app(environ, start_response):
         local = wechat.SITE_FROM_OUTPUT.format(site=Path(preview.site_dir).name)
         data = data.replace(f'src="{local}'.encode(), f'src="{_site_path(Path(preview.content_root))}'.encode())
     kind = mimetypes.guess_type(rel)[0] or "application/octet-stream"
-    start_response("200 OK", [("Content-Type", f"{kind}; charset=utf-8" if kind.startswith("text/") else kind),
-                              ("Content-Length", str(len(data))), ("Cache-Control", "no-store")])
+    start_response(
+        "200 OK",
+        [
+            ("Content-Type", f"{kind}; charset=utf-8" if kind.startswith("text/") else kind),
+            ("Content-Length", str(len(data))),
+            ("Cache-Control", "no-store"),
+        ],
+    )
     return [data]
 
 

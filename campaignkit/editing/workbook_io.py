@@ -11,6 +11,7 @@ Only when no row has a problem are files written, and only with --apply; an exis
 changed only with --update, and then only the fields the sheet carries: every other field, the
 order of the fields and the comments in the file stay as they were.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -50,8 +51,6 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
 
 
-
-
 @dataclass(frozen=True)
 class Column:
     header: str
@@ -66,20 +65,37 @@ class Column:
 
 def columns(book: Book) -> list[Column]:
     props, required = book.schema["properties"], set(book.schema["required"])
-    out = [Column(ID_HEADER, "id", {"description": "编号（文件名和网址）：小写英文字母、数字和“-”，如 hengshun-wuliu；"
-                                               "发布后不要改"}, True)]
+    out = [
+        Column(
+            ID_HEADER,
+            "id",
+            {"description": "编号（文件名和网址）：小写英文字母、数字和“-”，如 hengshun-wuliu；发布后不要改"},
+            True,
+        )
+    ]
     out += [Column(label_of(props[f]["description"], f), f, props[f], f in required) for f in book.fields]
     if book.photos:
         photo = props["photos"]["items"]["properties"]
         for stage in PHOTO_STAGE:
-            out.append(Column(f"{stage.shown}照片", f"photo:{stage.text}",
-                              {"description": f"{stage.shown}照片的文件名（导入时加 --photos 照片文件夹）"}))
-            out.append(Column(f"{stage.shown}照片说明", f"alt:{stage.text}",
-                              {**photo["alt"], "description": f"{stage.shown}照片的内容说明（有照片时必填）"}))
+            out.append(
+                Column(
+                    f"{stage.shown}照片",
+                    f"photo:{stage.text}",
+                    {"description": f"{stage.shown}照片的文件名（导入时加 --photos 照片文件夹）"},
+                )
+            )
+            out.append(
+                Column(
+                    f"{stage.shown}照片说明",
+                    f"alt:{stage.text}",
+                    {**photo["alt"], "description": f"{stage.shown}照片的内容说明（有照片时必填）"},
+                )
+            )
     return out
 
 
 # --------------------------------------------------------------------------- cell values
+
 
 def _is_short_list(spec: dict) -> bool:
     return spec.get("type") == "array" and spec["items"].get("maxLength", TEXT_MAX + 1) <= TEXT_MAX
@@ -173,6 +189,7 @@ def from_cell(spec: dict, cell, ids: dict):
 
 # --------------------------------------------------------------------------- writing workbooks
 
+
 def template(book: Book, content_root: Path | None = None) -> Workbook:
     """An empty workbook for `book` (drop-downs filled from the enumerations and, with content, the references)."""
     content = load_content(content_root)[0] if content_root else None
@@ -209,7 +226,7 @@ def _photo_of(data, stage: str):
 
 def _photo_name(file: str, kind: str) -> str:
     """A photo's path as the sheet shows it: the file name within content/media/<kind>/."""
-    return file[len(kind) + 1:] if file.startswith(kind + "/") else file
+    return file[len(kind) + 1 :] if file.startswith(kind + "/") else file
 
 
 def _workbook(book: Book, rows: list[list], content) -> Workbook:
@@ -226,7 +243,9 @@ def _workbook(book: Book, rows: list[list], content) -> Workbook:
         cell.fill = REQUIRED_FILL if col.required else HEADER_FILL
         cell.alignment = Alignment(vertical="center", wrap_text=True)
         cell.comment = Comment(("必填。" if col.required else "") + col.note, "campaignkit")
-        ws.column_dimensions[get_column_letter(i)].width = 30 if col.spec.get("type") in ("array",) or col.spec.get("x-markdown") else 16
+        ws.column_dimensions[get_column_letter(i)].width = (
+            30 if col.spec.get("type") in ("array",) or col.spec.get("x-markdown") else 16
+        )
     ws.freeze_panes = "B2"
     for row in rows:
         ws.append(row)
@@ -239,15 +258,28 @@ def _workbook(book: Book, rows: list[list], content) -> Workbook:
             for r, value in enumerate(allowed, 1):
                 choices.cell(r, c, value)
             source = f"{quote_sheetname(CHOICES)}!${get_column_letter(c)}$1:${get_column_letter(c)}${max(len(allowed), 1)}"
-            dv = DataValidation(type="list", formula1=source, allow_blank=True, showErrorMessage=True,
-                                errorTitle="请从下拉列表中选择", error=f"{col.header}：请从下拉列表中选择")
+            dv = DataValidation(
+                type="list",
+                formula1=source,
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="请从下拉列表中选择",
+                error=f"{col.header}：请从下拉列表中选择",
+            )
             if "x-ref" in col.spec:  # a new enterprise may not be in the list yet: warn, do not refuse
                 dv.errorStyle = "warning"
             dv.add(f"{letter}2:{letter}{last}")
             ws.add_data_validation(dv)
         if col.spec.get("x-date"):
-            dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True,
-                                showErrorMessage=True, errorTitle="请填日期", error=f"{col.header}：请填日期，如 2023-09-12")
+            dv = DataValidation(
+                type="date",
+                operator="greaterThan",
+                formula1="1",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="请填日期",
+                error=f"{col.header}：请填日期，如 2023-09-12",
+            )
             dv.add(f"{letter}2:{letter}{last}")
             ws.add_data_validation(dv)
             for r in range(2, last + 1):
@@ -279,8 +311,10 @@ def _instructions(ws, book: Book, cols: list[Column], content) -> None:
         (f"在“{book.sheet}”工作表里每行填一条，第一行是表头，不要改表头文字，列的顺序可以调整。",),
         ("带下拉箭头的格子请从列表中选；日期格子填 2023-09-12 这样的日期；“是/否”列只填 是 或 否。",),
         ("几项内容（如措施、人员、标签）写在同一个格子里：每项一行（Alt+回车换行），短的也可以用顿号“、”隔开。",),
-        ("导入：.venv/bin/python build.py import 文件.xlsx 先列出会新建和修改哪些文件；确认无误后加 --apply 才写入。"
-         + "已有的条目加 --update 才会修改，表格里没有的字段保持不变。有照片时加 --photos 照片文件夹。",),
+        (
+            "导入：.venv/bin/python build.py import 文件.xlsx 先列出会新建和修改哪些文件；确认无误后加 --apply 才写入。"
+            + "已有的条目加 --update 才会修改，表格里没有的字段保持不变。有照片时加 --photos 照片文件夹。",
+        ),
         (),
         ("列", "必填", "说明"),
     ]
@@ -309,6 +343,7 @@ def save(wb: Workbook, path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- reading workbooks
+
 
 @dataclass
 class Row:
@@ -368,8 +403,10 @@ def read_book(path: Path) -> tuple[Book, list[Column], list[Row], list[str]]:
         raise BuildError(f"{label}: 打不开这个表格文件（应是 Excel 的 .xlsx 文件）：{type(exc).__name__}") from None
     book = next((b for b in BOOKS.values() if b.sheet in wb.sheetnames), None)
     if book is None:
-        raise BuildError(f"{label}: 找不到工作表 {'、'.join(b.sheet for b in BOOKS.values())} 中的任何一个；"
-                         f"请用 build.py template 生成的表格填写")
+        raise BuildError(
+            f"{label}: 找不到工作表 {'、'.join(b.sheet for b in BOOKS.values())} 中的任何一个；"
+            f"请用 build.py template 生成的表格填写"
+        )
     ws = wb[book.sheet]
     cols = {c.header: c for c in columns(book)}
     header = [str(c.value).strip() if c.value is not None else "" for c in ws[1]]
@@ -395,8 +432,10 @@ def import_book(path: Path, content_root: Path, photos_dir: Path | None = None, 
     book, cols, rows, problems = read_book(path)
     label = f"{path.name} {book.sheet}"
     content, _ = load_content(content_root)
-    ids = {kind: {**{d.id: d.id for d in content.items[kind]}, **{name: i for i, name in _names(kind, content).items()}}
-           for kind in content.items}
+    ids = {
+        kind: {**{d.id: d.id for d in content.items[kind]}, **{name: i for i, name in _names(kind, content).items()}}
+        for kind in content.items
+    }
     existing = {d.id: d for d in content.items[book.kind]}
     by_header = {c.field: c.header for c in cols}
     changes, seen = [], {}
@@ -539,8 +578,14 @@ def _validate_planned(content_root: Path, changes: list[Change], label: str, boo
             out.append((0, f"{p}（这个文件不在表格里，请先改好它）"))
             continue
         column = _column_of(p.field, change, headers)
-        out.append((change.row, f"{label} 第{change.row}行 {column}: {p.message}" if column
-                    else f"{label} 第{change.row}行: {p.message}（字段 {p.field}）"))
+        out.append(
+            (
+                change.row,
+                f"{label} 第{change.row}行 {column}: {p.message}"
+                if column
+                else f"{label} 第{change.row}行: {p.message}（字段 {p.field}）",
+            )
+        )
     return out
 
 

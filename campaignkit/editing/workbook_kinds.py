@@ -3,6 +3,7 @@
 Kept apart from sheets.py (which writes and reads them with openpyxl) so that the command line
 can name them without loading openpyxl: every build.py run starts 70 ms sooner.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,10 +29,35 @@ class Book:
         return KINDS[self.kind].schema
 
 
-BOOKS = {b.title: b for b in (
-    Book("花名册", "enterprises", ("name", "industry", "employees", "model", "recognized_on", "honor")),
-    Book("巡查记录", "patrols", ("round", "date", "team", "enterprises_checked", "hazards_found",
-                             "rectified_on_spot", "referred", "note")),
-    Book("隐患台账", "cases", ("title", "found_on", "place", "enterprise", "anonymous", "hazard", "risk", "status",
-                           "rectified_on", "summary", "description", "actions", "patrol", "tags"), photos=True),
-)}
+BOOKS = {
+    b.title: b
+    for b in (
+        Book("花名册", "enterprises", ("name", "industry", "employees", "model", "recognized_on", "honor")),
+        Book(
+            "巡查记录",
+            "patrols",
+            ("round", "date", "team", "enterprises_checked", "hazards_found", "rectified_on_spot", "referred", "note"),
+        ),
+        Book(
+            "隐患台账",
+            "cases",
+            (
+                "title",
+                "found_on",
+                "place",
+                "enterprise",
+                "anonymous",
+                "hazard",
+                "risk",
+                "status",
+                "rectified_on",
+                "summary",
+                "description",
+                "actions",
+                "patrol",
+                "tags",
+            ),
+            photos=True,
+        ),
+    )
+}

@@ -4,6 +4,7 @@ Without a CJK font, WeasyPrint silently prints tofu boxes; without
 libharfbuzz-subset0 it silently falls back to fontTools, ~50x slower per PDF.
 Both are refused here with a message that says how to fix them.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -41,8 +42,10 @@ def check_pdf_environment() -> list[str]:
         problems.append(f"WeasyPrint 无法加载（{exc}）。{SETUP_HINT}")
     else:
         if not harfbuzz_subset or not harfbuzz.hb_version_atleast(4, 1, 0):
-            problems.append("缺少 HarfBuzz 字体子集库（libharfbuzz-subset0），WeasyPrint 会改用极慢的 fontTools，"
-                            f"每份讲义要多花约 9 秒。{SETUP_HINT}")
+            problems.append(
+                "缺少 HarfBuzz 字体子集库（libharfbuzz-subset0），WeasyPrint 会改用极慢的 fontTools，"
+                f"每份讲义要多花约 9 秒。{SETUP_HINT}"
+            )
     return problems
 
 

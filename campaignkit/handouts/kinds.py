@@ -11,6 +11,7 @@ they are rendered again with `fit=1` then `fit=2` (the templates' documented tig
 layouts: smaller photos and tiles, smaller type), and when even that overflows the build
 stops with a Chinese message naming the item and what to shorten (`overflow_hint`).
 """
+
 from __future__ import annotations
 
 import re
@@ -66,6 +67,7 @@ class Private:
 
 # ---- dates ----------------------------------------------------------------------------------------
 
+
 def newest(*dates: str | None) -> str | None:
     found = [d for d in dates if d]
     return max(found) if found else None
@@ -101,15 +103,25 @@ CHARGING_ON_ONE_PAGE = 3
 
 # ---- which items feed each kind -----------------------------------------------------------------
 
+
 def _base(campaign: Campaign) -> str:
     return campaign.site["base_url"].rstrip("/") + "/"
 
 
 def _lessons(campaign, _private):
     base = _base(campaign)
-    return [Planned(lesson, lesson["title"], f"课程讲义：{lesson['title']}（{lesson['audience'] or '通用'}）",
-                    [lesson["audience"] or "", "安全课堂", "课程讲义"], lesson_date(lesson), base + lesson.url,
-                    {"lesson": lesson}) for lesson in campaign.lessons]
+    return [
+        Planned(
+            lesson,
+            lesson["title"],
+            f"课程讲义：{lesson['title']}（{lesson['audience'] or '通用'}）",
+            [lesson["audience"] or "", "安全课堂", "课程讲义"],
+            lesson_date(lesson),
+            base + lesson.url,
+            {"lesson": lesson},
+        )
+        for lesson in campaign.lessons
+    ]
 
 
 def event_date(event: Item) -> str | None:
@@ -129,35 +141,84 @@ def sign_rows(event: Item) -> int:
 
 def _events(campaign, _private):
     base = _base(campaign)
-    return [Planned(e, e["title"], f"讲座资料包：{e['title']}（{cn_date(e['date'])}）",
-                    [e["kind"] or "", "讲座资料包", "签到表"] + [lesson["title"] for lesson in e["lessons"]],
-                    event_date(e), base + e.url, {"event": e, "has_quiz": has_quiz(e), "sign_rows": sign_rows(e)})
-            for e in campaign.events]
+    return [
+        Planned(
+            e,
+            e["title"],
+            f"讲座资料包：{e['title']}（{cn_date(e['date'])}）",
+            [e["kind"] or "", "讲座资料包", "签到表"] + [lesson["title"] for lesson in e["lessons"]],
+            event_date(e),
+            base + e.url,
+            {"event": e, "has_quiz": has_quiz(e), "sign_rows": sign_rows(e)},
+        )
+        for e in campaign.events
+    ]
 
 
 def _sign_ins(campaign, _private):
     base = _base(campaign)
-    return [Planned(e, f"{e['title']}签到表", f"签到表：{e['title']}（{cn_date(e['date'])}）", ["签到表"],
-                    e["date"], base + e.url, {"event": e, "sign_rows": sign_rows(e)}) for e in campaign.events]
+    return [
+        Planned(
+            e,
+            f"{e['title']}签到表",
+            f"签到表：{e['title']}（{cn_date(e['date'])}）",
+            ["签到表"],
+            e["date"],
+            base + e.url,
+            {"event": e, "sign_rows": sign_rows(e)},
+        )
+        for e in campaign.events
+    ]
 
 
 def _quizzes(campaign, _private):
     base = _base(campaign)
-    return [Planned(e, f"{e['title']}随堂小测验", f"随堂小测验：{e['title']}（{cn_date(e['date'])}）",
-                    ["随堂小测验"], e["date"], base + e.url, {"event": e}) for e in campaign.events if has_quiz(e)]
+    return [
+        Planned(
+            e,
+            f"{e['title']}随堂小测验",
+            f"随堂小测验：{e['title']}（{cn_date(e['date'])}）",
+            ["随堂小测验"],
+            e["date"],
+            base + e.url,
+            {"event": e},
+        )
+        for e in campaign.events
+        if has_quiz(e)
+    ]
 
 
 def _answers(campaign, _private):
     base = _base(campaign)
-    return [Planned(e, f"{e['title']}测验答案", f"讲座答案（讲师用）：{e['title']}（{cn_date(e['date'])}）",
-                    ["测验答案", "讲师用"], e["date"], base + e.url, {"event": e})
-            for e in campaign.events if has_quiz(e)]
+    return [
+        Planned(
+            e,
+            f"{e['title']}测验答案",
+            f"讲座答案（讲师用）：{e['title']}（{cn_date(e['date'])}）",
+            ["测验答案", "讲师用"],
+            e["date"],
+            base + e.url,
+            {"event": e},
+        )
+        for e in campaign.events
+        if has_quiz(e)
+    ]
 
 
 def _cases(campaign, _private):
     base = _base(campaign)
-    return [Planned(c, c["title"], f"案例警示单：{c['title']}", [c["hazard"], f"风险{c['risk']}", c["status"], "隐患案例"],
-                    newest(c["found_on"], c["rectified_on"]), base + c.url, {"case": c}) for c in campaign.cases]
+    return [
+        Planned(
+            c,
+            c["title"],
+            f"案例警示单：{c['title']}",
+            [c["hazard"], f"风险{c['risk']}", c["status"], "隐患案例"],
+            newest(c["found_on"], c["rectified_on"]),
+            base + c.url,
+            {"case": c},
+        )
+        for c in campaign.cases
+    ]
 
 
 def _honor_roll_on(sheet: str):
@@ -175,38 +236,86 @@ def _honor_roll(campaign, _private, sheet):
     area = (site.get("area") or {}).get("name") or ""
     rectified = [c for c in campaign.cases if c["status"] == STATUS.fixed.text]
     date = newest(*[e["recognized_on"] for e in models], *case_dates(rectified), *[p["date"] for p in campaign.patrols])
-    return [Planned(None, f"{site['title']}光荣榜", f"光荣榜：{area or site['title']}安全生产示范企业和党员先锋群像",
-                    ["光荣榜", "示范企业", "党员先锋", "志愿者"], date, _base(campaign) + "enterprises/",
-                    {"models": models, "rectifying": rectifying, "teams": teams, "stats": campaign.stats,
-                     "anonymous_rectified": campaign.anonymous_rectified_count, "sheet": sheet})]
+    return [
+        Planned(
+            None,
+            f"{site['title']}光荣榜",
+            f"光荣榜：{area or site['title']}安全生产示范企业和党员先锋群像",
+            ["光荣榜", "示范企业", "党员先锋", "志愿者"],
+            date,
+            _base(campaign) + "enterprises/",
+            {
+                "models": models,
+                "rectifying": rectifying,
+                "teams": teams,
+                "stats": campaign.stats,
+                "anonymous_rectified": campaign.anonymous_rectified_count,
+                "sheet": sheet,
+            },
+        )
+    ]
 
 
 def _patrol_form(campaign, _private):
     area = (campaign.site.get("area") or {}).get("name") or campaign.site["title"]
-    return [Planned(None, "电动车充电安全巡查记录表", f"巡查记录表：{area}电动车充电安全巡查（空白表）",
-                    ["巡查记录表", "隐患排查"], None, _base(campaign) + "patrols/")]
+    return [
+        Planned(
+            None,
+            "电动车充电安全巡查记录表",
+            f"巡查记录表：{area}电动车充电安全巡查（空白表）",
+            ["巡查记录表", "隐患排查"],
+            None,
+            _base(campaign) + "patrols/",
+        )
+    ]
 
 
 def _facility_posters(campaign, _private):
     base = _base(campaign)
-    return [Planned(f, f["name"], f"集中充电处海报：{f['name']}（{f['address'] or ''}）", ["集中充电处", "充电去哪儿"],
-                    f["opened_on"], base + f.url, {"facility": f}) for f in charging_points(campaign)]
+    return [
+        Planned(
+            f,
+            f["name"],
+            f"集中充电处海报：{f['name']}（{f['address'] or ''}）",
+            ["集中充电处", "充电去哪儿"],
+            f["opened_on"],
+            base + f.url,
+            {"facility": f},
+        )
+        for f in charging_points(campaign)
+    ]
 
 
 def _charging_list(campaign, _private):
     points = charging_points(campaign)
     if not points:
         return []
-    return [Planned(None, "充电去哪儿：集中充电处一览", "充电去哪儿：共建区集中充电处的地址、开放时间和收费",
-                    ["集中充电处", "充电去哪儿"], newest(*[f["opened_on"] for f in campaign.facilities]),
-                    _base(campaign) + "facilities/")]
+    return [
+        Planned(
+            None,
+            "充电去哪儿：集中充电处一览",
+            "充电去哪儿：共建区集中充电处的地址、开放时间和收费",
+            ["集中充电处", "充电去哪儿"],
+            newest(*[f["opened_on"] for f in campaign.facilities]),
+            _base(campaign) + "facilities/",
+        )
+    ]
 
 
 def _wallet_cards(campaign, _private):
     base = _base(campaign)
-    return [Planned(f, f"骑手安全卡（{f['name']}）", f"骑手安全卡：附近的集中充电处 {f['name']}",
-                    ["骑手安全卡", "集中充电处"], f["opened_on"], base + f.url, {"facility": f})
-            for f in charging_points(campaign)]
+    return [
+        Planned(
+            f,
+            f"骑手安全卡（{f['name']}）",
+            f"骑手安全卡：附近的集中充电处 {f['name']}",
+            ["骑手安全卡", "集中充电处"],
+            f["opened_on"],
+            base + f.url,
+            {"facility": f},
+        )
+        for f in charging_points(campaign)
+    ]
 
 
 def _notices(campaign, private: Private):
@@ -216,11 +325,23 @@ def _notices(campaign, private: Private):
         enterprise = private.enterprise_of_case.get(case.id)
         if case["status"] not in OPEN_STATUSES or not enterprise:
             continue
-        legal = [r for lesson in case["lessons"] for r in lesson["references"] if "法" in r["title"] or "规定" in r["title"]
-                 or "条例" in r["title"]]
-        out.append(Planned(case, f"隐患整改通知书（{enterprise['name']}）", f"隐患整改通知书：{case['title']}",
-                           ["隐患整改通知书"], case["found_on"], _base(campaign) + case.url,
-                           {"case": case, "enterprise": enterprise, "legal": list({r["title"]: r for r in legal}.values())}))
+        legal = [
+            r
+            for lesson in case["lessons"]
+            for r in lesson["references"]
+            if "法" in r["title"] or "规定" in r["title"] or "条例" in r["title"]
+        ]
+        out.append(
+            Planned(
+                case,
+                f"隐患整改通知书（{enterprise['name']}）",
+                f"隐患整改通知书：{case['title']}",
+                ["隐患整改通知书"],
+                case["found_on"],
+                _base(campaign) + case.url,
+                {"case": case, "enterprise": enterprise, "legal": list({r["title"]: r for r in legal}.values())},
+            )
+        )
     return out
 
 
@@ -228,16 +349,34 @@ def _letters(campaign, private: Private):
     """告知书 with a tear-off 回执, one sheet per enterprise (names them all: private)."""
     if not private.enterprises:
         return []
-    return [Planned(None, "电动车充电安全告知书", "告知书：致共建区各企业（附回执）", ["告知书", "回执"],
-                    newest(*[lesson_date(lesson) for lesson in campaign.lessons]), _base(campaign) + "facilities/",
-                    {"enterprises": private.enterprises}, id="all")]
+    return [
+        Planned(
+            None,
+            "电动车充电安全告知书",
+            "告知书：致共建区各企业（附回执）",
+            ["告知书", "回执"],
+            newest(*[lesson_date(lesson) for lesson in campaign.lessons]),
+            _base(campaign) + "facilities/",
+            {"enterprises": private.enterprises},
+            id="all",
+        )
+    ]
 
 
 def _pledges(campaign, _private):
     base = _base(campaign)
-    return [Planned(p, p["title"], f"安全承诺书：{p['title']}（{p['audience'] or '通用'}）", ["安全承诺书"],
-                    newest(*[d for r in p["references"] for d in dates_in(r["title"])]), base + p.url, {"pledge": p})
-            for p in campaign.items.get("pledges", [])]
+    return [
+        Planned(
+            p,
+            p["title"],
+            f"安全承诺书：{p['title']}（{p['audience'] or '通用'}）",
+            ["安全承诺书"],
+            newest(*[d for r in p["references"] for d in dates_in(r["title"])]),
+            base + p.url,
+            {"pledge": p},
+        )
+        for p in campaign.items.get("pledges", [])
+    ]
 
 
 KINDS: list[HandoutKind] = [
@@ -245,25 +384,90 @@ KINDS: list[HandoutKind] = [
     HandoutKind("event", "讲座资料包", "event.html.j2", "downloads/events/{id}.pdf", _events),
     HandoutKind("sign-in", "签到表", "sign-in.html.j2", "downloads/events/{id}-sign-in.pdf", _sign_ins),
     HandoutKind("quiz", "随堂小测验", "quiz.html.j2", "downloads/events/{id}-quiz.pdf", _quizzes),
-    HandoutKind("answers", "讲座答案（讲师用）", "answers.html.j2", "answers/{id}.pdf", _answers, public=False,
-                max_pages=1, overflow_hint="测验题的解析（explanation）"),
-    HandoutKind("case", "案例警示单", "case.html.j2", "downloads/cases/{id}.pdf", _cases, max_pages=1,
-                overflow_hint="描述（description）或措施（actions）"),
-    HandoutKind("poster", "光荣榜", "poster.html.j2", "downloads/honor-roll.pdf", _honor_roll_on("A3"), max_pages=1,
-                overflow_hint="示范企业的做法（practices）、人物的职务（role）"),
-    HandoutKind("poster-a4", "光荣榜（A4）", "poster.html.j2", "downloads/honor-roll-a4.pdf", _honor_roll_on("A4"),
-                max_pages=1, overflow_hint="示范企业的做法（practices）、人物的职务（role）"),
+    HandoutKind(
+        "answers",
+        "讲座答案（讲师用）",
+        "answers.html.j2",
+        "answers/{id}.pdf",
+        _answers,
+        public=False,
+        max_pages=1,
+        overflow_hint="测验题的解析（explanation）",
+    ),
+    HandoutKind(
+        "case",
+        "案例警示单",
+        "case.html.j2",
+        "downloads/cases/{id}.pdf",
+        _cases,
+        max_pages=1,
+        overflow_hint="描述（description）或措施（actions）",
+    ),
+    HandoutKind(
+        "poster",
+        "光荣榜",
+        "poster.html.j2",
+        "downloads/honor-roll.pdf",
+        _honor_roll_on("A3"),
+        max_pages=1,
+        overflow_hint="示范企业的做法（practices）、人物的职务（role）",
+    ),
+    HandoutKind(
+        "poster-a4",
+        "光荣榜（A4）",
+        "poster.html.j2",
+        "downloads/honor-roll-a4.pdf",
+        _honor_roll_on("A4"),
+        max_pages=1,
+        overflow_hint="示范企业的做法（practices）、人物的职务（role）",
+    ),
     HandoutKind("form", "巡查记录表", "patrol-form.html.j2", "downloads/patrol-form.pdf", _patrol_form, max_pages=1),
-    HandoutKind("facility", "集中充电处海报", "facility.html.j2", "downloads/facilities/{id}.pdf", _facility_posters,
-                max_pages=1, overflow_hint="地址（address）或开放时间（hours）"),
-    HandoutKind("charging", "充电去哪儿", "charging.html.j2", "downloads/charging-points.pdf", _charging_list,
-                max_pages=1, overflow_hint="集中充电处的地址（address）"),
-    HandoutKind("card", "骑手安全卡", "card.html.j2", "downloads/cards/{id}.pdf", _wallet_cards, max_pages=1,
-                overflow_hint="集中充电处的名称或地址"),
-    HandoutKind("pledge", "安全承诺书", "pledge.html.j2", "downloads/pledges/{id}.pdf", _pledges, max_pages=1,
-                overflow_hint="承诺事项（promises）"),
-    HandoutKind("notice", "隐患整改通知书", "notice.html.j2", "notices/{id}.pdf", _notices, public=False,
-                max_pages=1, overflow_hint="案例的描述（description）"),
+    HandoutKind(
+        "facility",
+        "集中充电处海报",
+        "facility.html.j2",
+        "downloads/facilities/{id}.pdf",
+        _facility_posters,
+        max_pages=1,
+        overflow_hint="地址（address）或开放时间（hours）",
+    ),
+    HandoutKind(
+        "charging",
+        "充电去哪儿",
+        "charging.html.j2",
+        "downloads/charging-points.pdf",
+        _charging_list,
+        max_pages=1,
+        overflow_hint="集中充电处的地址（address）",
+    ),
+    HandoutKind(
+        "card",
+        "骑手安全卡",
+        "card.html.j2",
+        "downloads/cards/{id}.pdf",
+        _wallet_cards,
+        max_pages=1,
+        overflow_hint="集中充电处的名称或地址",
+    ),
+    HandoutKind(
+        "pledge",
+        "安全承诺书",
+        "pledge.html.j2",
+        "downloads/pledges/{id}.pdf",
+        _pledges,
+        max_pages=1,
+        overflow_hint="承诺事项（promises）",
+    ),
+    HandoutKind(
+        "notice",
+        "隐患整改通知书",
+        "notice.html.j2",
+        "notices/{id}.pdf",
+        _notices,
+        public=False,
+        max_pages=1,
+        overflow_hint="案例的描述（description）",
+    ),
     HandoutKind("letter", "告知书", "letter.html.j2", "letters/{id}.pdf", _letters, public=False),
 ]
 BY_KIND = {k.kind: k for k in KINDS}
@@ -273,8 +477,13 @@ def private_view(content, checked) -> Private:
     """Every published enterprise, those behind anonymous cases too, and which case names which:
     for the private paperwork only (model.py keeps them out of everything published)."""
     published = checked.published
-    enterprises = {eid: {"id": eid, **{k: str(v) if isinstance(v, str) else v for k, v in doc.data.items()}}
-                   for eid, doc in published["enterprises"].items()}
-    of_case = {cid: enterprises[doc.data["enterprise"]] for cid, doc in published["cases"].items()
-               if doc.data.get("enterprise") in enterprises}
+    enterprises = {
+        eid: {"id": eid, **{k: str(v) if isinstance(v, str) else v for k, v in doc.data.items()}}
+        for eid, doc in published["enterprises"].items()
+    }
+    of_case = {
+        cid: enterprises[doc.data["enterprise"]]
+        for cid, doc in published["cases"].items()
+        if doc.data.get("enterprise") in enterprises
+    }
     return Private(of_case, sorted(enterprises.values(), key=lambda e: (str(e.get("name")), e["id"])))

@@ -6,6 +6,7 @@ the reader swipes through. Rendering is cached by the PDF's SHA-256: PDFs are by
 for the same content, so an unchanged handout is never rendered again, and the image names
 (hash + page number) are the same on every rebuild.
 """
+
 from __future__ import annotations
 
 import hashlib

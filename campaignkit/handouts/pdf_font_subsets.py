@@ -23,6 +23,7 @@ subsetter writes each kept glyph's original CID into the new charset. It is give
 only the CFF, head and maxp tables: with the cmap it would also keep the variant
 glyphs of every character drawn (Unicode variation sequences), which no page uses.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -67,6 +68,7 @@ def used_cids(widths: pikepdf.Array) -> set[int]:
 
 # ---- the few bytes of OpenType and CFF read here ------------------------------------------------
 
+
 def _tables(otf: bytes) -> dict[bytes, bytes]:
     """An OpenType font's tables by tag (the table directory: tag, checksum, offset, length)."""
     if otf[:4] != b"OTTO":
@@ -75,7 +77,7 @@ def _tables(otf: bytes) -> dict[bytes, bytes]:
     out = {}
     for n in range(count):
         tag, _checksum, offset, length = struct.unpack_from(">4sIII", otf, 12 + 16 * n)
-        out[tag] = otf[offset:offset + length]
+        out[tag] = otf[offset : offset + length]
     return out
 
 
@@ -99,7 +101,7 @@ def _index(data: bytes, pos: int) -> tuple[list[tuple[int, int]], int]:
     if count == 0:
         return [], pos + 2
     size = data[pos + 2]
-    offsets = [int.from_bytes(data[pos + 3 + i * size:pos + 3 + (i + 1) * size], "big") for i in range(count + 1)]
+    offsets = [int.from_bytes(data[pos + 3 + i * size : pos + 3 + (i + 1) * size], "big") for i in range(count + 1)]
     base = pos + 2 + (count + 1) * size
     return [(base + offsets[i], base + offsets[i + 1]) for i in range(count)], base + offsets[-1]
 
@@ -168,7 +170,7 @@ def _glyphs_of_cids(cff: bytes, cids: set[int]) -> list[int] | None:
     form, pos = cff[pos], pos + 1
     runs: list[tuple[int, int, int]] = []  # (first CID, its glyph, glyphs in the run)
     if form == 0:  # one CID per glyph from glyph 1 on
-        table = array("H", cff[pos:pos + 2 * (glyphs - 1)])
+        table = array("H", cff[pos : pos + 2 * (glyphs - 1)])
         if sys.byteorder == "little":
             table.byteswap()
         return sorted(_lookup_in_table(table, cids))
@@ -207,9 +209,11 @@ def _lookup_in_table(table: array, cids: set[int]):
 
 # ---- HarfBuzz -----------------------------------------------------------------------------------
 
+
 @lru_cache(maxsize=1)
 def _harfbuzz() -> tuple[ctypes.CDLL, ctypes.CDLL]:
     """libharfbuzz and libharfbuzz-subset with the prototypes used here."""
+
     def load(name: str) -> ctypes.CDLL:
         for soname in (f"lib{name}.so.0", f"lib{name}.0.dylib"):  # by name: find_library runs ldconfig, gcc…
             try:
@@ -221,22 +225,23 @@ def _harfbuzz() -> tuple[ctypes.CDLL, ctypes.CDLL]:
     hb, sub = load("harfbuzz"), load("harfbuzz-subset")
     p, uint = ctypes.c_void_p, ctypes.c_uint
     for lib, name, restype, argtypes in (
-            (hb, "hb_blob_create", p, [ctypes.c_char_p, uint, ctypes.c_int, p, p]),
-            (hb, "hb_face_create", p, [p, uint]),
-            (hb, "hb_face_reference_table", p, [p, ctypes.c_uint32]),
-            (hb, "hb_blob_get_data", ctypes.c_void_p, [p, ctypes.POINTER(uint)]),
-            (hb, "hb_blob_destroy", None, [p]),
-            (hb, "hb_face_destroy", None, [p]),
-            (hb, "hb_face_reference_blob", p, [p]),
-            (hb, "hb_blob_get_length", uint, [p]),
-            (hb, "hb_set_add", None, [p, ctypes.c_uint32]),
-            (hb, "hb_version_string", ctypes.c_char_p, []),
-            (sub, "hb_subset_input_create_or_fail", p, []),
-            (sub, "hb_subset_input_destroy", None, [p]),
-            (sub, "hb_subset_input_glyph_set", p, [p]),
-            (sub, "hb_subset_input_set_flags", None, [p, uint]),
-            (sub, "hb_subset_input_set", p, [p, ctypes.c_int]),
-            (sub, "hb_subset_or_fail", p, [p, p])):
+        (hb, "hb_blob_create", p, [ctypes.c_char_p, uint, ctypes.c_int, p, p]),
+        (hb, "hb_face_create", p, [p, uint]),
+        (hb, "hb_face_reference_table", p, [p, ctypes.c_uint32]),
+        (hb, "hb_blob_get_data", ctypes.c_void_p, [p, ctypes.POINTER(uint)]),
+        (hb, "hb_blob_destroy", None, [p]),
+        (hb, "hb_face_destroy", None, [p]),
+        (hb, "hb_face_reference_blob", p, [p]),
+        (hb, "hb_blob_get_length", uint, [p]),
+        (hb, "hb_set_add", None, [p, ctypes.c_uint32]),
+        (hb, "hb_version_string", ctypes.c_char_p, []),
+        (sub, "hb_subset_input_create_or_fail", p, []),
+        (sub, "hb_subset_input_destroy", None, [p]),
+        (sub, "hb_subset_input_glyph_set", p, [p]),
+        (sub, "hb_subset_input_set_flags", None, [p, uint]),
+        (sub, "hb_subset_input_set", p, [p, ctypes.c_int]),
+        (sub, "hb_subset_or_fail", p, [p, p]),
+    ):
         function = getattr(lib, name)
         function.restype, function.argtypes = restype, argtypes
     return hb, sub
@@ -266,8 +271,11 @@ def _subset(face: int, glyphs: list[int], flags: int, table: bytes | None, drop:
         subset = sub.hb_subset_or_fail(face, request)
         if not subset:
             return None
-        blob = (hb.hb_face_reference_blob(subset) if table is None
-                else hb.hb_face_reference_table(subset, int.from_bytes(table, "big")))
+        blob = (
+            hb.hb_face_reference_blob(subset)
+            if table is None
+            else hb.hb_face_reference_table(subset, int.from_bytes(table, "big"))
+        )
         return _blob_bytes(blob)
     finally:
         if blob:
@@ -317,14 +325,17 @@ def compact_fonts(pdf: pikepdf.Pdf) -> int:
 
     done = 0
     for font in pdf.objects:
-        if not (isinstance(font, pikepdf.Dictionary) and font.get("/Type") == "/Font"
-                and font.get("/Subtype") == "/Type0"):
+        if not (isinstance(font, pikepdf.Dictionary) and font.get("/Type") == "/Font" and font.get("/Subtype") == "/Type0"):
             continue
         cid_font = font.DescendantFonts[0]
         descriptor = cid_font.get("/FontDescriptor")
         stream = descriptor.get("/FontFile3") if descriptor is not None else None
-        if (cid_font.get("/Subtype") != "/CIDFontType0" or stream is None
-                or stream.get("/Subtype") != "/OpenType" or "/W" not in cid_font):
+        if (
+            cid_font.get("/Subtype") != "/CIDFontType0"
+            or stream is None
+            or stream.get("/Subtype") != "/OpenType"
+            or "/W" not in cid_font
+        ):
             continue
         compact = _compact_cff(stream.read_bytes(), used_cids(cid_font.W))
         if compact is None:
@@ -349,8 +360,7 @@ def compact_fonts(pdf: pikepdf.Pdf) -> int:
 
 _ONE_PASS = contextvars.ContextVar("one_pass_subsets", default=False)
 # WeasyPrint 70's _harfbuzz_subset drops these tables (weasyprint/pdf/fonts.py)
-_WEASYPRINT_DROPS = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH",
-                     b"PCLT", b"SVG ")
+_WEASYPRINT_DROPS = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT", b"SVG ")
 
 
 @contextmanager
@@ -377,8 +387,9 @@ def _patch_weasyprint() -> None:
         if _ONE_PASS.get() and to_unicode and "CFF " in font.tables and "fvar" not in font.tables:
             face = int(ffi.cast("uintptr_t", font.hb_face))
             if _face_is_cid_keyed(face):
-                flags = _PASSTHROUGH | _DESUBROUTINIZE | (0 if hinting else _NO_HINTING) | (
-                    _NOTDEF_OUTLINE if font.missing else 0)
+                flags = (
+                    _PASSTHROUGH | _DESUBROUTINIZE | (0 if hinting else _NO_HINTING) | (_NOTDEF_OUTLINE if font.missing else 0)
+                )
                 made = _subset(face, sorted(to_unicode), flags, None, _WEASYPRINT_DROPS)
                 if made is not None:
                     font.file_content = made

@@ -25,6 +25,7 @@ WeasyPrint's log policy is followed: a warning while rendering (an image that di
 not load, a CSS rule it dropped) fails the build instead of shipping a handout
 that silently lost something; such a PDF is not cached.
 """
+
 from __future__ import annotations
 
 import base64
@@ -76,10 +77,15 @@ PATROL_ROWS = 8  # rows on the blank patrol form: as many as fill one A4 landsca
 FIRE_NUMBER = "119"  # printed on every handout with the committee's phone from site.yml
 # The patrol form's checklist: the hazard kinds a case can have (same words as the cases), the
 # other things patrols look for, then 其他 last. (code, name, what it looks like)
-PATROL_HAZARDS = [(circled_number, name, what) for circled_number, (name, what) in zip(
-    "①②③④⑤⑥⑦⑧⑨⑩",
-    [(h.text, h.checklist) for h in HAZARD if h is not HAZARD.other] + list(PATROL_EXTRA_CHECKS)
-    + [(HAZARD.other.text, HAZARD.other.checklist)])]
+PATROL_HAZARDS = [
+    (circled_number, name, what)
+    for circled_number, (name, what) in zip(
+        "①②③④⑤⑥⑦⑧⑨⑩",
+        [(h.text, h.checklist) for h in HAZARD if h is not HAZARD.other]
+        + list(PATROL_EXTRA_CHECKS)
+        + [(HAZARD.other.text, HAZARD.other.checklist)],
+    )
+]
 
 
 @dataclass(frozen=True)
@@ -144,8 +150,16 @@ class Job:
         import weasyprint
 
         h = hashlib.sha256()
-        for part in (self.html, *self.fallbacks, str(self.max_pages), fonts.fingerprint(), weasyprint.__version__, _finishing_fingerprint(),
-                     json.dumps(RENDER_OPTIONS, sort_keys=True), self.epoch):
+        for part in (
+            self.html,
+            *self.fallbacks,
+            str(self.max_pages),
+            fonts.fingerprint(),
+            weasyprint.__version__,
+            _finishing_fingerprint(),
+            json.dumps(RENDER_OPTIONS, sort_keys=True),
+            self.epoch,
+        ):
             h.update(part.encode())
             h.update(b"\0")
         return h.hexdigest()
@@ -165,6 +179,7 @@ def _finishing_fingerprint() -> str:
 
 
 # ---- small helpers the templates call ----------------------------------------------------------
+
 
 def qr_svg(url: str, cache_dir: Path | None = None) -> Markup:
     """The QR code as inline SVG (the same code as the page's downloadable QR); its <title> is the
@@ -240,15 +255,15 @@ def agenda(lessons: list[PublicItem]) -> list[dict]:
     rows, start = [], 0
     for lesson in lessons:
         minutes = lesson["minutes"] or 0
-        rows.append({"lesson": lesson, "minutes": minutes, "start": _clock(start),
-                     "end": _clock(start + minutes) if minutes else ""})
+        rows.append(
+            {"lesson": lesson, "minutes": minutes, "start": _clock(start), "end": _clock(start + minutes) if minutes else ""}
+        )
         start += minutes
     return rows
 
 
 def _clock(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
-
 
 
 def lesson_point(case: PublicItem) -> dict | None:
@@ -259,8 +274,7 @@ def lesson_point(case: PublicItem) -> dict | None:
     uses; a word shared by several hazards (拉线) scores only when nothing specific matched. The
     best score wins, the first written on a tie; a point about another hazard is never chosen
     when a neutral one exists."""
-    candidates = [(p, lesson) for field in ("key_points", "donts", "dos") for lesson in case["lessons"]
-                  for p in lesson[field]]
+    candidates = [(p, lesson) for field in ("key_points", "donts", "dos") for lesson in case["lessons"] for p in lesson[field]]
     if not candidates:
         return None
     own = set(HAZARD[case["hazard"]].words)
@@ -292,26 +306,44 @@ def on_paper(html: str) -> Markup:
 
 # ---- planning: one Job (HTML string) per PDF ------------------------------------------------------
 
+
 def environment(templates: Path, campaign: Campaign, media_dir: Path, qr_cache: Path | None = None) -> Environment:
     env = templating.environment(templates / "handouts")
     site = campaign.site
     base = site["base_url"].rstrip("/") + "/"
     css = (templates / "handouts" / "handout.css").read_text(encoding="utf-8")
     credits = site.get("credits") or {}
-    credits_line = "　".join(f"{label}：{credits[key]}" for key, label in
-                            (("contributor", "供稿"), ("reviewer", "审核"), ("publisher", "发布")) if credits.get(key))
+    credits_line = "　".join(
+        f"{label}：{credits[key]}"
+        for key, label in (("contributor", "供稿"), ("reviewer", "审核"), ("publisher", "发布"))
+        if credits.get(key)
+    )
     area = (site.get("area") or {}).get("name")
     env.filters.update(md_at=markdown_at, css_string=css_string, on_paper=on_paper)
     env.globals.update(
-        site=site, campaign=campaign, css=Markup(css), qr=lambda url: qr_svg(url, qr_cache),
+        site=site,
+        campaign=campaign,
+        css=Markup(css),
+        qr=lambda url: qr_svg(url, qr_cache),
         online=lambda item_url: base + item_url,
-        running_org=site["org"] + (f" · {area}" if area else ""), credits_line=credits_line,
-        section_counter=SectionCounter, circled=circled, right_answers=right_answers,
-        question_text=question_text, lesson_point=lesson_point, agenda=agenda, cn_number=cn_number,
-        patrol_rows=PATROL_ROWS, patrol_hazards=PATROL_HAZARDS, charging_points=charging_points(campaign),
+        running_org=site["org"] + (f" · {area}" if area else ""),
+        credits_line=credits_line,
+        section_counter=SectionCounter,
+        circled=circled,
+        right_answers=right_answers,
+        question_text=question_text,
+        lesson_point=lesson_point,
+        agenda=agenda,
+        cn_number=cn_number,
+        patrol_rows=PATROL_ROWS,
+        patrol_hazards=PATROL_HAZARDS,
+        charging_points=charging_points(campaign),
         charging_on_one_page=charging_points(campaign)[:CHARGING_ON_ONE_PAGE],
         charging_list_title=BY_KIND["charging"].label,
-        fire_number=FIRE_NUMBER, patrol_fields=_field_names("patrols"), contact=site.get("contact") or {}, stats=campaign.stats,
+        fire_number=FIRE_NUMBER,
+        patrol_fields=_field_names("patrols"),
+        contact=site.get("contact") or {},
+        stats=campaign.stats,
         LETTERS=LETTERS,
         photo_src=_photo_uri(media_dir),
     )
@@ -339,8 +371,14 @@ def _photo_uri(media_dir: Path):
     return uri
 
 
-def plan(campaign: Campaign, templates: Path, media_dir: Path, private: Private | None = None,
-         qr_cache: Path | None = None, draw_later: bool = False) -> list[Job]:
+def plan(
+    campaign: Campaign,
+    templates: Path,
+    media_dir: Path,
+    private: Private | None = None,
+    qr_cache: Path | None = None,
+    draw_later: bool = False,
+) -> list[Job]:
     """One Job per PDF, walking the declared kinds (handout_kinds.KINDS) in order. With
     `draw_later` (the preview) no HTML is drawn yet: each job draws its own when asked (Job.drawn)."""
     env = environment(templates, campaign, media_dir, qr_cache)
@@ -359,11 +397,19 @@ def plan(campaign: Campaign, templates: Path, media_dir: Path, private: Private 
             template = env.get_template(kind.template)
 
             def draw(fit: int, template=template, kind=kind, planned=planned) -> str:
-                return keep_tails(template.render(
-                    kind_label=kind.label, title=planned.title, subject=planned.subject,
-                    keywords=[k for k in common_keywords + planned.keywords if k], date=planned.date,
-                    qr_url=planned.qr_url, fit=fit, copyright_line=copyright_line(campaign.site, planned.date),
-                    **planned.context))
+                return keep_tails(
+                    template.render(
+                        kind_label=kind.label,
+                        title=planned.title,
+                        subject=planned.subject,
+                        keywords=[k for k in common_keywords + planned.keywords if k],
+                        date=planned.date,
+                        qr_url=planned.qr_url,
+                        fit=fit,
+                        copyright_line=copyright_line(campaign.site, planned.date),
+                        **planned.context,
+                    )
+                )
 
             levels = FIT_LEVELS if kind.max_pages else FIT_LEVELS[:1]
 
@@ -371,10 +417,22 @@ def plan(campaign: Campaign, templates: Path, media_dir: Path, private: Private 
                 htmls = [draw(fit) for fit in levels]
                 return htmls[0], tuple(htmls[1:])
 
-            job = Job(kind.kind, kind.label, item.folder if item is not None else "",
-                      item.id if item is not None else "", planned.title, path, "", planned.date,
-                      kind.public, kind.max_pages, (), item.source if item is not None else "",
-                      kind.overflow_hint, draw=draw_all)
+            job = Job(
+                kind.kind,
+                kind.label,
+                item.folder if item is not None else "",
+                item.id if item is not None else "",
+                planned.title,
+                path,
+                "",
+                planned.date,
+                kind.public,
+                kind.max_pages,
+                (),
+                item.source if item is not None else "",
+                kind.overflow_hint,
+                draw=draw_all,
+            )
             jobs.append(job if draw_later else job.drawn())
     return jobs
 
@@ -408,8 +466,10 @@ def copyright_line(site: dict, date: str | None) -> str:
 
 # ---- rendering -----------------------------------------------------------------------------------
 
-def _render(html: str, base_url: str, target: str, epoch: str = "", max_pages: int | None = None,
-            fallbacks: tuple[str, ...] = ()) -> tuple[int, list[str]]:
+
+def _render(
+    html: str, base_url: str, target: str, epoch: str = "", max_pages: int | None = None, fallbacks: tuple[str, ...] = ()
+) -> tuple[int, list[str]]:
     """Render one handout (in a worker process); return its page count and WeasyPrint's warnings.
 
     A one-page kind is laid out with `html`, then each tighter layout in `fallbacks`, until it
@@ -454,13 +514,21 @@ def _finish(target: str) -> None:
     with pikepdf.open(target, allow_overwriting_input=True) as pdf:
         pdf_fonts.compact_fonts(pdf)
         pdf_access.finish(pdf)
-        pdf.save(target, deterministic_id=True, compress_streams=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        pdf.save(target, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
 
 
-def render_all(campaign: Campaign, templates: Path, docs_dir: Path, cache_dir: Path, media_dir: Path,
-               jobs: int = 1, pending: dict | None = None, private_dir: Path | None = None,
-               private: Private | None = None, qr_cache: Path | None = None) -> list[Handout]:
+def render_all(
+    campaign: Campaign,
+    templates: Path,
+    docs_dir: Path,
+    cache_dir: Path,
+    media_dir: Path,
+    jobs: int = 1,
+    pending: dict | None = None,
+    private_dir: Path | None = None,
+    private: Private | None = None,
+    qr_cache: Path | None = None,
+) -> list[Handout]:
     """Render (or take from the cache) every handout: public ones into docs_dir, private ones into
     private_dir (none when it is not given); return them all, each saying whether it is public.
     QR codes are drawn once per URL into `qr_cache` when it is given.
@@ -471,14 +539,16 @@ def render_all(campaign: Campaign, templates: Path, docs_dir: Path, cache_dir: P
     missing = fonts.check_pdf_environment()
     if missing:
         raise BuildError("\n".join(missing))
-    planned = [job for job in plan(campaign, templates, media_dir, private, qr_cache, draw_later=pending is not None)
-               if job.public or private_dir is not None]
+    planned = [
+        job
+        for job in plan(campaign, templates, media_dir, private, qr_cache, draw_later=pending is not None)
+        if job.public or private_dir is not None
+    ]
     cache_dir.mkdir(parents=True, exist_ok=True)
     if pending is not None:
         # The preview: public handouts are drawn, looked up in the cache and rendered only when
         # their link is opened (drawing them all took 4-5 s at 1,000 cases, on every edit).
-        pending.update({job.path: PendingHandout(job, str(templates / "handouts"), cache_dir)
-                        for job in planned if job.public})
+        pending.update({job.path: PendingHandout(job, str(templates / "handouts"), cache_dir) for job in planned if job.public})
         planned = [job if job.public else job.drawn() for job in planned]
     now = [job for job in planned if pending is None or job.path not in pending]
     digests = {job.path: job.digest() for job in now}
@@ -489,12 +559,15 @@ def render_all(campaign: Campaign, templates: Path, docs_dir: Path, cache_dir: P
         st.advance(len(planned) - len(todo))
         failures, overflows = _render_in_workers(todo, digests, str(templates / "handouts"), cache_dir, jobs, st)
         later = f"，{len(pending)} 份打开时再生成" if pending else ""
-        st.say(f"讲义：共 {len(planned)} 份，新生成 {len(todo)} 份，"
-               f"{len(planned) - len(todo) - len(pending or ())} 份未变化沿用缓存{later}。")
+        st.say(
+            f"讲义：共 {len(planned)} 份，新生成 {len(todo)} 份，"
+            f"{len(planned) - len(todo) - len(pending or ())} 份未变化沿用缓存{later}。"
+        )
     if failures:
-        raise BuildError("生成讲义时排版引擎报告了问题（是排版模板或图片的问题，不是内容格式的问题），"
-                         "这些讲义没有生成，请把下面的信息发给技术人员：\n" + "\n".join(failures)
-                         + "\n未生成网站，site/ 保持不变。")
+        raise BuildError(
+            "生成讲义时排版引擎报告了问题（是排版模板或图片的问题，不是内容格式的问题），"
+            "这些讲义没有生成，请把下面的信息发给技术人员：\n" + "\n".join(failures) + "\n未生成网站，site/ 保持不变。"
+        )
     if overflows:
         raise BuildError("\n".join(overflows) + f"\n共 {len(overflows)} 份一页的讲义排不下，未生成网站，site/ 保持不变。")
     handouts = []
@@ -508,15 +581,27 @@ def render_all(campaign: Campaign, templates: Path, docs_dir: Path, cache_dir: P
         target.unlink(missing_ok=True)
         fstree.link_or_copy(cached, target)
         pages = int(cached.with_suffix(".pages").read_text())
-        handouts.append(Handout(job.kind, job.kind_label, job.item_kind, job.item_id, job.title, job.path,
-                                pages, target.stat().st_size, job.public))
+        handouts.append(
+            Handout(
+                job.kind,
+                job.kind_label,
+                job.item_kind,
+                job.item_id,
+                job.title,
+                job.path,
+                pages,
+                target.stat().st_size,
+                job.public,
+            )
+        )
     if pending is None:  # the preview does not know every digest: it never prunes
         _prune(cache_dir, set(digests.values()))
     return handouts
 
 
-def _render_in_workers(todo: list[Job], digests: dict, base_url: str, cache_dir: Path, jobs: int,
-                       st) -> tuple[list[str], list[str]]:
+def _render_in_workers(
+    todo: list[Job], digests: dict, base_url: str, cache_dir: Path, jobs: int, st
+) -> tuple[list[str], list[str]]:
     """Render `todo` in worker processes into the cache; return WeasyPrint's complaints and the
     one-page formats that did not fit even in their tightest layout.
 
@@ -532,8 +617,9 @@ def _render_in_workers(todo: list[Job], digests: dict, base_url: str, cache_dir:
         for job in todo:
             cached = cache_dir / f"{digests[job.path]}.pdf"
             tmp = cache_dir / f"{digests[job.path]}.{os.getpid()}.tmp"
-            futures.append((job, cached, tmp, pool.submit(_render, job.html, base_url, str(tmp), job.epoch,
-                                                          job.max_pages, job.fallbacks)))
+            futures.append(
+                (job, cached, tmp, pool.submit(_render, job.html, base_url, str(tmp), job.epoch, job.max_pages, job.fallbacks))
+            )
         for job, cached, tmp, future in futures:
             pages, warnings = future.result()
             if warnings:
@@ -596,8 +682,7 @@ def overflow_message(job: Job, pages: int) -> str:
     """content/cases/x.yml: 案例警示单“…”排成了 2 页（只能 1 页）…: the item, the limit and what to cut."""
     where = job.source or job.path
     hint = f"请删减{job.overflow_hint}" if job.overflow_hint else "请删减内容"
-    return (f"{where}: {job.kind_label}“{job.title}”用最紧凑的排法也要 {pages} 页，只能 {job.max_pages} 页。"
-            f"{hint}后再生成。")
+    return f"{where}: {job.kind_label}“{job.title}”用最紧凑的排法也要 {pages} 页，只能 {job.max_pages} 页。{hint}后再生成。"
 
 
 def _cached(cache_dir: Path, digest: str) -> bool:

@@ -16,6 +16,7 @@ logged a warning (the kit refuses a handout WeasyPrint warned about, and a reuse
 would not warn again). The finished PDFs are byte for byte the ones WeasyPrint's own
 parsing gives (tests/test_print.py).
 """
+
 from __future__ import annotations
 
 import contextvars
@@ -58,12 +59,13 @@ def _patch_weasyprint() -> None:
 
     def stylesheet(*args, string=None, base_url=None, media_type="print", page_rules=None, layers=None, **kwargs):
         """weasyprint.css's CSS(...) for <style> elements (find_stylesheets), remembered by text."""
-        def parse():
-            return CSS(*args, string=string, base_url=base_url, media_type=media_type, page_rules=page_rules,
-                       layers=layers, **kwargs)
 
-        if (not _ACTIVE.get() or args or string is None or page_rules is None or layers is None
-                or _NOT_REPLAYED.search(string)):
+        def parse():
+            return CSS(
+                *args, string=string, base_url=base_url, media_type=media_type, page_rules=page_rules, layers=layers, **kwargs
+            )
+
+        if not _ACTIVE.get() or args or string is None or page_rules is None or layers is None or _NOT_REPLAYED.search(string):
             return parse()
         key = (string, base_url, media_type)
         known = _parsed.get(key)

@@ -15,6 +15,7 @@ identification (pdfuaid:part, dc:title). It leaves four things that ISO 14289-1 
 
 Alternative text for the QR figure comes from the template (an SVG <title>).
 """
+
 from __future__ import annotations
 
 import re
@@ -33,7 +34,7 @@ def _reachable(root: pikepdf.Dictionary) -> set[tuple[int, int]]:
         kids = node.get("/K")
         if kids is None:
             continue
-        for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
             if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") != "/OBJR" and kid.get("/Type") != "/MCR":
                 if kid.is_indirect and kid.objgen in seen:
                     continue
@@ -59,8 +60,9 @@ def artifact_orphans(pdf: pikepdf.Pdf) -> int:
         if key is None or int(key) not in tree:
             continue
         entries = tree[int(key)]
-        orphans = {mcid for mcid, elem in enumerate(entries)
-                   if isinstance(elem, pikepdf.Dictionary) and elem.objgen not in reachable}
+        orphans = {
+            mcid for mcid, elem in enumerate(entries) if isinstance(elem, pikepdf.Dictionary) and elem.objgen not in reachable
+        }
         if not orphans:
             continue
         changed += _retag(pdf, page, orphans)
@@ -98,8 +100,12 @@ def _retag(pdf: pikepdf.Pdf, page: pikepdf.Page, orphans: set[int]) -> int:
             return found
     ops, found = [], 0
     for operands, operator in pikepdf.parse_content_stream(page):
-        if (str(operator) == "BDC" and len(operands) == 2 and isinstance(operands[1], pikepdf.Dictionary)
-                and int(operands[1].get("/MCID", -1)) in orphans):
+        if (
+            str(operator) == "BDC"
+            and len(operands) == 2
+            and isinstance(operands[1], pikepdf.Dictionary)
+            and int(operands[1].get("/MCID", -1)) in orphans
+        ):
             ops.append(([pikepdf.Name.Artifact, PAGINATION], pikepdf.Operator("BDC")))
             found += 1
         else:

@@ -23,6 +23,7 @@ own attributes are reads of their own), a dataclass (photo, rendition, handout, 
 fields. `tests/test_memo.py` edits items and checks that exactly the pages that show the edit
 are rendered again; `tests/test_incremental.py` that the published trees equal a cold build's.
 """
+
 from __future__ import annotations
 
 import array
@@ -49,6 +50,7 @@ _installed = 0
 
 
 # ---------------------------------------------------------------------------------- recording
+
 
 class _RecordingSlot:
     """An item class's slot descriptor that records each read while a render is recorded."""
@@ -148,6 +150,7 @@ def read_keys(reads: Iterable) -> tuple:
 
 # ---------------------------------------------------------------------------------- fingerprints
 
+
 def fingerprint(value):
     """A value as plain, comparable data (see the module docstring)."""
     if value is None or isinstance(value, (str, int, float, bool)):
@@ -217,6 +220,7 @@ def code_key(*folders: Path) -> str:
 
 # ---------------------------------------------------------------------------------- the view
 
+
 class View:
     """The new build's public view, as the recorded reads are checked against it."""
 
@@ -266,8 +270,8 @@ class View:
         return _MISSING
 
 
-
 # ---------------------------------------------------------------------------------- the memo
+
 
 @dataclasses.dataclass
 class Entry:
@@ -355,10 +359,11 @@ class Memo:
         if len(used) < 0.75 * len(reads):
             renumber = {old: new for new, old in enumerate(used)}
             reads = [reads[n] for n in used]
-            entries = {name: dataclasses.replace(entry, reads=array.array("I", [renumber[n] for n in entry.reads]))
-                       for name, entry in entries.items()}
-        store(self.path, {"version": VERSION, "key": self.key, "entries": entries, "reads": reads,
-                          "known": self.known})
+            entries = {
+                name: dataclasses.replace(entry, reads=array.array("I", [renumber[n] for n in entry.reads]))
+                for name, entry in entries.items()
+            }
+        store(self.path, {"version": VERSION, "key": self.key, "entries": entries, "reads": reads, "known": self.known})
 
 
 def read_stored(path: Path, expected: dict) -> dict | None:
@@ -376,4 +381,3 @@ def read_stored(path: Path, expected: dict) -> dict | None:
 def store(path: Path, data: dict) -> None:
     """Pickle `data` into `path` by rename: a reader never sees half a file."""
     fstree.replace_file(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
-

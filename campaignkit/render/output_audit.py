@@ -16,6 +16,7 @@ the way a browser would and refuses to publish:
 - the same in the search index (its texts are HTML fragments) and a feed or sitemap
   that is not well-formed XML or links to anything but http(s).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,8 +31,24 @@ from xml.etree import ElementTree
 from campaignkit.common import fstree
 
 FORBIDDEN_TAGS = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "style"}
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background",
-                  "cite", "longdesc", "manifest", "ping", "lowsrc", "dynsrc", "codebase", "icon"}
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "data",
+    "poster",
+    "background",
+    "cite",
+    "longdesc",
+    "manifest",
+    "ping",
+    "lowsrc",
+    "dynsrc",
+    "codebase",
+    "icon",
+}
 _BAD_SCHEME = re.compile(r"^(javascript|vbscript|data|livescript|mocha)\s*:", re.I)
 # Browsers ignore ASCII whitespace and control characters inside a URL scheme (java\tscript:).
 _IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20\x7f]+")
@@ -77,7 +94,12 @@ class _Auditor(HTMLParser):
                 self._add(f"<{tag}> 的 {name} 是 {value[:40]!r}")
             elif name == "srcset" and value and any(bad_url(part.strip()) for part in value.split(",")):
                 self._add(f"<{tag}> 的 srcset 含危险网址")
-            elif tag == "meta" and name == "content" and value and re.search(r"url\s*=\s*['\"]?\s*(javascript|vbscript|data)\s*:", value, re.I):
+            elif (
+                tag == "meta"
+                and name == "content"
+                and value
+                and re.search(r"url\s*=\s*['\"]?\s*(javascript|vbscript|data)\s*:", value, re.I)
+            ):
                 self._add("<meta> 刷新跳转到危险网址")
         if tag == "script":
             self._script = dict(attrs)
@@ -120,7 +142,7 @@ class _Auditor(HTMLParser):
             path = posixpath.normpath(src)
             if not (path + "/").startswith(self.site_path):
                 return False
-            target = path[len(self.site_path):]
+            target = path[len(self.site_path) :]
         else:
             target = posixpath.normpath(posixpath.join(self.page_dir, src))
         if target.startswith("../") or not target.startswith("assets/") or not target.endswith(".js"):
@@ -152,9 +174,12 @@ def _suspicious(text: str) -> bool:
 # The type templates/overrides/main.html gives the theme's scripts so that on-demand.js starts
 # them after the first paint; the full audit checks a script's src whatever its type.
 _AFTER_PAINT = ' type="text/x-after-paint"'
-_KIT_SCRIPT = re.compile(r'<script(?: defer| async|' + _AFTER_PAINT + r')? src="([^"<>&]*)"></script>'
-                         r'|<script id="__config" type="application/json">(.*?)</script>'
-                         r"|<script>(.*?)</script>", re.S)
+_KIT_SCRIPT = re.compile(
+    r"<script(?: defer| async|" + _AFTER_PAINT + r')? src="([^"<>&]*)"></script>'
+    r'|<script id="__config" type="application/json">(.*?)</script>'
+    r"|<script>(.*?)</script>",
+    re.S,
+)
 
 
 def _plainly_clean(text: str, site_root: Path | None, page_dir: str, site_path: str = "/") -> bool:
@@ -176,14 +201,13 @@ def _plainly_clean(text: str, site_root: Path | None, page_dir: str, site_path: 
                 return False
         if inline is not None and ("</" in inline or not inline.strip().startswith(_THEME_INLINE)):
             return False
-        parts.append(text[last:match.start()])
+        parts.append(text[last : match.start()])
         last = match.end()
     parts.append(text[last:])
     return not any(_suspicious(part) for part in parts)
 
 
-def audit_html(text: str, where: str = "", site_root: Path | None = None, page_dir: str = ".",
-               site_path: str = "/") -> list[str]:
+def audit_html(text: str, where: str = "", site_root: Path | None = None, page_dir: str = ".", site_path: str = "/") -> list[str]:
     """Findings (Chinese, one line each) for one HTML document or fragment; empty when clean.
     site_path: the path the site is served below (the path of base_url, "/" at a host's root)."""
     if _plainly_clean(text, site_root, page_dir, site_path):
@@ -216,8 +240,7 @@ def _audit_xml(path: Path, where: str) -> list[str]:
 
 def html_page(path: Path, rel: str, root: Path, site_path: str = "/") -> list[str]:
     """Rule for a page of the site: no script the kit did not ship, no handler, no dangerous URL, no frame or style."""
-    return audit_html(path.read_text(encoding="utf-8", errors="replace"), rel, root, posixpath.dirname(rel) or ".",
-                      site_path)
+    return audit_html(path.read_text(encoding="utf-8", errors="replace"), rel, root, posixpath.dirname(rel) or ".", site_path)
 
 
 class KnownClean:

@@ -2,6 +2,7 @@
 
 Error correction M (15 %): still read from a slightly creased handout or a photo of a slide.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -24,11 +25,11 @@ def make(url: str) -> segno.QRCode:
 
 
 @lru_cache(maxsize=8192)  # a handout is drawn at several fit levels, and the preview redraws it on every edit
-def inline_svg(url: str, scale: int = 3, border: int = 2, title: str | None = None,
-               cache_dir: Path | None = None) -> Markup:
+def inline_svg(url: str, scale: int = 3, border: int = 2, title: str | None = None, cache_dir: Path | None = None) -> Markup:
     """An <svg> element to put inside HTML (handouts); `title` is its alternative text (tagged PDF).
 
     With `cache_dir`, drawn once per URL and options across builds (encoding costs ~15 ms)."""
+
     def draw() -> str:
         return make(url).svg_inline(scale=scale, border=border, dark="#000", light="#fff", omitsize=False, title=title)
 
@@ -82,7 +83,6 @@ def _draw(url: str) -> tuple[bytes, bytes]:
     """The page's code as (SVG, PNG) bytes."""
     code = make(url)
     svg, png = io.BytesIO(), io.BytesIO()
-    code.save(svg, kind="svg", scale=10, border=BORDER, dark="#000", light="#fff",
-              title=f"二维码：{url}", xmldecl=True)
+    code.save(svg, kind="svg", scale=10, border=BORDER, dark="#000", light="#fff", title=f"二维码：{url}", xmldecl=True)
     code.save(png, kind="png", scale=PNG_SCALE, border=BORDER, dark="#000", light="#fff")
     return svg.getvalue(), png.getvalue()

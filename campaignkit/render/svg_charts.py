@@ -3,6 +3,7 @@
 Series differ by fill *and* pattern (solid vs hatched), and every bar carries its
 number, so a black-and-white printout or a colour-blind reader loses nothing.
 """
+
 from __future__ import annotations
 
 from html import escape
@@ -25,12 +26,17 @@ def grouped_bars(chart_id: str, title: str, labels: list[str], series: list[tupl
     group_w = (width - left - 8) / max(len(labels), 1)
     bar_w = min(14, (group_w - 6) / max(len(series), 1))
     fills = ["#c62828", f"url(#{chart_id}-hatch)", "#555"]
-    parts = [f'<svg class="ck-chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{chart_id}-t" {FONT}>',
-             f'<title id="{chart_id}-t">{escape(title)}</title>', _DEFS.format(id=chart_id)]
+    parts = [
+        f'<svg class="ck-chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{chart_id}-t" {FONT}>',
+        f'<title id="{chart_id}-t">{escape(title)}</title>',
+        _DEFS.format(id=chart_id),
+    ]
     for i, (name, _values) in enumerate(series):  # legend
         x = left + i * 110
-        parts.append(f'<rect x="{x}" y="6" width="14" height="14" fill="{fills[i]}" stroke="#333" stroke-width=".6"/>'
-                     f'<text x="{x + 19}" y="18" font-size="{LABEL}" fill="#222">{escape(name)}</text>')
+        parts.append(
+            f'<rect x="{x}" y="6" width="14" height="14" fill="{fills[i]}" stroke="#333" stroke-width=".6"/>'
+            f'<text x="{x + 19}" y="18" font-size="{LABEL}" fill="#222">{escape(name)}</text>'
+        )
     base_y = height - bottom
     parts.append(f'<line x1="{left}" y1="{base_y}" x2="{width - 4}" y2="{base_y}" stroke="#333" stroke-width="1"/>')
     for g, label in enumerate(labels):
@@ -39,14 +45,22 @@ def grouped_bars(chart_id: str, title: str, labels: list[str], series: list[tupl
             v = values[g]
             h = plot_h * v / top_value
             x = gx + s * bar_w
-            parts.append(f'<rect x="{x:.1f}" y="{base_y - h:.1f}" width="{bar_w - 1:.1f}" height="{h:.1f}" '
-                         f'fill="{fills[s]}" stroke="#333" stroke-width=".6"/>')
-            parts.append(f'<text x="{x + (bar_w - 1) / 2:.1f}" y="{base_y - h - 3:.1f}" font-size="{LABEL}" '
-                         f'text-anchor="middle" fill="#222">{v}</text>')
-        parts.append(f'<text x="{left + g * group_w + group_w / 2:.1f}" y="{base_y + 17}" font-size="{LABEL}" '
-                     f'text-anchor="middle" fill="#222">{escape(label)}</text>')
+            parts.append(
+                f'<rect x="{x:.1f}" y="{base_y - h:.1f}" width="{bar_w - 1:.1f}" height="{h:.1f}" '
+                f'fill="{fills[s]}" stroke="#333" stroke-width=".6"/>'
+            )
+            parts.append(
+                f'<text x="{x + (bar_w - 1) / 2:.1f}" y="{base_y - h - 3:.1f}" font-size="{LABEL}" '
+                f'text-anchor="middle" fill="#222">{v}</text>'
+            )
+        parts.append(
+            f'<text x="{left + g * group_w + group_w / 2:.1f}" y="{base_y + 17}" font-size="{LABEL}" '
+            f'text-anchor="middle" fill="#222">{escape(label)}</text>'
+        )
     if axis:
-        parts.append(f'<text x="{width / 2:.0f}" y="{height - 4}" font-size="{LABEL}" text-anchor="middle" fill="#222">{escape(axis)}</text>')
+        parts.append(
+            f'<text x="{width / 2:.0f}" y="{height - 4}" font-size="{LABEL}" text-anchor="middle" fill="#222">{escape(axis)}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -56,13 +70,19 @@ def horizontal_bars(chart_id: str, title: str, rows: list[tuple[str, int]]) -> s
     label_w, width, row_h = 110, 360, 30
     height = row_h * len(rows) + 8
     top_value = max([v for _, v in rows] + [1])
-    parts = [f'<svg class="ck-chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{chart_id}-t" {FONT}>',
-             f'<title id="{chart_id}-t">{escape(title)}</title>']
+    parts = [
+        f'<svg class="ck-chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{chart_id}-t" {FONT}>',
+        f'<title id="{chart_id}-t">{escape(title)}</title>',
+    ]
     for i, (label, value) in enumerate(rows):
         y = 4 + i * row_h
         w = (width - label_w - 40) * value / top_value
-        parts.append(f'<text x="{label_w - 6}" y="{y + 19}" font-size="{LABEL}" text-anchor="end" fill="#222">{escape(label)}</text>')
-        parts.append(f'<rect x="{label_w}" y="{y + 5}" width="{w:.1f}" height="18" fill="#c62828" stroke="#333" stroke-width=".6"/>')
+        parts.append(
+            f'<text x="{label_w - 6}" y="{y + 19}" font-size="{LABEL}" text-anchor="end" fill="#222">{escape(label)}</text>'
+        )
+        parts.append(
+            f'<rect x="{label_w}" y="{y + 5}" width="{w:.1f}" height="18" fill="#c62828" stroke="#333" stroke-width=".6"/>'
+        )
         parts.append(f'<text x="{label_w + w + 5:.1f}" y="{y + 19}" font-size="{LABEL}" fill="#222">{value}</text>')
     parts.append("</svg>")
     return "".join(parts)
@@ -70,9 +90,9 @@ def horizontal_bars(chart_id: str, title: str, rows: list[tuple[str, int]]) -> s
 
 def patrol_chart(patrols) -> str:
     return grouped_bars(
-        "patrols", "历轮巡查发现与整改隐患数",
+        "patrols",
+        "历轮巡查发现与整改隐患数",
         [str(p["round"]) for p in patrols],
-        [("发现隐患", [p["hazards_found"] or 0 for p in patrols]),
-         ("已整改", [p["rectified_on_spot"] or 0 for p in patrols])],
+        [("发现隐患", [p["hazards_found"] or 0 for p in patrols]), ("已整改", [p["rectified_on_spot"] or 0 for p in patrols])],
         axis="巡查轮次",
     )

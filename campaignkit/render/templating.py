@@ -4,6 +4,7 @@ Each output (site pages, handouts, and later articles) calls `environment()` wit
 template folder and adds only what is its own (the site's relative links, the handouts'
 QR codes). A typo in a template fails the build instead of printing nothing.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -10,6 +10,7 @@ added to them later, and nothing of the raw documents (file names of photos, hid
 enterprises, unpublished people) is reachable from them, so no template can print what it
 was never given.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -145,8 +146,13 @@ class Campaign:
     @property
     def latest_date(self) -> str:
         """The newest date in the content: the build's timestamp, so rebuilding changes nothing."""
-        dates = [getattr(item, name) for kind in KINDS.values() for name, spec in kind.fields.items()
-                 if spec.get("x-date") for item in self.items.get(kind.folder, ())]
+        dates = [
+            getattr(item, name)
+            for kind in KINDS.values()
+            for name, spec in kind.fields.items()
+            if spec.get("x-date")
+            for item in self.items.get(kind.folder, ())
+        ]
         return max((d for d in dates if d), default="2023-01-01")
 
 
@@ -156,13 +162,13 @@ PhotoPublisher = Callable[[Document, list, dict], tuple[Rendition, ...]]
 
 def build_campaign(content: Content, checked: Checked, publish_photo: PhotoPublisher) -> Campaign:
     pub = checked.published
-    hidden = {doc.data.get("enterprise") for doc in pub["cases"].values()
-              if _value(KINDS["cases"], doc, "anonymous")} - {None}
+    hidden = {doc.data.get("enterprise") for doc in pub["cases"].values() if _value(KINDS["cases"], doc, "anonymous")} - {None}
 
     items: dict[str, dict[str, Any]] = {}
     for kind in KINDS.values():
         items[kind.folder] = {
-            item_id: _item(kind, doc, publish_photo) for item_id, doc in pub[kind.folder].items()
+            item_id: _item(kind, doc, publish_photo)
+            for item_id, doc in pub[kind.folder].items()
             if not (kind.folder == "enterprises" and item_id in hidden)
         }
     _link(items)
@@ -174,7 +180,8 @@ def build_campaign(content: Content, checked: Checked, publish_photo: PhotoPubli
     campaign.stats = _stats(campaign)
     # counted before anonymity hides some of them (a count names nobody): the report's 登记企业
     campaign.stats.registered_enterprises = sum(
-        1 for doc in pub["enterprises"].values() if _value(KINDS["enterprises"], doc, "registered"))
+        1 for doc in pub["enterprises"].values() if _value(KINDS["enterprises"], doc, "registered")
+    )
     return campaign
 
 
@@ -193,8 +200,9 @@ def _item(kind: Kind, doc: Document, publish_photo: PhotoPublisher):
 
 
 def _photo(doc: Document, path: list, photo: dict, publish_photo: PhotoPublisher) -> Photo:
-    return Photo(alt=photo["alt"], caption=photo["caption"], stage=photo["stage"],
-                 renditions=tuple(publish_photo(doc, path, photo)))
+    return Photo(
+        alt=photo["alt"], caption=photo["caption"], stage=photo["stage"], renditions=tuple(publish_photo(doc, path, photo))
+    )
 
 
 def _page(doc: Document):
@@ -225,8 +233,11 @@ def _link(items: dict[str, dict[str, Any]]) -> None:
     for lesson in lessons.values():
         for q in lesson.quiz:  # validation accepts "b" or " B"; pages and answer keys show "B"
             if q["kind"] != QUIZ_KIND.judge.text:
-                q["answer"] = ([a.strip().upper() for a in q["answer"]] if isinstance(q["answer"], list)
-                               else str(q["answer"]).strip().upper())
+                q["answer"] = (
+                    [a.strip().upper() for a in q["answer"]]
+                    if isinstance(q["answer"], list)
+                    else str(q["answer"]).strip().upper()
+                )
         extra = [c for c in cases.values() if lesson in c.lessons and c not in lesson.cases]
         lesson.related_cases = lesson.cases + sorted(extra, key=newest)
         lesson.events = []

@@ -4,6 +4,7 @@ MkDocs is driven through its Python API with the project's mkdocs.yml plus the
 values that come from content/site.yml. Its warnings are collected and turned
 into one Chinese error: in strict mode a warning fails the build.
 """
+
 from __future__ import annotations
 
 import html
@@ -26,19 +27,26 @@ def help_strip(site: dict) -> dict:
     """What the strip at the top of every page offers: 119 and the committee's phone (tel: links)."""
     contact = site.get("contact") or {}
     phone = contact.get("phone") or ""
-    return {"office": contact.get("office") or site["org"], "phone": phone,
-            "tel": "".join(ch for ch in phone if ch.isdigit() or ch == "+")}
+    return {
+        "office": contact.get("office") or site["org"],
+        "phone": phone,
+        "tel": "".join(ch for ch in phone if ch.isdigit() or ch == "+"),
+    }
 
 
 def settings(docs_dir: Path, site_dir: Path, site: dict, nav: list) -> dict:
     """What the kit sets on top of mkdocs.yml: values from site.yml, the folders, the navigation."""
     credits = site.get("credits") or {}
-    footer = " · ".join(x for x in (
-        f"供稿：{credits['contributor']}" if credits.get("contributor") else "",
-        f"审核：{credits['reviewer']}" if credits.get("reviewer") else "",
-        f"发布：{credits['publisher']}" if credits.get("publisher") else "",
-        site.get("copyright") or "",
-    ) if x)
+    footer = " · ".join(
+        x
+        for x in (
+            f"供稿：{credits['contributor']}" if credits.get("contributor") else "",
+            f"审核：{credits['reviewer']}" if credits.get("reviewer") else "",
+            f"发布：{credits['publisher']}" if credits.get("publisher") else "",
+            site.get("copyright") or "",
+        )
+        if x
+    )
     base_url = site["base_url"] if site["base_url"].endswith("/") else site["base_url"] + "/"
     return dict(
         docs_dir=str(docs_dir),
@@ -63,9 +71,18 @@ class _NoDirtyWarning(logging.Filter):
         return "'dirty' build" not in record.getMessage()
 
 
-def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, site: dict, nav: list,
-               dirty: bool = False, jobs: int = 1, pages: int = 0, ready=None,
-               meanwhile: Callable[[], None] = lambda: None) -> list[str]:
+def run_mkdocs(
+    config_file: Path,
+    docs_dir: Path,
+    site_dir: Path,
+    site: dict,
+    nav: list,
+    dirty: bool = False,
+    jobs: int = 1,
+    pages: int = 0,
+    ready=None,
+    meanwhile: Callable[[], None] = lambda: None,
+) -> list[str]:
     """Build the site; return the URLs of its pages in MkDocs' build order (the search index's).
 
     `pages`: how many pages this build must write; with `jobs` > 1 and enough of them, the work
@@ -112,8 +129,9 @@ def _build(config_file: Path, docs_dir: Path, site: dict, nav: list, site_dir: P
         # File.url of the home page is "./"; the search index calls it "".
         order = ["" if f.url == "./" else f.url for f in seen[0].documentation_pages()]
     except (exceptions.Abort, exceptions.MkDocsException, SystemExit) as exc:
-        raise MkDocsProblems("网站生成失败（MkDocs 严格模式报告了问题），site/ 保持不变：",
-                             collector.messages or [str(exc)]) from None
+        raise MkDocsProblems(
+            "网站生成失败（MkDocs 严格模式报告了问题），site/ 保持不变：", collector.messages or [str(exc)]
+        ) from None
     finally:
         logger.removeHandler(collector)
         logger.setLevel(previous_level)
@@ -152,8 +170,9 @@ def _list_theme_files_ahead(config_file: Path) -> None:
     try:
         with tempfile.TemporaryDirectory() as empty:  # the listing needs no docs; MkDocs wants a folder
             os.mkdir(os.path.join(empty, "docs"))
-            config = load_config(config_file=str(config_file), docs_dir=os.path.join(empty, "docs"),
-                                 site_dir=os.path.join(empty, "site"))
+            config = load_config(
+                config_file=str(config_file), docs_dir=os.path.join(empty, "docs"), site_dir=os.path.join(empty, "site")
+            )
             found = Files([])
             found.add_files_from_theme(config.theme.get_env(), config)
     finally:
@@ -200,8 +219,14 @@ def _theme_templates_kept_compiled():
     def get_env(self: Theme):
         env = original(self)
         env.bytecode_cache = templating.bytecode_cache(
-            {"mkdocs": mkdocs.__version__, "material": getattr(material, "__version__", ""),
-             "jinja2": jinja2.__version__, "locale": str(self.locale), "extensions": sorted(env.extensions)})
+            {
+                "mkdocs": mkdocs.__version__,
+                "material": getattr(material, "__version__", ""),
+                "jinja2": jinja2.__version__,
+                "locale": str(self.locale),
+                "extensions": sorted(env.extensions),
+            }
+        )
         return env
 
     Theme.get_env = get_env
@@ -240,4 +265,3 @@ def _docs_files_linked(docs_dir: Path):
         yield
     finally:
         File.copy_file = original
-

@@ -12,6 +12,7 @@ in this process, the others in forked workers); what every MkDocs build writes w
 sitemap are the same in every share and are taken from share 0; the search index lists only the
 pages each share built, so the indexes are merged in MkDocs' page order.
 """
+
 from __future__ import annotations
 
 import json
@@ -96,8 +97,9 @@ def warm_up() -> None:
     jieba.initialize()
 
 
-def in_worker(worker: workers.Warm, run: Callable[[Path], list[str]], site_dir: Path,
-              meanwhile: Callable[[], None] = lambda: None) -> list[str]:
+def in_worker(
+    worker: workers.Warm, run: Callable[[Path], list[str]], site_dir: Path, meanwhile: Callable[[], None] = lambda: None
+) -> list[str]:
     """`run(site_dir)` in a worker that got ready while the pages were written; `meanwhile()` here
     while it runs."""
     worker.submit(_run_reporting, run, site_dir)
@@ -125,8 +127,11 @@ def build(run: Callable[[Path], list[str]], site_dir: Path, shares: int, ready: 
     failures: list[MkDocsProblems] = []
     try:
         futures = [ready.submit(_share_in_worker, run, parts[0], 1, shares, site_dir)] if ready is not None else []
-        futures += [pool.submit(_share_in_worker, run, part, k, shares, site_dir)
-                    for k, part in enumerate(parts, 1) if not (ready is not None and k == 1)]
+        futures += [
+            pool.submit(_share_in_worker, run, part, k, shares, site_dir)
+            for k, part in enumerate(parts, 1)
+            if not (ready is not None and k == 1)
+        ]
         order: list[str] = []
         try:
             with only_share(0, shares, site_dir):

@@ -7,6 +7,7 @@ title and own photo on the campaign red), as an enclosure (Atom link rel="enclos
 picture. Reads only the public view; every date comes from the content, so rebuilding
 changes nothing.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -125,5 +126,4 @@ def rss(site: dict, items: list[Entry], updated: dt.datetime) -> str:
 
 
 def _media(e: Entry) -> str:
-    return (f'<media:content url={quoteattr(e.cover_url)} medium="image" type="image/jpeg" '
-            f'width="{WIDE[0]}" height="{WIDE[1]}"/>')
+    return f'<media:content url={quoteattr(e.cover_url)} medium="image" type="image/jpeg" width="{WIDE[0]}" height="{WIDE[1]}"/>'

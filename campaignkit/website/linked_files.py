@@ -11,6 +11,7 @@ all of them into a staging folder, compared that folder with the tree, and delet
 Given a `folder`, each file is linked into it at once instead (the docs folder, when the docs
 are rendered alone: the golden pages, the tests).
 """
+
 from __future__ import annotations
 
 import os
@@ -91,4 +92,3 @@ class SiteFiles:
         if folder not in self._made:
             os.makedirs(folder, exist_ok=True)
             self._made.add(folder)
-

@@ -6,6 +6,7 @@ sanitised (markup.py), and a typo in a template fails the build instead of
 printing nothing. Item pages are kept out of the navigation (design-notes: the
 nav is copied into every page) and reached from section index pages.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -79,8 +80,15 @@ def environment(templates: Path) -> Environment:
 class PageWriter:
     """Writes each page once; a second page at the same path is a bug (e.g. an id clash), not an overwrite."""
 
-    def __init__(self, env: Environment, common: dict, files: SiteFiles, share: ShareImages | None = None,
-                 qr_cache: Path | None = None, remembered: memo.Memo | None = None):
+    def __init__(
+        self,
+        env: Environment,
+        common: dict,
+        files: SiteFiles,
+        share: ShareImages | None = None,
+        qr_cache: Path | None = None,
+        remembered: memo.Memo | None = None,
+    ):
         self.files = files  # the site's files: the pages' QR codes
         self.memo = remembered
         self.qr_cache = qr_cache
@@ -114,6 +122,7 @@ class PageWriter:
     def _body(self, md_path: str, template: str, url: str, context: dict) -> str:
         """The page's Markdown: rendered, or remembered from an earlier build when the template
         and every value it read are the same (memo.py)."""
+
         def render() -> str:
             return self.env.get_template(template).render(**self.common, **context, page_url=url)
 
@@ -137,16 +146,29 @@ def ways(kind, items: list) -> dict[str, dict]:
     for n, item in enumerate(items):
         prev = items[n - 1] if n else None
         nxt = items[n + 1] if n + 1 < len(items) else None
-        out[item.id] = dict(section_url=f"{kind.folder}/", section_title=kind.section, prev=prev, next=nxt,
-                            prev_title=kind.page_title(prev) if prev else "",
-                            next_title=kind.page_title(nxt) if nxt else "")
+        out[item.id] = dict(
+            section_url=f"{kind.folder}/",
+            section_title=kind.section,
+            prev=prev,
+            next=nxt,
+            prev_title=kind.page_title(prev) if prev else "",
+            next_title=kind.page_title(nxt) if nxt else "",
+        )
     return out
 
 
-def write_docs(campaign: Campaign, docs_dir: Path, templates: Path, handouts: list[Handout],
-               share: ShareImages | None = None, page_images: dict | None = None,
-               qr_cache: Path | None = None, memo_file: Path | None = None, files: SiteFiles | None = None,
-               staged: dict[str, str] | None = None) -> list:
+def write_docs(
+    campaign: Campaign,
+    docs_dir: Path,
+    templates: Path,
+    handouts: list[Handout],
+    share: ShareImages | None = None,
+    page_images: dict | None = None,
+    qr_cache: Path | None = None,
+    memo_file: Path | None = None,
+    files: SiteFiles | None = None,
+    staged: dict[str, str] | None = None,
+) -> list:
     """Write every page; return the MkDocs nav. `share` collects each page's share images;
     page_images: each handout's pages as images, by PDF path (handout_pages.py); `memo_file`:
     where page renders are remembered between builds (None: every page is rendered); `files`:
@@ -161,8 +183,10 @@ def write_docs(campaign: Campaign, docs_dir: Path, templates: Path, handouts: li
     common = dict(site=site, campaign=campaign, stats=campaign.stats, handouts=handouts)
     # Lookups in tables the build made are recorded per key: a page reads its own item's handouts.
     view = memo.View(campaign, dict(common), {"handouts": by_item, "page_images": page_images or {}})
-    common.update(handouts_for=view.lookup("handouts", lambda item: (item.folder, item.id), []),
-                  pages_of=view.lookup("page_images", lambda h: h.path, []))
+    common.update(
+        handouts_for=view.lookup("handouts", lambda item: (item.folder, item.id), []),
+        pages_of=view.lookup("page_images", lambda h: h.path, []),
+    )
     remembered = None
     if memo_file is not None:
         remembered = memo.Memo(memo_file, memo.code_key(templates / "pages"))
@@ -187,34 +211,53 @@ def _write_pages(w: PageWriter, campaign: Campaign) -> list:
     desc = site["description"]
     patrol_chart = Markup(charts.patrol_chart(campaign.patrols))
 
-    w.write("index.md", "home.md.j2", {"title": site["title"], "description": desc, "hide": ["navigation", "toc"]},
-            patrol_chart=patrol_chart)
+    w.write(
+        "index.md",
+        "home.md.j2",
+        {"title": site["title"], "description": desc, "hide": ["navigation", "toc"]},
+        patrol_chart=patrol_chart,
+    )
     nav = [{"首页": "index.md"}]
     for kind in KINDS.values():
         items = campaign.items[kind.folder]
         extra = SECTION_PAGES.get(kind.folder)
         context = extra(w, campaign) if extra else {}
-        w.write(f"{kind.folder}/index.md", kind.list_template,
-                {"title": kind.section, "description": kind.section_description(campaign)},
-                kind=kind, items=items, **context)
+        w.write(
+            f"{kind.folder}/index.md",
+            kind.list_template,
+            {"title": kind.section, "description": kind.section_description(campaign)},
+            kind=kind,
+            items=items,
+            **context,
+        )
         around = ways(kind, items)
         for item in items:
             meta = {"title": kind.page_title(item), "description": kind.describe(item, desc)}
             if not kind.in_search:
                 meta["search"] = {"exclude": True}
-            w.write(f"{kind.folder}/{item.id}.md", kind.page_template, meta, item=item, way=around[item.id],
-                    **{kind.variable: item})
+            w.write(
+                f"{kind.folder}/{item.id}.md", kind.page_template, meta, item=item, way=around[item.id], **{kind.variable: item}
+            )
         nav.append({kind.section: f"{kind.folder}/index.md"})
     # A kind with a handout per item (a case sheet per case: 1,000 at 1,000 cases) lists a list
     # page's worth; the rest are on their items' pages (the page was 650 KB at 1,000 cases).
-    w.write("downloads/index.md", "downloads.md.j2", {"title": "资料下载", "description": "课程讲义、讲座资料包、案例警示单、光荣榜和巡查记录表。"},
-            per_group=PAGE_SIZE, sections={kind.folder: (kind.section, f"{kind.folder}/") for kind in KINDS.values()})
+    w.write(
+        "downloads/index.md",
+        "downloads.md.j2",
+        {"title": "资料下载", "description": "课程讲义、讲座资料包、案例警示单、光荣榜和巡查记录表。"},
+        per_group=PAGE_SIZE,
+        sections={kind.folder: (kind.section, f"{kind.folder}/") for kind in KINDS.values()},
+    )
     nav.append({"资料下载": "downloads/index.md"})
 
     about = []
     for page in campaign.pages:
-        w.write(f"{page.id}.md", "page.md.j2",
-                {"title": page.title, "description": page.description or plain_text(page.body, 100)}, page=page)
+        w.write(
+            f"{page.id}.md",
+            "page.md.j2",
+            {"title": page.title, "description": page.description or plain_text(page.body, 100)},
+            page=page,
+        )
         about.append({html.escape(page.title): f"{page.id}.md"})
     if len(about) == 1:
         nav += about
@@ -235,17 +278,33 @@ def _case_section(w: PageWriter, campaign: Campaign) -> dict:
         pages = max(1, -(-len(members) // PAGE_SIZE))
         for n in range(1, pages + 1):
             md = f"{base}index.md" if n == 1 else f"{base}page-{n}/index.md"
-            w.write(md, "cases.md.j2",
-                    {"title": f"隐患案例 · {heading}" + (f"（第 {n} 页）" if n > 1 else ""),
-                     "description": f"{heading}，共 {len(members)} 例。",
-                     "search": {"exclude": True}},  # lists repeat the case pages' text
-                    cases=members[(n - 1) * PAGE_SIZE: n * PAGE_SIZE], heading=heading, current=base,
-                    pager=_pager(base, len(members), n), status_chart=None, hazard_chart=None)
-    return dict(cases=cases[:PAGE_SIZE], heading="最新案例", pager=_pager("cases/all/", len(cases)), current="cases/",
-                status_chart=Markup(charts.horizontal_bars("by-status", "隐患案例按整改状态统计",
-                                                           list(campaign.stats.cases_by_status.items()))),
-                hazard_chart=Markup(charts.horizontal_bars("by-hazard", "隐患案例按类型统计",
-                                                           list(campaign.stats.cases_by_hazard.items()))))
+            w.write(
+                md,
+                "cases.md.j2",
+                {
+                    "title": f"隐患案例 · {heading}" + (f"（第 {n} 页）" if n > 1 else ""),
+                    "description": f"{heading}，共 {len(members)} 例。",
+                    "search": {"exclude": True},
+                },  # lists repeat the case pages' text
+                cases=members[(n - 1) * PAGE_SIZE : n * PAGE_SIZE],
+                heading=heading,
+                current=base,
+                pager=_pager(base, len(members), n),
+                status_chart=None,
+                hazard_chart=None,
+            )
+    return dict(
+        cases=cases[:PAGE_SIZE],
+        heading="最新案例",
+        pager=_pager("cases/all/", len(cases)),
+        current="cases/",
+        status_chart=Markup(
+            charts.horizontal_bars("by-status", "隐患案例按整改状态统计", list(campaign.stats.cases_by_status.items()))
+        ),
+        hazard_chart=Markup(
+            charts.horizontal_bars("by-hazard", "隐患案例按类型统计", list(campaign.stats.cases_by_hazard.items()))
+        ),
+    )
 
 
 def _patrol_section(w: PageWriter, campaign: Campaign) -> dict:

@@ -1,4 +1,5 @@
 """Alias redirects: an item's old id (`aliases`) keeps its old URL working, for every kind."""
+
 from __future__ import annotations
 
 import posixpath
@@ -30,7 +31,11 @@ def write_redirects(campaign: Campaign, site_dir: Path) -> int:
                     raise BuildError(f"{item.source}: aliases: 旧编号“{alias}”的网址 {old_url} 已被其他页面占用")
                 relative = posixpath.relpath(item.url.rstrip("/"), old_url.rstrip("/")) + "/"
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(REDIRECT.format(canonical=quoteattr(base + item.url), target=escape(relative),
-                                                  target_attr=quoteattr(relative)), encoding="utf-8")
+                target.write_text(
+                    REDIRECT.format(
+                        canonical=quoteattr(base + item.url), target=escape(relative), target_attr=quoteattr(relative)
+                    ),
+                    encoding="utf-8",
+                )
                 count += 1
     return count

@@ -1,4 +1,5 @@
 """MkDocs' search index, made smaller for phones."""
+
 from __future__ import annotations
 
 import json

@@ -10,6 +10,7 @@ Everything drawn comes from the public view (model.py): titles are the pages' pu
 and photos are the published renditions, so a hidden enterprise's name or an unconsented
 person's face can't reach a card. Cards are cached in .cache/share/ by a hash of what they show.
 """
+
 from __future__ import annotations
 
 import array
@@ -260,12 +261,16 @@ class ShareImages:
         """Front matter for the page's share images (read by templates/overrides/main.html)."""
         photo = item_photo(item) if item is not None else None
         area = (self.site.get("area") or {}).get("name") or ""
-        self.cards[page_url] = Card(title, label, self.site["org"], area,
-                                    self.files.source(photo.src) if photo else None)
+        self.cards[page_url] = Card(title, label, self.site["org"], area, self.files.source(photo.src) if photo else None)
         wide, square = image_paths(page_url)
-        return {"image": wide, "image_width": WIDE[0], "image_height": WIDE[1],
-                "image_square": square, "image_square_size": SQUARE[0],
-                "image_alt": f"{title}（{label}）{ALT_SUFFIX}"}
+        return {
+            "image": wide,
+            "image_width": WIDE[0],
+            "image_height": WIDE[1],
+            "image_square": square,
+            "image_square_size": SQUARE[0],
+            "image_alt": f"{title}（{label}）{ALT_SUFFIX}",
+        }
 
     def render(self, cache: Path) -> int:
         global _cmap_folder

@@ -29,6 +29,7 @@ docs/发布指南.md caches `*.xxxxxxxx.min.css` for a year, and a smaller style
 original name would be cached across a content change that needs a rule it lacks. Every page's
 link is rewritten; the original file and its source map (which would no longer match) go.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -87,8 +88,7 @@ def vocabulary(site_dir: Path, remembered: Remembered | None = None, everything:
             prefixes.update(composed)
         else:
             page_words |= found
-    return Vocabulary(frozenset(w.decode() for w in words), frozenset(w.decode() for w in page_words),
-                      tuple(sorted(prefixes)))
+    return Vocabulary(frozenset(w.decode() for w in words), frozenset(w.decode() for w in page_words), tuple(sorted(prefixes)))
 
 
 def _words(path: Path, data: bytes | None = None) -> tuple[frozenset[bytes], tuple[str, ...]]:
@@ -124,8 +124,12 @@ class Remembered:
 
     def __init__(self, path: Path):
         self.path = path
-        stored = (memo.read_stored(path, {"version": self.VERSION})
-                  or {"files": {}, "cut": ("", {}), "names": {}, "asked": ("", ())})
+        stored = memo.read_stored(path, {"version": self.VERSION}) or {
+            "files": {},
+            "cut": ("", {}),
+            "names": {},
+            "asked": ("", ()),
+        }
         self.old_files: dict[str, tuple] = stored["files"]  # read last build: rel → (identity, words, prefixes)
         self.cut: tuple[str, dict[str, str]] = stored["cut"]
         self.names: dict[str, str] = stored["names"]
@@ -154,8 +158,7 @@ class Remembered:
         self.files[rel] = (fstree.identity(path), found, composed)
 
     def save(self, cut: tuple[str, dict[str, str]], names: dict[str, str], asked: tuple) -> None:
-        memo.store(self.path, {"version": self.VERSION, "files": self.files, "cut": cut, "names": names,
-                               "asked": asked})
+        memo.store(self.path, {"version": self.VERSION, "files": self.files, "cut": cut, "names": names, "asked": asked})
 
 
 def _sources(site_dir: Path, everything: list[str]) -> Iterable[tuple[str, Path]]:
@@ -168,6 +171,7 @@ def _sources(site_dir: Path, everything: list[str]) -> Iterable[tuple[str, Path]
 
 
 # --------------------------------------------------------------------------- selectors
+
 
 def _split(tokens: list, separator: str = ",") -> list[list]:
     parts, current = [], []
@@ -233,8 +237,7 @@ class _Group:
 
 
 def parse(sheets: dict) -> dict:
-    return {name: tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
-            for name, css in sheets.items()}
+    return {name: tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True) for name, css in sheets.items()}
 
 
 def purge(sheets: dict, vocab: Vocabulary, other_css: Iterable[str] = (), parsed: dict | None = None) -> dict:
@@ -252,9 +255,11 @@ def _rules(rules: list, vocab: Vocabulary) -> list:
         if rule.type == "qualified-rule":
             selectors = [s for s in _split(rule.prelude) if selector_kept(s, vocab)]
             if selectors:
-                declarations = [d for d in tinycss2.parse_declaration_list(rule.content, skip_comments=True,
-                                                                            skip_whitespace=True)
-                                if d.type == "declaration"]
+                declarations = [
+                    d
+                    for d in tinycss2.parse_declaration_list(rule.content, skip_comments=True, skip_whitespace=True)
+                    if d.type == "declaration"
+                ]
                 out.append(_Rule(",".join(tinycss2.serialize(s).strip() for s in selectors), declarations))
         elif rule.type == "at-rule" and rule.lower_at_keyword in _GROUPS and rule.content is not None:
             children = _rules(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True), vocab)
@@ -317,6 +322,7 @@ def _declaration(d) -> str:
 
 # --------------------------------------------------------------------------- the site
 
+
 def purge_site(site_dir: Path, remember: Path | None = None, skip: tuple[str, ...] = ()) -> dict[str, str]:
     """Replace Material's stylesheets in a finished site by their used rules, under content-hashed
     names, and point every page at them; returns {old path: new path}. `remember`: a file where
@@ -326,8 +332,12 @@ def purge_site(site_dir: Path, remember: Path | None = None, skip: tuple[str, ..
     everything = fstree.files(site_dir, skip)  # one walk: the word sources, the stylesheets, the pages
     vocab = vocabulary(site_dir, remembered, everything)
     css_files = fstree.select(everything, "**/*.css")
-    theme = {site_dir / rel: (site_dir / rel).read_text(encoding="utf-8") for pattern in STYLESHEETS
-             for rel in fstree.select(css_files, pattern) if _NAME_FILE.match(rel.rsplit("/", 1)[-1])}
+    theme = {
+        site_dir / rel: (site_dir / rel).read_text(encoding="utf-8")
+        for pattern in STYLESHEETS
+        for rel in fstree.select(css_files, pattern)
+        if _NAME_FILE.match(rel.rsplit("/", 1)[-1])
+    }
     others = [(site_dir / rel).read_text(encoding="utf-8") for rel in css_files if site_dir / rel not in theme]
     sheets = sheets_key(sorted((p.relative_to(site_dir).as_posix(), css) for p, css in theme.items()), others)
     parsed = None
@@ -340,8 +350,7 @@ def purge_site(site_dir: Path, remember: Path | None = None, skip: tuple[str, ..
     if remembered is not None and remembered.cut[0] == key:
         cut = remembered.cut[1]
     else:
-        cut = {path.relative_to(site_dir).as_posix(): small
-               for path, small in purge(theme, vocab, others, parsed).items()}
+        cut = {path.relative_to(site_dir).as_posix(): small for path, small in purge(theme, vocab, others, parsed).items()}
     renamed: dict[str, str] = {}
     for rel, small in cut.items():
         path = site_dir / rel
@@ -353,8 +362,13 @@ def purge_site(site_dir: Path, remember: Path | None = None, skip: tuple[str, ..
         new.write_bytes(data)
         renamed[rel] = new.relative_to(site_dir).as_posix()
     if renamed:
-        _link_pages(site_dir, fstree.select(everything, "**/*.html"), renamed, remembered,
-                    remembered is not None and remembered.names == renamed)
+        _link_pages(
+            site_dir,
+            fstree.select(everything, "**/*.html"),
+            renamed,
+            remembered,
+            remembered is not None and remembered.names == renamed,
+        )
     if remembered is not None:
         remembered.save((key, cut), renamed, (sheets, names))
     return renamed
@@ -396,8 +410,9 @@ def cut_key(vocab: Vocabulary, sheets: str, names: tuple[str, ...]) -> str:
     return hashlib.sha256(repr((sheets, vocab.prefixes, answers)).encode()).hexdigest()
 
 
-def _link_pages(site_dir: Path, html: list[str], renamed: dict[str, str], remembered: Remembered | None,
-                same_names: bool) -> None:
+def _link_pages(
+    site_dir: Path, html: list[str], renamed: dict[str, str], remembered: Remembered | None, same_names: bool
+) -> None:
     """Point every page at the cut stylesheets. With `same_names` (the names are the last build's),
     a page that is the very file read last build links them already."""
     # Any version of a theme stylesheet's name: Material's, or the cut one of an earlier build

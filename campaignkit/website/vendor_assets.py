@@ -7,6 +7,7 @@ minified JavaScript and CSS. Its MkDocs plugin is not enabled: it would add an i
 audit refuses and Lighthouse penalises. assets/reader.js loads the two files only on pages
 that have photos.
 """
+
 from __future__ import annotations
 
 import shutil

@@ -14,6 +14,7 @@ The articles are written to a folder beside site/ (never inside it: they are not
 the public site), with an export page that previews each one at phone width and copies it
 as rich text. See docs/wechat.md.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -174,8 +175,18 @@ class ArticleWriter:
             return [by_id[w] for w in wanted if w in by_id]  # a draft or hidden item is simply not shown
 
         rows = [{"label": f.label, "value": f.value(c), "unit": f.unit} for f in report_figures.FIGURES.values()]
-        return self.render(REPORT_ID, "项目报告", report["title"], self.base, "report.html.j2", report=report,
-                           illustrations=illustrations, figure_rows=rows, models=c.models, teams=c.teams())
+        return self.render(
+            REPORT_ID,
+            "项目报告",
+            report["title"],
+            self.base,
+            "report.html.j2",
+            report=report,
+            illustrations=illustrations,
+            figure_rows=rows,
+            models=c.models,
+            teams=c.teams(),
+        )
 
 
 def render_articles(campaign: Campaign, templates: Path, writer: ArticleWriter | None = None) -> list[Article]:

@@ -1,5 +1,6 @@
 """Fixtures for the browser tests: the session's sample site served on loopback, one Chromium
 for the session, and a fresh phone (new browser context: nothing cached) for each test."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -91,28 +92,38 @@ def phone_without_js(browser, site_server):
     p.context.close()
 
 
-
 @pytest.fixture(scope="session", autouse=True)
 def artifacts_index():
     """After the browser tests: test-artifacts/index.html, one page to look at what readers (phone
     screenshots) and lecturers (first pages of the handouts) get, with links to the reports."""
     yield
     root = artifacts_dir()
-    parts = ["<!doctype html><meta charset=utf-8><title>浏览器测试截图</title>",
-             "<style>body{font-family:sans-serif;margin:1rem}figure{display:inline-block;vertical-align:top;"
-             "margin:0 1rem 1rem 0}img{width:260px;border:1px solid #999}</style>",
-             "<h1>手机截图（375 px，微信内置浏览器）</h1>"]
-    parts += [f'<figure><a href="screenshots/{p.name}"><img src="screenshots/{p.name}" alt=""></a>'
-              f"<figcaption>{p.stem}</figcaption></figure>" for p in sorted((root / "screenshots").glob("*.png"))]
+    parts = [
+        "<!doctype html><meta charset=utf-8><title>浏览器测试截图</title>",
+        "<style>body{font-family:sans-serif;margin:1rem}figure{display:inline-block;vertical-align:top;"
+        "margin:0 1rem 1rem 0}img{width:260px;border:1px solid #999}</style>",
+        "<h1>手机截图（375 px，微信内置浏览器）</h1>",
+    ]
+    parts += [
+        f'<figure><a href="screenshots/{p.name}"><img src="screenshots/{p.name}" alt=""></a>'
+        f"<figcaption>{p.stem}</figcaption></figure>"
+        for p in sorted((root / "screenshots").glob("*.png"))
+    ]
     parts.append("<h1>讲义第一页（每类一份）</h1>")
     kinds = root / "handouts" / "kinds.tsv"
-    for line in (kinds.read_text(encoding="utf-8").splitlines() if kinds.exists() else []):
+    for line in kinds.read_text(encoding="utf-8").splitlines() if kinds.exists() else []:
         png, label, pdf = line.split("\t")
-        parts.append(f'<figure><a href="handouts/{png}"><img src="handouts/{png}" alt=""></a>'
-                     f"<figcaption>{label}<br><small>{pdf}</small></figcaption></figure>")
+        parts.append(
+            f'<figure><a href="handouts/{png}"><img src="handouts/{png}" alt=""></a>'
+            f"<figcaption>{label}<br><small>{pdf}</small></figcaption></figure>"
+        )
     parts.append("<h1>报告</h1><ul>")
-    parts += [f'<li><a href="{p.relative_to(root)}">{p.relative_to(root)}</a></li>'
-              for p in sorted(root.glob("lighthouse/*.report.html")) + sorted(root.glob("*.md")) + sorted(root.glob("*.json"))
-              + sorted(root.glob("lighthouse/scores.md"))]
+    parts += [
+        f'<li><a href="{p.relative_to(root)}">{p.relative_to(root)}</a></li>'
+        for p in sorted(root.glob("lighthouse/*.report.html"))
+        + sorted(root.glob("*.md"))
+        + sorted(root.glob("*.json"))
+        + sorted(root.glob("lighthouse/scores.md"))
+    ]
     parts.append("</ul>")
     (root / "index.html").write_text("\n".join(parts) + "\n", encoding="utf-8")

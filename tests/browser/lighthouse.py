@@ -18,6 +18,7 @@ So a page is audited once, and when a score falls short, twice more; the page is
 median of the three runs (Lighthouse's own advice for noisy hosts). A page that really is too slow
 falls short in every run and fails.
 """
+
 from __future__ import annotations
 
 import json
@@ -39,8 +40,13 @@ LIGHTHOUSE = PROJECT / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 REQUIRED = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}  # issue 6
 PAGES = {name: CHECKED_PAGES[name] for name in ("home", "case", "lesson")}
-METRICS = {"first-contentful-paint": "FCP", "largest-contentful-paint": "LCP", "total-blocking-time": "TBT",
-           "cumulative-layout-shift": "CLS", "speed-index": "SI"}
+METRICS = {
+    "first-contentful-paint": "FCP",
+    "largest-contentful-paint": "LCP",
+    "total-blocking-time": "TBT",
+    "cumulative-layout-shift": "CLS",
+    "speed-index": "SI",
+}
 
 
 @dataclass
@@ -79,9 +85,17 @@ def lighthouse(url: str, out: Path, categories: tuple[str, ...] = CATEGORIES) ->
     if not LIGHTHOUSE.exists():
         raise RuntimeError(f"{LIGHTHOUSE} is missing: run scripts/setup.sh --dev (npm ci installs Lighthouse)")
     out.parent.mkdir(parents=True, exist_ok=True)
-    cmd = [str(LIGHTHOUSE), url, "--form-factor=mobile", "--only-categories=" + ",".join(categories),
-           "--output=json", "--output=html", f"--output-path={out}", "--quiet",
-           "--chrome-flags=" + " ".join(["--headless=new", *CHROMIUM_ARGS])]
+    cmd = [
+        str(LIGHTHOUSE),
+        url,
+        "--form-factor=mobile",
+        "--only-categories=" + ",".join(categories),
+        "--output=json",
+        "--output=html",
+        f"--output-path={out}",
+        "--quiet",
+        "--chrome-flags=" + " ".join(["--headless=new", *CHROMIUM_ARGS]),
+    ]
     env = {**os.environ, "CHROME_PATH": CHROMIUM}
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=180)
     report_file = out.with_name(out.name + ".report.json")
@@ -117,8 +131,13 @@ def markdown(audits: list[Audit]) -> str:
     head = "| page | " + " | ".join(CATEGORIES) + " | " + " | ".join(METRICS.values()) + " | runs |"
     rows = [head, "|" + "---|" * (len(CATEGORIES) + len(METRICS) + 2)]
     for a in audits:
-        rows.append(f"| {a.name} | " + " | ".join(str(a.scores[c]) for c in CATEGORIES) + " | "
-                    + " | ".join(a.typical.metrics[m] for m in METRICS.values()) + f" | {len(a.runs)} |")
+        rows.append(
+            f"| {a.name} | "
+            + " | ".join(str(a.scores[c]) for c in CATEGORIES)
+            + " | "
+            + " | ".join(a.typical.metrics[m] for m in METRICS.values())
+            + f" | {len(a.runs)} |"
+        )
     return "\n".join(rows) + "\n"
 
 
@@ -132,8 +151,9 @@ def main(argv: list[str]) -> int:
         return 2
     out_dir = artifacts_dir() / "lighthouse"
     with SiteServer(site, use_gzip=use_gzip) as server:
-        audits = [audit(name if use_gzip else f"{name}-plain", server.url(path), out_dir, runs=runs)
-                  for name, path in PAGES.items()]
+        audits = [
+            audit(name if use_gzip else f"{name}-plain", server.url(path), out_dir, runs=runs) for name, path in PAGES.items()
+        ]
     table = markdown(audits)
     (out_dir / ("scores.md" if use_gzip else "scores-plain.md")).write_text(table, encoding="utf-8")
     print(table)

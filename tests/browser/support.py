@@ -5,6 +5,7 @@ Every check is a plain function that returns a list of problems (empty when all 
 the same function is used by the page tests and by test_checks_catch_breakage.py, which breaks
 each property on purpose and asserts that the check reports it.
 """
+
 from __future__ import annotations
 
 import functools
@@ -20,14 +21,30 @@ from pathlib import Path
 CHROMIUM = "/usr/bin/chromium"
 # Debian's chromium, never a downloaded one (design-notes). No background traffic of its own,
 # so every request a test sees comes from the page.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
-WECHAT_UA = ("Mozilla/5.0 (Linux; Android 13; V2227A Build/TP1A.220624.014; wv) AppleWebKit/537.36 "
-             "(KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 "
-             "MMWEBSDK/20231202 MMWEBID/2247 MicroMessenger/8.0.47.2560(0x28002F30) WeChat/arm64 Weixin "
-             "NetType/4G Language/zh_CN ABI/arm64")
-PHONE = dict(viewport={"width": 375, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True,
-             user_agent=WECHAT_UA, locale="zh-CN", timezone_id="Asia/Shanghai")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+WECHAT_UA = (
+    "Mozilla/5.0 (Linux; Android 13; V2227A Build/TP1A.220624.014; wv) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 "
+    "MMWEBSDK/20231202 MMWEBID/2247 MicroMessenger/8.0.47.2560(0x28002F30) WeChat/arm64 Weixin "
+    "NetType/4G Language/zh_CN ABI/arm64"
+)
+PHONE = dict(
+    viewport={"width": 375, "height": 740},
+    device_scale_factor=2,
+    is_mobile=True,
+    has_touch=True,
+    user_agent=WECHAT_UA,
+    locale="zh-CN",
+    timezone_id="Asia/Shanghai",
+)
 
 # The pages a reader reaches from a shared link: one of each kind the issue names.
 CHECKED_PAGES = {
@@ -63,8 +80,7 @@ PAGE_TYPES = {
 
 # What nginx compresses with `gzip on; gzip_types text/css application/javascript application/json
 # image/svg+xml application/xml application/atom+xml;` (text/html is always compressed by nginx).
-GZIP_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml", "application/xml",
-              "application/atom+xml")
+GZIP_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml", "application/xml", "application/atom+xml")
 mimetypes.add_type("text/javascript", ".js")
 mimetypes.add_type("application/json", ".json")
 mimetypes.add_type("image/svg+xml", ".svg")
@@ -91,7 +107,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         prefix = self.server.prefix
         if not (url_path + "/").startswith(prefix):  # outside the site's path: nothing there
             return self._send(404, b"not found", "text/plain", body)
-        target = (root / url_path[len(prefix):]).resolve()
+        target = (root / url_path[len(prefix) :]).resolve()
         status = 200
         if root not in (target, *target.parents):
             target, status = root / "404.html", 404
@@ -110,8 +126,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             data, encoding = self.server.compressed(target), "gzip"
         self._send(status, data, ctype, body, encoding=encoding)
 
-    def _send(self, status: int, data: bytes, ctype: str, body: bool, encoding: str | None = None,
-              extra: dict | None = None) -> None:
+    def _send(
+        self, status: int, data: bytes, ctype: str, body: bool, encoding: str | None = None, extra: dict | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
@@ -182,6 +199,7 @@ class SiteServer:
 
 # --------------------------------------------------------------------------- watching a page
 
+
 @dataclass
 class Watch:
     """Everything a page did on the network and in the console while a test looked at it."""
@@ -194,9 +212,11 @@ class Watch:
     responses: list = field(default_factory=list)
 
     def problems(self) -> list[str]:
-        return ([f"request to another host: {u}" for u in self.foreign]
-                + [f"failed request: {u}" for u in self.failed]
-                + [f"console error: {m}" for m in self.console_errors])
+        return (
+            [f"request to another host: {u}" for u in self.foreign]
+            + [f"failed request: {u}" for u in self.failed]
+            + [f"console error: {m}" for m in self.console_errors]
+        )
 
 
 def watch(context, host: str) -> Watch:
@@ -235,8 +255,9 @@ def watch(context, host: str) -> Watch:
 
 
 def _watch_console(page, w: Watch) -> None:
-    page.on("console", lambda m: w.console_errors.append(f"{m.text} @ {m.location.get('url', '')}")
-            if m.type == "error" else None)
+    page.on(
+        "console", lambda m: w.console_errors.append(f"{m.text} @ {m.location.get('url', '')}") if m.type == "error" else None
+    )
     page.on("pageerror", lambda e: w.console_errors.append(f"uncaught {e}"))
 
 
@@ -246,6 +267,7 @@ def _is_local(url: str, host: str) -> bool:
 
 
 # --------------------------------------------------------------------------- checks on a loaded page
+
 
 def scripts_started(page) -> None:
     """Wait until on-demand.js has started Material's bundle and the kit's scripts. They start
@@ -283,7 +305,8 @@ def load_everything(page) -> None:
 def horizontal_overflow(page, width: int = 375) -> list[str]:
     """The page must not scroll sideways or be zoomed out to fit something too wide; when it does,
     name the first few culprits (elements reaching past the right edge, not inside a scrolling box)."""
-    found = page.evaluate("""(width) => {
+    found = page.evaluate(
+        """(width) => {
         const doc = document.documentElement;
         const out = {innerWidth: window.innerWidth, scrollWidth: Math.max(doc.scrollWidth, document.body.scrollWidth),
                      scale: window.visualViewport ? window.visualViewport.scale : 1, culprits: []};
@@ -301,7 +324,9 @@ def horizontal_overflow(page, width: int = 375) -> list[str]:
             }
         }
         return out;
-    }""", width)
+    }""",
+        width,
+    )
     problems = []
     if found["innerWidth"] != width or found["scale"] != 1:
         problems.append(f"layout viewport is {found['innerWidth']} px at scale {found['scale']} (expected {width} px, 1)")
@@ -327,7 +352,7 @@ def image_problems(page) -> list[str]:
 
 
 # A code point no font has: whatever Chromium draws for it is the "missing glyph" box (tofu).
-MISSING = "\U0010FFFD"
+MISSING = "\U0010fffd"
 
 
 def tofu(page) -> list[str]:
@@ -338,7 +363,8 @@ def tofu(page) -> list[str]:
     for canvas and page text, so a character that looks like the missing-glyph box on the canvas
     looks like it on the phone too. Pixels, not widths: in Noto CJK the box is 1 em wide, like a
     real Chinese character."""
-    return page.evaluate("""(missing) => {
+    return page.evaluate(
+        """(missing) => {
         const canvas = document.createElement('canvas');
         canvas.width = 48; canvas.height = 48;
         const ctx = canvas.getContext('2d', {willReadFrequently: true});
@@ -366,7 +392,9 @@ def tofu(page) -> list[str]:
             if (bad.length) problems.push(`${bad.length} characters drawn as missing-glyph boxes in font "${font}": ${bad.slice(0, 20).join('')}`);
         }
         return problems;
-    }""", MISSING)
+    }""",
+        MISSING,
+    )
 
 
 def page_problems(page, w: Watch, width: int = 375) -> list[str]:

@@ -1,6 +1,7 @@
 """axe-core (axe-playwright-python) on every kind of page, on the phone: no serious or critical
 violation. Every violation found, whatever its impact, is written to
 test-artifacts/axe-violations.json for a person to read."""
+
 from __future__ import annotations
 
 import json
@@ -28,10 +29,15 @@ def blocking_violations(page) -> list[str]:
     """axe-core's serious and critical violations on the page as it is now, one line per element."""
     results = Axe().run(page)
     violations = results.response["violations"]
-    FOUND[page.url] = [{k: v[k] for k in ("id", "impact", "help")} | {"targets": [n["target"] for n in v["nodes"]]}
-                       for v in violations]
-    return [f"{v['impact']}: {v['id']} ({v['help']}) at {n['target']}: {n['html'][:120]}"
-            for v in violations if v["impact"] in BLOCKING for n in v["nodes"]]
+    FOUND[page.url] = [
+        {k: v[k] for k in ("id", "impact", "help")} | {"targets": [n["target"] for n in v["nodes"]]} for v in violations
+    ]
+    return [
+        f"{v['impact']}: {v['id']} ({v['help']}) at {n['target']}: {n['html'][:120]}"
+        for v in violations
+        if v["impact"] in BLOCKING
+        for n in v["nodes"]
+    ]
 
 
 @pytest.mark.parametrize("name", list(PAGE_TYPES))

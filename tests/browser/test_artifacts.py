@@ -1,6 +1,7 @@
 """What lecturers get: the first page of one handout of each kind the site offers (as listed on
 资料下载), rasterised with pdftoppm into test-artifacts/handouts/ beside the phone screenshots, so
 a person can look at both. Each preview must have ink on it (a blank or unreadable PDF fails)."""
+
 from __future__ import annotations
 
 import html
@@ -13,7 +14,9 @@ from PIL import Image
 
 from .support import artifacts_dir
 
-KIND = re.compile(r'<h2 id="[^"]*">([^<]+)</h2>\s*<div class="ck-downloads">\s*(?:<div class="ck-handout">\s*)?<a class="ck-download" href="([^"]+\.pdf)"')
+KIND = re.compile(
+    r'<h2 id="[^"]*">([^<]+)</h2>\s*<div class="ck-downloads">\s*(?:<div class="ck-handout">\s*)?<a class="ck-download" href="([^"]+\.pdf)"'
+)
 
 
 def handout_kinds(site: Path) -> list[tuple[str, Path]]:
@@ -26,8 +29,12 @@ def first_page_png(pdf: Path, target: Path) -> Path:
     """Rasterise page 1 of `pdf` to target (a .png) at 60 dpi: enough to judge a layout."""
     if shutil.which("pdftoppm") is None:
         raise RuntimeError("pdftoppm is missing: run scripts/setup.sh --dev (poppler-utils)")
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf),
-                    str(target.with_suffix(""))], check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(target.with_suffix(""))],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     return target
 
 

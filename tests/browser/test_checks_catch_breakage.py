@@ -5,6 +5,7 @@ The breakage is the realistic kind where it can be: a machine without a CJK font
 built with a separator that drops the zero-width space, a quiz script that does not open the
 explanation, Material's own red header, photos published unresized, a page telling search engines
 to go away."""
+
 from __future__ import annotations
 
 import os
@@ -28,11 +29,11 @@ CASE = CHECKED_PAGES["case"]
 
 
 def add_html(page, html: str, where: str = "article") -> None:
-    page.evaluate("([where, html]) => document.querySelector(where).insertAdjacentHTML('beforeend', html)",
-                  [where, html])
+    page.evaluate("([where, html]) => document.querySelector(where).insertAdjacentHTML('beforeend', html)", [where, html])
 
 
 # ------------------------------------------------------------------ layout
+
 
 def test_overflow_check_catches_a_too_wide_element(phone):
     page = phone.open(CASE, scroll=False, wait="load")
@@ -50,6 +51,7 @@ def test_overflow_check_accepts_a_wide_table_in_its_scroll_box(phone):
 
 
 # ------------------------------------------------------------------ network and console
+
 
 def test_console_error_and_uncaught_exception_are_caught(phone):
     page = phone.open(CASE, scroll=False, wait="load")
@@ -82,6 +84,7 @@ def test_request_to_another_host_is_caught_from_the_page_and_from_a_worker(phone
 
 # ------------------------------------------------------------------ images
 
+
 def test_image_without_alt_is_caught(phone):
     page = phone.open(CASE, scroll=False, wait="load")
     src = page.locator("article img").first.get_attribute("src")
@@ -91,6 +94,7 @@ def test_image_without_alt_is_caught(phone):
 
 
 # ------------------------------------------------------------------ fonts
+
 
 def test_tofu_check_catches_a_character_no_font_has(phone):
     page = phone.open(CASE, scroll=False, wait="load")
@@ -105,8 +109,9 @@ def test_tofu_check_catches_a_machine_without_a_cjk_font(playwright, site_server
     conf = tmp_path / "fonts.conf"
     conf.write_text(f"""<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>
         <dir>/usr/share/fonts/truetype/dejavu</dir><cachedir>{tmp_path}/cache</cachedir></fontconfig>""")
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                         env={**os.environ, "FONTCONFIG_FILE": str(conf)})
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_ARGS, env={**os.environ, "FONTCONFIG_FILE": str(conf)}
+    )
     try:
         problems = tofu(new_phone(browser, site_server).open("", scroll=False, wait="load"))
     finally:
@@ -117,8 +122,10 @@ def test_tofu_check_catches_a_machine_without_a_cjk_font(playwright, site_server
 
 # ------------------------------------------------------------------ search
 
+
 def test_search_check_catches_an_index_that_lost_its_word_breaks(phone):
     """design-notes: a custom search separator must include \\u200b, or jieba's words run together."""
+
     def without_zero_width_space(route):
         response = route.fetch()
         index = response.json()
@@ -131,6 +138,7 @@ def test_search_check_catches_an_index_that_lost_its_word_breaks(phone):
 
 
 # ------------------------------------------------------------------ quiz
+
 
 def test_quiz_check_catches_a_script_that_does_not_load(phone):
     phone.context.route("**/assets/quiz.js", lambda route: route.fulfill(body="", content_type="text/javascript"))
@@ -152,8 +160,10 @@ def test_quiz_check_catches_a_script_that_hides_the_explanation(phone):
 def test_quiz_check_catches_answers_that_need_javascript(phone_without_js):
     def answers_removed(route):
         page = route.fetch().text()
-        route.fulfill(body=re.sub(r'<details class="ck-answer">.*?</details>', "", page, flags=re.S),
-                      content_type="text/html; charset=utf-8")
+        route.fulfill(
+            body=re.sub(r'<details class="ck-answer">.*?</details>', "", page, flags=re.S),
+            content_type="text/html; charset=utf-8",
+        )
 
     phone_without_js.context.route(f"**/{LESSON_URL}", answers_removed)
     problems = answers_without_javascript(phone_without_js.open(LESSON_URL, scroll=False, wait="load"))
@@ -161,6 +171,7 @@ def test_quiz_check_catches_answers_that_need_javascript(phone_without_js):
 
 
 # ------------------------------------------------------------------ accessibility
+
 
 def test_axe_check_catches_materials_red_header_and_pale_text(phone):
     page = phone.open(CASE, scroll=False, wait="load")
@@ -174,6 +185,7 @@ def test_axe_check_catches_materials_red_header_and_pale_text(phone):
 
 # ------------------------------------------------------------------ a copy of the site, broken
 
+
 @pytest.fixture(scope="module")
 def broken_site(sample_site, tmp_path_factory):
     """The sample site with the case page's photos published unresized (big noisy JPEGs in place of
@@ -182,7 +194,7 @@ def broken_site(sample_site, tmp_path_factory):
     root = tmp_path_factory.mktemp("broken") / "site"
     shutil.copytree(sample_site, root)
     case_html = (root / CASE / "index.html").read_text(encoding="utf-8")
-    for src in set(re.findall(r'(\.\./\.\./media/[0-9a-f]+-\d+\.jpg)', case_html)):
+    for src in set(re.findall(r"(\.\./\.\./media/[0-9a-f]+-\d+\.jpg)", case_html)):
         noise = Image.effect_noise((1600, 1200), 80).convert("RGB")
         noise.save(root / CASE / src, quality=92)
     lesson = root / CHECKED_PAGES["lesson"] / "index.html"
@@ -200,8 +212,7 @@ def test_weight_check_catches_unresized_photos(browser, broken_site):
 
 
 def test_lighthouse_check_catches_noindex_and_missing_alt(broken_site, tmp_path):
-    run = lighthouse(broken_site.url(CHECKED_PAGES["lesson"]), tmp_path / "broken",
-                     categories=("accessibility", "seo"))
+    run = lighthouse(broken_site.url(CHECKED_PAGES["lesson"]), tmp_path / "broken", categories=("accessibility", "seo"))
     problems = Audit("lesson", [run]).problems()
     assert run.scores["seo"] < 100 and run.scores["accessibility"] < 100, run.scores
     assert any("is-crawlable" in p for p in problems) and any("image-alt" in p for p in problems), problems
@@ -218,6 +229,7 @@ def test_lighthouse_judges_by_the_median_of_three_runs():
 
 
 # ------------------------------------------------------------------ handouts
+
 
 def test_ink_check_catches_a_blank_handout(tmp_path):
     from weasyprint import HTML

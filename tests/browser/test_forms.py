@@ -1,6 +1,7 @@
 """The forms at /admin/ as an editor uses them: Decap CMS in Chromium creates a case with a
 before/after photo pair, saves it, the file passes `build.py check` and the case is in the
 preview. Every request the page makes goes to 127.0.0.1."""
+
 from __future__ import annotations
 
 import shutil
@@ -128,7 +129,9 @@ def test_an_editor_creates_a_case_with_a_photo_pair_through_the_forms(preview, b
         assert data["enterprise"] == "suda-kuaiyun" and data["anonymous"] is True
         assert (data["hazard"], data["risk"], data["status"]) == ("飞线充电", "高", "已发现")
         assert [(p["file"], p["stage"]) for p in data["photos"]] == [
-            ("cases/sushe-sanlou-before.jpg", "before"), ("cases/sushe-sanlou-after.jpg", "after")]
+            ("cases/sushe-sanlou-before.jpg", "before"),
+            ("cases/sushe-sanlou-after.jpg", "after"),
+        ]
         assert (content / "media/cases/sushe-sanlou-after.jpg").read_bytes() == after.read_bytes()
         check = run_build("check", "--content", str(content))
         assert check.returncode == 0, check.stderr

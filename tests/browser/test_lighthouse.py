@@ -1,6 +1,7 @@
 """Lighthouse on the home page, a case and a lesson, as a phone on slow 4G sees them: performance
 at least 95, accessibility, best practices and SEO 100. How a run is judged (median of three when
 the first falls short) is explained in lighthouse.py; the reports are in test-artifacts/lighthouse/."""
+
 from __future__ import annotations
 
 import pytest

@@ -2,6 +2,7 @@
 compression): the cut stylesheet, no search index, no sitemap, Material's bundle only after the
 first paint (and Material then running); the index as soon as the reader reaches for search, or
 lands from a search result (templates/assets/on-demand.js)."""
+
 from __future__ import annotations
 
 import re
@@ -16,8 +17,9 @@ HELD = (INDEX, "sitemap.xml", "workers/search.")  # Material's worker comes with
 
 
 def material_running(page) -> bool:
-    return page.evaluate("() => document.documentElement.classList.contains('js') && "
-                         "!document.documentElement.classList.contains('no-js')")
+    return page.evaluate(
+        "() => document.documentElement.classList.contains('js') && !document.documentElement.classList.contains('no-js')"
+    )
 
 
 def bundle_after_paint(page) -> dict:

@@ -6,6 +6,7 @@ Measured with the local server compressing text like the production server must 
 `gzip on` for HTML, CSS, JavaScript, JSON, SVG, XML; see docs-lighthouse.md): the search index
 and Material's JavaScript and CSS come with every page and are mostly text. The sizes are what
 Chromium counts as received (headers + encoded body), summed over the page and its search worker."""
+
 from __future__ import annotations
 
 import pytest

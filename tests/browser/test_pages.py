@@ -5,6 +5,7 @@ For every page: no sideways scrolling, no console error, no failed request, no r
 host but the local server, every image loaded and described (alt), and no Chinese character
 drawn as a missing-glyph box. A full-page screenshot of each goes to test-artifacts/screenshots/
 for a person to look at."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,6 +1,7 @@
 """The quiz under each lesson, tapped like a reader would: a wrong choice shows the explanation
 and the right answer, the right choice says so, and without JavaScript (some WeChat settings,
 some old phones) every answer still opens under its question."""
+
 from __future__ import annotations
 
 from .support import content
@@ -20,7 +21,7 @@ def wrong_choice(q: dict) -> list[str]:
         return ["错" if right == ["对"] else "对"]
     if q["kind"] == "multiple":
         return right[:-1] or [next(c for c in "ABCDEFGHIJ" if c not in right)]  # some, not all
-    return [next(c for c in "ABCDEFGHIJ"[:len(q["options"])] if c not in right)]
+    return [next(c for c in "ABCDEFGHIJ"[: len(q["options"])] if c not in right)]
 
 
 def answer_all(page, wrong: bool) -> list[str]:
@@ -28,7 +29,7 @@ def answer_all(page, wrong: bool) -> list[str]:
     problems = []
     for n, q in QUESTIONS:
         form = page.locator(f"form.ck-question#q{n}")
-        for value in (wrong_choice(q) if wrong else answers(q)):
+        for value in wrong_choice(q) if wrong else answers(q):
             form.locator(f"input[value='{value}']").check()
         button = form.get_by_role("button", name="提交答案")
         if not button.is_visible():
@@ -40,8 +41,9 @@ def answer_all(page, wrong: bool) -> list[str]:
         expected = f"✕ 回答错误，正确答案是 {right}" if wrong else "✓ 回答正确！"
         if result.inner_text() != expected or ("ck-wrong" if wrong else "ck-right") not in result.get_attribute("class"):
             problems.append(f"q{n}: result {result.inner_text()!r}, expected {expected!r}")
-        if wrong and not (form.get_by_text(q["explanation"]).is_visible()
-                          and form.get_by_text(f"正确答案：{right}").is_visible()):
+        if wrong and not (
+            form.get_by_text(q["explanation"]).is_visible() and form.get_by_text(f"正确答案：{right}").is_visible()
+        ):
             problems.append(f"q{n}: the explanation and right answer are not shown after a wrong answer")
     return problems
 

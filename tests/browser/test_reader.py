@@ -3,6 +3,7 @@ search order and highlight, computed type sizes, no-break spans, the enterprise 
 map links, the lightbox, back/next links, tap targets, thumbnails, handout page images and the
 WeChat note. Each check reads what the reader sees (computed style, layout boxes, the URL a tap
 leads to), so it fails on the layout bugs the issue found."""
+
 from __future__ import annotations
 
 import re
@@ -19,6 +20,7 @@ CASES = content("cases")
 
 # --------------------------------------------------------------------------- search
 
+
 def open_search(phone, query: str, key: bool = False):
     """Type `query` into Material's search. Without `key` the box only gets an `input` event
     (paste, an input method, voice): results must follow all the same."""
@@ -29,14 +31,18 @@ def open_search(phone, query: str, key: bool = False):
     box.fill(query)
     if key:
         box.press("End")
-    page.wait_for_function("""(q) => {
+    page.wait_for_function(
+        """(q) => {
         const meta = document.querySelector('.md-search-result__meta');
         return meta && !['正在初始化搜索引擎', '键入以开始搜索'].includes(meta.textContent.trim())
-            && document.querySelector('input.md-search__input').value === q; }""", arg=query)
+            && document.querySelector('input.md-search__input').value === q; }""",
+        arg=query,
+    )
     page.wait_for_timeout(200)
     return page.locator(".md-search-result__item > a.md-search-result__link").evaluate_all(
         """links => links.map(a => ({href: a.href, title: a.querySelector('h1, h2').textContent.replace(/\\u200b/g, ''),
-            snippet: Array.from(a.querySelectorAll('article > p:not(.md-search-result__terms)')).map(p => p.textContent).join(' ')}))""")
+            snippet: Array.from(a.querySelectorAll('article > p:not(.md-search-result__terms)')).map(p => p.textContent).join(' ')}))"""
+    )
 
 
 def site_path(phone, href: str) -> str:
@@ -99,9 +105,11 @@ def test_landing_page_highlights_words_not_characters(phone):
 
 # --------------------------------------------------------------------------- type and layout
 
+
 def computed_px(page, selector: str, prop: str = "font-size") -> list[float]:
     return page.locator(selector).evaluate_all(
-        f"els => els.filter(e => e.getClientRects().length).map(e => parseFloat(getComputedStyle(e)['{prop}']))")
+        f"els => els.filter(e => e.getClientRects().length).map(e => parseFloat(getComputedStyle(e)['{prop}']))"
+    )
 
 
 def test_safety_text_is_at_least_body_size(phone):
@@ -168,6 +176,7 @@ def test_thumbnails_show_the_whole_photo(phone):
 
 # --------------------------------------------------------------------------- help, maps, ways around
 
+
 @pytest.mark.parametrize("path", ["", "cases/hengshun-cangku-feixian/", "lessons/feixian-chongdian/", "no-such-page/"])
 def test_help_strip_is_one_tap_away(phone, path):
     response = phone.page.goto(phone.server.url(path), wait_until="load")
@@ -209,12 +218,17 @@ def test_item_page_back_and_next(phone):
 
 
 def test_tap_targets_at_least_44px(phone):
-    for path, selector in (("patrols/", "table.ck-table a"), ("cases/", ".ck-chips a"),
-                           ("cases/hengshun-cangku-feixian/", "nav.ck-item-nav a"),
-                           ("facilities/dongmen-chongdian/", ".ck-map-links a"), ("", ".ck-help a")):
+    for path, selector in (
+        ("patrols/", "table.ck-table a"),
+        ("cases/", ".ck-chips a"),
+        ("cases/hengshun-cangku-feixian/", "nav.ck-item-nav a"),
+        ("facilities/dongmen-chongdian/", ".ck-map-links a"),
+        ("", ".ck-help a"),
+    ):
         page = phone.open(path, scroll=False, wait="load")
         boxes = page.locator(selector).evaluate_all(
-            "els => els.map(e => { const r = e.getBoundingClientRect(); return [e.textContent.trim(), r.width, r.height]; })")
+            "els => els.map(e => { const r = e.getBoundingClientRect(); return [e.textContent.trim(), r.width, r.height]; })"
+        )
         assert boxes, (path, selector)
         small = [b for b in boxes if b[1] < 44 or b[2] < 44]
         assert small == [], (path, small)
@@ -224,7 +238,8 @@ def test_active_filter_chip_looks_active(phone):
     page = phone.open("cases/status/fixed/", scroll=False, wait="load")
     chips = page.locator(".ck-chips a").evaluate_all(
         "els => els.map(e => ({current: e.getAttribute('aria-current'), bg: getComputedStyle(e).backgroundColor, "
-        "weight: getComputedStyle(e).fontWeight, text: e.textContent}))")
+        "weight: getComputedStyle(e).fontWeight, text: e.textContent}))"
+    )
     active = [c for c in chips if c["current"] == "page"]
     others = [c for c in chips if c["current"] != "page"]
     assert len(active) == 1 and active[0]["text"].lstrip("✓ ").startswith("已整改")
@@ -245,6 +260,7 @@ def test_lesson_picture_and_quiz_jump_near_the_top(phone):
 
 
 # --------------------------------------------------------------------------- photos and handouts
+
 
 def test_photo_opens_full_size_on_tap(phone):
     page = phone.open("cases/hengshun-cangku-feixian/", scroll=False, wait="load")
@@ -287,8 +303,11 @@ def test_handout_pages_swipe_and_wechat_note(phone):
 def test_no_wechat_note_in_other_browsers(browser, site_server):
     from .conftest import new_phone
 
-    other = new_phone(browser, site_server, user_agent="Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 "
-                                                        "(KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36")
+    other = new_phone(
+        browser,
+        site_server,
+        user_agent="Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36",
+    )
     try:
         page = other.open("lessons/feixian-chongdian/", scroll=False, wait="load")
         page.wait_for_function("() => document.readyState === 'complete'")
@@ -299,6 +318,7 @@ def test_no_wechat_note_in_other_browsers(browser, site_server):
 
 
 # --------------------------------------------------------------------------- every page type, for a person
+
 
 @pytest.mark.parametrize("name", sorted(PAGE_TYPES))
 def test_screenshot_every_page_type(phone, name):

@@ -1,6 +1,7 @@
 """Search in the browser, as a reader uses it: tap the magnifier, type Chinese, read the first
 results. The index is segmented with jieba at build time (mkdocs.yml: search lang zh); this
 checks that the segmentation and Material's search worker agree in a real browser."""
+
 from __future__ import annotations
 
 import pytest
@@ -25,7 +26,8 @@ def search(phone, query: str) -> list[str]:
         const meta = document.querySelector('.md-search-result__meta');
         return meta && !['正在初始化搜索引擎', '键入以开始搜索'].includes(meta.textContent.trim()); }""")
     hrefs = page.locator(".md-search-result__item > a.md-search-result__link").evaluate_all(
-        "links => links.map(a => a.getAttribute('href'))")
+        "links => links.map(a => a.getAttribute('href'))"
+    )
     origin = phone.server.origin + "/"
     return [h.replace(origin, "").split("?")[0].split("#")[0] for h in hrefs]
 
@@ -44,14 +46,15 @@ def test_central_charging_finds_the_charging_places_first(phone):
     phone.open("cases/", scroll=False, wait="load")
     results = search(phone, "集中充电")
     charging = {f"facilities/{i}/" for i, f in FACILITIES.items() if f["kind"] == "集中充电处"}
-    assert charging and set(results[:len(charging)]) == charging, results[:6]
+    assert charging and set(results[: len(charging)]) == charging, results[:6]
     assert missing_word_notes(phone.page) == []
 
 
 def missing_word_notes(page) -> list[str]:
     """Material's "缺少: …" notes under results, as shown: wrong for Chinese queries (campaign.css)."""
     return page.locator(".md-search-result__terms").evaluate_all(
-        "notes => notes.filter(n => n.getClientRects().length).map(n => n.textContent.trim())")
+        "notes => notes.filter(n => n.getClientRects().length).map(n => n.textContent.trim())"
+    )
 
 
 @pytest.mark.parametrize("enterprise_id", sorted(MODELS))

@@ -1,6 +1,7 @@
 """`build.py serve` driven over loopback in Chromium, the way an editor uses it: edit a case and
 see the open page change by itself; break a file and see the Chinese error page naming file and
 line; fix it and get the page back. site/ is never touched."""
+
 from __future__ import annotations
 
 import re
@@ -75,13 +76,18 @@ def test_edit_break_fix_in_the_browser(preview, browser):
 
         # 1. An edited title appears without the editor touching the browser.
         edit(project, CASE, f"title: {title}", "title: 恒顺仓库飞线充电已全部拆除（预览测试）")
-        page.wait_for_function("() => document.querySelector('h1') && "
-                               "document.querySelector('h1').innerText.includes('已全部拆除（预览测试）')", timeout=60_000)
+        page.wait_for_function(
+            "() => document.querySelector('h1') && document.querySelector('h1').innerText.includes('已全部拆除（预览测试）')",
+            timeout=60_000,
+        )
 
         # 2. A broken file turns the open page into the Chinese error page naming file, line and field.
         edit(project, CASE, "status: ", "statu: ")
-        line = next(n for n, text in enumerate((project / "content" / CASE).read_text(encoding="utf-8").splitlines(), 1)
-                    if text.startswith("statu: "))
+        line = next(
+            n
+            for n, text in enumerate((project / "content" / CASE).read_text(encoding="utf-8").splitlines(), 1)
+            if text.startswith("statu: ")
+        )
         expected = f"content/{CASE}:{line}: statu: 不认识的字段，是不是要写“status”？"
         page.wait_for_function("(t) => document.body.innerText.includes(t)", arg=expected, timeout=60_000)
         assert "内容有问题，预览暂停更新" in page.inner_text("h1")
@@ -93,8 +99,10 @@ def test_edit_break_fix_in_the_browser(preview, browser):
 
         # 3. Fixing it brings the page back, with the edit.
         edit(project, CASE, "statu: ", "status: ")
-        page.wait_for_function("() => document.querySelector('h1') && "
-                               "document.querySelector('h1').innerText.includes('已全部拆除（预览测试）')", timeout=60_000)
+        page.wait_for_function(
+            "() => document.querySelector('h1') && document.querySelector('h1').innerText.includes('已全部拆除（预览测试）')",
+            timeout=60_000,
+        )
         assert "内容有问题" not in page.inner_text("body")
         page.screenshot(path=str(artifacts("serve-case-after-fix.png")))
     finally:
@@ -207,7 +215,9 @@ def test_a_file_saved_by_windows_notepad_is_picked_up(preview):
     path = project / "content" / "facilities" / "dongmen-chongdian.yml"
     text = path.read_text(encoding="utf-8")
     name = re.search(r"^name: (.+)$", text, re.M).group(1)
-    path.write_bytes(b"\xef\xbb\xbf" + text.replace(f"name: {name}", "name: 东门集中充电处（记事本）").replace("\n", "\r\n").encode())
+    path.write_bytes(
+        b"\xef\xbb\xbf" + text.replace(f"name: {name}", "name: 东门集中充电处（记事本）").replace("\n", "\r\n").encode()
+    )
     deadline = time.monotonic() + 60
     body = ""
     while time.monotonic() < deadline:

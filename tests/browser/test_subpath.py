@@ -3,6 +3,7 @@ department's site, an object-storage prefix, project pages): built from the samp
 with only base_url changed, served under /sub/ on loopback (nothing answers outside it), and
 read in the phone browser: links, assets, search, photos, PDFs, page images, feed, sitemap,
 alias redirects and the 404 page."""
+
 from __future__ import annotations
 
 import re
@@ -42,8 +43,17 @@ def sub_phone(browser, sub_server):
     p.context.close()
 
 
-@pytest.mark.parametrize("path", ["", "cases/hengshun-cangku-feixian/", "lessons/feixian-chongdian/", "downloads/",
-                                  "facilities/dongmen-chongdian/", "enterprises/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "",
+        "cases/hengshun-cangku-feixian/",
+        "lessons/feixian-chongdian/",
+        "downloads/",
+        "facilities/dongmen-chongdian/",
+        "enterprises/",
+    ],
+)
 def test_pages_work_below_a_path(sub_phone, path):
     page = sub_phone.open(path)
     assert sub_phone.problems() == []  # every asset and photo came from /sub/, nothing failed

@@ -4,6 +4,7 @@ The paste is simulated as Chromium does it for a contenteditable: the fragment g
 execCommand("insertHTML"), which keeps only what the editing engine keeps. Photos are served
 from the built site at their public https addresses (routed to the local files).
 """
+
 from __future__ import annotations
 
 import re
@@ -16,15 +17,20 @@ from .support import PHONE, artifacts_dir
 pytestmark = pytest.mark.slow
 
 BASE = "https://aqcd.example.cn/"
-EDITOR = ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" '
-          'content="width=device-width, initial-scale=1"></head><body style="margin:0">'
-          '<div id="editor" contenteditable="true" style="padding:16px;min-height:100px"></div></body></html>')
+EDITOR = (
+    '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" '
+    'content="width=device-width, initial-scale=1"></head><body style="margin:0">'
+    '<div id="editor" contenteditable="true" style="padding:16px;min-height:100px"></div></body></html>'
+)
 
 
 def _articles(sample_site: Path) -> dict[str, str]:
     folder = sample_site.parent / "wechat"
-    return {p.relative_to(folder).with_suffix("").as_posix(): p.read_text(encoding="utf-8")
-            for p in sorted(folder.rglob("*.html")) if p != folder / "index.html"}
+    return {
+        p.relative_to(folder).with_suffix("").as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(folder.rglob("*.html"))
+        if p != folder / "index.html"
+    }
 
 
 @pytest.fixture
@@ -32,7 +38,7 @@ def editor_page(browser, sample_site):
     context = browser.new_context(**PHONE)
 
     def serve(route):
-        path = sample_site / route.request.url[len(BASE):].split("?")[0]
+        path = sample_site / route.request.url[len(BASE) :].split("?")[0]
         if path.is_file():
             route.fulfill(path=str(path))
         else:
@@ -137,7 +143,9 @@ def test_the_preview_server_has_the_export_page_and_follows_edits(browser, tmp_p
         page.goto(server.url + "wechat/", wait_until="load")  # (live reload keeps a request open)
         preview = page.locator('[data-article="cases/hengshun-cangku-feixian"]')
         preview.locator("img").first.scroll_into_view_if_needed()
-        page.wait_for_function("() => [...document.querySelectorAll('.phone img')].slice(0, 4).every(i => i.complete && i.naturalWidth)")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.phone img')].slice(0, 4).every(i => i.complete && i.naturalWidth)"
+        )
         assert not (project / "site").exists() and not (project / "wechat").exists()  # the preview publishes nothing
         case = project / "content" / "cases" / "hengshun-cangku-feixian.yml"
         text = case.read_text(encoding="utf-8")
