@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 from campaignkit.checks import consistent_figures as figures
 from campaignkit.checks import markdown_lint as mdlint
 from campaignkit.checks import url_continuity as continuity
+from campaignkit.common import cache_store
 from campaignkit.common.problems import Problem, Problems, field_name
 from campaignkit.content import did_you_mean as suggest
 from campaignkit.content import enterprise_names as names
@@ -239,11 +240,9 @@ _verdicts_used: dict[bytes, list[Problem]] = {}
 def remembered_verdicts(cache_dir: Path):
     """Within this block, each document's own problems (_own_problems) are remembered."""
     global _verdicts
-    from campaignkit.render import memo
-
     store = Path(cache_dir) / "verdicts.pickle"
-    stamp = {"key": memo.kit_digest()}
-    stored = memo.read_stored(store, stamp)
+    stamp = {"key": cache_store.kit_digest()}
+    stored = cache_store.read_stored(store, stamp)
     _verdicts = stored["verdicts"] if stored is not None else {}
     _verdicts_used.clear()
     try:
@@ -251,7 +250,7 @@ def remembered_verdicts(cache_dir: Path):
     finally:
         _verdicts = None
         try:
-            memo.store(store, {**stamp, "verdicts": dict(_verdicts_used)})
+            cache_store.store(store, {**stamp, "verdicts": dict(_verdicts_used)})
         except OSError:
             pass  # a read-only cache folder costs time, never correctness
         _verdicts_used.clear()

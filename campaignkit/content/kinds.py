@@ -19,8 +19,8 @@ from functools import cached_property
 from typing import Any
 
 from campaignkit.content import schema
+from campaignkit.content.dates import cn_date
 from campaignkit.content.markup import plain_text
-from campaignkit.render.templating import cn_date
 
 # A feed entry: (date, title, summary).
 FeedEntry = tuple[str, str, str]

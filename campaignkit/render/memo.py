@@ -29,7 +29,6 @@ from __future__ import annotations
 import array
 import dataclasses
 import hashlib
-import pickle
 import sys
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
@@ -39,7 +38,7 @@ from pathlib import Path
 
 from jinja2.runtime import Context
 
-from campaignkit.common import fstree
+from campaignkit.common.cache_store import _folder_digest, kit_digest, read_stored, store
 from campaignkit.content.kinds import Kind
 from campaignkit.view.campaign import ITEM_CLASSES, Campaign, PublicItem
 
@@ -186,21 +185,6 @@ def _field_names(cls: type) -> tuple[str, ...] | None:
 
 def digest(value) -> bytes:
     return hashlib.blake2b(repr(fingerprint(value)).encode(), digest_size=16).digest()
-
-
-def _folder_digest(folder: Path) -> bytes:
-    h = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
-    return h.digest()
-
-
-@cache
-def kit_digest() -> str:
-    """The kit's code (every file of campaignkit/), read once a process: the page and article
-    memos, the incremental state and the validation memory all depend on it."""
-    return _folder_digest(Path(__file__).resolve().parents[1]).hex()
 
 
 def code_key(*folders: Path) -> str:
@@ -364,20 +348,3 @@ class Memo:
                 for name, entry in entries.items()
             }
         store(self.path, {"version": VERSION, "key": self.key, "entries": entries, "reads": reads, "known": self.known})
-
-
-def read_stored(path: Path, expected: dict) -> dict | None:
-    """What `store` kept in `path`, if it holds every item of `expected` (version, key); else None."""
-    try:
-        with open(path, "rb") as f:
-            stored = pickle.load(f)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
-        return None
-    if not isinstance(stored, dict) or any(stored.get(k) != v for k, v in expected.items()):
-        return None
-    return stored
-
-
-def store(path: Path, data: dict) -> None:
-    """Pickle `data` into `path` by rename: a reader never sees half a file."""
-    fstree.replace_file(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))

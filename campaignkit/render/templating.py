@@ -7,23 +7,14 @@ QR codes). A typo in a template fails the build instead of printing nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 
 from campaignkit.content import enums
+from campaignkit.content.dates import cn_date
 from campaignkit.content.markup import plain_text, render_markdown
-
-
-def cn_date(value: str | None) -> str:
-    """2023-12-08 → 2023年12月8日, as dates are written on Chinese public pages."""
-    if not value:
-        return ""
-    d = dt.date.fromisoformat(value)
-    return f"{d.year}年{d.month}月{d.day}日"
-
 
 FILTERS = {"md": render_markdown, "plain": plain_text, "cn_date": cn_date}
 # Templates name enumerations as the code does: STATUS[c.status].mark, QUIZ_KIND.judge.text.
