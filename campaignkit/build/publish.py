@@ -30,7 +30,7 @@ from campaignkit.common.problems import BuildError
 try:
     import fcntl
 except ImportError:  # native Windows: the build refuses to start there (platform_support.py)
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -127,7 +127,12 @@ def empty_trash(base: Path) -> threading.Thread:
     the build ends: the build waits only if the deleting takes longer than the build)."""
     trash = base / ".build" / TRASH
     doomed = list(trash.iterdir()) if trash.is_dir() else []
-    thread = threading.Thread(target=lambda: [shutil.rmtree(p, ignore_errors=True) for p in doomed], daemon=True)
+
+    def delete() -> None:
+        for p in doomed:
+            shutil.rmtree(p, ignore_errors=True)
+
+    thread = threading.Thread(target=delete, daemon=True)
     thread.start()
     return thread
 

@@ -91,7 +91,7 @@ def check_urls_kept(content: Content, published, drafts, the_plan: Plan, site_di
     for url in sorted(before - set(the_plan.urls) - set(withdrawn)):
         _report_lost(url, content, drafts, the_plan, before, problems)
     for url, line in withdrawn.items():
-        if url in the_plan.urls:
+        if url in the_plan.urls and site is not None:
             problems.add(
                 site.relpath,
                 line,
@@ -102,10 +102,12 @@ def check_urls_kept(content: Content, published, drafts, the_plan: Plan, site_di
 
 def _withdrawn(site: Document | None) -> dict[str, int]:
     """URL → line of each page site.yml declares withdrawn on purpose."""
-    entries = site.data.get(WITHDRAWN) if site is not None else None
+    if site is None:
+        return {}
+    entries = site.data.get(WITHDRAWN)
     if not isinstance(entries, list):
         return {}
-    base = site.data.get("base_url") if isinstance(site.data.get("base_url"), str) else ""
+    base = site.data["base_url"] if isinstance(site.data.get("base_url"), str) else ""
     return {normalise(e, base): site.line(WITHDRAWN, i) for i, e in enumerate(entries) if isinstance(e, str)}
 
 

@@ -10,6 +10,7 @@ English rather than breaking (new Python versions add messages).
 from __future__ import annotations
 
 import argparse
+from typing import Any
 import sys
 from contextlib import contextmanager
 
@@ -55,12 +56,15 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
 @contextmanager
 def chinese():
     """argparse's messages in Chinese for the duration of the block."""
-    saved = argparse._, argparse.ngettext
-    argparse._, argparse.ngettext = _gettext, _ngettext
+    # argparse looks its messages up through its module globals `_` and `ngettext` (not public API,
+    # stable since Python 3.2): swapping them is the only way to translate its own errors.
+    module: Any = argparse
+    saved = module._, module.ngettext
+    module._, module.ngettext = _gettext, _ngettext
     try:
         yield
     finally:
-        argparse._, argparse.ngettext = saved
+        module._, module.ngettext = saved
 
 
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):

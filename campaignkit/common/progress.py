@@ -26,6 +26,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -51,7 +52,7 @@ class StageResult:
 class Reporter:
     """Where progress goes. `live` = draw bars (a terminal); `quiet` = print nothing at all."""
 
-    stream: object = None
+    stream: Any = None
     live: bool | None = None
     quiet: bool = False
     finished: list[StageResult] = field(default_factory=list)

@@ -11,6 +11,8 @@ distinctive core of at least two characters is left: 示例·鑫泰包装材料�
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import re
 
 MIN_CORE = 2
@@ -134,7 +136,7 @@ def enterprise_names(data) -> list[str]:
     return sorted(dict.fromkeys(forms), key=len, reverse=True)
 
 
-def find_name(text: str, forms: list[str], other_names: list[str] = ()) -> str | None:
+def find_name(text: str, forms: list[str], other_names: Sequence[str] = ()) -> str | None:
     """The first (longest) of `forms` found in `text`, not counting where it is only part of
     another enterprise's name (hidden 鑫泰 inside a published 鑫泰物流)."""
     for form in forms:

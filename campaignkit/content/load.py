@@ -511,6 +511,7 @@ def _plain(value: str, resolvers: dict):
     if value in _RESOLVED:
         return _RESOLVED[value]
     tag = next((t for t, regexp in resolvers.get(value[:1], resolvers[None]) if regexp.match(value)), _STR)
+    result: object
     if tag in _SCALAR_TAGS:
         result = value
     elif tag == "tag:yaml.org,2002:null":
@@ -580,7 +581,7 @@ def _syntax_problem(exc: MarkedYAMLError, text: str, line_offset: int) -> tuple[
     if duplicate and mark is not None:
         first = _first_key_line(text, duplicate.group(1), mark.line, mark.column)
         if first:
-            hint += f"（第 {first + line_offset} 行已经写过）"
+            hint = (hint or "") + f"（第 {first + line_offset} 行已经写过）"
             if _inside_list_item(lines, first - 1, mark.column):
                 hint = (
                     f"这里应该是列表的新一项，行首缺少“- ”（第 {first + line_offset} 行开始的一项里已经有"
@@ -764,7 +765,7 @@ def _check_strings(data, rel: str, problems: Problems, line_offset: int) -> bool
         for key, value in items:
             for text in (key, value) if isinstance(node, dict) else (value,):
                 if isinstance(text, str) and _FORBIDDEN_CHARS.search(text):
-                    found.append((line_of(data, path + [key]) + line_offset, _FORBIDDEN_CHARS.search(text).group()))
+                    found.append((line_of(data, path + [key]) + line_offset, _FORBIDDEN_CHARS.search(text).group()))  # type: ignore[union-attr]  # searched just above
             if isinstance(value, (dict, list)):
                 walk(value, path + [key])
 

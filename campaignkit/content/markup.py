@@ -135,7 +135,7 @@ def _nesting(text: str) -> int:
     plus the list markers and quote signs it starts with."""
     deepest = 0
     for line in text.split("\n"):
-        lead = _LEADING.match(line).group()
+        lead = m.group() if (m := _LEADING.match(line)) else ""
         width = len(lead.expandtabs(4))
         markers = len(re.findall(r"[-+*>]|[0-9]{1,9}[.)]", lead))
         deepest = max(deepest, width // 2 + markers)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 from dataclasses import dataclass
 
 
@@ -22,7 +23,7 @@ class Figure:
     label: str  # the row of the report's table (数说项目)
     unit: str  # shown after the number in the report's table
     description: str  # for the field reference
-    value: Callable[[object], int]  # campaign -> number
+    value: Callable[[Any], int]  # campaign (view.campaign.Campaign, a layer above) -> number
 
 
 FIGURES = {

@@ -32,10 +32,10 @@ def grouped_bars(chart_id: str, title: str, labels: list[str], series: list[tupl
         _DEFS.format(id=chart_id),
     ]
     for i, (name, _values) in enumerate(series):  # legend
-        x = left + i * 110
+        legend_x = left + i * 110
         parts.append(
-            f'<rect x="{x}" y="6" width="14" height="14" fill="{fills[i]}" stroke="#333" stroke-width=".6"/>'
-            f'<text x="{x + 19}" y="18" font-size="{LABEL}" fill="#222">{escape(name)}</text>'
+            f'<rect x="{legend_x}" y="6" width="14" height="14" fill="{fills[i]}" stroke="#333" stroke-width=".6"/>'
+            f'<text x="{legend_x + 19}" y="18" font-size="{LABEL}" fill="#222">{escape(name)}</text>'
         )
     base_y = height - bottom
     parts.append(f'<line x1="{left}" y1="{base_y}" x2="{width - 4}" y2="{base_y}" stroke="#333" stroke-width="1"/>')

@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from campaignkit.checks.validate import Checked
 from campaignkit.content.enums import EVENT_KIND, FACILITY_KIND, HAZARD, QUIZ_KIND, STATUS
@@ -33,6 +33,11 @@ class PublicItem:
     """Base of the generated item classes (one a kind): attributes only, no raw document."""
 
     __slots__ = ()
+
+    if TYPE_CHECKING:
+        # The attributes are the kind's fields, made per kind at run time (item_class): to the type
+        # checker every one is Any, as it is to the templates.
+        def __getattr__(self, name: str) -> Any: ...
 
     def __getitem__(self, key: str):
         """item["title"] reads the field, as item.title does (code that takes field names)."""
@@ -127,7 +132,7 @@ class Campaign:
     @property
     def rectifying_enterprises(self) -> list:
         """Named enterprises that put a hazard right (亮群像); anonymous ones are only counted."""
-        seen = {}
+        seen: dict[str, Any] = {}
         for case in sorted(self.cases, key=lambda c: c.rectified_on or ""):
             if case.status == STATUS.fixed.text and case.enterprise is not None:
                 seen.setdefault(case.enterprise.id, case.enterprise)
