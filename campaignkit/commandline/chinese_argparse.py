@@ -10,9 +10,9 @@ English rather than breaking (new Python versions add messages).
 from __future__ import annotations
 
 import argparse
-from typing import Any
 import sys
 from contextlib import contextmanager
+from typing import Any
 
 USAGE_ERROR = 64  # sysexits.h EX_USAGE: the command line itself is wrong (1 is a content problem)
 

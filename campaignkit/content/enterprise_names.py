@@ -11,9 +11,8 @@ distinctive core of at least two characters is left: 示例·鑫泰包装材料�
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import re
+from collections.abc import Sequence
 
 MIN_CORE = 2
 
