@@ -41,7 +41,6 @@ class Kind:
     sort_key: Callable[[Any], Any]  # order of the section's list
     reverse: bool = False
     in_search: bool = True  # item pages enter the site search
-    in_sitemap: bool = True  # item pages enter sitemap.xml
     feed: Callable[[Any], FeedEntry] | None = None  # items enter the Atom feed
     handouts: tuple[str, ...] = ()  # handout kinds this kind's items feed (handouts.py)
     relations: tuple[str, ...] = ()  # attributes the model adds from other kinds (lesson.events)

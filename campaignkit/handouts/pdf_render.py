@@ -669,15 +669,6 @@ class PendingHandout:
         return target
 
 
-def median_size_kb(made: list[Handout]) -> float:
-    """The benchmark's figure: the median handout size in KB (public and private alike)."""
-    sizes = sorted(h.size_kb for h in made)
-    if not sizes:
-        return 0.0
-    middle = len(sizes) // 2
-    return sizes[middle] if len(sizes) % 2 else (sizes[middle - 1] + sizes[middle]) / 2
-
-
 def overflow_message(job: Job, pages: int) -> str:
     """content/cases/x.yml: 案例警示单“…”排成了 2 页（只能 1 页）…: the item, the limit and what to cut."""
     where = job.source or job.path
