@@ -1,20 +1,19 @@
 """Publishing kit for the 孙唐社区 safe-charging campaign.
 
-Three declarations everything reads:
+The subpackages are the pipeline's layers; each imports only those listed after it
+(`lint-imports` enforces this):
 
-    registry   the content kinds (folder, schema, URL, templates, search/feed/sitemap)
-    schema     the fields of each kind (JSON Schema with Chinese descriptions)
-    enums      the enumerated values (what editors write, slug, marks, labels)
-
-The pipeline (pipeline.py), one module per stage:
-
-    load       read content/ (YAML with line numbers, Markdown pages)
-    validate   check every item against its schema, references and privacy rules
-    model      the public view (drafts, anonymity, consent), photos resized by media
-    outputs    pipeline.OUTPUTS: photos, handouts, pages, share card, MkDocs (site),
-               feed, search index, redirects — each with its audit rules
-    audit      safety.py checks the finished tree with every output's rules
-    publish    swap the finished site into site/ atomically, under a lock
+    commandline  build.py's commands, in Chinese
+    editing      the clerks' tools: preview, forms, workbooks, new files
+    build        one build: the stages and the declared OUTPUTS, incremental rebuilds, publishing
+    website      the public site (MkDocs behind website/engine.py)
+    wechat       the 公众号 articles
+    handouts     printable PDFs (WeasyPrint)
+    render       what every output shares: Jinja, remembered renders, charts, QR codes, the audit
+    view         the public view of the campaign
+    checks       what content must satisfy
+    content      content and its declarations: kinds, fields, enumerated values, loading
+    common       infrastructure that knows nothing of the campaign
 
 See docs/architecture.md.
 """

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from campaignkit.build import incremental, publish
@@ -72,6 +73,7 @@ class Build:
     mkdocs_ready: workers.Warm | None = None  # a MkDocs process getting ready while pages are written
     beside_mkdocs: list = field(default_factory=list)  # outputs that run while MkDocs builds (Output.beside_mkdocs)
     memo_dir: Path | None = None  # where renders are remembered between builds (None: render everything)
+    site_name: str = "site"  # the published folder's name, which the 公众号 export page links back to
 
     def __post_init__(self):
         if self.files is None:
@@ -91,18 +93,29 @@ class Build:
         return self.cache / "qr"
 
 
-DOCS, MKDOCS, SITE = "docs", "mkdocs", "site"
+# DOCS: writes the staging docs; MKDOCS: turns them into the site; SITE: writes the site;
+# BACKGROUND: made beside the others from the public view alone, into its own folder (Output.start_before).
+DOCS, MKDOCS, SITE, BACKGROUND = "docs", "mkdocs", "site", "background"
 
 
 @dataclass(frozen=True)
 class Output:
     name: str  # shown in progress messages
     run: Callable[[Build], None]
-    phase: str = DOCS  # DOCS: writes the staging docs; MKDOCS: turns them into the site; SITE: writes the site
+    phase: str = DOCS
     audit: tuple[safety.Rule, ...] = ()  # rules for the files it writes (paths in the finished site)
     # Writes nothing MkDocs reads: runs while MkDocs builds in its own process (site.run_mkdocs'
     # `meanwhile`), in its progress line; a one-case rebuild waited half a second for MkDocs.
     beside_mkdocs: bool = False
+    # Where its time counts (timing.py, scripts/benchmark.py); by phase when None.
+    stage: str | None = None
+    # The site engine's worker (MkDocs, getting ready on the second core) is started before this
+    # output: after the PDFs, whose workers use every core.
+    warms_site_engine: bool = False
+    # Made in the background from the public view alone (workers.Background on a second core): `run`
+    # starts it and returns its handle; the build starts it just before the output whose name
+    # `start_before(build)` gives, and takes its result before the audit.
+    start_before: Callable[[Build], str] | None = None
 
 
 PRIVATE_DIR = "private"  # beside site/: paperwork that is printed, never published
@@ -165,7 +178,7 @@ def _beside_mkdocs(b: Build) -> None:
     """The outputs that run while MkDocs builds (each in its own stage's time)."""
     waiting, b.beside_mkdocs = b.beside_mkdocs, []
     for output in waiting:
-        with timing.stage(_STAGES.get(output.run) or _STAGES[output.phase]):
+        with timing.stage(_stage(output)):
             output.run(b)
 
 
@@ -234,13 +247,28 @@ def _redirects(b: Build) -> None:
     b.counts["redirects"] = redirects.write_redirects(b.campaign, b.out)
 
 
-# The stage (timing.py, scripts/benchmark.py) an output's time counts in; by phase otherwise.
-_STAGES = {_photos: "photos", _handouts: "handouts", _pages: "pages", DOCS: "pages", MKDOCS: "mkdocs", SITE: "extras"}
+# The stage (timing.py, scripts/benchmark.py) an output's time counts in when it names none.
+_PHASE_STAGES = {DOCS: "pages", MKDOCS: "mkdocs", SITE: "extras"}
+ARTICLES = "公众号文章"
+
+
+def _stage(output: Output) -> str:
+    return output.stage or _PHASE_STAGES[output.phase]
+
 
 OUTPUTS: tuple[Output, ...] = (
-    Output("复制照片", _photos),  # the renditions resized in 处理照片, into the site
-    Output("讲义", _handouts),
-    Output("网页", _pages),
+    Output("复制照片", _photos, stage="photos"),  # the renditions resized in 处理照片, into the site
+    Output("讲义", _handouts, stage="handouts"),
+    # Beside the site's stages: before the pages, or while MkDocs builds when the articles are
+    # mostly remembered (then they are little work, and beside the pages they took the second core
+    # from the MkDocs worker getting ready). Published into wechat/ beside site/, never inside it.
+    Output(
+        ARTICLES,
+        lambda b: _start_articles(b),
+        BACKGROUND,
+        start_before=lambda b: "网站" if _articles_remembered(b) else "网页",
+    ),
+    Output("网页", _pages, stage="pages", warms_site_engine=True),
     Output("分享图", _share_images, beside_mkdocs=True),
     # MkDocs turns the staging folder into the site; its pages are audited as HTML.
     Output(
@@ -454,7 +482,7 @@ def _build_locked(
             campaign, renditions = public_view(project, content_root, include_drafts, loaded)
     work = publish.workspace(base)
     sweeping = publish.empty_trash(base)
-    articles = None
+    background: dict[str, Any] = {}  # name -> handle of the outputs made in the background
     # What the build has made so far (the content, the public view: 120,000 objects at 1,000
     # cases) lives until it ends: the cycle collector leaves it out from here on, instead of
     # walking it again in every full collection of the page stage (0.05 s a build). Let go at the
@@ -475,37 +503,39 @@ def _build_locked(
             private=handout_kinds.private_view(*loaded),
             private_dir=work / PRIVATE_DIR,
             memo_dir=incremental.folder_for(base, site_dir) if incremental_build else None,
+            site_name=site_dir.name,
         )
         b.docs.mkdir(parents=True, exist_ok=True)
         with _source_date_epoch(content_epoch(campaign)):
             for output in OUTPUTS:
-                if output.run is _pages:  # after the PDFs, whose workers use every core
+                if output.phase == BACKGROUND:
+                    continue  # started at its place: below, before the output it names
+                if output.warms_site_engine:
                     ready = b.mkdocs_ready = ready or _mkdocs_ready(project, jobs)
-                    if not _articles_remembered(b):
-                        articles = _start_articles(b, work / wechat.OUTPUT_DIR, site_dir.name)
+                for waiting in OUTPUTS:
+                    if waiting.start_before and waiting.name not in background and waiting.start_before(b) == output.name:
+                        background[waiting.name] = waiting.run(b)
                 if output.phase == MKDOCS and incremental_build:  # the navigation is known now
                     b.kept = incremental.Incremental(
                         base, site_dir, incremental.inputs(project, campaign.site, b.nav), beside=FILE_FOLDERS
                     )
-                if output.phase == MKDOCS and articles is None:
-                    articles = _start_articles(b, work / wechat.OUTPUT_DIR, site_dir.name)
                 if output.beside_mkdocs:
                     b.beside_mkdocs.append(output)
                     continue
-                with timing.stage(_STAGES.get(output.run) or _STAGES[output.phase]):
+                with timing.stage(_stage(output)):
                     _run_output(output, b)
         with progress.stage("审核和发布", unit="个文件") as st:
             # The photos, share cards and QR codes are the files the build declared (link_into left
             # nothing else in their folders): 7,800 files at 1,000 cases not walked again.
             everything = fstree.files(b.out, skip=FILE_FOLDERS) + sorted(b.files.sources)
             st.advance(len(everything))
-            _audit_and_publish(b, site_dir, articles, everything)
+            _audit_and_publish(b, site_dir, background[ARTICLES], everything)
             if pdf:
                 _replace_private(work / PRIVATE_DIR, base / PRIVATE_DIR)
     finally:
         gc.unfreeze()
-        if articles is not None:
-            articles.kill()  # finished by now unless the build stopped early
+        for handle in background.values():
+            handle.kill()  # finished by now unless the build stopped early
         if ready is not None:
             ready.kill()  # used by now, or not needed (a build that stopped early)
         with timing.stage("publish"):
@@ -576,9 +606,10 @@ def _articles_remembered(b: Build) -> bool:
     return b.memo_dir is not None and (b.memo_dir / "articles.memo").exists()
 
 
-def _start_articles(b: Build, articles_dir: Path, site_name: str):
+def _start_articles(b: Build):
     """The articles need only the public view: with a second core they are made beside the
     site's stages (workers.Background), else here and now."""
+    articles_dir, site_name = b.out.parent / wechat.OUTPUT_DIR, b.site_name
     if b.jobs > 1:
         return workers.Background(_articles, b, articles_dir, site_name)
     return _Done(_articles(b, articles_dir, site_name))
