@@ -178,7 +178,9 @@ def serial_weasyprint(project: Project) -> tuple[float, int]:
 import json, sys, time
 sys.path.insert(0, {str(PROJECT)!r})
 from pathlib import Path
-from campaignkit import handout_kinds, handouts, pipeline
+from campaignkit.build import pipeline
+from campaignkit.handouts import kinds as handout_kinds
+from campaignkit.handouts import pdf_render as handouts
 root = Path({str(project.root)!r})
 loaded = pipeline.load_and_validate(root / "content", False)
 campaign, _ = pipeline.public_view(root, root / "content", loaded=loaded)

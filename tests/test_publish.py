@@ -129,7 +129,8 @@ def test_sigkill_at_any_moment_leaves_the_previous_complete_site(tmp_path, reape
 SWAP_KILLER = textwrap.dedent("""
     import os, signal, sys
     sys.path.insert(0, {project!r})
-    from campaignkit import cli, publish
+    from campaignkit.build import publish
+    from campaignkit.commandline import main as cli
     real = publish._exchange
     def exchange(a, b):
         if {after!r}:
