@@ -42,6 +42,7 @@ from mkdocs.livereload import LiveReloadServer
 from campaignkit.build import pipeline
 from campaignkit.common import progress
 from campaignkit.common.problems import BuildError, ContentError
+from campaignkit.editing import request_guard
 
 HOST = "127.0.0.1"  # loopback only; WSL 2 forwards Windows' localhost to it (docs/windows.md)
 PREVIEW_DIR = Path(".build") / "preview"
@@ -189,6 +190,11 @@ class PreviewServer(LiveReloadServer):
         self.error_handler = self._not_found
 
     def _serve_request(self, environ, start_response) -> Iterable[bytes] | None:
+        refused = request_guard.page_refusal(environ, HOST)  # a DNS-rebinding page names another host
+        if refused:
+            body = refused.encode("utf-8")
+            start_response("403 Forbidden", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))])
+            return [body]
         path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "ignore")
         for entry in MOUNTS:
             if (path + "/").startswith(entry.prefix):
