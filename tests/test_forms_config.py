@@ -112,15 +112,23 @@ def test_a_field_without_a_widget_fails_loudly():
         decap.widget("mystery", {"type": "null", "description": "谜"}, False, "cases")
 
 
+# What a browser sends to a server started on 127.0.0.1:8000 (wsgiref's SERVER_PORT, the Host header).
+OWN = {"HTTP_HOST": "127.0.0.1:8000", "SERVER_PORT": "8000"}
+
+
 def test_the_config_is_served_as_yaml_decap_reads(tmp_path):
     routes = admin.AdminRoutes(SAMPLE_CONTENT)
-    reply = routes.respond("GET", "/admin/config.yml")
+    reply = routes.respond("GET", "/admin/config.yml", environ=OWN)
     assert reply.status == 200
     assert YAML(typ="safe", pure=True).load(io.BytesIO(reply.body)) == json.loads(json.dumps(CONFIG))
-    page = routes.respond("GET", "/admin/").body.decode()
+    page = routes.respond("GET", "/admin/", environ=OWN).body.decode()
     assert '<html lang="zh-CN">' in page and 'src="decap/decap-cms.js"' in page and "http" not in page
-    assert routes.respond("GET", "/admin/decap/decap-cms.js").status == 200
-    assert routes.respond("GET", "/admin/decap/../../package.json").status == 404
+    assert f'<meta name="campaignkit-token" content="{routes.token}">' in page
+    assert page.index('src="token.js"') < page.index('src="decap/decap-cms.js"')  # before Decap's first request
+    assert routes.respond("GET", "/admin/decap/decap-cms.js", environ=OWN).status == 200
+    assert routes.respond("GET", "/admin/decap/../../package.json", environ=OWN).status == 404
+    assert routes.respond("GET", "/admin/", environ={**OWN, "HTTP_HOST": "evil.example:8000"}).status == 403
+    assert routes.token != admin.AdminRoutes(SAMPLE_CONTENT).token  # one secret per session
 
 
 @pytest.mark.parametrize(
@@ -137,6 +145,8 @@ def test_the_config_is_served_as_yaml_decap_reads(tmp_path):
         ("templates/pages/case.md.j2", False),
         ("media/x.jpg", False),
         ("cases/sub/x.yml", False),
+        ("media/cases/page.html", False),
+        ("media/cases/x.svg", False),
     ],
 )
 def test_forms_write_only_content_files_and_photos(path, ok):
@@ -155,17 +165,68 @@ def test_forms_write_only_content_files_and_photos(path, ok):
         },
     }
     media = {"action": "persistMedia", "params": {"branch": "main", "asset": {"path": path, "content": "eA=="}}}
+    read = {"action": "getEntry", "params": {"branch": "main", "path": path}}
+    for request in (entry, photo, media, read):
+        ok_here = ok and (admin.item_path(path) if request in (entry, read) else admin.media_path(path))
+        assert (admin.vet(request) is None) is ok_here, request["action"]
     delete = {"action": "deleteFiles", "params": {"branch": "main", "paths": [path]}}
-    for request in (entry, photo, media, delete):
-        assert (admin.check_paths(request) == []) is ok, request["action"]
+    assert (admin.vet(delete) is None) is (ok and path.startswith("media/"))  # the forms delete photos only
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        {"action": "deleteEntry", "params": {"path": "cases/hengshun-cangku-feixian.yml"}},
+        {"action": "deleteFile", "params": {"path": "cases/hengshun-cangku-feixian.yml"}},
+        {"action": "deleteFiles", "params": {"paths": ["site.yml"]}},
+        {"action": "persistEntry", "params": {"dataFiles": [{"path": "cases/a.yml", "raw": "x", "newPath": "zzz/a.yml"}]}},
+        {"action": "persistEntry", "params": {"dataFiles": [{"path": "cases/a.yml", "raw": "x", "newPath": "cases/b.yml"}]}},
+        {"action": "persistEntry", "params": {"entry": {"path": "cases/a.yml", "raw": "x", "newPath": "events/a.yml"}}},
+        {"action": "persistEntry", "params": {"dataFiles": [], "assets": []}},
+        {"action": "entriesByFolder", "params": {"folder": "..", "extension": "yml", "depth": 1}},
+        {"action": "entriesByFolder", "params": {"folder": "media", "extension": "jpg", "depth": 9}},
+        {"action": "getEntry", "params": {"path": "../mkdocs.yml"}},
+        {"action": "getMedia", "params": {"mediaFolder": "cases"}},
+        {"action": "getMediaFile", "params": {"path": "site.yml"}},
+        {"action": "unpublishedEntries", "params": {}},
+        {"action": "publishUnpublishedEntry", "params": {"collection": "cases", "slug": "x"}},
+        ["persistEntry"],
+    ],
+)
+def test_the_api_refuses_what_the_forms_do_not_offer(request_):
+    assert admin.vet(request_), request_
 
 
 def test_a_write_outside_content_is_refused_before_it_reaches_the_proxy():
     routes = admin.AdminRoutes(SAMPLE_CONTENT)
     body = json.dumps({"action": "persistMedia", "params": {"asset": {"path": "../build.py", "content": "eA=="}}})
-    reply = routes.respond("POST", "/admin/api/v1", body.encode())
+    own = {**OWN, "CONTENT_TYPE": "application/json", "HTTP_X_CAMPAIGNKIT_TOKEN": routes.token}
+    reply = routes.respond("POST", "/admin/api/v1", body.encode(), environ=own)
     assert reply.status == 403 and "content/" in json.loads(reply.body)["error"]
     assert routes.proxy.process is None  # never started for a refused request
+
+
+@pytest.mark.parametrize(
+    "change, refusal",
+    [
+        ({"HTTP_HOST": "evil.example:8000"}, "地址不对"),
+        ({"HTTP_HOST": "127.0.0.1:8001"}, "地址不对"),
+        ({"HTTP_ORIGIN": "http://evil.example"}, "来源不对"),
+        ({"HTTP_ORIGIN": "null"}, "来源不对"),
+        ({"HTTP_SEC_FETCH_SITE": "cross-site"}, "来自其他网站"),
+        ({"CONTENT_TYPE": "text/plain"}, "application/json"),
+        ({"CONTENT_TYPE": "application/x-www-form-urlencoded"}, "application/json"),
+        ({"HTTP_X_CAMPAIGNKIT_TOKEN": "guessed"}, "密钥"),
+        ({"HTTP_X_CAMPAIGNKIT_TOKEN": ""}, "密钥"),
+    ],
+)
+def test_the_api_answers_only_the_forms_own_page(change, refusal):
+    routes = admin.AdminRoutes(SAMPLE_CONTENT)
+    own = {**OWN, "CONTENT_TYPE": "application/json", "HTTP_X_CAMPAIGNKIT_TOKEN": routes.token}
+    body = json.dumps({"action": "getEntry", "params": {"branch": "main", "path": "site.yml"}}).encode()
+    reply = routes.respond("POST", "/admin/api/v1", body, environ={**own, **change})
+    assert reply.status == 403 and refusal in json.loads(reply.body)["error"]
+    assert routes.proxy.process is None
 
 
 def test_serving_beyond_this_machine_needs_a_password(monkeypatch, tmp_path):
@@ -184,16 +245,57 @@ def test_serving_beyond_this_machine_needs_a_password(monkeypatch, tmp_path):
     assert not admin.check_authorization("Basic " + base64.b64encode(b"editor:wrong").decode(), "long enough secret")
 
 
-def test_decap_server_listens_on_loopback_rooted_at_content(tmp_path):
-    import socket
+def test_the_file_writing_process_answers_only_the_kit(tmp_path):
+    """decap-server's middleware (decap_proxy.js) listens on no TCP port, only on a Unix socket in a
+    folder only this user can open, and refuses a direct request without the kit's secret: another
+    local client (curl here) writes nothing."""
+    import os
+    import stat
     import subprocess
 
-    (tmp_path / "content").mkdir()
-    proxy = admin.Proxy(tmp_path / "content")
+    content = tmp_path / "content"
+    (content / "cases").mkdir(parents=True)
+    proxy = admin.Proxy(content)
     proxy.start()
     try:
-        listening = subprocess.run(["ss", "-ltnH", f"sport = :{proxy.port}"], capture_output=True, text=True, check=True).stdout
-        assert [line.split()[3] for line in listening.splitlines()] == [f"127.0.0.1:{proxy.port}"]
+        listening = subprocess.run(["ss", "-ltnupH"], capture_output=True, text=True, check=True).stdout
+        assert f"pid={proxy.process.pid}," not in listening  # no TCP or UDP port at all
+        assert stat.S_IMODE(os.stat(proxy.folder).st_mode) == 0o700
+        assert stat.S_IMODE(os.stat(proxy.socket_path).st_mode) == 0o600
+        write = {
+            "action": "persistMedia",
+            "params": {
+                "branch": "main",
+                "asset": {"path": "cases/x.yml", "content": "eA==", "encoding": "base64"},
+                "options": {"commitMessage": "x"},
+            },
+        }
+        for secret in ([], ["-H", f"{admin.PROXY_SECRET_HEADER}: not-the-secret"]):
+            direct = subprocess.run(
+                [
+                    "curl",
+                    "-s",
+                    "-o",
+                    "-",
+                    "-w",
+                    "\n%{http_code}",
+                    "--unix-socket",
+                    proxy.socket_path,
+                    "-X",
+                    "POST",
+                    "-H",
+                    "Content-Type: application/json",
+                    *secret,
+                    "-d",
+                    json.dumps(write),
+                    "http://localhost/api/v1",
+                ],
+                capture_output=True,
+                text=True,
+                timeout=30,
+            ).stdout
+            assert direct.endswith("\n403"), direct
+        assert not (content / "cases/x.yml").exists()
         reply = proxy.forward(json.dumps({"action": "info", "params": {"branch": "main"}}).encode())
         assert json.loads(reply.body)["repo"] == "content"
         escape = proxy.forward(
@@ -205,10 +307,11 @@ def test_decap_server_listens_on_loopback_rooted_at_content(tmp_path):
             ).encode()
         )
         assert escape.status >= 400 and not (tmp_path / "outside.txt").exists()
+        assert proxy.forward(json.dumps(write).encode()).status == 200  # the kit itself can write
+        assert (content / "cases/x.yml").read_text() == "x"
     finally:
         proxy.stop()
-    with pytest.raises(OSError):
-        socket.create_connection(("127.0.0.1", proxy.port), timeout=0.5)
+    assert not os.path.exists(proxy.socket_path)
 
 
 def test_no_page_can_take_the_forms_address(tmp_path):

@@ -101,8 +101,13 @@ def serve_forms(project: Path, content: Path, site_dir: Path, host: str, port: i
     server = formserver.FormServer(admin.AdminRoutes(content), site_dir, host, port)
     shown = host if host not in ("", "0.0.0.0", "::") else "本机地址"
     print(f"内容表单：http://{shown}:{port}/admin/   网站预览（{site_dir.name}/）：http://{shown}:{port}/")
-    if server.password:
+    if server.password and not admin.is_loopback(host):
+        print(formserver.PLAIN_HTTP_WARNING)
         print(f"其他电脑也能打开：用户名 {admin.USER}，密码是环境变量 {admin.PASSWORD_VARIABLE} 设置的密码。按 Ctrl+C 结束。")
+    elif server.password:
+        print(
+            f"只有本机（和本机的 nginx）能打开，需要密码：用户名 {admin.USER}，密码是环境变量 {admin.PASSWORD_VARIABLE} 设置的密码。"
+        )
     else:
         print("只有本机能打开（监听 127.0.0.1）。按 Ctrl+C 结束。")
     try:

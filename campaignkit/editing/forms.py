@@ -103,10 +103,11 @@ def is_loopback(host: str) -> bool:
 
 
 def require_password(host: str) -> str | None:
-    """The operator's password when serving beyond this machine; BuildError (Chinese) when it is missing."""
-    if is_loopback(host):
-        return None
+    """The operator's password: required beyond this machine, and asked for on loopback too when it is
+    set (the forms behind nginx's HTTPS listen on 127.0.0.1); BuildError (Chinese) when it is missing."""
     password = os.environ.get(PASSWORD_VARIABLE, "")
+    if is_loopback(host) and not password:
+        return None
     if len(password) < 8:
         raise BuildError(
             f"要在 {host or '所有网络地址'} 上提供预览和内容表单，其他电脑也能打开并修改内容，必须先设置密码：\n"
