@@ -272,3 +272,61 @@ def test_a_dry_run_never_writes_through_a_dangling_link(tmp_path):
     assert list(outside.iterdir()) == []  # nothing written out of content/
     assert result.problems and any(sheets.LINKED in p for p in result.problems), result.problems
     assert snapshot(content) == before
+
+
+# --------------------------------------------------------------------------- photos
+
+
+def _in_fresh_process(code: str, cwd: Path) -> tuple[str, float]:
+    """Run `code` in a new Python process; (what it printed, its peak memory in MB)."""
+    wrapped = (
+        code + "\nimport resource, sys\nsys.stderr.write('PEAK_KB %d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", wrapped],
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(PROJECT)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout, int(done.stderr.rsplit("PEAK_KB ", 1)[1].split()[0]) / 1024
+
+
+@pytest.mark.slow
+def test_no_photo_costs_more_than_500_mb_to_inspect_or_publish(tmp_path):
+    """A progressive 196-megapixel JPEG is refused with a Chinese message before it is decoded; a
+    49-megapixel PNG and a progressive 60-megapixel JPEG are accepted and published, each under
+    500 MB (before: 1,159 MB to inspect the first, 820 MB to publish the second)."""
+    make = (
+        "from PIL import Image\n"
+        "Image.new('L', (14000, 14000), 128).save('progressive-196mp.jpg', quality=80, progressive=True)\n"
+        "Image.new('RGB', (9500, 6300), (200, 80, 40)).save('progressive-60mp.jpg', quality=80, progressive=True)\n"
+        "Image.new('RGBA', (7000, 7000), (20, 120, 200, 128)).save('big-49mp.png', compress_level=1)\n"
+    )
+    _in_fresh_process(make, tmp_path)  # made in a process of its own: its memory is not measured
+    cache = tmp_path / "cache"
+    before = {p.name for p in tmp_path.iterdir()}
+
+    inspect = (
+        "import os\n"
+        "from campaignkit.content import photos\n"
+        "print(photos.inspect_image('progressive-196mp.jpg', os.path.getsize('progressive-196mp.jpg'), 0))\n"
+    )
+    said, peak = _in_fresh_process(inspect, tmp_path)
+    assert "渐进式 JPEG 图片太大（14000×14000 像素）" in said and "普通 JPEG" in said
+    assert peak < 500, peak
+    assert {p.name for p in tmp_path.iterdir()} == before  # nothing written
+
+    for name in ("progressive-60mp.jpg", "big-49mp.png"):
+        publish = (
+            "import os\n"
+            "from pathlib import Path\n"
+            "from campaignkit.content import photos\n"
+            f"assert photos.inspect_image({name!r}, os.path.getsize({name!r}), 0) is None\n"
+            f"print([(r.width, r.height) for r in photos.publish_photo(Path({name!r}), Path({str(cache)!r}))])\n"
+        )
+        said, peak = _in_fresh_process(publish, tmp_path)
+        assert said.strip().startswith("[(480,") and "(960," in said, said
+        assert peak < 500, (name, peak)

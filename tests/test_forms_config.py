@@ -397,3 +397,32 @@ def _cmdline(pid: int) -> str:
         return Path(f"/proc/{pid}/cmdline").read_text()
     except OSError:
         return ""
+
+
+def test_uploads_are_limited_per_request_and_per_session():
+    routes = admin.AdminRoutes(SAMPLE_CONTENT)
+    app = admin.wsgi_app(routes)
+    routes.proxy.process = object()  # as if started: a refused request never reaches it
+    own = {**OWN, "REQUEST_METHOD": "POST", "PATH_INFO": admin.API, "CONTENT_TYPE": "application/json"}
+    own["HTTP_X_CAMPAIGNKIT_TOKEN"] = routes.token
+    answers = []
+
+    def start_response(status, headers):
+        answers.append(status)
+
+    class Unread(io.BytesIO):
+        def read(self, *args):
+            raise AssertionError("an oversized body is never read")
+
+    body = app({**own, "CONTENT_LENGTH": str(admin.MAX_REQUEST_BYTES + 1), "wsgi.input": Unread()}, start_response)
+    assert answers[-1].startswith("413") and "最多 30 MB" in json.loads(b"".join(body))["error"]
+
+    routes.uploaded = admin.MAX_SESSION_UPLOAD_BYTES - 10
+    photo = {
+        "action": "persistMedia",
+        "params": {"branch": "main", "asset": {"path": "media/cases/a.jpg", "content": "eA==" * 10}},
+    }
+    data = json.dumps(photo).encode()
+    body = app({**own, "CONTENT_LENGTH": str(len(data)), "wsgi.input": io.BytesIO(data)}, start_response)
+    assert answers[-1].startswith("413") and "每次最多 500 MB" in json.loads(b"".join(body))["error"]
+    routes.proxy.process = None

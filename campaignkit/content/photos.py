@@ -9,7 +9,12 @@ cached in .cache/media/ between builds.
 Decompression bombs are refused before decoding. A JPEG is decoded at 1/8 scale
 (libjpeg's DCT scaling), so a 150-megapixel phone photo costs little and is
 resized, not refused; PNG, WebP and HEIC have no such shortcut and are decoded in full,
-so their limit is lower.
+so their limit is lower, and publishing reduces them at once to about the largest
+rendition's size before anything else copies them. A progressive JPEG is the exception
+among JPEGs: libjpeg keeps every DCT coefficient of the whole image (two bytes each) however
+small it decodes, so one is refused when those alone would pass MAX_PROGRESSIVE_BYTES (measured
+before: a progressive 14000×14000 JPEG cost 1,159 MB to inspect). No accepted photo costs more
+than 500 MB to inspect or publish (tests/test_attacks.py measures it).
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ DRAFT_FORMATS = {"JPEG", "MPO"}
 SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif"}
 MAX_PIXELS = 200_000_000  # JPEG: a 150-megapixel phone photo passes; a 30000×30000 bomb does not
 MAX_FULL_DECODE_PIXELS = 50_000_000  # PNG/WebP are decoded in full: ~200 MB at this size
+MAX_PROGRESSIVE_BYTES = 300_000_000  # a progressive JPEG's coefficients: 100 MP in colour (4:2:0), 150 MP grey
 WIDTHS = (480, 960)
 QUALITY = 78
 # Part of every published file name: bump it when the encoding changes (e.g. which metadata is
@@ -239,6 +245,9 @@ def inspect_image(path: str, _size: int, _mtime: int) -> str | None:
                 return f"图片太大（{width}×{height} 像素，超过 2 亿像素），可能是异常文件，请换一张"
             if im.format not in DRAFT_FORMATS and width * height > MAX_FULL_DECODE_PIXELS:
                 return f"{FORMATS[im.format]} 图片太大（{width}×{height} 像素，超过 5000 万像素），请另存为 JPEG 或缩小后再用"
+            costly = _costly_progressive(im)
+            if costly:
+                return costly
             if im.format in DRAFT_FORMATS:
                 im.draft("RGB", (max(1, width // 8), max(1, height // 8)))
             im.load()
@@ -247,6 +256,39 @@ def inspect_image(path: str, _size: int, _mtime: int) -> str | None:
     except (OSError, SyntaxError, ValueError, EOFError):
         return "图片文件损坏或不完整，无法读取，请重新导出"
     return None
+
+
+def _costly_progressive(im: Image.Image) -> str | None:
+    """A Chinese refusal when `im` is a progressive JPEG whose coefficients alone pass MAX_PROGRESSIVE_BYTES."""
+    if im.format not in DRAFT_FORMATS or not im.info.get("progressive"):
+        return None
+    width, height = im.size
+    layers = getattr(im, "layer", None) or [(1, 1, 1, 0)] * 3
+    hmax, vmax = max(h for _, h, _, _ in layers), max(v for _, _, v, _ in layers)
+    blocks = sum(-(-width * h // (8 * hmax)) * -(-height * v // (8 * vmax)) for _, h, v, _ in layers)
+    if blocks * 64 * 2 <= MAX_PROGRESSIVE_BYTES:
+        return None
+    return (
+        f"渐进式 JPEG 图片太大（{width}×{height} 像素），读取时要占用太多内存："
+        f"请用看图软件另存为普通 JPEG（不勾选“渐进式”），或缩小到 {MAX_PROGRESSIVE_BYTES // 3_000_000} 万像素以内再用"
+    )
+
+
+def _reduced(im: Image.Image) -> Image.Image:
+    """A fully decoded image (PNG, WebP, HEIC) shrunk by a whole factor, so that both sides stay at
+    least the largest rendition's width (a photo may turn a quarter): what follows copies it several
+    times (orientation, colour profile, flattening), at this size, not the original's. Reduced in
+    strips: Pillow's reduce() of an image with alpha first converts all of it (a second full copy)."""
+    factor = min(im.size) // max(WIDTHS)
+    if factor < 2:
+        return im
+    if im.mode not in ("L", "LA", "RGB", "RGBA", "I", "F"):
+        im = im.convert("RGBA" if (im.mode in ("P", "PA") and "transparency" in im.info) or "A" in im.mode else "RGB")
+    out = Image.new(im.mode, (-(-im.width // factor), -(-im.height // factor)))
+    step = factor * 64
+    for top in range(0, im.height, step):
+        out.paste(im.crop((0, top, im.width, min(top + step, im.height))).reduce(factor), (0, top // factor))
+    return out
 
 
 @dataclass(frozen=True)
@@ -268,10 +310,16 @@ def publish_photo(source: Path, cache_dir: Path, digest: str | None = None) -> l
         return cached
     with _strict_decoding(), Image.open(source) as im:
         width, height = im.size
-        if width * height > (MAX_PIXELS if im.format in DRAFT_FORMATS else MAX_FULL_DECODE_PIXELS):
+        if width * height > (MAX_PIXELS if im.format in DRAFT_FORMATS else MAX_FULL_DECODE_PIXELS) or _costly_progressive(im):
             raise ValueError("too many pixels")  # validation refuses these first; never decode one here
         if im.format in DRAFT_FORMATS:
             im.draft("RGB", (max(WIDTHS), max(WIDTHS) * height // max(width, 1)))
+        else:
+            im.load()
+            original, im = im, _reduced(im)
+            if im is not original:
+                im.info = dict(original.info)
+                original.close()  # its pixels are freed here, not when the with block ends
         im = ImageOps.exif_transpose(im)
         im = _to_srgb(im)
         im = _flatten(im)
