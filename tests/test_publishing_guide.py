@@ -29,17 +29,56 @@ def fenced(lang: str) -> list[str]:
     return re.findall(rf"```{lang}\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.S)
 
 
-@pytest.fixture(scope="module")
-def nginx_site(sample_site, tmp_path_factory):
-    """The guide's server block serving the sample site on a free loopback port; yields the site URL."""
+def snippet() -> str:
+    """The guide's /etc/nginx/snippets/aqcd-security.conf."""
+    (block,) = [b for b in fenced("nginx") if b.startswith("# 内容安全策略")]
+    return block
+
+
+def start_nginx(site: Path, prefix: Path, https: bool = False) -> tuple[subprocess.Popen, str]:
+    """The guide's server block (with its security snippet; over HTTPS with a self-signed
+    certificate and the HSTS line when `https`) serving `site` on a free loopback port."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(nginx).exists():
         pytest.fail("nginx is missing: run scripts/setup.sh --dev")
     block = fenced("nginx")[0]
     assert "listen 80;" in block and "root /var/www/aqcd;" in block
     port = free_port()
-    server = block.replace("listen 80;", f"listen 127.0.0.1:{port};").replace("/var/www/aqcd", str(sample_site))
-    prefix = tmp_path_factory.mktemp("nginx")
+    (prefix / "snippets").mkdir(parents=True)
+    security = snippet()
+    if https:
+        (hsts,) = [b for b in fenced("nginx") if b.startswith("add_header Strict-Transport-Security")]
+        security += hsts
+        subprocess.run(
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=aqcd.example.cn",
+                "-keyout",
+                str(prefix / "key.pem"),
+                "-out",
+                str(prefix / "cert.pem"),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        (tls,) = [b for b in fenced("nginx") if "listen 443 ssl;" in b and "aqcd.example.cn.pem" in b and "bianji" not in b]
+        head = tls.split("    # ……第 3 步里从 index 开始的其余内容……")[0]
+        rest = block[block.index("    index index.html;") :]
+        block = (head + rest).replace("listen 443 ssl;", f"listen 127.0.0.1:{port} ssl;")
+        block = block.replace("/etc/nginx/ssl/aqcd.example.cn.pem", str(prefix / "cert.pem"))
+        block = block.replace("/etc/nginx/ssl/aqcd.example.cn.key", str(prefix / "key.pem"))
+    else:
+        block = block.replace("listen 80;", f"listen 127.0.0.1:{port};")
+    (prefix / "snippets/aqcd-security.conf").write_text(security, encoding="utf-8")
+    server = block.replace("/var/www/aqcd", str(site))
     # Started as root (the CI container), nginx's workers would run as nobody and not read pytest's tmp folders.
     user = "user root;" if os.geteuid() == 0 else ""
     (prefix / "nginx.conf").write_text(
@@ -73,7 +112,14 @@ http {{
             if s.connect_ex(("127.0.0.1", port)) == 0:
                 break
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+    return proc, f"{'https' if https else 'http'}://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="module")
+def nginx_site(sample_site, tmp_path_factory):
+    """The guide's server block serving the sample site on a free loopback port; yields the site URL."""
+    proc, url = start_nginx(sample_site, tmp_path_factory.mktemp("nginx"))
+    yield url
     proc.terminate()
     proc.wait(timeout=10)
 
@@ -111,3 +157,67 @@ def test_the_404_page_and_the_feed(nginx_site):
     assert error.value.code == 404 and "共建区安全充电" in error.value.read().decode()
     with urllib.request.urlopen(f"{nginx_site}/feed.xml") as r:
         assert r.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
+
+
+def _headers(url: str) -> tuple[int, dict]:
+    import ssl
+    import urllib.error
+    import urllib.request
+
+    context = ssl._create_unverified_context()  # the test's self-signed certificate
+    try:
+        with urllib.request.urlopen(url, context=context) as r:
+            return r.status, {k.lower(): v for k, v in r.headers.items()}
+    except urllib.error.HTTPError as error:
+        return error.code, {k.lower(): v for k, v in error.headers.items()}
+
+
+def test_the_guides_csp_allows_exactly_the_sites_inline_scripts(sample_site):
+    from campaignkit.website import csp
+
+    line = next(x for x in snippet().splitlines() if x.startswith("add_header Content-Security-Policy"))
+    assert line == f'add_header Content-Security-Policy "{csp.policy(sample_site)}" always;'
+    assert "'unsafe-inline'" not in line and "'unsafe-eval'" not in line and "frame-ancestors 'self'" in line
+
+
+def test_every_answer_of_the_site_carries_the_security_headers(nginx_site, sample_site):
+    from campaignkit.website import csp
+
+    photo = next((sample_site / "media").iterdir()).name
+    bundle = next((sample_site / "assets/javascripts").glob("bundle.*.min.js")).name
+    paths = [
+        "/",
+        "/cases/",
+        "/assets/campaign.css",
+        f"/assets/javascripts/{bundle}",
+        f"/media/{photo}",
+        "/feed.xml",
+        "/search/search_index.json",
+        "/downloads/patrol-form.pdf",
+        "/no-such-page/",
+    ]
+    for path in paths:
+        status, headers = _headers(nginx_site + path)
+        assert status in (200, 404), path
+        assert headers.get("content-security-policy") == csp.policy(sample_site), path
+        assert headers.get("x-content-type-options") == "nosniff", path
+        assert headers.get("referrer-policy") == "strict-origin-when-cross-origin", path
+        assert headers.get("x-frame-options") == "SAMEORIGIN", path
+        assert headers.get("server") == "nginx", path  # server_tokens off: no version
+        assert "strict-transport-security" not in headers  # only once HTTPS works
+    status, headers = _headers(nginx_site + "/admin/")
+    assert status == 404
+    assert headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
+    assert headers["x-frame-options"] == "DENY" and headers["x-content-type-options"] == "nosniff"
+
+
+def test_the_https_section_adds_hsts(sample_site, tmp_path):
+    proc, url = start_nginx(sample_site, tmp_path / "nginx", https=True)
+    try:
+        for path in ("/", "/media/", "/no-such-page/"):
+            status, headers = _headers(url + path)
+            assert headers.get("strict-transport-security") == "max-age=31536000", (path, status)
+            assert headers.get("x-content-type-options") == "nosniff" and headers.get("server") == "nginx"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
