@@ -330,3 +330,34 @@ def test_no_photo_costs_more_than_500_mb_to_inspect_or_publish(tmp_path):
         said, peak = _in_fresh_process(publish, tmp_path)
         assert said.strip().startswith("[(480,") and "(960," in said, said
         assert peak < 500, (name, peak)
+
+
+def test_an_import_reads_a_formula_as_its_cached_value_never_its_text(tmp_path):
+    from openpyxl import load_workbook
+
+    from campaignkit.editing import workbook_io as sheets
+
+    content = tmp_path / "content"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    book = sheets.BOOKS["花名册"]
+    path = tmp_path / "花名册.xlsx"
+    sheets.save(sheets.export(book, content), path)
+    ws = load_workbook(path)[book.sheet]
+    header = [c.value for c in ws[1]]
+    name_column = header.index("企业名称") + 1
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "hengshun-wuliu")
+    ref = f"{ws.cell(row, name_column).column_letter}{row}"
+    name = ws.cell(row, name_column).value
+
+    def as_formula(part: str, data: bytes) -> bytes:  # what Excel saves: the formula and its last result
+        if part != "xl/worksheets/sheet2.xml":
+            return data
+        cell = f'<c r="{ref}" t="str"><f>CONCAT("{name[:2]}","{name[2:]}")</f><v>{name}</v></c>'.encode()
+        return re.sub(rf'<c r="{ref}"[^>]*?(/>|>.*?</c>)'.encode(), cell, data, count=1, flags=re.S)
+
+    _rewrite(path, as_formula)
+    assert b"<f>CONCAT" in zipfile.ZipFile(path).read("xl/worksheets/sheet2.xml")
+    result = sheets.import_book(path, content)
+    assert result.problems == []
+    (change,) = [c for c in result.changes if c.relpath.endswith("hengshun-wuliu.yml")]
+    assert change.action == "same"  # read as the cached name, not as =CONCAT(…)

@@ -44,6 +44,11 @@ function authorised(req) {
     fs.chmodSync(socketPath, 0o600);
     process.stdout.write("ready\n");
   });
+  // Killed with the kit (PR_SET_PDEATHSIG sends SIGTERM): leave no socket or folder behind.
+  process.on("SIGTERM", () => {
+    fs.rmSync(path.dirname(socketPath), { recursive: true, force: true });
+    process.exit(0);
+  });
   server.on("error", (err) => {
     process.stderr.write(`decap_proxy.js: ${err.message}\n`);
     process.exit(1);

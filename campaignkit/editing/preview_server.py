@@ -209,6 +209,12 @@ class PreviewServer(LiveReloadServer):
             return self._html(start_response, "200 OK", error_page(last), epoch)
         if (path + "/").startswith(self.mount_path) and path.endswith(".pdf"):
             rel = posixpath.normpath(path[len(self.mount_path) :]).lstrip("/")
+            if not request_guard.same_site(environ):  # another site's page may not make the preview work
+                body = "讲义只在预览自己的页面里打开时生成。".encode()
+                start_response(
+                    "403 Forbidden", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))]
+                )
+                return [body]
             try:
                 self.preview.render_pdf(rel)
             except BuildError as exc:

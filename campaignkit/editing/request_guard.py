@@ -88,6 +88,12 @@ def page_refusal(environ: dict, bound_host: str) -> str | None:
     return "地址不对：预览和内容表单只在启动时的地址上提供（如 http://127.0.0.1:8000/），请用那个地址打开。"
 
 
+def same_site(environ: dict) -> bool:
+    """The browser says the request comes from the server's own pages, or from the address bar
+    (`Sec-Fetch-Site`); true as well when it says nothing (not a browser, or an old one)."""
+    return environ.get("HTTP_SEC_FETCH_SITE", "same-origin") in ("same-origin", "none")
+
+
 def api_refusal(environ: dict, bound_host: str, token: str) -> str | None:
     """Why a request that reads content through the API or writes anything is refused; None when it
     comes from the forms' own page."""
@@ -98,7 +104,7 @@ def api_refusal(environ: dict, bound_host: str, token: str) -> str | None:
     origin = environ.get("HTTP_ORIGIN")
     if origin is not None and origin.rstrip("/").lower() not in {f"http://{host}", *map(str.lower, extra_origins())}:
         return "只接受内容表单自己页面发来的请求（来源不对）。"
-    if environ.get("HTTP_SEC_FETCH_SITE", "same-origin") not in ("same-origin", "none"):
+    if not same_site(environ):
         return "只接受内容表单自己页面发来的请求（来自其他网站）。"
     kind = environ.get("CONTENT_TYPE", "").split(";", 1)[0].strip().lower()
     if kind != "application/json":

@@ -197,6 +197,9 @@ def test_a_foreign_host_gets_neither_pages_nor_content(preview):
             # even with the session's secret (which such a page cannot have): the Host alone is refused
             status, answer = request(server, "POST", admin.API, host, json.dumps(body).encode(), own)
             assert status == 403 and "赵小丽" not in answer and HIDDEN not in answer, answer
+    # another site's page cannot make the preview render handouts (an <img src=…pdf> costs it seconds each)
+    status, body = request(server, "GET", "/downloads/patrol-form.pdf", None, None, {"Sec-Fetch-Site": "cross-site"})
+    assert status == 403 and "讲义只在预览自己的页面里打开时生成" in body
     status, page = request(server, "GET", "/people/zhao-xiaoli/")
     assert status == 200 and "赵小丽" in page  # the preview's own address still shows drafts
     status, answer = request(server, "POST", admin.API, None, json.dumps(READ).encode(), own)
