@@ -20,6 +20,9 @@ command -v node >/dev/null 2>&1 || debs+=(nodejs)
 command -v npm >/dev/null 2>&1 || debs+=(npm)
 if [ "$dev" = 1 ]; then
   debs+=(poppler-utils libzbar0 chromium nginx)  # nginx: tests/test_publishing_guide.py serves the site with the guide's config
+  # curl, ss (iproute2): the attack tests talk to the forms' file-writing process and list open ports;
+  # openssl: a self-signed certificate for the guide's HTTPS section
+  debs+=(curl iproute2 openssl)
 fi
 missing=()
 for p in "${debs[@]}"; do
