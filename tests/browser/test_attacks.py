@@ -251,3 +251,55 @@ def test_no_request_moves_renames_or_deletes_even_with_the_secret(preview):
         assert status == 403, (attempt["action"], answer)
     assert snapshot(content) == before
     assert not (content / "zzz-moved").exists()
+
+
+def test_a_dns_rebinding_page_reads_nothing(preview, playwright):
+    """A page on rebind.example whose name then resolves to 127.0.0.1 (Chromium's host resolver rules
+    stand in for the attacker's DNS): same-origin for the browser, so it could read every answer;
+    the preview refuses its Host, for pages and the API alike."""
+    from .support import CHROMIUM, CHROMIUM_ARGS
+
+    server, content, seen = preview
+    before = snapshot(content)
+    seen.clear()
+    port = server.server_port
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--host-resolver-rules=MAP rebind.example 127.0.0.1"]
+    )
+    try:
+        page = browser.new_page()
+        response = page.goto(f"http://rebind.example:{port}/people/zhao-xiaoli/")
+        assert response.status == 403 and "赵小丽" not in page.content()
+        answers = page.evaluate(
+            """async ([bodies]) => {
+                const out = [];
+                for (const body of bodies) {
+                    const r = await fetch('/admin/api/v1', {method: 'POST', body: body,
+                                                           headers: {'Content-Type': 'application/json'}});
+                    out.push(r.status + ' ' + await r.text());
+                }
+                for (const path of ['/admin/', '/admin/config.yml', '/enterprises/', '/cases/sushe-loudao-tingfang/']) {
+                    const r = await fetch(path);
+                    out.push(r.status + ' ' + await r.text());
+                }
+                return out;
+            }""",
+            [
+                [
+                    json.dumps(READ),
+                    json.dumps(CREATE),
+                    json.dumps(
+                        {
+                            "action": "entriesByFolder",
+                            "params": {"branch": "main", "folder": "enterprises", "extension": "yml", "depth": 1},
+                        }
+                    ),
+                ]
+            ],
+        )
+    finally:
+        browser.close()
+    assert all(a.startswith("403 ") for a in answers), answers
+    assert not [a for a in answers if "赵小丽" in a or HIDDEN in a or "campaignkit-token" in a]
+    assert seen == []  # refused by the preview before the forms ever saw them
+    assert snapshot(content) == before
