@@ -66,6 +66,17 @@ def test_guessing_the_lan_password_is_slowed_then_locked_out_and_logged(tmp_path
     start = time.monotonic()
     try:
         assert _get(port, "/", "the right password") == 200
+        # CSRF after login: the browser adds the password to another site's form POST by itself
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        auth = "Basic " + base64.b64encode(b"editor:the right password").decode()
+        forged = json.dumps({"action": "deleteFiles", "params": {"branch": "main", "paths": ["site.yml"]}}) + "=x"
+        conn.request(
+            "POST", admin.API, forged, {"Authorization": auth, "Content-Type": "text/plain", "Origin": "http://evil.example"}
+        )
+        reply = conn.getresponse()
+        assert reply.status == 403 and "只接受内容表单自己页面发来的请求" in json.loads(reply.read())["error"]
+        conn.close()
+        assert (content / "site.yml").exists()
 
         def guess(n: int) -> None:
             statuses.append(_get(port, "/admin/config.yml", f"guess-{n}"))
@@ -361,3 +372,17 @@ def test_an_import_reads_a_formula_as_its_cached_value_never_its_text(tmp_path):
     assert result.problems == []
     (change,) = [c for c in result.changes if c.relpath.endswith("hengshun-wuliu.yml")]
     assert change.action == "same"  # read as the cached name, not as =CONCAT(…)
+
+
+def test_a_workbook_check_that_takes_too_long_stops_with_the_limit_named(tmp_path, monkeypatch):
+    from campaignkit.common.problems import BuildError
+    from campaignkit.editing import workbook_io as sheets
+    from campaignkit.editing import workbook_limits
+
+    path = tmp_path / "花名册.xlsx"
+    sheets.save(sheets.template(sheets.BOOKS["花名册"], SAMPLE_CONTENT), path)
+    workbook_limits.check(path)  # a template passes every limit
+    monkeypatch.setattr(workbook_limits, "MAX_SECONDS", 0.0)
+    with pytest.raises(BuildError) as refused:
+        workbook_limits.check(path)
+    assert "花名册.xlsx: 检查表格用了 0 秒还没完成（最多 0 秒）" in refused.value.message

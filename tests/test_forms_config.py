@@ -16,6 +16,7 @@ from campaignkit.content.kinds import KINDS, PAGES, SITE, schema_of
 from campaignkit.editing import decap_config as decap
 from campaignkit.editing import forms as admin
 from campaignkit.editing import lan_forms_server as formserver
+from campaignkit.editing import request_guard as guard
 from tests.conftest import SAMPLE_CONTENT
 
 CONFIG = decap.config()
@@ -426,3 +427,14 @@ def test_uploads_are_limited_per_request_and_per_session():
     body = app({**own, "CONTENT_LENGTH": str(len(data)), "wsgi.input": io.BytesIO(data)}, start_response)
     assert answers[-1].startswith("413") and "每次最多 500 MB" in json.loads(b"".join(body))["error"]
     routes.proxy.process = None
+
+
+def test_the_forms_behind_nginx_accept_their_public_origin_only(monkeypatch):
+    """docs/发布指南.md (内容表单走 HTTPS): nginx forwards with Host 127.0.0.1:8000, the browser sends the public Origin."""
+    monkeypatch.setenv(guard.ORIGIN_VARIABLE, "https://bianji.aqcd.example.cn")
+    routes = admin.AdminRoutes(SAMPLE_CONTENT)
+    own = {**OWN, "CONTENT_TYPE": "application/json", "HTTP_X_CAMPAIGNKIT_TOKEN": routes.token}
+    assert guard.api_refusal({**own, "HTTP_ORIGIN": "https://bianji.aqcd.example.cn"}, "127.0.0.1", routes.token) is None
+    assert guard.api_refusal({**own, "HTTP_ORIGIN": "https://evil.example"}, "127.0.0.1", routes.token)
+    assert guard.page_refusal({**own, "HTTP_HOST": "bianji.aqcd.example.cn"}, "127.0.0.1") is None
+    assert guard.page_refusal({**own, "HTTP_HOST": "evil.example"}, "127.0.0.1")
