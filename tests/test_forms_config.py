@@ -438,3 +438,25 @@ def test_the_forms_behind_nginx_accept_their_public_origin_only(monkeypatch):
     assert guard.api_refusal({**own, "HTTP_ORIGIN": "https://evil.example"}, "127.0.0.1", routes.token)
     assert guard.page_refusal({**own, "HTTP_HOST": "bianji.aqcd.example.cn"}, "127.0.0.1") is None
     assert guard.page_refusal({**own, "HTTP_HOST": "evil.example"}, "127.0.0.1")
+
+
+@pytest.mark.parametrize(
+    "host, bound, ok",
+    [
+        ("127.0.0.1:8000", "127.0.0.1", True),
+        ("localhost:8000", "127.0.0.1", True),
+        ("127.0.0.1:8001", "127.0.0.1", False),  # another port: another server
+        ("127.0.0.1", "127.0.0.1", False),
+        ("evil.example:8000", "127.0.0.1", False),  # DNS rebinding
+        ("127.0.0.1.nip.io:8000", "127.0.0.1", False),
+        ("user@127.0.0.1:8000", "127.0.0.1", False),
+        ("", "127.0.0.1", False),
+        ("192.168.1.5:8000", "0.0.0.0", True),  # listening on every address: any IP literal of this machine
+        ("[fe80::1]:8000", "::", True),
+        ("evil.example:8000", "0.0.0.0", False),
+        ("192.168.1.5:8000", "192.168.1.5", True),
+        ("192.168.1.6:8000", "192.168.1.5", False),
+    ],
+)
+def test_the_host_must_name_the_server_as_it_was_started(host, bound, ok):
+    assert guard.host_allowed(host, bound, 8000) is ok

@@ -23,6 +23,7 @@ import hmac
 import ipaddress
 import os
 import secrets
+import socket
 import urllib.parse
 
 TOKEN_HEADER = "X-Campaignkit-Token"
@@ -60,8 +61,9 @@ def extra_origins() -> tuple[str, ...]:
 
 
 def host_allowed(host_header: str, bound_host: str, port: int | str) -> bool:
-    """`Host` names the server as it was started: its address and port (any IP literal of this
-    machine when it listens on every address; never a DNS name, which a rebinding page controls)."""
+    """`Host` names the server as it was started: its address and port (any IP literal or this
+    machine's own name when it listens on every address; never another DNS name, which a
+    rebinding page controls)."""
     header = (host_header or "").strip().lower()
     if not header:
         return False
@@ -74,8 +76,9 @@ def host_allowed(host_header: str, bound_host: str, port: int | str) -> bool:
         return False
     if not name or parts.path or parts.query or parts.username is not None or str(given or 80) != str(port):
         return False
-    if bound_host in ANY_ADDRESS:
-        return name == "localhost" or _is_ip_literal(name)
+    if bound_host in ANY_ADDRESS:  # this machine's own names too (office-pc, office-pc.local): not an attacker's
+        own = socket.gethostname().lower()
+        return name in ("localhost", own, own + ".local") or _is_ip_literal(name)
     if _is_loopback(bound_host):
         return name == "localhost" or (_is_ip_literal(name) and _is_loopback(name))
     return name == bound_host.strip("[]").lower()
