@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import time
 import zipfile
+import zlib
 from pathlib import Path
 
 from lxml import etree
@@ -79,8 +80,8 @@ def check(path: Path) -> None:
             for member in members:
                 if re.fullmatch(r"xl/worksheets/[^/]+\.xml", member.filename):
                     _check_sheet(archive, member, label, start)
-    except zipfile.BadZipFile:
-        raise BuildError(f"{label}: 打不开这个表格文件（应是 Excel 的 .xlsx 文件）") from None
+    except (zipfile.BadZipFile, zlib.error, etree.XMLSyntaxError, NotImplementedError, RuntimeError, EOFError, OSError):
+        raise BuildError(f"{label}: 打不开这个表格文件（应是 Excel 的 .xlsx 文件，可能已损坏或加了密码）") from None
     except _TooSlow:
         raise BuildError(
             f"{label}: 检查表格用了 {MAX_SECONDS:.0f} 秒还没完成（最多 {MAX_SECONDS:.0f} 秒），"
