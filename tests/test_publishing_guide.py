@@ -35,50 +35,42 @@ def snippet() -> str:
     return block
 
 
-def start_nginx(site: Path, prefix: Path, https: bool = False) -> tuple[subprocess.Popen, str]:
-    """The guide's server block (with its security snippet; over HTTPS with a self-signed
-    certificate and the HSTS line when `https`) serving `site` on a free loopback port."""
+def _nginx() -> str:
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(nginx).exists():
         pytest.fail("nginx is missing: run scripts/setup.sh --dev")
-    block = fenced("nginx")[0]
-    assert "listen 80;" in block and "root /var/www/aqcd;" in block
-    port = free_port()
-    (prefix / "snippets").mkdir(parents=True)
-    security = snippet()
-    if https:
-        (hsts,) = [b for b in fenced("nginx") if b.startswith("add_header Strict-Transport-Security")]
-        security += hsts
-        subprocess.run(
-            [
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "1",
-                "-subj",
-                "/CN=aqcd.example.cn",
-                "-keyout",
-                str(prefix / "key.pem"),
-                "-out",
-                str(prefix / "cert.pem"),
-            ],
-            check=True,
-            capture_output=True,
-        )
-        (tls,) = [b for b in fenced("nginx") if "listen 443 ssl;" in b and "aqcd.example.cn.pem" in b and "bianji" not in b]
-        head = tls.split("    # ……第 3 步里从 index 开始的其余内容……")[0]
-        rest = block[block.index("    index index.html;") :]
-        block = (head + rest).replace("listen 443 ssl;", f"listen 127.0.0.1:{port} ssl;")
-        block = block.replace("/etc/nginx/ssl/aqcd.example.cn.pem", str(prefix / "cert.pem"))
-        block = block.replace("/etc/nginx/ssl/aqcd.example.cn.key", str(prefix / "key.pem"))
-    else:
-        block = block.replace("listen 80;", f"listen 127.0.0.1:{port};")
-    (prefix / "snippets/aqcd-security.conf").write_text(security, encoding="utf-8")
-    server = block.replace("/var/www/aqcd", str(site))
+    return nginx
+
+
+def _certificate(prefix: Path, name: str) -> tuple[Path, Path]:
+    """A self-signed certificate for `name`, valid a day: (certificate, key)."""
+    cert, key = prefix / "cert.pem", prefix / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            f"/CN={name}",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+def _run_nginx(prefix: Path, server: str, port: int) -> subprocess.Popen:
+    """nginx with `server` (one or more server blocks) in its http block, under `prefix`, until it listens on `port`."""
+    nginx = _nginx()
     # Started as root (the CI container), nginx's workers would run as nobody and not read pytest's tmp folders.
     user = "user root;" if os.geteuid() == 0 else ""
     (prefix / "nginx.conf").write_text(
@@ -112,6 +104,31 @@ http {{
             if s.connect_ex(("127.0.0.1", port)) == 0:
                 break
         time.sleep(0.05)
+    return proc
+
+
+def start_nginx(site: Path, prefix: Path, https: bool = False) -> tuple[subprocess.Popen, str]:
+    """The guide's server block (with its security snippet; over HTTPS with a self-signed
+    certificate and the HSTS line when `https`) serving `site` on a free loopback port."""
+    block = fenced("nginx")[0]
+    assert "listen 80;" in block and "root /var/www/aqcd;" in block
+    port = free_port()
+    (prefix / "snippets").mkdir(parents=True)
+    security = snippet()
+    if https:
+        (hsts,) = [b for b in fenced("nginx") if b.startswith("add_header Strict-Transport-Security")]
+        security += hsts
+        cert, key = _certificate(prefix, "aqcd.example.cn")
+        (tls,) = [b for b in fenced("nginx") if "listen 443 ssl;" in b and "aqcd.example.cn.pem" in b and "bianji" not in b]
+        head = tls.split("    # ……第 3 步里从 index 开始的其余内容……")[0]
+        rest = block[block.index("    index index.html;") :]
+        block = (head + rest).replace("listen 443 ssl;", f"listen 127.0.0.1:{port} ssl;")
+        block = block.replace("/etc/nginx/ssl/aqcd.example.cn.pem", str(cert))
+        block = block.replace("/etc/nginx/ssl/aqcd.example.cn.key", str(key))
+    else:
+        block = block.replace("listen 80;", f"listen 127.0.0.1:{port};")
+    (prefix / "snippets/aqcd-security.conf").write_text(security, encoding="utf-8")
+    proc = _run_nginx(prefix, block.replace("/var/www/aqcd", str(site)), port)
     return proc, f"{'https' if https else 'http'}://127.0.0.1:{port}"
 
 
@@ -221,3 +238,69 @@ def test_the_https_section_adds_hsts(sample_site, tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_the_forms_through_the_guides_https_proxy(tmp_path, monkeypatch):
+    """docs/发布指南.md “内容表单走 HTTPS”: nginx with TLS forwards to `build.py forms` on 127.0.0.1; the
+    forms ask for the password, accept their public origin and refuse any other."""
+    import base64
+    import http.client
+    import json
+    import ssl
+
+    from campaignkit.editing import forms as admin
+    from campaignkit.editing import lan_forms_server as formserver
+    from tests.conftest import SAMPLE_CONTENT
+
+    content = tmp_path / "content"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    (tmp_path / "site").mkdir()
+    port = free_port()
+    public = f"https://bianji.aqcd.example.cn:{port}"
+    monkeypatch.setenv(admin.PASSWORD_VARIABLE, "office secret 2024")
+    monkeypatch.setenv(admin.guard.ORIGIN_VARIABLE, public)
+    routes = admin.AdminRoutes(content)
+    forms = formserver.FormServer(routes, tmp_path / "site", "127.0.0.1", 0)
+    forms.start_in_thread()
+    forms_port = forms.httpd.server_address[1]
+    (block,) = [b for b in fenced("nginx") if "server_name bianji.aqcd.example.cn;" in b]
+    prefix = tmp_path / "nginx"
+    prefix.mkdir()
+    cert, key = _certificate(prefix, "bianji.aqcd.example.cn")
+    server = (
+        block.replace("listen 443 ssl;", f"listen 127.0.0.1:{port} ssl;")
+        .replace("/etc/nginx/ssl/bianji.aqcd.example.cn.pem", str(cert))
+        .replace("/etc/nginx/ssl/bianji.aqcd.example.cn.key", str(key))
+        .replace("127.0.0.1:8000", f"127.0.0.1:{forms_port}")
+    )
+    proc = _run_nginx(prefix, server, port)
+    auth = {"Authorization": "Basic " + base64.b64encode(b"editor:office secret 2024").decode()}
+
+    def ask(method, path, body=None, headers=None):
+        conn = http.client.HTTPSConnection("127.0.0.1", port, timeout=30, context=ssl._create_unverified_context())
+        try:
+            conn.putrequest(method, path, skip_host=True)
+            for k, v in {"Host": f"bianji.aqcd.example.cn:{port}", **(headers or {})}.items():
+                conn.putheader(k, v)
+            conn.putheader("Content-Length", str(len(body or b"")))
+            conn.endheaders(body)
+            reply = conn.getresponse()
+            return reply.status, {k.lower(): v for k, v in reply.getheaders()}, reply.read().decode("utf-8", "replace")
+        finally:
+            conn.close()
+
+    try:
+        status, headers, _ = ask("GET", "/admin/")
+        assert status == 401 and headers["strict-transport-security"] == "max-age=31536000"
+        status, headers, page = ask("GET", "/admin/", headers=auth)
+        assert status == 200 and routes.token in page and headers["x-frame-options"] == "DENY"
+        read = json.dumps({"action": "getEntry", "params": {"branch": "main", "path": "site.yml"}}).encode()
+        api = {**auth, "Content-Type": "application/json", admin.guard.TOKEN_HEADER: routes.token}
+        status, _, answer = ask("POST", admin.API, read, {**api, "Origin": public})
+        assert status == 200 and "base_url" in answer
+        status, _, answer = ask("POST", admin.API, read, {**api, "Origin": "https://evil.example"})
+        assert status == 403 and "来源不对" in answer
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        forms.shutdown()
