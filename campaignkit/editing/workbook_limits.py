@@ -77,9 +77,10 @@ def check(path: Path) -> None:
                     f"{label}: 表格解压后太大（{inflated / 1e6:.0f} MB，最多 {MAX_UNCOMPRESSED // 1_000_000} MB），"
                     f"可能是异常文件（“压缩炸弹”），没有读取"
                 )
+            names = _sheet_names(archive)
             for member in members:
                 if re.fullmatch(r"xl/worksheets/[^/]+\.xml", member.filename):
-                    _check_sheet(archive, member, label, start)
+                    _check_sheet(archive, member, label, start, names)
     except (zipfile.BadZipFile, zlib.error, etree.XMLSyntaxError, NotImplementedError, RuntimeError, EOFError, OSError):
         raise BuildError(f"{label}: 打不开这个表格文件（应是 Excel 的 .xlsx 文件，可能已损坏或加了密码）") from None
     except _TooSlow:
@@ -89,12 +90,25 @@ def check(path: Path) -> None:
         ) from None
 
 
-def _check_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo, label: str, start: float) -> None:
+def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part (xl/worksheets/sheet2.xml) → the sheet's name as Excel shows it, where the workbook says."""
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        rels = etree.fromstring(archive.read("xl/_rels/workbook.xml.rels"), parser)
+        targets = {r.get("Id"): r.get("Target", "").lstrip("/").removeprefix("xl/") for r in rels}
+        book = etree.fromstring(archive.read("xl/workbook.xml"), parser)
+        return {f"xl/{targets.get(s.get(rel), '')}": s.get("name", "") for s in book.iter(_MAIN + "sheet")}
+    except (KeyError, etree.XMLSyntaxError):
+        return {}
+
+
+def _check_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo, label: str, start: float, names: dict) -> None:
     """Stream one worksheet: its declared dimension, then every row and cell it really has."""
-    sheet = member.filename.rsplit("/", 1)[-1]
+    sheet = names.get(member.filename) or member.filename.rsplit("/", 1)[-1]
 
     def refuse(what: str) -> BuildError:
-        return BuildError(f"{label}: 工作表（{sheet}）{what}；请只留要导入的行和列，或把表格分成几个文件导入")
+        return BuildError(f"{label}: 工作表“{sheet}”{what}；请只留要导入的行和列，或把表格分成几个文件导入")
 
     rows = 0
     with archive.open(member) as stream:
@@ -119,7 +133,9 @@ def _check_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo, label: str, 
             elif tag == _MAIN + "row":
                 rows += 1
                 number = element.get("r")
-                if rows > MAX_ROWS or (number is not None and (not number.isdigit() or int(number) > MAX_ROWS)):
+                if number is not None and (not number.isdigit() or int(number) > MAX_ROWS):
+                    raise refuse(f"有内容在第 {number[:12]} 行（最多 {MAX_ROWS} 行，含表头）")
+                if rows > MAX_ROWS:
                     raise refuse(f"超过 {MAX_ROWS} 行（最多 {MAX_ROWS} 行，含表头）")
             elif tag == _MAIN + "c":
                 row, column = _where(element.get("r", "A1"))
