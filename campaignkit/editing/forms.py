@@ -297,8 +297,11 @@ class Proxy:
             start_new_session=True,
             preexec_fn=functools.partial(_die_with_parent, os.getpid()),
         )
-        self.process.stdin.write(self.secret.encode() + b"\n")  # never in its environment or arguments
-        self.process.stdin.close()
+        try:
+            self.process.stdin.write(self.secret.encode() + b"\n")  # never in its environment or arguments
+            self.process.stdin.close()
+        except BrokenPipeError:
+            pass  # it exited at once: the loop below reports what it said
         log.close()
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
