@@ -15,6 +15,11 @@ const fs = require("fs");
 const path = require("path");
 
 const [decapServer, socketPath] = process.argv.slice(2);
+// Killed with the kit (PR_SET_PDEATHSIG sends SIGTERM), even while starting: leave no socket or folder behind.
+process.on("SIGTERM", () => {
+  if (socketPath) fs.rmSync(path.dirname(socketPath), { recursive: true, force: true });
+  process.exit(0);
+});
 const express = require(require.resolve("express", { paths: [decapServer] }));
 const { registerLocalFs } = require(path.join(decapServer, "dist", "middlewares.js"));
 
@@ -43,11 +48,6 @@ function authorised(req) {
   const server = app.listen(socketPath, () => {
     fs.chmodSync(socketPath, 0o600);
     process.stdout.write("ready\n");
-  });
-  // Killed with the kit (PR_SET_PDEATHSIG sends SIGTERM): leave no socket or folder behind.
-  process.on("SIGTERM", () => {
-    fs.rmSync(path.dirname(socketPath), { recursive: true, force: true });
-    process.exit(0);
   });
   server.on("error", (err) => {
     process.stderr.write(`decap_proxy.js: ${err.message}\n`);

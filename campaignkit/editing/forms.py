@@ -283,6 +283,7 @@ class Proxy:
         node = shutil.which("node")
         if not (DECAP_SERVER / "dist" / "middlewares.js").is_file() or node is None:
             raise BuildError(NOT_INSTALLED)
+        _remove_stale_folders()
         self.folder = tempfile.mkdtemp(prefix="campaignkit-forms-")  # mode 0700: only this user
         self.socket_path = os.path.join(self.folder, "proxy.sock")
         env = {**os.environ, "GIT_REPO_DIRECTORY": str(self.content_root), "LOG_LEVEL": "error"}
@@ -529,6 +530,17 @@ def _page(site_title: str, token: str) -> str:
         '<script src="decap/decap-cms.js"></script>\n<script src="widgets.js"></script>\n'
         "</body>\n</html>\n"
     )
+
+
+def _remove_stale_folders() -> None:
+    """Folders of proxies killed (with the kit) before they could clean up: no socket, a minute old."""
+    for folder in Path(tempfile.gettempdir()).glob("campaignkit-forms-*"):
+        try:
+            info = folder.lstat()
+            if info.st_uid == os.getuid() and time.time() - info.st_mtime > 60 and not (folder / "proxy.sock").exists():
+                shutil.rmtree(folder)
+        except OSError:
+            continue
 
 
 def _die_with_parent(parent: int) -> None:
