@@ -98,7 +98,7 @@ def check_photo_path(root: Path, rel: str) -> str | None:
         return f"图片文件 content/media/{rel} 是一个循环链接，不能使用"
     except OSError as exc:  # a name too long for the file system, a loop, no permission …
         reason = {errno.ENAMETOOLONG: "文件名太长", errno.EACCES: "没有读取权限", errno.ELOOP: "循环链接"}.get(
-            exc.errno, "系统错误"
+            exc.errno or 0, "系统错误"
         )
         shown = rel if len(rel) <= 60 else rel[:57] + "…"
         return f"无法读取图片文件 content/media/{shown}（{reason}）"
@@ -308,7 +308,8 @@ def publish_photo(source: Path, cache_dir: Path, digest: str | None = None) -> l
     cached = cached_renditions(digest, cache_dir)
     if cached is not None:
         return cached
-    with _strict_decoding(), Image.open(source) as im:
+    with _strict_decoding(), Image.open(source) as opened:
+        im: Image.Image = opened
         width, height = im.size
         if width * height > (MAX_PIXELS if im.format in DRAFT_FORMATS else MAX_FULL_DECODE_PIXELS) or _costly_progressive(im):
             raise ValueError("too many pixels")  # validation refuses these first; never decode one here
@@ -324,13 +325,13 @@ def publish_photo(source: Path, cache_dir: Path, digest: str | None = None) -> l
         im = _to_srgb(im)
         im = _flatten(im)
         im.info.clear()  # EXIF, XMP, comments, ICC: nothing of the original's metadata is written
-        renditions = []
+        renditions: list[Rendition] = []
         for target in WIDTHS:
             if renditions and im.width <= renditions[-1].width:
                 break
             copy = im.copy()
             if copy.width > target:
-                copy = copy.resize((target, max(1, round(copy.height * target / copy.width))), Image.LANCZOS)
+                copy = copy.resize((target, max(1, round(copy.height * target / copy.width))), Image.Resampling.LANCZOS)
             copy.info.clear()
             out = cache_dir / f"{digest}-{copy.width}.jpg"
             tmp = out.with_suffix(".tmp")
@@ -372,7 +373,7 @@ def published_name(source: Path) -> str:
     h = hashlib.sha256(Path(source).read_bytes())
     h.update(f"\0rendition-{RENDITION_VERSION}".encode())
     name = h.hexdigest()[:16]
-    if key is not None:
+    if key is not None and _remembered_names is not None:
         _remembered_names[key] = name
     return name
 

@@ -44,8 +44,10 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
@@ -174,7 +176,7 @@ def allowed_path(path) -> bool:
 def data_files(request: dict) -> list[dict]:
     """The files a persistEntry request writes (Decap 3: params.dataFiles; older: params.entry)."""
     params = request.get("params") or {}
-    entry = params.get("entry") if isinstance(params.get("entry"), dict) else {}
+    entry: dict = params["entry"] if isinstance(params.get("entry"), dict) else {}
     files = list(params.get("dataFiles") or []) + list(entry.get("dataFiles") or [])
     if "path" in entry:
         files.append(entry)
@@ -190,7 +192,7 @@ def check_paths(request: dict) -> list[str]:
     action, params = request.get("action"), request.get("params") or {}
     if not isinstance(params, dict):
         return ["params"]
-    named: list[tuple[object, object]] = []  # (path, the check it must pass)
+    named: list[tuple[Any, Callable[[Any], Any]]] = []  # (path, the check it must pass)
     if action == "entriesByFolder":
         folder = params.get("folder")
         named.append((folder, lambda f: isinstance(f, str) and f.strip("/") in (*KINDS, PAGES)))
@@ -298,6 +300,7 @@ class Proxy:
             start_new_session=True,
             preexec_fn=functools.partial(_die_with_parent, os.getpid()),
         )
+        assert self.process.stdin is not None  # opened with stdin=PIPE above
         try:
             self.process.stdin.write(self.secret.encode() + b"\n")  # never in its environment or arguments
             self.process.stdin.close()
@@ -471,7 +474,7 @@ def wsgi_app(routes: AdminRoutes):
         start_response(status, headers)
         return [b"" if method == "HEAD" else reply.body]
 
-    app.routes = routes  # so whoever mounted it can stop decap-server
+    app.routes = routes  # type: ignore[attr-defined]  # so whoever mounted it can stop decap-server
     return app
 
 
