@@ -1,0 +1,155 @@
+"""Stage 4, second half: how each item of the public view is shown, decided once for every output.
+
+The site pages, the handouts, the 公众号 articles and the share cards show the same facts; what
+they show for them is decided here, not in their templates: which photo is the hazard and which
+the fix (and what each side is called for a case in its state), the heading over what was done,
+the status and risk badges, a question without the （多选） an editor typed, dates in Chinese.
+`campaign.build_campaign` attaches the result to every item as `item.shown` (an item attribute,
+so the memo records a page's read of it and sees it change); templates only lay it out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from campaignkit.content.dates import cn_date
+from campaignkit.content.enums import PHOTO_STAGE, QUIZ_KIND, RISK, STATUS
+from campaignkit.content.kinds import KINDS
+
+
+def question_text(question) -> str:
+    """The question without a trailing （多选） the editor typed: every output prints the kind itself."""
+    return re.sub(r"\s*[（(](单选|多选|判断)(题)?[)）]\s*$", "", question["question"])
+
+
+@dataclass(frozen=True, slots=True)
+class Badge:
+    """A status or risk as every output shows it: the sign (never colour alone) and the words."""
+
+    slug: str  # for a style class (ck-risk-high)
+    mark: str
+    text: str
+
+    @property
+    def shown(self) -> str:
+        return f"{self.mark} {self.text}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """One side of a before/after pair: what it is called for this item, and its sign."""
+
+    slug: str
+    label: str
+    mark: str
+
+    @property
+    def caption(self) -> str:
+        return f"{self.label} {self.mark}"
+
+
+@dataclass(frozen=True, slots=True)
+class Photos:
+    """An item's photos by stage (the stage-less ones are `other`), in the order written."""
+
+    all: tuple
+    before: tuple
+    after: tuple
+    other: tuple
+    before_stage: Stage
+    after_stage: Stage
+
+    @property
+    def cover(self):
+        """The photo that stands for the item (lists, share cards, a lesson's picture): the hazard,
+        not the fix — the first "before" photo, else the first photo."""
+        return next(iter(self.before + self.all), None)
+
+    @property
+    def more(self) -> tuple:
+        """The photos a before/after pair does not show."""
+        return self.before[1:] + self.after[1:] + self.other
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A quiz question as shown: its text without a typed kind, the kind's label; the rest of the
+    question (options, answer, explanation) is read through it as from the content."""
+
+    text: str
+    kind_label: str
+    fields: dict
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self.fields[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __getitem__(self, key: str):
+        return self.fields[key]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Shown:
+    """What the outputs show for one item (see the module docstring)."""
+
+    photos: Photos
+    dates: dict[str, str]  # each date field → 2023年12月8日 ("" when empty)
+    status: Badge | None = None  # cases
+    risk: Badge | None = None  # cases
+    actions_heading: str = ""  # cases: the heading over what was done
+    quiz: tuple[Question, ...] = ()  # lessons
+
+
+def _photos(item, fixed: bool, referred: bool) -> Photos:
+    found: list = []
+    for name, many in KINDS[item.folder].photo_fields.items():
+        value = getattr(item, name)
+        found += value if many else ([value] if value else [])
+    before_label = PHOTO_STAGE.before.label
+    if item.folder == "cases" and not fixed:
+        before_label = "移交前" if referred else "发现时"
+    return Photos(
+        all=tuple(found),
+        before=tuple(p for p in found if p.stage == PHOTO_STAGE.before.text),
+        after=tuple(p for p in found if p.stage == PHOTO_STAGE.after.text),
+        other=tuple(p for p in found if not p.stage),
+        before_stage=Stage(PHOTO_STAGE.before.slug, before_label, PHOTO_STAGE.before.mark),
+        after_stage=Stage(PHOTO_STAGE.after.slug, PHOTO_STAGE.after.label, PHOTO_STAGE.after.mark),
+    )
+
+
+def _badge(value) -> Badge:
+    return Badge(value.slug, value.mark, value.shown)
+
+
+def shown(item) -> Shown:
+    """How `item` (of the public view, its references resolved) is shown."""
+    kind = KINDS[item.folder]
+    dates = {name: cn_date(getattr(item, name)) for name, spec in kind.fields.items() if spec.get("x-date")}
+    extra: dict[str, Any] = {}
+    status = getattr(item, "status", None) if item.folder == "cases" else None
+    # Only a case that was put right (or is being put right) has a 整改前 and a 怎么整改的; a
+    # referred one was handed over, one just found is being dealt with.
+    fixed = status in (STATUS.fixed.text, STATUS.in_progress.text)
+    referred = status == STATUS.referred.text
+    if item.folder == "cases":
+        extra.update(
+            status=_badge(STATUS[item.status]),
+            risk=_badge(RISK[item.risk]),
+            actions_heading="怎么整改的" if fixed else ("怎么处置的" if referred else "采取了哪些措施"),
+        )
+    if item.folder == "lessons":
+        extra["quiz"] = tuple(Question(question_text(q), QUIZ_KIND[q["kind"]].label, q) for q in item.quiz)
+    return Shown(photos=_photos(item, fixed, referred), dates=dates, **extra)
+
+
+def attach(items) -> None:
+    """Set `shown` on each item (after the relations are added: it reads only the item itself)."""
+    for item in items:
+        item.shown = shown(item)
