@@ -285,9 +285,12 @@ def test_case_sheets_are_one_page_with_before_after_photos_what_was_done_and_the
         pages = pages_text(pdfs[rel])
         assert len(pages) == 1, rel
         text = flat(pages[0])
-        for part in ("×整改前", "发现了什么问题", "做了什么", "记住这一条", case["status"], case["hazard"]):
+        shown = case.shown  # the words every output uses for this case (view/presentation.py)
+        before = flat(shown.photos.before_stage.caption)
+        for part in (before, "发现了什么问题", shown.actions_heading, "记住这一条", case["status"], case["hazard"]):
             assert part in text, (rel, part)
-        assert ("✓整改后" in text) == (case["status"] == STATUS.fixed.text), rel  # no tick on what is not fixed
+        assert ("整改后✓" in text) == (case["status"] == STATUS.fixed.text), rel  # no tick on what is not fixed
+        assert ("整改前" in before) == (case["status"] in (STATUS.fixed.text, STATUS.in_progress.text)), rel
         for action in case["actions"]:
             assert flat(action) in text
         point = handouts.lesson_point(case)

@@ -25,6 +25,10 @@ class Value:
     hint: str = ""  # one line for the field reference and the forms
     words: tuple[str, ...] = ()  # words that tie a text to this value (a lesson's key point to a hazard)
     checklist: str = ""  # what it looks like, for the patrol form's checklist
+    # A case's status says how its story is told (view/presentation.py; every output reads it):
+    before_label: str = ""  # what its "before" photo is called (only a case put right has a 整改前)
+    actions_heading: str = ""  # the heading over what was done (only a case put right says 整改的)
+    no_after_photo: tuple[str, ...] = ()  # print's lines in place of a missing "after" photo
 
     @property
     def shown(self) -> str:
@@ -86,6 +90,9 @@ STATUS = Enumeration(
             "found",
             "!",
             print_tag="● 已发现",
+            before_label="发现时",
+            actions_heading="采取了哪些措施",
+            no_after_photo=("尚未整改到位", "整改完成后补拍照片"),
             synonyms=("发现", "未整改", "待整改", "新发现", "未处理", "尚未整改"),
             hint="刚发现，还没开始整改",
         ),
@@ -94,6 +101,9 @@ STATUS = Enumeration(
             "in-progress",
             "…",
             print_tag="◐ 整改中",
+            before_label="整改前",
+            actions_heading="整改措施",
+            no_after_photo=("尚未整改到位", "整改完成后补拍照片"),
             synonyms=("正在整改", "限期整改", "整改进行中", "整改当中", "督促整改"),
             hint="已要求整改，正在进行",
         ),
@@ -102,6 +112,9 @@ STATUS = Enumeration(
             "fixed",
             "✓",
             print_tag="✓ 已整改",
+            before_label="整改前",
+            actions_heading="怎么整改的",
+            no_after_photo=("没有整改后照片",),
             synonyms=(
                 "整改完成",
                 "完成",
@@ -123,6 +136,9 @@ STATUS = Enumeration(
             "referred",
             "→",
             print_tag="→ 已移交职能部门",
+            before_label="移交前",
+            actions_heading="怎么处置的",
+            no_after_photo=("已移交职能部门依法处理", "处理完成后补拍照片"),
             synonyms=("已移交", "移交", "移交职能部门", "已上报", "移交处理", "已移送", "移交相关部门", "已移交相关部门"),
             hint="拒不整改等情况，已移交职能部门处理",
         ),

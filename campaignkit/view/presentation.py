@@ -41,7 +41,7 @@ class Badge:
 class Stage:
     """One side of a before/after pair: what it is called for this item, and its sign."""
 
-    slug: str
+    slug: str  # before, after; pending for the "after" side of a case not (yet) put right
     label: str
     mark: str
 
@@ -60,6 +60,8 @@ class Photos:
     other: tuple
     before_stage: Stage
     after_stage: Stage
+    no_before: str  # said in print in place of a missing "before" photo
+    no_after: tuple[str, ...]  # … and of a missing "after" photo, one line each
 
     @property
     def cover(self):
@@ -106,21 +108,32 @@ class Shown:
     quiz: tuple[Question, ...] = ()  # lessons
 
 
-def _photos(item, fixed: bool, referred: bool) -> Photos:
+def _photos(item, status) -> Photos:
+    """`status`: a case's status (its Value), None for any other item."""
     found: list = []
     for name, many in KINDS[item.folder].photo_fields.items():
         value = getattr(item, name)
         found += value if many else ([value] if value else [])
-    before_label = PHOTO_STAGE.before.label
-    if item.folder == "cases" and not fixed:
-        before_label = "移交前" if referred else "发现时"
+    before, after = PHOTO_STAGE.before, PHOTO_STAGE.after
+    before_stage = Stage(before.slug, before.label, before.mark)
+    after_stage = Stage(after.slug, after.label, after.mark)
+    no_after: tuple[str, ...] = (f"没有{after.label}照片",)
+    if status is not None:
+        # the hazard is the hazard whatever became of it; the other side is the fix only when
+        # there was one, else the case as it stands
+        before_stage = Stage(before.slug, status.before_label, before.mark)
+        if status is not STATUS.fixed:
+            after_stage = Stage("pending", status.text, status.mark)
+        no_after = status.no_after_photo
     return Photos(
         all=tuple(found),
         before=tuple(p for p in found if p.stage == PHOTO_STAGE.before.text),
         after=tuple(p for p in found if p.stage == PHOTO_STAGE.after.text),
         other=tuple(p for p in found if not p.stage),
-        before_stage=Stage(PHOTO_STAGE.before.slug, before_label, PHOTO_STAGE.before.mark),
-        after_stage=Stage(PHOTO_STAGE.after.slug, PHOTO_STAGE.after.label, PHOTO_STAGE.after.mark),
+        before_stage=before_stage,
+        after_stage=after_stage,
+        no_before=f"没有{before_stage.label}照片",
+        no_after=no_after,
     )
 
 
@@ -133,20 +146,13 @@ def shown(item) -> Shown:
     kind = KINDS[item.folder]
     dates = {name: cn_date(getattr(item, name)) for name, spec in kind.fields.items() if spec.get("x-date")}
     extra: dict[str, Any] = {}
-    status = getattr(item, "status", None) if item.folder == "cases" else None
-    # Only a case that was put right (or is being put right) has a 整改前 and a 怎么整改的; a
-    # referred one was handed over, one just found is being dealt with.
-    fixed = status in (STATUS.fixed.text, STATUS.in_progress.text)
-    referred = status == STATUS.referred.text
-    if item.folder == "cases":
-        extra.update(
-            status=_badge(STATUS[item.status]),
-            risk=_badge(RISK[item.risk]),
-            actions_heading="怎么整改的" if fixed else ("怎么处置的" if referred else "采取了哪些措施"),
-        )
+    status = STATUS[item.status] if item.folder == "cases" else None
+    if status is not None:
+        # how the story is told follows the status (enums.STATUS): only a case put right says 整改的
+        extra.update(status=_badge(status), risk=_badge(RISK[item.risk]), actions_heading=status.actions_heading)
     if item.folder == "lessons":
         extra["quiz"] = tuple(Question(question_text(q), QUIZ_KIND[q["kind"]].label, q) for q in item.quiz)
-    return Shown(photos=_photos(item, fixed, referred), dates=dates, **extra)
+    return Shown(photos=_photos(item, status), dates=dates, **extra)
 
 
 def attach(items) -> None:
