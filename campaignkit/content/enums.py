@@ -18,9 +18,8 @@ class Value:
 
     text: str  # what an editor writes in YAML, and what pages show as the value
     slug: str  # URL part (cases/status/<slug>/), CSS class, and the name code uses
-    mark: str = ""  # the sign beside it on the site (status and risk never read from colour alone)
+    mark: str = ""  # the sign beside it, on the site, in print and in articles (status and risk never read from colour alone)
     label: str = ""  # how it reads as a badge or a choice; the text itself when empty
-    print_tag: str = ""  # how handouts print it (sign + words); mark + text when empty
     synonyms: tuple[str, ...] = ()  # what editors type instead: "did you mean" suggestions
     hint: str = ""  # one line for the field reference and the forms
     words: tuple[str, ...] = ()  # words that tie a text to this value (a lesson's key point to a hazard)
@@ -36,7 +35,8 @@ class Value:
 
     @property
     def tag(self) -> str:
-        return self.print_tag or f"{self.mark} {self.text}".strip()
+        """Sign and words, as every output shows a status or a risk (▲ 高风险, ✓ 已整改)."""
+        return f"{self.mark} {self.shown}".strip()
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,6 @@ STATUS = Enumeration(
             "已发现",
             "found",
             "!",
-            print_tag="● 已发现",
             before_label="发现时",
             actions_heading="采取了哪些措施",
             no_after_photo=("尚未整改到位", "整改完成后补拍照片"),
@@ -100,7 +99,6 @@ STATUS = Enumeration(
             "整改中",
             "in-progress",
             "…",
-            print_tag="◐ 整改中",
             before_label="整改前",
             actions_heading="整改措施",
             no_after_photo=("尚未整改到位", "整改完成后补拍照片"),
@@ -111,7 +109,6 @@ STATUS = Enumeration(
             "已整改",
             "fixed",
             "✓",
-            print_tag="✓ 已整改",
             before_label="整改前",
             actions_heading="怎么整改的",
             no_after_photo=("没有整改后照片",),
@@ -135,7 +132,6 @@ STATUS = Enumeration(
             "已移交职能部门",
             "referred",
             "→",
-            print_tag="→ 已移交职能部门",
             before_label="移交前",
             actions_heading="怎么处置的",
             no_after_photo=("已移交职能部门依法处理", "处理完成后补拍照片"),
@@ -183,9 +179,9 @@ HAZARD = Enumeration(
 RISK = Enumeration(
     "风险等级",
     (
-        Value("高", "high", "▲", label="风险高", print_tag="▲ 高风险", synonyms=("高风险", "较高", "重大", "高危", "严重")),
-        Value("中", "mid", "■", label="风险中", print_tag="△ 中风险", synonyms=("中风险", "中等", "一般")),
-        Value("低", "low", "●", label="风险低", print_tag="低风险", synonyms=("低风险", "较低", "轻微")),
+        Value("高", "high", "▲", label="高风险", synonyms=("高风险", "较高", "重大", "高危", "严重")),
+        Value("中", "mid", "■", label="中风险", synonyms=("中风险", "中等", "一般")),
+        Value("低", "low", "●", label="低风险", synonyms=("低风险", "较低", "轻微")),
     ),
 )
 

@@ -138,7 +138,7 @@ def _photos(item, status) -> Photos:
 
 
 def _badge(value) -> Badge:
-    return Badge(value.slug, value.mark, value.shown)
+    return Badge(value.slug, value.mark, value.shown)  # shown: the value's tag (enums.Value.tag)
 
 
 def shown(item) -> Shown:
