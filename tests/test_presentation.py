@@ -79,6 +79,13 @@ def rendered(tmp_path_factory):
     jobs = {job.path: job.html for job in pdf_render.plan(campaign, root / "templates", root / ".cache" / "media")}
     fragments = {a.key: a.html for a in articles.render_articles(campaign, root / "templates")}
     out = {}
+    for lesson in campaign.lessons:
+        out[lesson.url] = {
+            "item": lesson,
+            "page": (root / "docs" / f"lessons/{lesson.id}.md").read_text(encoding="utf-8"),
+            "handout": jobs[f"downloads/lessons/{lesson.id}.pdf"],
+            "article": fragments[f"lessons/{lesson.id}"],
+        }
     for case in campaign.cases:
         card = build.share.cards[case.url]
         out[case.id] = {
@@ -95,7 +102,8 @@ def rendered(tmp_path_factory):
 
 
 def test_every_status_is_rendered_by_every_output(rendered):
-    assert {(item["item"].status, bool(item["item"].shown.photos.after)) for item in rendered.values()} == {
+    cases = [got["item"] for got in rendered.values() if got["item"].folder == "cases"]
+    assert {(case.status, bool(case.shown.photos.after)) for case in cases if case.id in CASES} == {
         (s.text, a) for s in STATUS for a in (True, False)
     }
 
@@ -157,3 +165,16 @@ def test_a_fixed_case_is_told_as_fixed(rendered):
     for name in ("page", "handout", "article"):
         words = text(got[name])
         assert "整改前✕" in words and "整改后✓" in words and "怎么整改的" in words, name
+
+
+def test_a_question_reads_the_same_in_every_output(rendered):
+    """The kind is printed once, by the kit: an editor's typed （多选） is not printed again."""
+    lessons = [got for got in rendered.values() if got["item"].folder == "lessons"]
+    typed = [q for got in lessons for q in got["item"].quiz if re.search(r"[（(](单选|多选|判断)题?[)）]$", q["question"])]
+    assert typed  # the sample has questions that end in （多选）
+    for got in lessons:
+        for q in got["item"].shown.quiz:
+            for name in ("page", "handout", "article"):
+                words = text(got[name])
+                assert text(q.text) in words, (got["item"].id, name, q.text)
+                assert f"（{q.kind_label}）（{q.kind_label}）" not in words and f"{q.kind_label}）（" not in words
