@@ -164,7 +164,7 @@ def test_a_fixed_case_is_told_as_fixed(rendered):
     got = rendered["presentation-fixed-pair"]
     for name in ("page", "handout", "article"):
         words = text(got[name])
-        assert "整改前✕" in words and "整改后✓" in words and "怎么整改的" in words, name
+        assert "整改前×" in words and "整改后✓" in words and "怎么整改的" in words, name
 
 
 def test_a_question_reads_the_same_in_every_output(rendered):

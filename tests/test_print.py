@@ -332,9 +332,9 @@ def test_unfixed_cases_print_their_status_not_a_tick(built, campaign):
     for case in campaign.cases:
         text = flat(text_of(site / f"downloads/cases/{case.id}.pdf")[0])
         if case["status"] == STATUS.fixed.text:
-            assert "✓整改后" in text, case.id
+            assert "整改后✓" in text, case.id
         else:
-            assert "✓整改后" not in text and flat(STATUS[case["status"]].tag) in text, case.id
+            assert "整改后" not in text and flat(STATUS[case["status"]].tag) in text, case.id
 
 
 def test_remember_this_picks_the_point_about_the_case_hazard(campaign):

@@ -214,10 +214,11 @@ QUIZ_KIND = Enumeration(
     ),
 )
 
+# × (U+00D7), not ✕: the handouts' two Noto CJK faces have no ✕, and one mark serves every output.
 PHOTO_STAGE = Enumeration(
     "照片阶段",
     (
-        Value("before", "before", "✕", label="整改前", synonyms=("整改前", "前", "改前", "整改之前")),
+        Value("before", "before", "×", label="整改前", synonyms=("整改前", "前", "改前", "整改之前")),
         Value("after", "after", "✓", label="整改后", synonyms=("整改后", "后", "改后", "整改之后")),
     ),
 )
