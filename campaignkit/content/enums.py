@@ -176,12 +176,13 @@ HAZARD = Enumeration(
     ),
 )
 
+# Signs that say a level (up, hollow, down), none of print's answer boxes (■ □) or status signs.
 RISK = Enumeration(
     "风险等级",
     (
         Value("高", "high", "▲", label="高风险", synonyms=("高风险", "较高", "重大", "高危", "严重")),
-        Value("中", "mid", "■", label="中风险", synonyms=("中风险", "中等", "一般")),
-        Value("低", "low", "●", label="低风险", synonyms=("低风险", "较低", "轻微")),
+        Value("中", "mid", "△", label="中风险", synonyms=("中风险", "中等", "一般")),
+        Value("低", "low", "▽", label="低风险", synonyms=("低风险", "较低", "轻微")),
     ),
 )
 
