@@ -118,7 +118,7 @@ def test_a_new_kind_is_one_declaration_and_one_template(tmp_path):
     assert result.returncode == 0, result.stderr
     site = root / "site"
     page = (site / "notices" / "chongdian-tongzhi" / "index.html").read_text(encoding="utf-8")
-    assert "关于冬季电动车集中充电的通知" in page and "2023年11月20日" in page and "风险高" in page
+    assert "关于冬季电动车集中充电的通知" in page and "2023年11月20日" in page and "高风险" in page
     assert 'href="../../enterprises/hengshun-wuliu/"' in page
     photos = re.findall(r'src="../../(media/[0-9a-f]{16}-\d+\.jpg)"', page)
     assert photos and all((site / p).is_file() for p in photos)  # resized, published under a hash name

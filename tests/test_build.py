@@ -19,7 +19,7 @@ from conftest import SAMPLE_CONTENT, run_build
 from pypdf import PdfReader
 from ruamel.yaml import YAML
 
-from campaignkit.handouts.pdf_render import question_text
+from campaignkit.view.presentation import question_text
 
 _yaml = YAML(typ="safe", pure=True)
 

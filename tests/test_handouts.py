@@ -30,6 +30,7 @@ from campaignkit.handouts import font_check as fonts
 from campaignkit.handouts import kinds as handout_kinds
 from campaignkit.handouts import pdf_render as handouts
 from campaignkit.render.templating import cn_date
+from campaignkit.view import presentation
 
 TEMPLATES = PROJECT / "templates"
 MEDIA_CACHE = PROJECT / ".cache" / "media"
@@ -226,7 +227,7 @@ def test_lesson_handouts_have_every_section_and_the_quiz_alone_on_the_last_page(
         # the quiz: its own page (the last), every question, no answers
         assert "随堂小测验" in pages[-1] and "随堂小测验" not in body
         for q in lesson["quiz"]:
-            assert flat(handouts.question_text(q)) in pages[-1]
+            assert flat(presentation.question_text(q)) in pages[-1]
         assert "答案：" not in pages[-1] and "✓正确" not in pages[-1] and "■" not in pages[-1]
 
 
@@ -275,7 +276,7 @@ def test_answer_keys_give_every_answer_with_its_explanation(sample_site, campaig
         questions = [q for lesson in event["lessons"] for q in lesson["quiz"]]
         for _n, q in enumerate(questions):  # one row each: number, answer, question, explanation
             answer = "、".join(handouts.right_answers(q))
-            assert f"{answer}{flat(handouts.question_text(q))}" in text and flat(q["explanation"]) in text, q
+            assert f"{answer}{flat(presentation.question_text(q))}" in text and flat(q["explanation"]) in text, q
 
 
 def test_case_sheets_are_one_page_with_before_after_photos_what_was_done_and_the_lesson(pdfs, expected):
@@ -284,9 +285,12 @@ def test_case_sheets_are_one_page_with_before_after_photos_what_was_done_and_the
         pages = pages_text(pdfs[rel])
         assert len(pages) == 1, rel
         text = flat(pages[0])
-        for part in ("×整改前", "发现了什么问题", "做了什么", "记住这一条", case["status"], case["hazard"]):
+        shown = case.shown  # the words every output uses for this case (view/presentation.py)
+        before = flat(shown.photos.before_stage.caption)
+        for part in (before, "发现了什么问题", shown.actions_heading, "记住这一条", case["status"], case["hazard"]):
             assert part in text, (rel, part)
-        assert ("✓整改后" in text) == (case["status"] == STATUS.fixed.text), rel  # no tick on what is not fixed
+        assert ("整改后✓" in text) == (case["status"] == STATUS.fixed.text), rel  # no tick on what is not fixed
+        assert ("整改前" in before) == (case["status"] in (STATUS.fixed.text, STATUS.in_progress.text)), rel
         for action in case["actions"]:
             assert flat(action) in text
         point = handouts.lesson_point(case)

@@ -62,7 +62,7 @@ def test_a_referred_case_is_not_told_as_fixed(sample_site):
         html = article(page(sample_site, f"cases/{case_id}"))
         assert "怎么整改的" not in html and "怎么处置的" in html, case_id
         assert "整改前" not in re.findall(r'class="ck-stage-label">([^<]*)<', html)[0]
-        assert "移交前 ✕" in html
+        assert "移交前 ×" in html
     fixed = next(i for i, c in CASES.items() if c["status"] == STATUS.fixed.text and c.get("actions"))
     assert "怎么整改的" in article(page(sample_site, f"cases/{fixed}"))
 

@@ -165,7 +165,7 @@ def test_case_page_shows_before_and_after_side_by_side_with_badges(sample_site):
     html = page(sample_site, "cases/hengshun-cangku-feixian")
     pair = re.search(r'<div class="ck-before-after">(.*?)</div>', html, re.S).group(1)
     assert "整改前" in pair and "整改后" in pair and pair.count("<img") == 2
-    assert "✓ 已整改" in html and "▲ 风险高" in html
+    assert "✓ 已整改" in html and "▲ 高风险" in html
     assert "第 1 轮巡查" in html and "../../patrols/round-01/" in html
     assert "../../lessons/feixian-chongdian/" in html
 

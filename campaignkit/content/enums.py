@@ -18,13 +18,16 @@ class Value:
 
     text: str  # what an editor writes in YAML, and what pages show as the value
     slug: str  # URL part (cases/status/<slug>/), CSS class, and the name code uses
-    mark: str = ""  # the sign beside it on the site (status and risk never read from colour alone)
+    mark: str = ""  # the sign beside it, on the site, in print and in articles (status and risk never read from colour alone)
     label: str = ""  # how it reads as a badge or a choice; the text itself when empty
-    print_tag: str = ""  # how handouts print it (sign + words); mark + text when empty
     synonyms: tuple[str, ...] = ()  # what editors type instead: "did you mean" suggestions
     hint: str = ""  # one line for the field reference and the forms
     words: tuple[str, ...] = ()  # words that tie a text to this value (a lesson's key point to a hazard)
     checklist: str = ""  # what it looks like, for the patrol form's checklist
+    # A case's status says how its story is told (view/presentation.py; every output reads it):
+    before_label: str = ""  # what its "before" photo is called (only a case put right has a 整改前)
+    actions_heading: str = ""  # the heading over what was done (only a case put right says 整改的)
+    no_after_photo: tuple[str, ...] = ()  # print's lines in place of a missing "after" photo
 
     @property
     def shown(self) -> str:
@@ -32,7 +35,8 @@ class Value:
 
     @property
     def tag(self) -> str:
-        return self.print_tag or f"{self.mark} {self.text}".strip()
+        """Sign and words, as every output shows a status or a risk (▲ 高风险, ✓ 已整改)."""
+        return f"{self.mark} {self.shown}".strip()
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,9 @@ STATUS = Enumeration(
             "已发现",
             "found",
             "!",
-            print_tag="● 已发现",
+            before_label="发现时",
+            actions_heading="采取了哪些措施",
+            no_after_photo=("尚未整改到位", "整改完成后补拍照片"),
             synonyms=("发现", "未整改", "待整改", "新发现", "未处理", "尚未整改"),
             hint="刚发现，还没开始整改",
         ),
@@ -93,7 +99,9 @@ STATUS = Enumeration(
             "整改中",
             "in-progress",
             "…",
-            print_tag="◐ 整改中",
+            before_label="整改前",
+            actions_heading="整改措施",
+            no_after_photo=("尚未整改到位", "整改完成后补拍照片"),
             synonyms=("正在整改", "限期整改", "整改进行中", "整改当中", "督促整改"),
             hint="已要求整改，正在进行",
         ),
@@ -101,7 +109,9 @@ STATUS = Enumeration(
             "已整改",
             "fixed",
             "✓",
-            print_tag="✓ 已整改",
+            before_label="整改前",
+            actions_heading="怎么整改的",
+            no_after_photo=("没有整改后照片",),
             synonyms=(
                 "整改完成",
                 "完成",
@@ -122,7 +132,9 @@ STATUS = Enumeration(
             "已移交职能部门",
             "referred",
             "→",
-            print_tag="→ 已移交职能部门",
+            before_label="移交前",
+            actions_heading="怎么处置的",
+            no_after_photo=("已移交职能部门依法处理", "处理完成后补拍照片"),
             synonyms=("已移交", "移交", "移交职能部门", "已上报", "移交处理", "已移送", "移交相关部门", "已移交相关部门"),
             hint="拒不整改等情况，已移交职能部门处理",
         ),
@@ -164,12 +176,13 @@ HAZARD = Enumeration(
     ),
 )
 
+# Signs that say a level (up, hollow, down), none of print's answer boxes (■ □) or status signs.
 RISK = Enumeration(
     "风险等级",
     (
-        Value("高", "high", "▲", label="风险高", print_tag="▲ 高风险", synonyms=("高风险", "较高", "重大", "高危", "严重")),
-        Value("中", "mid", "■", label="风险中", print_tag="△ 中风险", synonyms=("中风险", "中等", "一般")),
-        Value("低", "low", "●", label="风险低", print_tag="低风险", synonyms=("低风险", "较低", "轻微")),
+        Value("高", "high", "▲", label="高风险", synonyms=("高风险", "较高", "重大", "高危", "严重")),
+        Value("中", "mid", "△", label="中风险", synonyms=("中风险", "中等", "一般")),
+        Value("低", "low", "▽", label="低风险", synonyms=("低风险", "较低", "轻微")),
     ),
 )
 
@@ -202,10 +215,11 @@ QUIZ_KIND = Enumeration(
     ),
 )
 
+# × (U+00D7), not ✕: the handouts' two Noto CJK faces have no ✕, and one mark serves every output.
 PHOTO_STAGE = Enumeration(
     "照片阶段",
     (
-        Value("before", "before", "✕", label="整改前", synonyms=("整改前", "前", "改前", "整改之前")),
+        Value("before", "before", "×", label="整改前", synonyms=("整改前", "前", "改前", "整改之前")),
         Value("after", "after", "✓", label="整改后", synonyms=("整改后", "后", "改后", "整改之后")),
     ),
 )

@@ -245,11 +245,6 @@ def right_answers(question: dict) -> list[str]:
     return [str(a) for a in answer] if isinstance(answer, list) else [str(answer)]
 
 
-def question_text(question: dict) -> str:
-    """The question without a trailing （多选） the editor typed: the handout prints the kind itself."""
-    return re.sub(r"\s*[（(](单选|多选|判断)(题)?[)）]\s*$", "", question["question"])
-
-
 def agenda(lessons: list[PublicItem]) -> list[dict]:
     """The event's programme: each lesson with its time slot counted from the start (0:00)."""
     rows, start = [], 0
@@ -331,7 +326,6 @@ def environment(templates: Path, campaign: Campaign, media_dir: Path, qr_cache: 
         section_counter=SectionCounter,
         circled=circled,
         right_answers=right_answers,
-        question_text=question_text,
         lesson_point=lesson_point,
         agenda=agenda,
         cn_number=cn_number,

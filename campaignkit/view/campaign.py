@@ -24,9 +24,12 @@ from campaignkit.content.kinds import KINDS, PAGES, Kind
 from campaignkit.content.load import Content, Document
 from campaignkit.content.photos import Rendition
 from campaignkit.content.schema import PAGE
+from campaignkit.view import presentation
 
 # Attributes every item has besides its fields; a schema field may not take these names.
+# `shown`: how the outputs show the item (presentation.Shown), set once the view is complete.
 ITEM_ATTRIBUTES = ("folder", "id", "url", "source")
+SHOWN = "shown"
 
 
 class PublicItem:
@@ -75,10 +78,10 @@ class Photo:
 
 
 def _item_class(name: str, properties: dict, relations: tuple[str, ...]) -> type:
-    clash = set(properties) & set(ITEM_ATTRIBUTES + relations)
+    clash = set(properties) & set(ITEM_ATTRIBUTES + relations + (SHOWN,))
     assert not clash, f"{name}: fields {clash} clash with the item's own attributes"
     attributes = [(a, Any) for a in ITEM_ATTRIBUTES] + [(f, Any, None) for f in properties]
-    attributes += [(r, Any, None) for r in relations]
+    attributes += [(r, Any, None) for r in relations] + [(SHOWN, Any, None)]
     return dataclasses.make_dataclass(name, attributes, bases=(PublicItem,), slots=True, eq=False)
 
 
@@ -177,6 +180,8 @@ def build_campaign(content: Content, checked: Checked, publish_photo: PhotoPubli
             if not (kind.folder == "enterprises" and item_id in hidden)
         }
     _link(items)
+    for kind_items in items.values():
+        presentation.attach(kind_items.values())
 
     campaign = Campaign(site=_plain(content.site.data))
     for kind in KINDS.values():

@@ -23,7 +23,7 @@ from campaignkit.common.problems import BuildError
 from campaignkit.content.enums import HAZARD, STATUS
 from campaignkit.content.kinds import KINDS
 from campaignkit.content.markup import plain_text
-from campaignkit.handouts.pdf_render import Handout, question_text
+from campaignkit.handouts.pdf_render import Handout
 from campaignkit.render import memo, qrcodes, templating
 from campaignkit.render import svg_charts as charts
 from campaignkit.view.campaign import Campaign, PublicItem
@@ -72,7 +72,7 @@ def _relpath(target: str, base: str) -> str:
 
 def environment(templates: Path) -> Environment:
     env = templating.environment(templates, keep_trailing_newline=True)
-    env.globals.update(rel=_rel, question_text=question_text)
+    env.globals.update(rel=_rel)
     env.context_class = memo.RecordingContext  # records the shared variables a page resolves (memo.py)
     return env
 

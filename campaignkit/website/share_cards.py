@@ -23,8 +23,6 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from campaignkit.common import fstree
-from campaignkit.content.enums import PHOTO_STAGE
-from campaignkit.content.kinds import KINDS
 from campaignkit.handouts import font_check as fonts
 
 VERSION = "2"  # bump when the drawing changes, so cached cards are redrawn
@@ -75,13 +73,8 @@ def image_paths(page_url: str) -> tuple[str, str]:
 
 
 def item_photo(item):
-    """The photo a card shows: a case's "before" photo, otherwise the item's first photo."""
-    photos = []
-    for name, many in KINDS[item.folder].photo_fields.items():
-        value = getattr(item, name)
-        photos += value if many else ([value] if value else [])
-    before = [p for p in photos if p.stage == PHOTO_STAGE.before.text]
-    return next(iter(before + photos), None)
+    """The photo a card shows: the item's cover (presentation.Photos.cover), as its lists show it."""
+    return item.shown.photos.cover
 
 
 @lru_cache(maxsize=1)

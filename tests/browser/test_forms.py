@@ -106,7 +106,7 @@ def test_an_editor_creates_a_case_with_a_photo_pair_through_the_forms(preview, b
         page.locator("input[id^='enterprise-field']").fill("速达")  # chosen by name, stored as its id
         page.get_by_text("示例·速达快运有限公司", exact=True).click()
         choose(page, "hazard", "飞线充电")
-        choose(page, "risk", "风险高")
+        choose(page, "risk", "高风险")
         choose(page, "status", "已发现")
         add_photo(page, before, "宿舍三楼窗口垂下一根电线连着楼下的电动车", "整改前")
         add_photo(page, after, "电动车停在集中充电棚里充电", "整改后")
