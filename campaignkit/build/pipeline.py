@@ -69,6 +69,7 @@ class Build:
     articles: int = 0  # how many 公众号 articles were written (wechat.py)
     private: handout_kinds.Private | None = None  # what only the private paperwork may see
     private_dir: Path | None = None  # where it is written (never inside `out`)
+    not_made: list[str] = field(default_factory=list)  # private paperwork that failed, by name (never blocks the site)
     kept: incremental.Incremental | None = None  # the state kept between builds (None: build everything)
     mkdocs_ready: workers.Warm | None = None  # a MkDocs process getting ready while pages are written
     beside_mkdocs: list = field(default_factory=list)  # outputs that run while MkDocs builds (Output.beside_mkdocs)
@@ -147,6 +148,7 @@ def _handouts(b: Build) -> None:
             b.private_dir if b.pdf else None,
             b.private,
             qr_cache=b.qr_cache,
+            not_made=b.not_made,
         )
 
 
@@ -483,6 +485,7 @@ def _build_locked(
     work = publish.workspace(base)
     sweeping = publish.empty_trash(base)
     background: dict[str, Any] = {}  # name -> handle of the outputs made in the background
+    not_made: list[str] = []
     # What the build has made so far (the content, the public view: 120,000 objects at 1,000
     # cases) lives until it ends: the cycle collector leaves it out from here on, instead of
     # walking it again in every full collection of the page stage (0.05 s a build). Let go at the
@@ -500,8 +503,9 @@ def _build_locked(
             pdf=pdf,
             jobs=jobs,
             pending_pdfs=pending_pdfs,
-            private=handout_kinds.private_view(*loaded),
+            private=_private_view(loaded, campaign.site, pdf and not include_drafts, not_made),
             private_dir=work / PRIVATE_DIR,
+            not_made=not_made,
             memo_dir=incremental.folder_for(base, site_dir) if incremental_build else None,
             site_name=site_dir.name,
         )
@@ -531,7 +535,10 @@ def _build_locked(
             st.advance(len(everything))
             _audit_and_publish(b, site_dir, background[ARTICLES], everything)
             if pdf:
-                _replace_private(work / PRIVATE_DIR, base / PRIVATE_DIR)
+                try:
+                    _replace_private(work / PRIVATE_DIR, base / PRIVATE_DIR)
+                except OSError as exc:  # the site is published by now: say so, and what was not
+                    not_made.append(f"内部文书没有放进 {PRIVATE_DIR}/：{exc}")
     finally:
         gc.unfreeze()
         for handle in background.values():
@@ -556,13 +563,50 @@ def _build_locked(
         if private_made
         else ""
     )
-    return private_line + (
-        f"已生成网站 {site_dir.name}/：{len(campaign.cases)} 个案例、{len(campaign.enterprises)} 家企业、"
-        f"{len(campaign.people)} 位人物、{len(campaign.lessons)} 节课程、{len(campaign.facilities)} 处设施、"
-        f"{len(campaign.events)} 场活动、{len(b.made) - len(private_made)} 份讲义、{b.counts.get('redirects', 0)} 个旧网址跳转；"
-        f"公众号文章 {b.articles} 篇在 {wechat.OUTPUT_DIR}/（打开 {wechat.OUTPUT_DIR}/index.html 预览和复制）。"
-        f"巡查 {s.patrol_rounds} 轮，发现隐患 {s.hazards_found} 处，已整改 {s.rectified} 处。"
+    return BuildSummary(
+        private_line
+        + _not_made_lines(not_made)
+        + (
+            f"已生成网站 {site_dir.name}/：{len(campaign.cases)} 个案例、{len(campaign.enterprises)} 家企业、"
+            f"{len(campaign.people)} 位人物、{len(campaign.lessons)} 节课程、{len(campaign.facilities)} 处设施、"
+            f"{len(campaign.events)} 场活动、{len(b.made) - len(private_made)} 份讲义、{b.counts.get('redirects', 0)} 个旧网址跳转；"
+            f"公众号文章 {b.articles} 篇在 {wechat.OUTPUT_DIR}/（打开 {wechat.OUTPUT_DIR}/index.html 预览和复制）。"
+            f"巡查 {s.patrol_rounds} 轮，发现隐患 {s.hazards_found} 处，已整改 {s.rectified} 处。"
+        ),
+        not_made,
     )
+
+
+class BuildSummary(str):
+    """The closing summary of a build; `not_made` names the private paperwork that failed (the
+    site and the articles were published all the same). The command line exits 1 when it is not empty."""
+
+    not_made: list[str]
+
+    def __new__(cls, text: str, not_made: list[str]):
+        summary = super().__new__(cls, text)
+        summary.not_made = list(not_made)
+        return summary
+
+
+def _not_made_lines(not_made: list[str]) -> str:
+    if not not_made:
+        return ""
+    return f"有 {len(not_made)} 份内部文书没有生成（网站和公众号文章照常发布）：\n" + "".join(
+        f"  - {line}\n" for line in not_made
+    )
+
+
+def _private_view(loaded, site: dict, assign: bool, not_made: list[str]) -> handout_kinds.Private:
+    """What the private paperwork may see, with the notices' numbers (new ones assigned and written
+    into their case files when `assign`: a build that makes PDFs, not a drafts build); when even
+    that fails, no private paperwork (named in the summary) and the public site all the same."""
+    try:
+        numbers = handout_kinds.number_notices(*loaded, site, assign)
+        return handout_kinds.private_view(*loaded, numbers)
+    except Exception as exc:
+        not_made.append(f"全部内部文书（整改通知书、告知书）：读取企业信息时出错（{type(exc).__name__}: {exc}）")
+        return handout_kinds.Private()
 
 
 def _audit_and_publish(b: Build, site_dir: Path, articles, everything: list[str]) -> None:

@@ -140,6 +140,7 @@ def validate(
         _check_references_and_photos(doc, content, published, drafts, problems)
     _check_aliases(content, problems)
     _check_cases(published, problems)
+    _check_notice_numbers(content, problems)
     _check_patrols(content, problems)
     _check_people(published, problems)
     _check_quizzes(content, problems)
@@ -760,6 +761,26 @@ def _check_cases(published, problems: Problems) -> None:
                 found = names.find_name(value, forms)
                 if found:
                     problems.add(doc.relpath, doc.line(*path), field_name(path), f"匿名案例的公开文字里出现了企业名称“{found}”")
+
+
+def _check_notice_numbers(content: Content, problems: Problems) -> None:
+    """A 整改通知书 number is given once: two cases of one year (drafts too) never share one."""
+    given: dict[tuple[int, int], Document] = {}
+    for doc in content.items["cases"]:
+        number, date = doc.data.get("notice_no"), doc.data.get("notice_date") or doc.data.get("found_on")
+        if not isinstance(number, int) or isinstance(number, bool) or not _is_date(date):
+            continue
+        key = (int(date[:4]), number)
+        if key in given:
+            problems.add(
+                doc.relpath,
+                doc.line("notice_no"),
+                "notice_no",
+                f"整改通知书文号 {key[0]} 年第 {number} 号已经给了 {given[key].relpath}，一个文号只能用一次："
+                "删掉这一行，生成时会自动分配下一个号",
+            )
+        else:
+            given[key] = doc
 
 
 def _is_date(value) -> bool:

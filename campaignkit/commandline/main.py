@@ -2,7 +2,8 @@
 
 Exit statuses (README, docs/内容格式.md):
     0   done
-    1   the content has problems (each one named with file, line and field)
+    1   the content has problems (each one named with file, line and field), or the site was
+        published but some private paperwork was not made (named in the summary)
     2   an internal error of the kit (details in .build/last-error.log)
     64  the command line is wrong (unknown command or option, missing argument)
     69  this command cannot run here (native Windows: use WSL 2)
@@ -199,7 +200,7 @@ def _build(args, project: Path, reporter: progress.Reporter) -> int:
     )
     print(closing_summary(reporter, time.monotonic() - start, site_dir, project, drafts=args.drafts))
     print(summary)
-    return OK
+    return CONTENT_PROBLEM if getattr(summary, "not_made", None) else OK  # the site is out; some private paperwork is not
 
 
 def closing_summary(reporter: progress.Reporter, seconds: float, site_dir: Path, project: Path, drafts: bool) -> str:

@@ -61,8 +61,10 @@ def ref(kind: str, desc: str) -> dict:
     return {"type": "string", "pattern": ID_RE, "x-ref": kind, "description": desc}
 
 
-def list_of(item: dict, desc: str) -> dict:
-    return {"type": "array", "items": item, "description": desc}
+def list_of(item: dict, desc: str, max_items: int) -> dict:
+    """A list with the most items it may have: every list has one, so every handout that prints it
+    is laid out (and tested) for the longest one the format allows."""
+    return {"type": "array", "items": item, "maxItems": max_items, "description": desc}
 
 
 def obj(properties: dict, required: tuple = (), desc: str = "") -> dict:
@@ -99,7 +101,7 @@ PHOTO = obj(
 
 COMMON = {
     "draft": boolean("true 表示草稿：不发布（除非构建时加 --drafts）"),
-    "aliases": list_of({"type": "string", "pattern": ID_RE}, "改名前用过的编号：旧网址会跳转到这里"),
+    "aliases": list_of({"type": "string", "pattern": ID_RE}, "改名前用过的编号：旧网址会跳转到这里", 50),
     "allow_personal_data": boolean("true 表示允许本条内容出现手机号、身份证号（慎用）"),
 }
 
@@ -131,6 +133,7 @@ SITE = obj(
             {"contributor": text("供稿"), "reviewer": text("审核"), "publisher": text("发布")}, desc="署名（供稿、审核、发布）"
         ),
         "copyright": text("版权声明", LONG_TEXT_MAX),
+        "notice_prefix": text("隐患整改通知书文号的机关代字，如 孙唐社安（印成 孙唐社安〔2023〕3 号）；不填时用发布单位", 20),
         "report": obj(
             {
                 "title": text("项目报告（公众号文章）标题"),
@@ -143,14 +146,15 @@ SITE = obj(
                             "title": text("小标题，如 整合多方资源"),
                             "subtitle": text("副标题，如 共助安全事业"),
                             "text": report_text("具体做法"),
-                            "events": list_of(ref("events", "活动编号"), "配图：这些活动的第一张照片"),
-                            "facilities": list_of(ref("facilities", "设施编号"), "配图：这些设施的照片"),
+                            "events": list_of(ref("events", "活动编号"), "配图：这些活动的第一张照片", 10),
+                            "facilities": list_of(ref("facilities", "设施编号"), "配图：这些设施的照片", 10),
                         },
                         required=("title", "text"),
                     ),
                     "推进举措（每条一个小标题）",
+                    10,
                 ),
-                "outcomes": list_of(report_text("一条成效", markdown_field=False), "项目成效（按条）"),
+                "outcomes": list_of(report_text("一条成效", markdown_field=False), "项目成效（按条）", 20),
             },
             required=("title", "motivation", "measures", "outcomes"),
             desc="公众号项目报告：编者按、立项动因、推进举措、项目成效；数字由内容算出",
@@ -159,6 +163,7 @@ SITE = obj(
             {"type": "string", "minLength": 1, "maxLength": TEXT_MAX, "description": "网址，如 cases/old-id/"},
             "确定撤下的已发布页面（网址，如 [cases/old-id/, people/zhang-san/]）：已发布的网址消失时构建会停止，"
             "写在这里表示是有意撤下",
+            1000,
         ),
         "allow_personal_data": COMMON["allow_personal_data"],
     },
@@ -176,13 +181,19 @@ CASE = item(
         "risk": choice(RISK, "风险等级"),
         "status": choice(STATUS, "整改状态"),
         "rectified_on": date("整改完成日期"),
+        "notice_no": integer(
+            "隐患整改通知书的文号：当年第几号（年份取发文日期）。不用填：第一次生成通知书时按年份顺序分配并写进本文件，"
+            "以后不变，也不会给别的案例",
+            1,
+        ),
+        "notice_date": date("隐患整改通知书的发文日期（不填时用发现日期 found_on）"),
         "summary": text("一句话摘要"),
         "description": markdown("发现了什么、为什么危险"),
-        "actions": list_of(text("措施", LONG_TEXT_MAX), "采取的措施（按先后）"),
-        "photos": list_of(PHOTO, "照片"),
-        "lessons": list_of(ref("lessons", "课程编号"), "相关课程"),
+        "actions": list_of(text("措施", LONG_TEXT_MAX), "采取的措施（按先后）", 20),
+        "photos": list_of(PHOTO, "照片", 20),
+        "lessons": list_of(ref("lessons", "课程编号"), "相关课程", 10),
         "patrol": ref("patrols", "来自哪一轮巡查"),
-        "tags": list_of(text("标签", 30), "标签"),
+        "tags": list_of(text("标签", 30), "标签", 20),
     },
     required=("title", "found_on", "place", "hazard", "risk", "status"),
 )
@@ -194,6 +205,7 @@ ENTERPRISE = item(
             text("名称"),
             "平时大家怎么称呼这家企业（简称、俗称、招牌名），如 [鑫泰, 鑫泰包装厂]："
             "企业关联了匿名案例时，这些名称和自动推出的简称都不能出现在公开内容里",
+            20,
         ),
         "industry": text("行业"),
         "employees": integer("员工人数"),
@@ -202,11 +214,11 @@ ENTERPRISE = item(
         "recognized_on": date("评为典型的日期"),
         "honor": text("荣誉称号"),
         "story": markdown("他们是怎么做的"),
-        "practices": list_of(text("做法", LONG_TEXT_MAX), "可供学习的具体做法"),
+        "practices": list_of(text("做法", LONG_TEXT_MAX), "可供学习的具体做法", 20),
         "quote": obj(
             {"text": text("一句话", LONG_TEXT_MAX), "by": text("说话人")}, required=("text",), desc="引语（一句话和说话人）"
         ),
-        "photos": list_of(PHOTO, "照片"),
+        "photos": list_of(PHOTO, "照片", 20),
     },
     required=("name",),
 )
@@ -228,7 +240,7 @@ QUESTION = obj(
     {
         "question": text("题目", LONG_TEXT_MAX),
         "kind": choice(QUIZ_KIND, "题型（single 单选 / multiple 多选 / judge 判断）"),
-        "options": {**list_of(text("选项"), "选项（A、B、C……，最多 10 个）"), "maxItems": 10},
+        "options": list_of(text("选项"), "选项（A、B、C……，最多 10 个）", 10),
         "answer": {"description": "答案（单选如 B，多选如 [A, C]，判断 对/错）"},
         "explanation": text("解析", LONG_TEXT_MAX),
     },
@@ -240,20 +252,21 @@ LESSON = item(
         "title": text("课程标题"),
         "audience": text("对象，如 企业员工"),
         "minutes": integer("时长（分钟）", 1),
-        "objectives": list_of(text("目标", LONG_TEXT_MAX), "学习目标"),
-        "key_points": list_of(text("要点", LONG_TEXT_MAX), "必须记住的要点"),
-        "dos": list_of(text("应该", LONG_TEXT_MAX), "应该"),
-        "donts": list_of(text("禁止", LONG_TEXT_MAX), "禁止"),
+        "objectives": list_of(text("目标", LONG_TEXT_MAX), "学习目标", 20),
+        "key_points": list_of(text("要点", LONG_TEXT_MAX), "必须记住的要点", 20),
+        "dos": list_of(text("应该", LONG_TEXT_MAX), "应该", 20),
+        "donts": list_of(text("禁止", LONG_TEXT_MAX), "禁止", 20),
         "body": markdown("正文"),
-        "cases": list_of(ref("cases", "案例编号"), "用作例子的案例"),
+        "cases": list_of(ref("cases", "案例编号"), "用作例子的案例", 20),
         "references": list_of(
             obj(
                 {"title": text("依据名称及条款"), "url": {"type": "string", "pattern": r"^https?://\S+$", "description": "链接"}},
                 required=("title",),
             ),
             "依据和参考资料",
+            20,
         ),
-        "quiz": list_of(QUESTION, "小测验"),
+        "quiz": list_of(QUESTION, "小测验", 20),
     },
     required=("title",),
 )
@@ -262,12 +275,12 @@ PATROL = item(
     {
         "round": integer("第几轮", 1),
         "date": date("巡查日期"),
-        "team": list_of(text("人员"), "巡查队伍"),
+        "team": list_of(text("人员"), "巡查队伍", 50),
         "enterprises_checked": integer("检查企业数"),
         "hazards_found": integer("发现隐患数"),
         "rectified_on_spot": integer("已整改数"),
         "referred": integer("移交职能部门数"),
-        "cases": list_of(ref("cases", "案例编号"), "本轮记录的案例"),
+        "cases": list_of(ref("cases", "案例编号"), "本轮记录的案例", 500),
         "note": text("备注", LONG_TEXT_MAX),
     },
     required=("round", "date"),
@@ -301,11 +314,11 @@ EVENT = item(
         "kind": choice(EVENT_KIND, "类型"),
         "venue": text("地点"),
         "speaker": text("主讲"),
-        "lessons": list_of(ref("lessons", "课程编号"), "讲座资料包包含的课程"),
-        "attendance": integer("参加人数"),
-        "enterprises": list_of(ref("enterprises", "企业编号"), "参加的企业"),
+        "lessons": list_of(ref("lessons", "课程编号"), "讲座资料包包含的课程", 10),
+        "attendance": {**integer("参加人数（签到表按它的行数印，最多 1000）"), "maximum": 1000},
+        "enterprises": list_of(ref("enterprises", "企业编号"), "参加的企业", 500),
         "summary": markdown("活动内容"),
-        "photos": list_of(PHOTO, "照片"),
+        "photos": list_of(PHOTO, "照片", 20),
     },
     required=("title", "date"),
 )
@@ -316,13 +329,14 @@ PLEDGE = item(
         "audience": text("谁来签（如“企业”“员工和骑手”）"),
         "signer": text("签名栏写什么（如“企业负责人”“本人”）"),
         "intro": text("开头一段话", LONG_TEXT_MAX),
-        "promises": list_of(text("承诺事项", LONG_TEXT_MAX), "一条一条的承诺"),
+        "promises": list_of(text("承诺事项", LONG_TEXT_MAX), "一条一条的承诺", 20),
         "references": list_of(
             obj(
                 {"title": text("依据名称及条款"), "url": {"type": "string", "pattern": r"^https?://\S+$", "description": "链接"}},
                 required=("title",),
             ),
             "依据",
+            10,
         ),
     },
     required=("title", "promises"),

@@ -7,13 +7,20 @@ to `private/` beside `site/`, never into the published tree, and is listed only 
 build's summary.
 
 One-page kinds (`max_pages=1`) are rendered with `fit=0`; when the content does not fit,
-they are rendered again with `fit=1` then `fit=2` (the templates' documented tighter
-layouts: smaller photos and tiles, smaller type), and when even that overflows the build
-stops with a Chinese message naming the item and what to shorten (`overflow_hint`).
+they are rendered again with `fit=1`, `fit=2` (the templates' documented tighter layouts:
+smaller photos and tiles, smaller type) and last `fit=3`, the digest (DIGEST): every text
+clipped to what the page holds, a long description replaced by its first characters and
+"详见网页" beside the QR code, lists cut to their first items, fewer photos, type down to 8 pt.
+Every list in the schema has a maxItems and every text a maxLength, so the digest of the
+longest content the format allows fits (tests/test_print.py fills every field to its limit);
+a public one that still overflows is a bug of the kit and stops the build naming the item
+(`overflow_hint`). Kinds whose words are binding (the notice, the pledge) are never clipped:
+they continue on further pages, the signature blocks kept whole after the text.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,7 +30,15 @@ from campaignkit.render.templating import cn_date
 from campaignkit.view.campaign import Campaign
 from campaignkit.view.campaign import PublicItem as Item
 
-FIT_LEVELS = (0, 1, 2)  # the layouts a one-page kind may fall back to, loosest first
+FIT_LEVELS = (0, 1, 2, 3)  # the layouts a one-page kind may fall back to, loosest first
+DIGEST = 3  # the last level: every text clipped to what the page holds, the rest "详见网页" by the QR code
+# What the digest keeps: a long description's first characters, a list's first items, each clipped.
+DIGEST_CHARS = 200
+DIGEST_ITEMS = 3
+DIGEST_ITEM_CHARS = 60
+# A rider's card is a fixed 85.6 × 54 mm box (it never runs onto a second page, it would run into the
+# next card): what it prints of the charging point is always clipped to these lengths.
+CARD_CHARS = {"name": 20, "address": 32, "hours": 16, "office": 14}
 # Cases a 隐患整改通知书 is written for: the enterprise still has to act. A referred case is
 # in the hands of the authorities, who write their own.
 OPEN_STATUSES = (STATUS.found.text, STATUS.in_progress.text)
@@ -55,6 +70,9 @@ class HandoutKind:
     public: bool = True
     max_pages: int | None = None  # one-page formats: fit by FIT_LEVELS or refuse
     overflow_hint: str = ""  # what an editor shortens when it cannot fit
+    # More printed characters than any layout but the digest holds on its page (a generous upper
+    # bound: a wrong one costs only time): such content is laid out in the digest straight away.
+    page_chars: int | None = None
 
 
 @dataclass
@@ -63,6 +81,21 @@ class Private:
 
     enterprise_of_case: dict[str, dict] = field(default_factory=dict)  # case id → enterprise fields
     enterprises: list[dict] = field(default_factory=list)  # every published-or-hidden enterprise
+    notice_numbers: dict[str, NoticeNumber] = field(default_factory=dict)  # case id → its notice's number
+
+
+@dataclass(frozen=True)
+class NoticeNumber:
+    """A 隐患整改通知书's number: 孙唐社安〔2023〕3 号, and the date it is issued."""
+
+    prefix: str
+    year: int
+    number: int | None  # None: not assigned (a --drafts build): printed as a blank to fill by hand
+    issued_on: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.prefix}〔{self.year}〕{self.number if self.number else '＿＿'} 号"
 
 
 # ---- dates ----------------------------------------------------------------------------------------
@@ -331,15 +364,22 @@ def _notices(campaign, private: Private):
             for r in lesson["references"]
             if "法" in r["title"] or "规定" in r["title"] or "条例" in r["title"]
         ]
+        date = str(case["notice_date"] or case["found_on"])
+        number = private.notice_numbers.get(case.id) or NoticeNumber(notice_prefix(campaign.site), int(date[:4]), None, date)
         out.append(
             Planned(
                 case,
                 f"隐患整改通知书（{enterprise['name']}）",
-                f"隐患整改通知书：{case['title']}",
+                f"隐患整改通知书 {number.text}：{case['title']}",
                 ["隐患整改通知书"],
-                case["found_on"],
+                number.issued_on,
                 _base(campaign) + case.url,
-                {"case": case, "enterprise": enterprise, "legal": list({r["title"]: r for r in legal}.values())},
+                {
+                    "case": case,
+                    "enterprise": enterprise,
+                    "legal": list({r["title"]: r for r in legal}.values()),
+                    "number": number,
+                },
             )
         )
     return out
@@ -355,7 +395,7 @@ def _letters(campaign, private: Private):
             "电动车充电安全告知书",
             "告知书：致共建区各企业（附回执）",
             ["告知书", "回执"],
-            newest(*[lesson_date(lesson) for lesson in campaign.lessons]),
+            None,  # no content dates a letter to every enterprise: a blank, filled in by hand when it is sent
             _base(campaign) + "facilities/",
             {"enterprises": private.enterprises},
             id="all",
@@ -392,6 +432,7 @@ KINDS: list[HandoutKind] = [
         _answers,
         public=False,
         max_pages=1,
+        page_chars=5000,
         overflow_hint="测验题的解析（explanation）",
     ),
     HandoutKind(
@@ -401,6 +442,7 @@ KINDS: list[HandoutKind] = [
         "downloads/cases/{id}.pdf",
         _cases,
         max_pages=1,
+        page_chars=3500,
         overflow_hint="描述（description）或措施（actions）",
     ),
     HandoutKind(
@@ -410,6 +452,7 @@ KINDS: list[HandoutKind] = [
         "downloads/honor-roll.pdf",
         _honor_roll_on("A3"),
         max_pages=1,
+        page_chars=8000,
         overflow_hint="示范企业的做法（practices）、人物的职务（role）",
     ),
     HandoutKind(
@@ -419,6 +462,7 @@ KINDS: list[HandoutKind] = [
         "downloads/honor-roll-a4.pdf",
         _honor_roll_on("A4"),
         max_pages=1,
+        page_chars=4500,
         overflow_hint="示范企业的做法（practices）、人物的职务（role）",
     ),
     HandoutKind("form", "巡查记录表", "patrol-form.html.j2", "downloads/patrol-form.pdf", _patrol_form, max_pages=1),
@@ -429,6 +473,7 @@ KINDS: list[HandoutKind] = [
         "downloads/facilities/{id}.pdf",
         _facility_posters,
         max_pages=1,
+        page_chars=1500,
         overflow_hint="地址（address）或开放时间（hours）",
     ),
     HandoutKind(
@@ -438,6 +483,7 @@ KINDS: list[HandoutKind] = [
         "downloads/charging-points.pdf",
         _charging_list,
         max_pages=1,
+        page_chars=5000,
         overflow_hint="集中充电处的地址（address）",
     ),
     HandoutKind(
@@ -454,26 +500,72 @@ KINDS: list[HandoutKind] = [
         "安全承诺书",
         "pledge.html.j2",
         "downloads/pledges/{id}.pdf",
-        _pledges,
-        max_pages=1,
-        overflow_hint="承诺事项（promises）",
+        _pledges,  # what someone signs is never clipped: a long pledge goes on, the signatures after it
     ),
     HandoutKind(
         "notice",
         "隐患整改通知书",
         "notice.html.j2",
         "notices/{id}.pdf",
-        _notices,
+        _notices,  # an official letter is never clipped: a long description continues on a second page
         public=False,
-        max_pages=1,
-        overflow_hint="案例的描述（description）",
     ),
     HandoutKind("letter", "告知书", "letter.html.j2", "letters/{id}.pdf", _letters, public=False),
 ]
 BY_KIND = {k.kind: k for k in KINDS}
 
 
-def private_view(content, checked) -> Private:
+# ---- notice numbers: a per-year sequence, assigned once and kept in the case's own file ---------
+
+
+def notice_prefix(site: dict) -> str:
+    return str(site.get("notice_prefix") or site["org"])
+
+
+def issued_on(data) -> str:
+    """A notice's date: its own `notice_date`, else the day the hazard was found."""
+    return str(data.get("notice_date") or data.get("found_on"))
+
+
+def needs_notice(data: dict, enterprises) -> bool:
+    return data.get("status") in OPEN_STATUSES and data.get("enterprise") in enterprises
+
+
+def number_notices(content, checked, site: dict, assign: bool) -> dict[str, NoticeNumber]:
+    """Every notice's number (case id → NoticeNumber). A case that needs a notice and has no
+    `notice_no` gets the next number of its year, written into its file (comments kept) when
+    `assign`: one more than the highest any case of that year has ever been given, so a case
+    added later never renumbers the others, and a number is never given twice (check refuses
+    two cases with one number)."""
+    from campaignkit.content import yaml_edit
+    from campaignkit.content.kinds import KINDS as CONTENT_KINDS
+
+    prefix = notice_prefix(site)
+    highest: dict[int, int] = {}
+    for doc in content.items["cases"]:  # drafts and closed cases too: their numbers stay theirs
+        if isinstance(doc.data.get("notice_no"), int):
+            year = int(issued_on(doc.data)[:4])
+            highest[year] = max(highest.get(year, 0), doc.data["notice_no"])
+    enterprises = checked.published["enterprises"]
+    out = {}
+    for cid, doc in sorted(checked.published["cases"].items(), key=lambda kv: (issued_on(kv[1].data), kv[0])):
+        if not needs_notice(doc.data, enterprises):
+            continue
+        year = int(issued_on(doc.data)[:4])
+        number = doc.data.get("notice_no")
+        if not isinstance(number, int) and assign:
+            number = highest[year] = highest.get(year, 0) + 1
+            path = content.root / doc.relpath.split("/", 1)[1]
+            data = yaml_edit.load(path.read_text(encoding="utf-8"))
+            yaml_edit.update(data, {"notice_no": number}, list(CONTENT_KINDS["cases"].fields))
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_text(yaml_edit.dump(data), encoding="utf-8")
+            os.replace(tmp, path)
+        out[cid] = NoticeNumber(prefix, year, number if isinstance(number, int) else None, issued_on(doc.data))
+    return out
+
+
+def private_view(content, checked, notice_numbers: dict[str, NoticeNumber] | None = None) -> Private:
     """Every published enterprise, those behind anonymous cases too, and which case names which:
     for the private paperwork only (model.py keeps them out of everything published)."""
     published = checked.published
@@ -486,4 +578,4 @@ def private_view(content, checked) -> Private:
         for cid, doc in published["cases"].items()
         if doc.data.get("enterprise") in enterprises
     }
-    return Private(of_case, sorted(enterprises.values(), key=lambda e: (str(e.get("name")), e["id"])))
+    return Private(of_case, sorted(enterprises.values(), key=lambda e: (str(e.get("name")), e["id"])), dict(notice_numbers or {}))

@@ -53,6 +53,7 @@ from campaignkit.content.enums import HAZARD, PATROL_EXTRA_CHECKS
 from campaignkit.content.kinds import KINDS as CONTENT_KINDS
 from campaignkit.content.markup import render_markdown
 from campaignkit.handouts import font_check as fonts
+from campaignkit.handouts import kinds as handout_kinds
 from campaignkit.handouts import pdf_font_subsets as pdf_fonts
 from campaignkit.handouts import pdf_stylesheets
 from campaignkit.handouts.kinds import BY_KIND, CHARGING_ON_ONE_PAGE, FIT_LEVELS, KINDS, Private, charging_points
@@ -101,6 +102,7 @@ class Handout:
     pages: int
     size: int
     public: bool = True
+    fit: int = 0  # the layout kept (a one-page kind: 0 as written … DIGEST, texts clipped, "详见网页")
 
     @property
     def size_kb(self) -> float:
@@ -217,6 +219,13 @@ def _printable_links(html: str) -> str:
     return _LINK.sub(lambda m: m.group(0) if re.match(r"(https?|mailto|tel):", m.group(2)) else m.group(1), html)
 
 
+def clip(value, limit: int) -> str:
+    """A text cut to `limit` characters with "…" (the digest layout of a one-page format; the
+    full text is on the web page its QR code opens)."""
+    text = str(value or "")
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def cn_number(n: int) -> str:
     """1 → 一, 10 → 十, 12 → 十二, 20 → 二十 (section numbers up to 99)."""
     if n < 10:
@@ -314,7 +323,7 @@ def environment(templates: Path, campaign: Campaign, media_dir: Path, qr_cache: 
         if credits.get(key)
     )
     area = (site.get("area") or {}).get("name")
-    env.filters.update(md_at=markdown_at, css_string=css_string, on_paper=on_paper)
+    env.filters.update(md_at=markdown_at, css_string=css_string, on_paper=on_paper, clip=clip)
     env.globals.update(
         site=site,
         campaign=campaign,
@@ -339,6 +348,10 @@ def environment(templates: Path, campaign: Campaign, media_dir: Path, qr_cache: 
         contact=site.get("contact") or {},
         stats=campaign.stats,
         LETTERS=LETTERS,
+        digest_chars=handout_kinds.DIGEST_CHARS,
+        digest_items=handout_kinds.DIGEST_ITEMS,
+        digest_item_chars=handout_kinds.DIGEST_ITEM_CHARS,
+        card_chars=handout_kinds.CARD_CHARS,
         photo_src=_photo_uri(media_dir),
     )
     return env
@@ -372,9 +385,13 @@ def plan(
     private: Private | None = None,
     qr_cache: Path | None = None,
     draw_later: bool = False,
+    not_made: list[str] | None = None,
 ) -> list[Job]:
     """One Job per PDF, walking the declared kinds (handout_kinds.KINDS) in order. With
-    `draw_later` (the preview) no HTML is drawn yet: each job draws its own when asked (Job.drawn)."""
+    `draw_later` (the preview) no HTML is drawn yet: each job draws its own when asked (Job.drawn).
+
+    With `not_made`, a private kind that cannot be listed or drawn (whatever the reason) is
+    reported there by name and left out: private paperwork never stops anything public."""
     env = environment(templates, campaign, media_dir, qr_cache)
     private = private or Private()
     area = (campaign.site.get("area") or {}).get("name") or ""
@@ -382,7 +399,14 @@ def plan(
     jobs: list[Job] = []
     paths: set[str] = set()
     for kind in KINDS:
-        for planned in kind.items(campaign, private):
+        try:
+            feeding = kind.items(campaign, private)
+        except Exception as exc:
+            if kind.public or not_made is None:
+                raise
+            not_made.append(f"{kind.label}：全部没有生成（{_reason(exc)}）")
+            continue
+        for planned in feeding:
             item = planned.item
             path = kind.path.format(id=planned.id or (item.id if item is not None else ""))
             if path in paths:  # two handouts at one path is a bug (an id clash), never an overwrite
@@ -407,8 +431,12 @@ def plan(
 
             levels = FIT_LEVELS if kind.max_pages else FIT_LEVELS[:1]
 
-            def draw_all(draw=draw, levels=levels) -> tuple[str, tuple[str, ...]]:
+            def draw_all(draw=draw, levels=levels, page_chars=kind.page_chars) -> tuple[str, tuple[str, ...]]:
                 htmls = [draw(fit) for fit in levels]
+                if page_chars and visible_chars(htmls[0]) > page_chars:
+                    # More text than any loose layout holds: straight to the digest (laying out pages
+                    # of text in a flex box only to find it overflows took WeasyPrint minutes).
+                    htmls = ["" for _ in htmls[:-1]] + htmls[-1:]
                 return htmls[0], tuple(htmls[1:])
 
             job = Job(
@@ -427,8 +455,37 @@ def plan(
                 kind.overflow_hint,
                 draw=draw_all,
             )
-            jobs.append(job if draw_later else job.drawn())
+            if not draw_later:
+                try:
+                    job = job.drawn()
+                except Exception as exc:
+                    if kind.public or not_made is None:
+                        raise
+                    not_made.append(f"{not_made_name(job)}没有生成：{_reason(exc)}")
+                    continue
+            jobs.append(job)
     return jobs
+
+
+_STYLE_OR_TAG = re.compile(r"<style\b.*?</style>|<[^>]*>", re.S)
+
+
+def visible_chars(html: str) -> int:
+    """The characters a handout's HTML prints (its tags, stylesheet and photos' data left out)."""
+    return len(re.sub(r"\s+", "", _STYLE_OR_TAG.sub("", html)))
+
+
+def not_made_name(job: Job) -> str:
+    """How the closing summary names a handout that was not made: kind, title and where it comes from."""
+    where = f"（{job.source}）" if job.source else ""
+    return f"{job.kind_label}“{job.title}”{where}"
+
+
+def _reason(exc: BaseException) -> str:
+    """One line for a private document that failed: the kit's own Chinese message, else the error."""
+    if isinstance(exc, BuildError):
+        return exc.message.splitlines()[0]
+    return f"生成程序出错（{type(exc).__name__}: {str(exc)[:200]}），请把这条信息发给技术人员"
 
 
 # The last characters of a block's text, just before it closes: kept on one line, so no title ends
@@ -468,6 +525,14 @@ def _render(
 
     A one-page kind is laid out with `html`, then each tighter layout in `fallbacks`, until it
     fits `max_pages`; only the layout kept is written. The page count returned is that layout's."""
+    pages, warnings, _level = _render_layout(html, base_url, target, epoch, max_pages, fallbacks)
+    return pages, warnings
+
+
+def _render_layout(
+    html: str, base_url: str, target: str, epoch: str = "", max_pages: int | None = None, fallbacks: tuple[str, ...] = ()
+) -> tuple[int, list[str], int]:
+    """_render, also saying which layout was kept (0: `html`, n: `fallbacks[n - 1]`)."""
     from weasyprint import HTML
 
     previous = os.environ.get("SOURCE_DATE_EPOCH")
@@ -479,10 +544,16 @@ def _render(
     try:
         # The stylesheet parsed once per worker; fonts subset in one pass, since _finish compacts them.
         with pdf_stylesheets.reused(), pdf_fonts.one_pass_subsets():
+            level = 0
             for candidate in (html, *fallbacks):
+                if not candidate:  # a layout the plan knows cannot fit (too much text for its type size)
+                    level += 1
+                    continue
                 document = HTML(string=candidate, base_url=base_url).render(**RENDER_OPTIONS)
                 if max_pages is None or len(document.pages) <= max_pages:
                     break
+                level += 1
+            level = min(level, len(fallbacks))
             document.write_pdf(target, **RENDER_OPTIONS)
         _finish(target)
         pages = len(document.pages)
@@ -496,7 +567,7 @@ def _render(
                 os.environ.pop("SOURCE_DATE_EPOCH", None)
             else:
                 os.environ["SOURCE_DATE_EPOCH"] = previous
-    return pages, collect.messages
+    return pages, collect.messages, level
 
 
 def _finish(target: str) -> None:
@@ -522,6 +593,7 @@ def render_all(
     private_dir: Path | None = None,
     private: Private | None = None,
     qr_cache: Path | None = None,
+    not_made: list[str] | None = None,
 ) -> list[Handout]:
     """Render (or take from the cache) every handout: public ones into docs_dir, private ones into
     private_dir (none when it is not given); return them all, each saying whether it is public.
@@ -529,13 +601,16 @@ def render_all(
 
     With `pending` (the preview server) nothing public is rendered: cached PDFs are copied, the
     others are listed with 0 pages and left in `pending` (site path → PendingHandout) to render
-    when their link is opened. Private paperwork is never pending (the preview has no link to it)."""
+    when their link is opened. Private paperwork is never pending (the preview has no link to it).
+
+    With `not_made` (the build), a private document that fails for any reason is named there and
+    left out; everything public is still made. Without it, any failure stops (BuildError)."""
     missing = fonts.check_pdf_environment()
     if missing:
         raise BuildError("\n".join(missing))
     planned = [
         job
-        for job in plan(campaign, templates, media_dir, private, qr_cache, draw_later=pending is not None)
+        for job in plan(campaign, templates, media_dir, private, qr_cache, pending is not None, not_made)
         if job.public or private_dir is not None
     ]
     cache_dir.mkdir(parents=True, exist_ok=True)
@@ -557,13 +632,24 @@ def render_all(
             f"讲义：共 {len(planned)} 份，新生成 {len(todo)} 份，"
             f"{len(planned) - len(todo) - len(pending or ())} 份未变化沿用缓存{later}。"
         )
+    if not_made is not None:  # private paperwork that failed: named, left out, nothing public waits for it
+        dropped = {job.path for job, _ in failures + overflows if not job.public}
+        not_made += [f"{not_made_name(job)}没有生成：{message}" for job, message in failures + overflows if not job.public]
+        failures = [(job, message) for job, message in failures if job.public]
+        overflows = [(job, message) for job, message in overflows if job.public]
+        planned = [job for job in planned if job.path not in dropped]
     if failures:
         raise BuildError(
             "生成讲义时排版引擎报告了问题（是排版模板或图片的问题，不是内容格式的问题），"
-            "这些讲义没有生成，请把下面的信息发给技术人员：\n" + "\n".join(failures) + "\n未生成网站，site/ 保持不变。"
+            "这些讲义没有生成，请把下面的信息发给技术人员：\n"
+            + "\n".join(f"  {job.path}：{message}" for job, message in failures)
+            + "\n未生成网站，site/ 保持不变。"
         )
     if overflows:
-        raise BuildError("\n".join(overflows) + f"\n共 {len(overflows)} 份一页的讲义排不下，未生成网站，site/ 保持不变。")
+        raise BuildError(
+            "\n".join(message for _job, message in overflows)
+            + f"\n共 {len(overflows)} 份一页的讲义排不下，未生成网站，site/ 保持不变。"
+        )
     handouts = []
     for job in planned:
         if pending is not None and job.path in pending:
@@ -574,7 +660,7 @@ def render_all(
         target.parent.mkdir(parents=True, exist_ok=True)
         target.unlink(missing_ok=True)
         fstree.link_or_copy(cached, target)
-        pages = int(cached.with_suffix(".pages").read_text())
+        pages, level = _pages_and_level(cached)
         handouts.append(
             Handout(
                 job.kind,
@@ -586,6 +672,7 @@ def render_all(
                 pages,
                 target.stat().st_size,
                 job.public,
+                level,
             )
         )
     if pending is None:  # the preview does not know every digest: it never prunes
@@ -595,14 +682,15 @@ def render_all(
 
 def _render_in_workers(
     todo: list[Job], digests: dict, base_url: str, cache_dir: Path, jobs: int, st
-) -> tuple[list[str], list[str]]:
-    """Render `todo` in worker processes into the cache; return WeasyPrint's complaints and the
-    one-page formats that did not fit even in their tightest layout.
+) -> tuple[list[tuple[Job, str]], list[tuple[Job, str]]]:
+    """Render `todo` in worker processes into the cache; return WeasyPrint's complaints (and a
+    private document's errors) and the one-page formats that did not fit even in their tightest
+    layout, each with its job.
 
     On Ctrl-C (or any error) the workers are killed at once: ProcessPoolExecutor's own shutdown
     would wait for every running render (seconds each) before the build could stop."""
-    failures: list[str] = []
-    overflows: list[str] = []
+    failures: list[tuple[Job, str]] = []
+    overflows: list[tuple[Job, str]] = []
     if not todo:
         return failures, overflows
     pool = workers.pool(min(jobs, len(todo)), freeze=True)
@@ -612,18 +700,31 @@ def _render_in_workers(
             cached = cache_dir / f"{digests[job.path]}.pdf"
             tmp = cache_dir / f"{digests[job.path]}.{os.getpid()}.tmp"
             futures.append(
-                (job, cached, tmp, pool.submit(_render, job.html, base_url, str(tmp), job.epoch, job.max_pages, job.fallbacks))
+                (
+                    job,
+                    cached,
+                    tmp,
+                    pool.submit(_render_layout, job.html, base_url, str(tmp), job.epoch, job.max_pages, job.fallbacks),
+                )
             )
         for job, cached, tmp, future in futures:
-            pages, warnings = future.result()
+            try:
+                pages, warnings, level = future.result()
+            except Exception as exc:  # a private document's error is reported; a public one's stops the build
+                if job.public:
+                    raise
+                tmp.unlink(missing_ok=True)
+                failures.append((job, _reason(exc)))
+                st.advance()
+                continue
             if warnings:
                 tmp.unlink(missing_ok=True)
-                failures += [f"  {job.path}：{message}" for message in warnings]
+                failures += [(job, message) for message in warnings]
             elif job.max_pages and pages > job.max_pages:
                 tmp.unlink(missing_ok=True)
-                overflows.append(overflow_message(job, pages))
+                overflows.append((job, overflow_message(job, pages)))
             else:
-                cached.with_suffix(".pages").write_text(str(pages))
+                cached.with_suffix(".pages").write_text(f"{pages} {level}")
                 os.replace(tmp, cached)
             st.advance()
     except BaseException:
@@ -651,11 +752,11 @@ class PendingHandout:
         cached = self.cache_dir / f"{digest}.pdf"
         if not _cached(self.cache_dir, digest):
             tmp = self.cache_dir / f"{digest}.{os.getpid()}.{threading.get_ident()}.tmp"
-            pages, warnings = _render(job.html, self.base_url, str(tmp), job.epoch, job.max_pages, job.fallbacks)
+            pages, warnings, level = _render_layout(job.html, self.base_url, str(tmp), job.epoch, job.max_pages, job.fallbacks)
             if warnings:
                 tmp.unlink(missing_ok=True)
                 raise BuildError(f"生成讲义 {self.job.path} 时排版引擎报告了问题：" + "；".join(warnings))
-            cached.with_suffix(".pages").write_text(str(pages))
+            cached.with_suffix(".pages").write_text(f"{pages} {level}")
             os.replace(tmp, cached)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.unlink(missing_ok=True)
@@ -668,6 +769,12 @@ def overflow_message(job: Job, pages: int) -> str:
     where = job.source or job.path
     hint = f"请删减{job.overflow_hint}" if job.overflow_hint else "请删减内容"
     return f"{where}: {job.kind_label}“{job.title}”用最紧凑的排法也要 {pages} 页，只能 {job.max_pages} 页。{hint}后再生成。"
+
+
+def _pages_and_level(cached: Path) -> tuple[int, int]:
+    """A cached PDF's page count and the layout kept (written beside it as "pages level")."""
+    numbers = [int(x) for x in cached.with_suffix(".pages").read_text().split()]
+    return numbers[0], numbers[1] if len(numbers) > 1 else 0
 
 
 def _cached(cache_dir: Path, digest: str) -> bool:
