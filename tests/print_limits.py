@@ -60,7 +60,7 @@ def markdown_of_length(n: int, alphabet: str) -> str:
 
 def fill(value, spec: dict, existing: dict[str, list[str]], alphabet: str, seed: int = 0):
     """`value` (the item's own, or None) filled to the limits of `spec`."""
-    if "enum" in spec or "pattern" in spec and "x-ref" not in spec:
+    if "enum" in spec or ("pattern" in spec and "x-ref" not in spec):
         return value
     if "x-ref" in spec:
         return value
@@ -93,7 +93,7 @@ def fill(value, spec: dict, existing: dict[str, list[str]], alphabet: str, seed:
             return value
         out = dict(value)
         for key, sub in spec["properties"].items():
-            if key in out or sub.get("type") == "array" and key == "options":
+            if key in out or (sub.get("type") == "array" and key == "options"):
                 filled = fill(out.get(key), sub, existing, alphabet, seed)
                 if filled is not None:
                     out[key] = filled
@@ -114,11 +114,14 @@ def fill_item(content: Path, folder: str, item_id: str | None = None) -> Path:
             continue
         if key == "quiz":  # questions keep their kind and answer; options only where the kind has them
             questions = data.get("quiz") or []
-            data["quiz"] = [_full_question(dict(questions[i % len(questions)]), spec["items"], alphabet, i)
-                            for i in range(spec["maxItems"])] if questions else questions
+            data["quiz"] = (
+                [_full_question(dict(questions[i % len(questions)]), spec["items"], alphabet, i) for i in range(spec["maxItems"])]
+                if questions
+                else questions
+            )
             continue
         filled = fill(data.get(key), spec, existing, alphabet)
-        if filled is not None and (key in data or spec.get("type") in ("string", "array") and _fillable(spec)):
+        if filled is not None and (key in data or (spec.get("type") in ("string", "array") and _fillable(spec))):
             data[key] = filled
     path.write_text(yaml.dump(data, Dumper=_NoAliases, allow_unicode=True, sort_keys=False, width=10_000), encoding="utf-8")
     return path
@@ -144,8 +147,8 @@ def _full_question(q: dict, spec: dict, alphabet: str, seed: int) -> dict:
     q["question"] = text_of_length(props["question"]["maxLength"], alphabet, seed)
     q["explanation"] = text_of_length(props["explanation"]["maxLength"], alphabet, seed + 1)
     if q.get("options"):
-        q["options"] = [text_of_length(props["options"]["items"]["maxLength"], alphabet, seed + i)
-                        for i in range(props["options"]["maxItems"])]
+        q["options"] = [
+            text_of_length(props["options"]["items"]["maxLength"], alphabet, seed + i)
+            for i in range(props["options"]["maxItems"])
+        ]
     return q
-
-

@@ -319,9 +319,9 @@ def test_poster_is_one_a3_page_with_models_and_people(pdfs, campaign):
 def test_patrol_form_is_a_landscape_a4_blank_form_with_the_hazard_checklist(pdfs):
     path = pdfs["downloads/patrol-form.pdf"]
     pdf = reader(path)
-    assert len(pdf.pages) == 1
-    box = pdf.pages[0].mediabox
-    assert (float(box.width), float(box.height)) == pytest.approx(A4[::-1], abs=1)
+    assert len(pdf.pages) == 2  # one sheet, both sides
+    for page in pdf.pages:
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(A4[::-1], abs=1)
     text = flat(pages_text(path)[0])
     for column in ("企业名称", "时间", "发现的问题", "处置措施", "巡查人"):
         assert column in text

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import math
 import re
 import statistics
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
+import pdf_structure
 import pdfua
 import pikepdf
+import print_limits
 import pytest
 from conftest import PROJECT
 from fontTools.cffLib import CFFFontSet
@@ -81,7 +85,7 @@ def test_private_paperwork_never_reaches_the_published_site(built):
     site, private, _ = built
     notice = next(private.glob("notices/*.pdf"))
     name = flat(text_of(notice)[0]).split("隐患整改通知书")[1]
-    enterprise = re.search(r"第\S+?号(.+?)：", name).group(1)
+    enterprise = re.search(r"〔\d{4}〕\d+号(.+?)：", name).group(1)
     assert enterprise and "示例" in enterprise
     published = [p for p in site.rglob("*") if p.is_file()]
     for path in published:
@@ -284,23 +288,27 @@ def test_patrol_form_records_counts_deadlines_and_rechecks(built):
     site, _, _ = built
     path = site / "downloads/patrol-form.pdf"
     pages = text_of(path)
-    assert len(pages) == 1
-    text = flat(pages[0])
+    assert len(pages) == 2  # one sheet, printed on both sides
+    text = flat("".join(pages))
     for label in (
         "检查企业数",
         "发现隐患数",
         "移交职能部门数",
         "巡查队伍",
-        "共___人".replace("_", "＿"),
+        "共人",
         "整改期限",
         "复查",
         "当场整改",
         "限期整改",
-        "本页合计",
+        "本张合计",
     ):
         assert flat(label) in text, label
-    numbers = [int(m) for m in re.findall(r"^\s*(\d+)\s", pages[0], re.MULTILINE)]
-    assert numbers[: handouts.PATROL_ROWS] == list(range(1, handouts.PATROL_ROWS + 1)) and handouts.PATROL_ROWS > 7
+    assert "＿" not in text  # every blank is a ruled space a pen fits, not a character or two of underscores
+    front, back = handouts.PATROL_ROWS
+    numbers = [int(m) for page in pages for m in re.findall(r"^\s*(\d+)\s", page, re.MULTILINE)]
+    assert [n for n in numbers if n <= front + back] == list(range(1, front + back + 1))
+    # a round of the park's 81 enterprises and its findings (the sample's busiest rounds: ~30) on a few sheets
+    assert math.ceil((81 + 30) / (front + back)) <= 6
     with pdfplumber_words(path) as words:
         head = next(w for w in words if w["text"].startswith("企业名称"))
         after = min((w for w in words if w["top"] == head["top"] and w["x0"] > head["x1"]), key=lambda w: w["x0"])
@@ -526,27 +534,290 @@ def test_one_page_formats_fit_a_long_case_and_twelve_people(scratch, tmp_path):
             assert all(p["name"] in text for p in campaign.people), rel
 
 
-def test_a_case_that_cannot_fit_stops_the_build_naming_the_file(scratch, tmp_path, campaign):
-    text = scratch.read("cases/wuliu-bangonglou-feixian.yml")
+def test_a_case_too_long_for_its_page_prints_its_digest_and_says_where_the_rest_is(scratch, tmp_path):
+    """2,000 characters of description (a 255-character one stopped the whole site before): the
+    case sheet is one page, the description's beginning with 详见网页 beside the QR code."""
     para = "企业多次承诺整改但未落实，巡查队逐次记录了现场情况和企业的答复。" * 6
-    text = text.replace("巡查队将在下一轮回头看。\n", "巡查队将在下一轮回头看。\n" + f"\n  {para}\n" * 8)
-    scratch.write("cases/wuliu-bangonglou-feixian.yml", text)
-    long_campaign = public_campaign(scratch.content)
+    text = scratch.read("cases/wuliu-bangonglou-feixian.yml")
+    scratch.write(
+        "cases/wuliu-bangonglou-feixian.yml",
+        text.replace("巡查队将在下一轮回头看。\n", "巡查队将在下一轮回头看。\n" + f"\n  {para}\n" * 8),
+    )
     job = next(
         j
-        for j in handouts.plan(long_campaign, TEMPLATES, MEDIA_CACHE)
+        for j in handouts.plan(public_campaign(scratch.content), TEMPLATES, MEDIA_CACHE)
         if j.item_id == "wuliu-bangonglou-feixian" and j.kind == "case"
     )
+    target = tmp_path / "case.pdf"
+    pages, warnings, level = handouts._render_layout(
+        job.html, str(TEMPLATES / "handouts"), str(target), job.epoch, job.max_pages, job.fallbacks
+    )
+    assert warnings == [] and pages == 1 and level == handout_kinds.DIGEST
+    page = flat(text_of(target)[0])
+    assert "详见网页" in page and "巡查队发现" in page and para[:20] not in page.split("详见网页")[1]
+    # A public one-page handout that overflowed even its digest would be the kit's bug: the build stops
+    # naming the item (never a half-made site).
     real_plan = handouts.plan
     try:
-        handouts.plan = lambda *args, **kw: [job]
+        handouts.plan = lambda *args, **kw: [replace(job, fallbacks=())]
         with pytest.raises(BuildError) as error:
-            handouts.render_all(long_campaign, TEMPLATES, tmp_path / "docs", tmp_path / "cache", MEDIA_CACHE)
+            handouts.render_all(public_campaign(scratch.content), TEMPLATES, tmp_path / "docs", tmp_path / "cache", MEDIA_CACHE)
     finally:
         handouts.plan = real_plan
-    assert "content/cases/wuliu-bangonglou-feixian.yml" in error.value.message
-    assert "案例警示单" in error.value.message and "只能 1 页" in error.value.message and "描述" in error.value.message
-    assert not (tmp_path / "docs").exists() or not list((tmp_path / "docs").rglob("*.pdf"))
+    assert "content/cases/wuliu-bangonglou-feixian.yml" in error.value.message and "只能 1 页" in error.value.message
+
+
+# ---- content at every limit the format allows (issue 26) ------------------------------------------------
+
+
+@pytest.mark.parametrize("folder", sorted(print_limits.FULL_ITEM))
+def test_content_at_every_limit_builds_every_handout_on_its_pages(folder, scratch):
+    """One item of the kind with every text at its maxLength and every list at its maxItems (read
+    from the schema): check passes, the full build succeeds, every declared kind is made and every
+    one-page handout is one page. Unchanged handouts come from the shared cache."""
+    print_limits.fill_item(scratch.content, folder)
+    assert scratch.check().returncode == 0
+    result = scratch.build()
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    site, private = scratch.root / "site", scratch.root / PRIVATE_DIR
+    made = {}
+    for root in (site, private):
+        for pdf in root.rglob("*.pdf"):
+            made[str(pdf.relative_to(root))] = pdf
+    kinds = {kind_of((site, private, None), rel) for rel in made}
+    assert kinds == {k.kind for k in handout_kinds.KINDS}
+    for rel, pdf in made.items():
+        kind = handout_kinds.BY_KIND[kind_of((site, private, None), rel)]
+        if kind.max_pages:
+            assert len(PdfReader(pdf).pages) <= kind.max_pages, rel
+
+
+# ---- private paperwork never blocks anything public -------------------------------------------------------
+
+
+def test_a_private_notice_that_fails_is_named_and_the_site_is_published(scratch, monkeypatch, capsys):
+    """The notice's template breaks (any reason would do): the site and the articles are published,
+    the summary names the notice, the exit status says something was not made."""
+    from campaignkit.commandline import main as cli
+
+    broken = [replace(k, template="quiz.html.j2") if k.kind == "notice" else k for k in handout_kinds.KINDS]
+    monkeypatch.setattr(handouts, "KINDS", broken)
+    out = scratch.root / "site"
+    monkeypatch.chdir(PROJECT)
+    status = cli.main(["--content", str(scratch.content), "--output", str(out)])
+    said = capsys.readouterr()
+    assert status == 1, said.err
+    assert (out / "index.html").exists() and (out / "downloads/cases/wuliu-bangonglou-feixian.pdf").exists()
+    assert (scratch.root / "wechat" / "index.html").exists()
+    assert "隐患整改通知书" in said.out and "没有生成" in said.out and "content/cases/wuliu-bangonglou-feixian.yml" in said.out
+    assert "已生成网站" in said.out
+    private = scratch.root / PRIVATE_DIR
+    assert (private / "letters/all.pdf").exists() and not list(private.glob("notices/*.pdf"))
+
+
+# ---- paperwork a committee can send ------------------------------------------------------------------------
+
+
+def _open_case(scratch, case_id: str, found_on: str, enterprise: str = "anjie-peisong") -> None:
+    text = scratch.read("cases/wuliu-bangonglou-feixian.yml")
+    text = re.sub(r"^found_on: .*$", f"found_on: {found_on}", text, flags=re.M)
+    text = re.sub(r"^enterprise: .*$", f"enterprise: {enterprise}", text, flags=re.M)
+    text = re.sub(r"^notice_no: .*\n", "", text, flags=re.M)
+    text = re.sub(r"^patrol: .*\n", "", text, flags=re.M)
+    scratch.write(f"cases/{case_id}.yml", text)
+
+
+def _notices(private: Path) -> dict[str, str]:
+    return {p.stem: flat("".join(text_of(p))) for p in private.glob("notices/*.pdf")}
+
+
+def test_notice_numbers_run_per_year_are_kept_and_never_renumbered(scratch):
+    """A case added mid-year gets the next number; the existing notice keeps its own, build after build."""
+    site_text = scratch.read("site.yml")
+    assert "notice_prefix: 孙唐社安" in site_text
+    first = scratch.build()
+    assert first.returncode == 0, first.stderr
+    before = _notices(scratch.root / PRIVATE_DIR)
+    assert "孙唐社安〔2023〕1号" in before["wuliu-bangonglou-feixian"]
+    _open_case(scratch, "zhongjian-feixian", "2023-08-15")  # earlier in 2023 than the existing one
+    second = scratch.build()
+    assert second.returncode == 0, second.stderr
+    assert "notice_no: 2" in scratch.read("cases/zhongjian-feixian.yml")  # assigned once, written into its file
+    after = _notices(scratch.root / PRIVATE_DIR)
+    assert "孙唐社安〔2023〕1号" in after["wuliu-bangonglou-feixian"]
+    assert "孙唐社安〔2023〕2号" in after["zhongjian-feixian"]
+    third = scratch.build()
+    assert third.returncode == 0 and _notices(scratch.root / PRIVATE_DIR) == after
+    # the issue date: its own field, else the day the hazard was found
+    assert "2023年11月9日" in after["wuliu-bangonglou-feixian"].split("复查")[0]
+
+
+def test_a_notice_number_given_twice_is_refused_by_check(scratch):
+    _open_case(scratch, "zhongjian-feixian", "2023-08-15")
+    scratch.replace("cases/zhongjian-feixian.yml", "status: 整改中\n", "status: 整改中\nnotice_no: 1\n")
+    result = scratch.check()
+    line = scratch.line_of("cases/zhongjian-feixian.yml", "notice_no")
+    assert result.returncode == 1
+    assert f"cases/zhongjian-feixian.yml:{line}: notice_no: 整改通知书文号 2023 年第 1 号已经给了" in result.stderr
+
+
+def test_letters_are_dated_by_hand_and_no_printed_document_shows_an_item_id(built, campaign):
+    _site, private, _ = built
+    letters = flat("".join(text_of(private / "letters/all.pdf")))
+    assert re.search(r"＿+年＿+月＿+日$", letters.split("回执")[0].split("沿此线剪下")[0])  # the sign-off date: a blank
+    assert not re.search(r"\d{4}年\d{1,2}月\d{1,2}日", letters)
+    ids = {item.id for kind in campaign.items.values() for item in kind if len(item.id) >= 5}
+    for path in all_pdfs(built):
+        text = re.sub(r"https?://[A-Za-z0-9./_#?=&%-]+", "", flat("".join(text_of(path))))
+        assert not [i for i in ids if i in text], path
+
+
+# ---- paper a patrol writes on, cards cut on the marks (measured at 300 dpi) ------------------------------
+
+
+def _rules(png: Path, axis: str, at: float) -> list[float]:
+    """Positions (mm) of the dark rules crossing a line at `at` (0-1 of the page) across `axis`."""
+    from PIL import Image
+
+    image = Image.open(png).convert("L")
+    width, height = image.size
+    px = image.load()
+    if axis == "rows":
+        x = int(width * at)
+        dark = [y for y in range(height) if px[x, y] < 128]
+    else:
+        y = int(height * at)
+        dark = [x for x in range(width) if px[x, y] < 128]
+    runs: list[list[int]] = []
+    for p in dark:
+        if runs and p - runs[-1][-1] <= 2:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    return [sum(r) / len(r) / 300 * 25.4 for r in runs if len(r) <= 8]  # rules, not text or filled areas
+
+
+def test_patrol_form_rows_columns_and_headers_measured_at_300_dpi(built, tmp_path):
+    site, _, _ = built
+    path = site / "downloads/patrol-form.pdf"
+    subprocess.run(["pdftoppm", "-r", "300", "-gray", "-png", str(path), str(tmp_path / "form")], check=True)
+    with pdfplumber_words(path) as words:
+        pages = sorted(tmp_path.glob("form-*.png"))
+        assert len(pages) == 2
+        head = next(w for w in words if w["text"].startswith("发现的问题"))
+        page_width = 297
+        x_mm = (head["x0"] + head["x1"]) / 2 / 842 * page_width  # the finding column's middle
+    for png in pages:
+        rows = _rules(png, "rows", (x_mm + 15) / page_width)  # down the finding column, right of its heading
+        gaps = [b - a for a, b in itertools.pairwise(rows) if b - a > 5]
+        # the table's rows: the longest run of (nearly) equal gaps
+        runs = [list(g) for _k, g in itertools.groupby(gaps, key=lambda g: round(g))]
+        body = max(runs, key=len)
+        assert len(body) >= 9 and min(body) >= 10, (png.name, [round(g, 1) for g in gaps])
+        columns = _rules(png, "columns", 0.5)
+        widths = [b - a for a, b in itertools.pairwise(columns)]
+        finding = next(w for a, w in zip(columns, widths, strict=False) if a < x_mm < a + w)
+        assert finding >= 60, (png.name, [round(w, 1) for w in widths])
+    header_lines = [
+        ln.strip()
+        for ln in subprocess.run(
+            ["pdftotext", "-f", "1", "-l", "1", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout.splitlines()
+    ]
+    for cell in re.findall(r"\S+", " ".join(header_lines)):
+        assert not re.fullmatch(r"[^（(]{1,2}[）)]", cell), cell  # never 量） or 果） alone
+
+
+def _thin_rules(page: pikepdf.Page) -> list[tuple[float, float, float, float]]:
+    """Filled thin rectangles (crop marks, rules) on a page: (x0, top, x1, bottom) in pt from the top left."""
+    height = float(page.mediabox[3])
+    ctm, stack, out = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0], [], []
+    pending = None
+    for operands, operator in pikepdf.parse_content_stream(page):
+        op = str(operator)
+        if op == "q":
+            stack.append(list(ctm))
+        elif op == "Q":
+            ctm = stack.pop()
+        elif op == "cm":
+            a, b, c, d, e, f = (float(x) for x in operands)
+            m = ctm
+            ctm = [
+                a * m[0] + b * m[2],
+                a * m[1] + b * m[3],
+                c * m[0] + d * m[2],
+                c * m[1] + d * m[3],
+                e * m[0] + f * m[2] + m[4],
+                e * m[1] + f * m[3] + m[5],
+            ]
+        elif op == "re":
+            x, y, w, h = (float(v) for v in operands)
+            xs = [ctm[0] * px + ctm[2] * py + ctm[4] for px, py in ((x, y), (x + w, y + h))]
+            ys = [ctm[1] * px + ctm[3] * py + ctm[5] for px, py in ((x, y), (x + w, y + h))]
+            pending = (min(xs), height - max(ys), max(xs), height - min(ys))
+        elif op in ("f", "f*", "F") and pending:
+            x0, top, x1, bottom = pending
+            if min(x1 - x0, bottom - top) < 1.5 < max(x1 - x0, bottom - top):
+                out.append(pending)
+            pending = None
+        elif op in ("n", "W", "W*", "S", "B"):
+            pending = None
+    return out
+
+
+def test_crop_marks_lie_outside_every_card_and_clear_of_all_text(built, tmp_path):
+    from PIL import Image
+
+    site, _, _ = built
+    mm = 72 / 25.4
+    grid = (19.4 * mm, 40.5 * mm, (19.4 + 171.2) * mm, (40.5 + 216) * mm)  # 2 × 4 cards of 85.6 × 54 mm, centred
+    for path in sorted(site.glob("downloads/cards/*.pdf")):
+        with pikepdf.open(path) as pdf:
+            marks = _thin_rules(pdf.pages[0])
+        assert len(marks) == 16, (path.name, len(marks))  # 2 per cut line end: 3 vertical + 5 horizontal lines
+        with pdfplumber_words(path) as words:
+            text = [(w["x0"], w["top"], w["x1"], w["top"] + 10) for w in words]
+        for x0, top, x1, bottom in marks:
+            # outside the printed cards: beyond the grid on the side it marks, nothing over a card
+            assert not (grid[0] + 1 < (x0 + x1) / 2 < grid[2] - 1 and grid[1] + 1 < (top + bottom) / 2 < grid[3] - 1)
+            assert bottom <= grid[1] + 0.5 or top >= grid[3] - 0.5 or x1 <= grid[0] + 0.5 or x0 >= grid[2] - 0.5
+            for tx0, ttop, tx1, tbottom in text:  # clear of every word by a millimetre
+                assert x1 + mm < tx0 or x0 - mm > tx1 or bottom + mm < ttop or top - mm > tbottom, (path.name, (x0, top))
+        # and printed: at 300 dpi each mark is ink, the paper around it blank
+        subprocess.run(
+            ["pdftoppm", "-r", "300", "-gray", "-png", "-singlefile", str(path), str(tmp_path / path.stem)], check=True
+        )
+        image = Image.open(tmp_path / f"{path.stem}.png").convert("L")
+        scale = 300 / 72
+        for x0, top, x1, bottom in marks:
+            cx, cy = int((x0 + x1) / 2 * scale), int((top + bottom) / 2 * scale)
+            assert min(image.getpixel((cx + d, cy)) for d in (-2, -1, 0, 1, 2)) < 160, (path.name, cx, cy)
+
+
+# ---- accessibility: our own structural checks beside pdfua ---------------------------------------------
+
+
+def test_structure_of_every_pdf_kind(built):
+    """Language, heading nesting, figure alternative text, table headers, artifacts and every
+    marked content in the tree (tests/pdf_structure.py says which PDF/UA-1 rule each is)."""
+    seen = set()
+    for path in all_pdfs(built):
+        root = built[0] if built[0] in path.parents else built[1]
+        seen.add(kind_of(built, str(path.relative_to(root))))
+        assert pdf_structure.check(path) == [], path
+    assert seen == {k.kind for k in handout_kinds.KINDS}
+
+
+def test_two_column_layouts_read_column_by_column(built):
+    site, _, _ = built
+    case = pdf_structure.reading_text(site / "downloads/cases/wuliu-bangonglou-feixian.pdf")
+    assert case.index("整改前") < case.index("尚未整改到位") < case.index("做了什么") < case.index("巡查队跟踪整改进度")
+    assert case.index("巡查队跟踪整改进度") < case.index("记住这一条")  # the actions column before the box beside it
+    lesson = pdf_structure.reading_text(site / "downloads/lessons/feixian-chongdian.pdf")
+    dos, donts = lesson.index("✓应该这样做"), lesson.index("×禁止这样做")
+    first_do = lesson.index("✓把车停到集中充电处")
+    first_dont = lesson.index("×不要从窗口")
+    assert dos < donts < first_do < first_dont  # the 应该 column whole, then the 禁止 column
 
 
 # ---- what a person checks by eye: first pages in colour and in grayscale --------------------------------
@@ -637,3 +908,64 @@ def test_one_page_sheets_name_three_charging_points_and_refer_to_the_list_for_mo
         assert all(p.name in text for p in points[: handout_kinds.CHARGING_ON_ONE_PAGE]), kind
         assert points[handout_kinds.CHARGING_ON_ONE_PAGE].name not in text, kind
         assert "等12处，全部地址见“充电去哪儿”清单" in text.replace(" ", ""), kind
+
+
+# ---- the preview says what will not print whole ------------------------------------------------------------
+
+
+def test_the_preview_shows_a_print_notice_on_the_edited_case_page(tmp_path):
+    """An editor lengthens a case's description past what its one-page sheet holds: the preview
+    draws the sheet in the background and the case's page says so, in the form's words; while
+    the content has a problem, the error page says it too."""
+    import socket
+    import time
+    import urllib.request
+
+    from conftest import project_copy
+
+    from campaignkit.editing import preview_server as serve
+
+    project = project_copy(tmp_path / "project")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = serve.start(project, project / "content", port=port)
+
+    def page(path: str) -> str:
+        with urllib.request.urlopen(server.url + path, timeout=120) as response:
+            return response.read().decode("utf-8")
+
+    def until(condition, what: str, seconds: float = 300):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            found = condition()
+            if found:
+                return found
+            time.sleep(0.5)
+        raise AssertionError(what)
+
+    try:
+        assert "打印提示" not in page("cases/wuliu-bangonglou-feixian/")
+        case = project / "content/cases/wuliu-bangonglou-feixian.yml"
+        para = "企业多次承诺整改但未落实，巡查队逐次记录了现场情况和企业的答复。" * 6
+        case.write_text(
+            case.read_text(encoding="utf-8").replace(
+                "巡查队将在下一轮回头看。\n", "巡查队将在下一轮回头看。\n" + f"\n  {para}\n" * 8
+            ),
+            encoding="utf-8",
+        )
+        shown = until(
+            lambda: (lambda text: text if "打印提示" in text else None)(page("cases/wuliu-bangonglou-feixian/")),
+            "no print notice on the case page",
+        )
+        assert "案例警示单一页印不下全部文字" in shown and "“发现了什么、为什么危险”（description）" in shown
+        assert "打印提示" not in page("cases/cangku-silai-dianxian/")  # only the edited item's page
+        bad = project / "content/cases/cangku-silai-dianxian.yml"
+        bad.write_text(bad.read_text(encoding="utf-8").replace("risk:", "risx:", 1), encoding="utf-8")
+        error = until(
+            lambda: (lambda text: text if "内容有问题" in text else None)(page("cases/cangku-silai-dianxian/")),
+            "no error page",
+        )
+        assert "打印提示" in error and "案例警示单一页印不下全部文字" in error
+    finally:
+        serve.stop(server)

@@ -43,6 +43,7 @@ from campaignkit.build import pipeline
 from campaignkit.common import progress
 from campaignkit.common.problems import BuildError, ContentError
 from campaignkit.editing import request_guard
+from campaignkit.handouts import print_check
 
 HOST = "127.0.0.1"  # loopback only; WSL 2 forwards Windows' localhost to it (docs/windows.md)
 PREVIEW_DIR = Path(".build") / "preview"
@@ -157,6 +158,7 @@ class Preview:
         self.last: Rebuild | None = None
         self.pending: dict = {}  # site path → handouts.PendingHandout
         self.lock = threading.Lock()  # one rebuild or one PDF render at a time (both set SOURCE_DATE_EPOCH)
+        self.print_check = print_check.PrintCheck(content_root, self.lock)  # edited items' one-page handouts drawn
 
     def rebuild(self) -> Rebuild:
         with self.lock:
@@ -166,6 +168,8 @@ class Preview:
                 self.pending = pending
             self.last = result
         _report(result)
+        if result.ok:
+            self.print_check.after_rebuild(pending, self.site_dir)  # in the background; the page reloads when done
         return result
 
     def render_pdf(self, rel: str) -> bool:
@@ -206,7 +210,11 @@ class PreviewServer(LiveReloadServer):
             epoch = self._visible_epoch
         last = self.preview.last
         if last is not None and not last.ok and _is_page(path):
-            return self._html(start_response, "200 OK", error_page(last), epoch)
+            return self._html(start_response, "200 OK", error_page(last, self.preview.print_check.all()), epoch)
+        notices = self.preview.print_check.for_page(path[len(self.mount_path) :]) if _is_page(path) else []
+        page = self.preview.site_dir / path[len(self.mount_path) :].lstrip("/") / "index.html"
+        if notices and page.is_file():  # the print check's notices on the item's page
+            return self._html(start_response, "200 OK", print_check.with_banner(page.read_text(encoding="utf-8"), notices), epoch)
         if (path + "/").startswith(self.mount_path) and path.endswith(".pdf"):
             rel = posixpath.normpath(path[len(self.mount_path) :]).lstrip("/")
             if not request_guard.same_site(environ):  # another site's page may not make the preview work
@@ -303,8 +311,8 @@ background:#fff;border:1px solid #f0c8c0;border-radius:3px;padding:.1rem .3rem;d
 """
 
 
-def error_page(result: Rebuild) -> str:
-    """The page every preview URL shows while the content has problems."""
+def error_page(result: Rebuild, print_notices: list[str] = ()) -> str:
+    """The page every preview URL shows while the content has problems (and the print check's notices)."""
     if result.problems:
         items = "\n".join(f"<li><code>{html.escape(p)}</code></li>" for p in result.problems)
         body = (
@@ -313,6 +321,8 @@ def error_page(result: Rebuild) -> str:
     else:
         body = f"<p>{html.escape(result.error)}</p>".replace("\n", "<br>")
     body += f'\n<p class="note">{_now()} 重新生成时发现；正式网站 site/ 没有任何改动。</p>'
+    if print_notices:
+        body += "\n<h2>打印提示</h2>\n<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in print_notices) + "</ul>"
     return _page("内容有问题，预览暂停更新", body)
 
 
@@ -349,6 +359,7 @@ def start(project: Path, content_root: Path, port: int = 8000, out: Path | None 
         importlib.import_module(name)
     preview = Preview(project, content_root, out)
     server = PreviewServer(preview, port, _mount_path(project, content_root))
+    preview.print_check.on_change = lambda: _show_again(server)
     logging.getLogger("mkdocs.livereload").setLevel(logging.ERROR)  # its English log lines: ours are Chinese
     server.watch(str(content_root))
     for name in WATCHED:
@@ -369,6 +380,14 @@ def start(project: Path, content_root: Path, port: int = 8000, out: Path | None 
     server.build_thread = threading.Thread(target=server._build_loop, daemon=True)
     server.build_thread.start()
     return server
+
+
+def _show_again(server: PreviewServer) -> None:
+    """Reload the open pages without a rebuild (the print check found something), unless one is running."""
+    with server._epoch_cond:
+        if server._visible_epoch == server._wanted_epoch:
+            server._visible_epoch = server._wanted_epoch = server._visible_epoch + 1
+            server._epoch_cond.notify_all()
 
 
 def run(project: Path, content_root: Path, port: int = 8000) -> None:

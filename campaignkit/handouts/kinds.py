@@ -38,7 +38,7 @@ DIGEST_ITEMS = 3
 DIGEST_ITEM_CHARS = 60
 # A rider's card is a fixed 85.6 × 54 mm box (it never runs onto a second page, it would run into the
 # next card): what it prints of the charging point is always clipped to these lengths.
-CARD_CHARS = {"name": 20, "address": 32, "hours": 16, "office": 14}
+CARD_CHARS = {"name": 20, "address": 32, "hours": 16, "office": 14, "title": 30}
 # Cases a 隐患整改通知书 is written for: the enterprise still has to act. A referred case is
 # in the hands of the authorities, who write their own.
 OPEN_STATUSES = (STATUS.found.text, STATUS.in_progress.text)
@@ -73,6 +73,7 @@ class HandoutKind:
     # More printed characters than any layout but the digest holds on its page (a generous upper
     # bound: a wrong one costs only time): such content is laid out in the digest straight away.
     page_chars: int | None = None
+    shorten: tuple[str, ...] = ()  # the item's fields to shorten so it prints whole (the preview names them)
 
 
 @dataclass
@@ -444,6 +445,7 @@ KINDS: list[HandoutKind] = [
         max_pages=1,
         page_chars=3500,
         overflow_hint="描述（description）或措施（actions）",
+        shorten=("description", "actions"),
     ),
     HandoutKind(
         "poster",
@@ -465,7 +467,7 @@ KINDS: list[HandoutKind] = [
         page_chars=4500,
         overflow_hint="示范企业的做法（practices）、人物的职务（role）",
     ),
-    HandoutKind("form", "巡查记录表", "patrol-form.html.j2", "downloads/patrol-form.pdf", _patrol_form, max_pages=1),
+    HandoutKind("form", "巡查记录表", "patrol-form.html.j2", "downloads/patrol-form.pdf", _patrol_form, max_pages=2),
     HandoutKind(
         "facility",
         "集中充电处海报",
@@ -475,6 +477,7 @@ KINDS: list[HandoutKind] = [
         max_pages=1,
         page_chars=1500,
         overflow_hint="地址（address）或开放时间（hours）",
+        shorten=("name", "address", "hours", "fee"),
     ),
     HandoutKind(
         "charging",

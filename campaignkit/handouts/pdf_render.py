@@ -74,7 +74,10 @@ COLLECT_EVERY = 4
 _RENDERS = itertools.count(1)
 LETTERS = "ABCDEFGHIJ"
 CN_DIGITS = "〇一二三四五六七八九"
-PATROL_ROWS = 8  # rows on the blank patrol form: as many as fill one A4 landscape page
+# Rows on the blank patrol form, one A4 landscape sheet printed on both sides: the front (under the
+# heading and the checklist) and the back (rows numbered on, then the sheet's totals). A round of
+# 81 enterprises and its findings (~110 rows) takes 5 sheets (it took 14 of 8 rows).
+PATROL_ROWS = (9, 13)
 FIRE_NUMBER = "119"  # printed on every handout with the committee's phone from site.yml
 # The patrol form's checklist: the hazard kinds a case can have (same words as the cases), the
 # other things patrols look for, then 其他 last. (code, name, what it looks like)
@@ -412,11 +415,10 @@ def plan(
             if path in paths:  # two handouts at one path is a bug (an id clash), never an overwrite
                 raise BuildError(f"两份讲义要写到同一个位置 {path}，请检查编号")
             paths.add(path)
-            template = env.get_template(kind.template)
 
-            def draw(fit: int, template=template, kind=kind, planned=planned) -> str:
+            def draw(fit: int, kind=kind, planned=planned) -> str:
                 return keep_tails(
-                    template.render(
+                    env.get_template(kind.template).render(
                         kind_label=kind.label,
                         title=planned.title,
                         subject=planned.subject,
@@ -743,6 +745,7 @@ class PendingHandout:
     job: Job  # drawn when its link is opened
     base_url: str
     cache_dir: Path
+    fit: int = 0  # the layout kept, once rendered (DIGEST: texts clipped)
 
     def render(self, target: Path) -> Path:
         """Draw, then take from the cache or render into it (unless another request did already),
@@ -758,6 +761,7 @@ class PendingHandout:
                 raise BuildError(f"生成讲义 {self.job.path} 时排版引擎报告了问题：" + "；".join(warnings))
             cached.with_suffix(".pages").write_text(f"{pages} {level}")
             os.replace(tmp, cached)
+        self.fit = _pages_and_level(cached)[1]
         target.parent.mkdir(parents=True, exist_ok=True)
         target.unlink(missing_ok=True)
         fstree.link_or_copy(cached, target)  # a link: the incremental build sees an unchanged PDF by its inode
