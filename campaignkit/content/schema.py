@@ -61,7 +61,10 @@ def ref(kind: str, desc: str) -> dict:
     return {"type": "string", "pattern": ID_RE, "x-ref": kind, "description": desc}
 
 
-def list_of(item: dict, desc: str, max_items: int) -> dict:
+LIST_MAX = 20  # a list's most items unless its field says otherwise
+
+
+def list_of(item: dict, desc: str, max_items: int = LIST_MAX) -> dict:
     """A list with the most items it may have: every list has one, so every handout that prints it
     is laid out (and tested) for the longest one the format allows."""
     return {"type": "array", "items": item, "maxItems": max_items, "description": desc}
