@@ -42,8 +42,7 @@ from mkdocs.livereload import LiveReloadServer
 from campaignkit.build import pipeline
 from campaignkit.common import progress
 from campaignkit.common.problems import BuildError, ContentError
-from campaignkit.editing import request_guard
-from campaignkit.handouts import print_check
+from campaignkit.editing import print_check, request_guard
 
 HOST = "127.0.0.1"  # loopback only; WSL 2 forwards Windows' localhost to it (docs/windows.md)
 PREVIEW_DIR = Path(".build") / "preview"
