@@ -25,7 +25,7 @@ FULL_ITEM = {
     "cases": "wuliu-bangonglou-feixian",
     "enterprises": "hengshun-wuliu",
     "people": "sun-haibo",
-    "lessons": "feixian-chongdian",
+    "lessons": "qishou-dianchi",  # in one event and two cases: the leanest build that still shows them all
     "patrols": "round-08",
     "facilities": "wuliu-chongdian",
     "events": "qishou-jiangzuo-2023-09",
