@@ -640,6 +640,7 @@ def test_notice_numbers_run_per_year_are_kept_and_never_renumbered(scratch):
     before = _notices(scratch.root / PRIVATE_DIR)
     assert "孙唐社安〔2023〕1号" in before["wuliu-bangonglou-feixian"]
     _open_case(scratch, "zhongjian-feixian", "2023-08-15")  # earlier in 2023 than the existing one
+    scratch.replace("cases/zhongjian-feixian.yml", "status: 整改中\n", "status: 整改中\nnotice_date: 2023-08-20\n")
     second = scratch.build()
     assert second.returncode == 0, second.stderr
     assert "notice_no: 2" in scratch.read("cases/zhongjian-feixian.yml")  # assigned once, written into its file
@@ -648,8 +649,9 @@ def test_notice_numbers_run_per_year_are_kept_and_never_renumbered(scratch):
     assert "孙唐社安〔2023〕2号" in after["zhongjian-feixian"]
     third = scratch.build()
     assert third.returncode == 0 and _notices(scratch.root / PRIVATE_DIR) == after
-    # the issue date: its own field, else the day the hazard was found
-    assert "2023年11月9日" in after["wuliu-bangonglou-feixian"].split("复查")[0]
+    # the issue date (in the 发出 row): its own field, else the day the hazard was found
+    assert "日期：2023年8月20日" in after["zhongjian-feixian"] and "2023年8月15日" in after["zhongjian-feixian"]
+    assert "日期：2023年11月9日" in after["wuliu-bangonglou-feixian"]
 
 
 def test_a_notice_number_given_twice_is_refused_by_check(scratch):

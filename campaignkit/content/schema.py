@@ -27,6 +27,10 @@ from campaignkit.content.report_figures import NAMES as FIGURE_NAMES
 TEXT_MAX = 200
 LONG_TEXT_MAX = 2_000
 MARKDOWN_MAX = 20_000
+# A lesson's bullets (objectives, key points, dos and don'ts) are one line each on paper (TEXT_MAX),
+# and its quiz is read aloud in class: a question or an explanation is a few sentences, an option a phrase.
+QUIZ_TEXT_MAX = 500
+OPTION_MAX = 100
 
 ID_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
@@ -241,11 +245,11 @@ PERSON = item(
 
 QUESTION = obj(
     {
-        "question": text("题目", LONG_TEXT_MAX),
+        "question": text("题目", QUIZ_TEXT_MAX),
         "kind": choice(QUIZ_KIND, "题型（single 单选 / multiple 多选 / judge 判断）"),
-        "options": list_of(text("选项"), "选项（A、B、C……，最多 10 个）", 10),
+        "options": list_of(text("选项", OPTION_MAX), "选项（A、B、C……，最多 10 个）", 10),
         "answer": {"description": "答案（单选如 B，多选如 [A, C]，判断 对/错）"},
-        "explanation": text("解析", LONG_TEXT_MAX),
+        "explanation": text("解析", QUIZ_TEXT_MAX),
     },
     required=("question", "kind", "answer"),
 )
@@ -255,10 +259,10 @@ LESSON = item(
         "title": text("课程标题"),
         "audience": text("对象，如 企业员工"),
         "minutes": integer("时长（分钟）", 1),
-        "objectives": list_of(text("目标", LONG_TEXT_MAX), "学习目标", 20),
-        "key_points": list_of(text("要点", LONG_TEXT_MAX), "必须记住的要点", 20),
-        "dos": list_of(text("应该", LONG_TEXT_MAX), "应该", 20),
-        "donts": list_of(text("禁止", LONG_TEXT_MAX), "禁止", 20),
+        "objectives": list_of(text("目标"), "学习目标", 20),
+        "key_points": list_of(text("要点"), "必须记住的要点", 20),
+        "dos": list_of(text("应该"), "应该", 20),
+        "donts": list_of(text("禁止"), "禁止", 20),
         "body": markdown("正文"),
         "cases": list_of(ref("cases", "案例编号"), "用作例子的案例", 20),
         "references": list_of(
@@ -269,7 +273,7 @@ LESSON = item(
             "依据和参考资料",
             20,
         ),
-        "quiz": list_of(QUESTION, "小测验", 20),
+        "quiz": list_of(QUESTION, "小测验", 10),
     },
     required=("title",),
 )
