@@ -813,8 +813,9 @@ def test_structure_of_every_pdf_kind(built):
 def test_two_column_layouts_read_column_by_column(built):
     site, _, _ = built
     case = pdf_structure.reading_text(site / "downloads/cases/wuliu-bangonglou-feixian.pdf")
-    assert case.index("整改前") < case.index("尚未整改到位") < case.index("做了什么") < case.index("巡查队跟踪整改进度")
-    assert case.index("巡查队跟踪整改进度") < case.index("记住这一条")  # the actions column before the box beside it
+    first_action, last_action = case.index("①巡查队现场提醒"), case.index("④巡查队跟踪整改进度")
+    assert case.index("整改前") < case.index("尚未整改到位") < first_action  # the photos side by side, left first
+    assert first_action < last_action < case.index("记住这一条")  # the actions column before the box beside it
     lesson = pdf_structure.reading_text(site / "downloads/lessons/feixian-chongdian.pdf")
     dos, donts = lesson.index("✓应该这样做"), lesson.index("×禁止这样做")
     first_do = lesson.index("✓把车停到集中充电处")
