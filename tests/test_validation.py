@@ -147,7 +147,7 @@ def unknown_field_in_chinese(s):
 def unknown_field_without_a_close_match(s):
     s.replace(CASE, "tags:", "xyz:")
     fields = (
-        "title、found_on、place、enterprise、anonymous、hazard、risk、status、rectified_on、summary、"
+        "title、found_on、place、enterprise、anonymous、hazard、risk、status、rectified_on、notice_no、notice_date、summary、"
         "description、actions、photos、lessons、patrol、tags、draft、aliases、allow_personal_data"
     )
     return [f"content/{CASE}:{s.line_of(CASE, 'xyz:')}: xyz: 不认识的字段。可用的字段：{fields}"]
