@@ -43,6 +43,7 @@ from campaignkit.website import vendor_assets as vendor
 from campaignkit.website.linked_files import SiteFiles
 from campaignkit.website.share_cards import ShareImages
 from campaignkit.wechat import articles as wechat
+from campaignkit.wechat import charts as wechat_charts
 
 
 @dataclass
@@ -126,7 +127,7 @@ PRIVATE_DIR = "private"  # beside site/: paperwork that is printed, never publis
 # share cards, QR codes (7,800 at 1,000 cases). They are declared in Build.files and linked into
 # the site beside MkDocs' output (_link_files), so MkDocs neither lists nor copies them, and an
 # incremental build compares them by inode with the published ones (site_files.py).
-FILE_FOLDERS = (media.FOLDER, share_images.FOLDER, qrcodes.FOLDER)
+FILE_FOLDERS = (media.FOLDER, share_images.FOLDER, qrcodes.FOLDER, wechat_charts.FOLDER)
 
 
 def _photos(b: Build) -> None:
@@ -261,6 +262,8 @@ def _stage(output: Output) -> str:
 OUTPUTS: tuple[Output, ...] = (
     Output("复制照片", _photos, stage="photos"),  # the renditions resized in 处理照片, into the site
     Output("讲义", _handouts, stage="handouts"),
+    # The site's charts as PNG for the 公众号 articles: declared before the articles start.
+    Output("图表图片", wechat_charts.run, stage="photos"),
     # Beside the site's stages: before the pages, or while MkDocs builds when the articles are
     # mostly remembered (then they are little work, and beside the pages they took the second core
     # from the MkDocs worker getting ready). Published into wechat/ beside site/, never inside it.
@@ -668,7 +671,7 @@ def _articles(b: Build, articles_dir: Path, site_name: str) -> tuple[int, list[s
     # fragments the audit found clean.
     writer = wechat.ArticleWriter(b.campaign, b.templates, b.memo_dir / "articles.memo" if b.memo_dir else None)
     written = wechat.render_articles(b.campaign, b.templates, writer)
-    wechat.write_output(written, b.templates, articles_dir, base_url, site_name)
+    wechat.write_output(written, b.templates, articles_dir, base_url, site_name, b.files.source)
     clean = safety.KnownClean(writer.memo.known) if writer.memo is not None else None
     findings = safety.audit_site(articles_dir, list(wechat.audit_rules(base_url, clean)))
     if writer.memo is not None:

@@ -5,10 +5,15 @@ The editor keeps inline styles and drops <style>, classes and scripts, and links
 cannot be clicked. So an article is rendered from templates/wechat/ (Jinja, autoescaped,
 reading only the public view: anonymity and consent are already decided in model.py), then
 
-1. every link becomes a numbered reference listed at the end (its URL made absolute),
+1. rewritten into what the editor's paste keeps (paste_safe.py): boxes as sections, list
+   numbers and bullets as text, tables that scroll sideways, every link a numbered reference
+   (one number per distinct source, listed at the end with its title),
 2. the rules of templates/wechat/article.css are inlined into style="" (css-inline, a
    binding to the Rust crate of the same name) and every class attribute is removed,
 3. the written folder is audited against ARTICLE_RULES (audit_rules) before it replaces wechat/.
+
+Images point at the published site (`base_url`); `build.py wechat` (drafts.py) uploads them
+to the 公众号 and makes drafts that point at its copies instead.
 
 The articles are written to a folder beside site/ (never inside it: they are not part of
 the public site), with an export page that previews each one at phone width and copies it
@@ -19,7 +24,9 @@ from __future__ import annotations
 
 import contextlib
 import html as html_lib
+import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -28,12 +35,15 @@ from urllib.parse import urljoin
 import css_inline
 from markupsafe import Markup
 
+from campaignkit.common import fstree
 from campaignkit.content import report_figures
 from campaignkit.content.kinds import KINDS
 from campaignkit.content.schema import SITE
 from campaignkit.render import memo, templating
 from campaignkit.render import output_audit as safety
 from campaignkit.view.campaign import Campaign, _filled
+from campaignkit.website import share_cards
+from campaignkit.wechat import charts, paste_safe
 
 OUTPUT_DIR = "wechat"  # beside site/
 REPORT_ID = "report"
@@ -52,8 +62,20 @@ class Article:
     key: str  # cases/<id>, or report: also the file name under wechat/
     kind_name: str  # 隐患案例, 企业 … (for the export page)
     title: str
-    page_url: str  # the stable public URL, for 阅读原文
+    page_url: str  # the stable public URL, for the 公众号's 原文链接 (阅读原文)
     html: str  # the fragment to paste
+    digest: str = ""  # the 公众号's 摘要
+    cover: str = ""  # the page's wide share card, in the site (the draft's cover)
+
+    def images(self, base_url: str) -> list[tuple[str, str]]:
+        """The site's files this article shows, in order: (path in the site, alt text)."""
+        base = base_url.rstrip("/") + "/"
+        found = []
+        for tag in _IMG.findall(self.html):
+            src, alt = (html_lib.unescape(m.group(1)) if m else "" for m in (_SRC.search(tag), _ALT.search(tag)))
+            if src.startswith(base):
+                found.append((src[len(base) :], alt))
+        return found
 
 
 @dataclass(frozen=True)
@@ -61,8 +83,11 @@ class ArticleRules:
     """What a pasted article may contain; the safety audit applies these to the wechat/ output
     (site/ has its own, stricter rules: there inline styles are refused instead)."""
 
-    forbidden_tags: tuple[str, ...] = ("style", "script", "link", "iframe", "object", "embed", "form", "input")
+    forbidden_tags: tuple[str, ...] = ("style", "script", "link", "iframe", "object", "embed", "form", "input", "svg")
     forbidden_attributes: tuple[str, ...] = ("class", "id")  # the editor drops them: nothing may depend on them
+    # What the editor's paste rewrites (paste_safe.py): a div box becomes a plain p, list items
+    # lose their style and markers, a link is dropped.
+    rewritten_tags: tuple[str, ...] = ("div", "ol", "ul", "li", "a")
 
     def findings(self, html: str, base_url: str) -> list[str]:
         """What breaks these rules in `html`, read as a browser parses it (text in an attribute
@@ -75,6 +100,8 @@ class ArticleRules:
         for tag, attrs in parser.tags:
             if tag in self.forbidden_tags:
                 found.append(f"含 <{tag}> 元素")
+            elif tag in self.rewritten_tags:
+                found.append(f"含 <{tag}>（粘贴时编辑器会改写它）")
             for name, value in attrs:
                 if name in self.forbidden_attributes:
                     found.append(f"含 {name}= 属性")
@@ -84,6 +111,8 @@ class ArticleRules:
                     found.append("含 srcset=（编辑器不保留）")
                 elif name in ("href", "src") and not (value or "").startswith(base):
                     found.append(f"{name}=“{value}”不是本站（{base}）的绝对地址")
+                elif name == "style" and "url(" in (value or "").lower():
+                    found.append("样式里含 url(…)（编辑器会去掉）")
         return list(dict.fromkeys(found))
 
 
@@ -99,21 +128,10 @@ class _Tags(HTMLParser):
 
 
 ARTICLE_RULES = ArticleRules()
-_LINK = re.compile(r"<a\s[^>]*?href=\"([^\"]*)\"[^>]*>(.*?)</a>", re.S)
 _CLASS = re.compile(r"\s+class=\"[^\"]*\"")
-
-
-def _numbered_references(fragment: str, page_url: str) -> tuple[str, list[str]]:
-    """Each link → its text and a [n] mark; the URLs (absolute) listed once each, in order."""
-    references: list[str] = []
-
-    def replace(match: re.Match) -> str:
-        url = urljoin(page_url, html_lib.unescape(match.group(1)))
-        if url not in references:
-            references.append(url)
-        return f"{match.group(2)}<sup>[{references.index(url) + 1}]</sup>"
-
-    return _LINK.sub(replace, fragment), references
+_IMG = re.compile(r"<img\b[^>]*>")
+_SRC = re.compile(r"\ssrc=\"([^\"]*)\"")
+_ALT = re.compile(r"\salt=\"([^\"]*)\"")
 
 
 def _inline_styles(fragment: str, css: str) -> str:
@@ -140,7 +158,7 @@ class ArticleWriter:
             self.memo = memo.Memo(memo_file, memo.code_key(folder))
             self.memo.view = memo.View(campaign, {"site": self.site})
 
-    def render(self, key: str, kind_name: str, title: str, page_url: str, template: str, **context) -> Article:
+    def render(self, key: str, kind_name: str, title: str, page_url: str, template: str, digest: str = "", **context) -> Article:
         def render() -> str:
             return self._fragment(page_url, template, context)
 
@@ -148,12 +166,13 @@ class ArticleWriter:
         # are not recorded: it is always rendered (one article).
         remembered = self.memo is not None and key != REPORT_ID
         fragment = self.memo.output(key, (template, page_url, context), render) if remembered else render()
-        return Article(key, kind_name, title, page_url, fragment)
+        cover = share_cards.image_paths(page_url[len(self.base) :])[0]
+        return Article(key, kind_name, title, page_url, fragment, _digest(digest), cover)
 
     def _fragment(self, page_url: str, template: str, context: dict) -> str:
         body = self.env.get_template(template).render(**context)
-        body, references = _numbered_references(body, page_url)
-        footer = self.env.get_template("_footer.html.j2").render(references=references, page_url=page_url)
+        body, references = paste_safe.prepare(body, page_url)
+        footer = self.env.get_template("_footer.html.j2").render(references=references)
         fragment = _inline_styles(f'<section class="wx-article">{body}{footer}</section>', self.css)
         # ARTICLE_RULES are applied once, by the audit of the written folder (audit_rules).
         return re.sub(r"\n\s*\n+", "\n", fragment).strip() + "\n"
@@ -161,7 +180,9 @@ class ArticleWriter:
     def item(self, kind: str, item) -> Article:
         template, name = ARTICLES[kind], KINDS[kind].variable
         title = KINDS[kind].page_title(item)
-        return self.render(f"{kind}/{item.id}", KINDS[kind].section, title, self.base + item.url, template, **{name: item})
+        digest = KINDS[kind].describe(item, self.site.get("description") or "")
+        url = self.base + item.url
+        return self.render(f"{kind}/{item.id}", KINDS[kind].section, title, url, template, digest, **{name: item})
 
     def report(self) -> Article | None:
         if not self.site.get("report"):
@@ -181,12 +202,25 @@ class ArticleWriter:
             report["title"],
             self.base,
             "report.html.j2",
+            self.site.get("description") or "",
             report=report,
+            charts=[
+                {"src": chart.path, "alt": chart.alt, "width": chart.width, "height": chart.height, "caption": chart.title}
+                for chart in charts.report_charts(c)
+            ],
             illustrations=illustrations,
             figure_rows=rows,
             models=c.models,
             teams=c.teams(),
         )
+
+
+DIGEST_LIMIT = 120  # characters the 公众号 shows of a 摘要
+
+
+def _digest(text: str) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= DIGEST_LIMIT else text[: DIGEST_LIMIT - 1] + "…"
 
 
 def render_articles(campaign: Campaign, templates: Path, writer: ArticleWriter | None = None) -> list[Article]:
@@ -202,25 +236,75 @@ def render_articles(campaign: Campaign, templates: Path, writer: ArticleWriter |
 
 
 SITE_FROM_OUTPUT = "../{site}/"  # where the export page finds the built site's photos
+MANIFEST = "articles.json"  # what `build.py wechat` reads: each article's title, address, digest, cover, images
+PHOTOS_DIR = "photos"  # each article's images, numbered in article order, for inserting by hand
 
 
-def write_output(articles: list[Article], templates: Path, target: Path, base_url: str, site_name: str = "site") -> None:
-    """Fragments (<key>.html) and the export page (index.html) into `target`, a fresh folder.
+@dataclass(frozen=True)
+class Shown:
+    """An article as the export page shows it."""
+
+    article: Article
+    fragment: Markup  # what is copied: photos at their public address
+    preview: Markup  # what is shown: photos from the site built beside
+    images: list[tuple[str, str, str]]  # (number file name, local address, alt) in article order
+    photos_dir: str  # where they are, numbered, under wechat/
+
+
+def write_output(
+    articles: list[Article],
+    templates: Path,
+    target: Path,
+    base_url: str,
+    site_name: str = "site",
+    site_file: Callable[[str], Path] | None = None,
+) -> None:
+    """Fragments (<key>.html), the manifest (articles.json), each article's images numbered
+    (photos/<key>/01.jpg …: links to the site's files, given by `site_file(path in the site)`)
+    and the export page (index.html) into `target`, a fresh folder.
 
     The export page copies each fragment as it is (photos at their public https address), but
     shows the photos from the built site beside it (../site/media/…), so an editor can look at
     an article before the site is published."""
     target.mkdir(parents=True, exist_ok=True)
+    base = base_url.rstrip("/") + "/"
+    local = SITE_FROM_OUTPUT.format(site=site_name)
+    manifest, shown = [], []
     for a in articles:
         path = target / f"{a.key}.html"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(a.html, encoding="utf-8")
-    base = base_url.rstrip("/") + "/"
-    local = SITE_FROM_OUTPUT.format(site=site_name)
-    shown = [(a, Markup(a.html), Markup(a.html.replace(f'src="{base}', f'src="{local}'))) for a in articles]
+        images = a.images(base)
+        manifest.append(
+            {
+                "key": a.key,
+                "kind": a.kind_name,
+                "title": a.title,
+                "page_url": a.page_url,
+                "digest": a.digest,
+                "cover": a.cover,
+                "images": [rel for rel, _alt in images],
+            }
+        )
+        numbered = []
+        for n, (rel, alt) in enumerate(images, 1):
+            name = f"{n:02d}{Path(rel).suffix}"
+            if site_file is not None:
+                fstree.link_or_copy(site_file(rel), _mkdirs(target / PHOTOS_DIR / a.key) / name)
+            numbered.append((name, local + rel, alt))
+        preview = Markup(a.html.replace(f'src="{base}', f'src="{local}'))
+        shown.append(Shown(a, Markup(a.html), preview, numbered, f"{OUTPUT_DIR}/{PHOTOS_DIR}/{a.key}/"))
+    (target / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     env = templating.environment(templates / "wechat")
-    page = env.get_template("export.html.j2").render(articles=shown, local_site=local)
+    page = env.get_template("export.html.j2").render(
+        articles=shown, local_site=local, base_url=base, photos_ready=site_file is not None
+    )
     (target / "index.html").write_text(page, encoding="utf-8")
+
+
+def _mkdirs(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def audit_rules(base_url: str, clean: safety.KnownClean | None = None):
