@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -63,7 +64,9 @@ def test_articles_keep_their_look_when_pasted(articles):
         for attr, url in re.findall(r'\s(src|href|srcset)="([^"]*)"', html):
             assert attr == "src" and url.startswith(BASE), (key, attr, url)
         for img in re.findall(r"<img\b[^>]*>", html):
-            assert re.search(r'src="https://aqcd\.example\.cn/media/[0-9a-f]{16}-\d+\.jpg"', img), (key, img)
+            assert re.search(
+                r'src="https://aqcd\.example\.cn/(media/[0-9a-f]{16}-\d+\.jpg|assets/charts/patrols-[0-9a-f]{16}\.png)"', img
+            ), (key, img)
             assert re.search(r'alt="[^"]+"', img) and 'style="' in img, (key, img)
         assert 'style="' in html
         assert ARTICLE_RULES.findings(html, BASE) == []
@@ -73,6 +76,7 @@ def test_article_rules_catch_what_the_editor_would_drop():
     bad = (
         '<p class="x">a</p><style>p{}</style><img src="media/a.jpg"><img src="http://aqcd.example.cn/a.jpg">'
         '<a href="https://other.example/">x</a><p onclick="f()">b</p><script>x()</script>'
+        '<div style="background-color: #eee">box</div><ol><li>one</li></ol><p style="background: url(#hatch)">c</p>'
     )
     found = " ".join(ARTICLE_RULES.findings(bad, BASE))
     for what in (
@@ -83,6 +87,11 @@ def test_article_rules_catch_what_the_editor_would_drop():
         "http://aqcd.example.cn/a.jpg",
         "https://other.example/",
         "on…=",
+        "<div>",
+        "<ol>",
+        "<li>",
+        "<a>",
+        "url(…)",
     ):
         assert what in found, what
     # text that only looks like code (escaped, or inside an attribute) is not code
@@ -94,31 +103,104 @@ def test_article_rules_catch_what_the_editor_would_drop():
 
 
 @pytest.mark.slow
-def test_every_article_ends_with_its_page_and_the_credits(articles):
+def test_every_article_ends_with_the_credits_and_its_address_goes_to_the_original_link_field(articles, sample_site):
     site = _yaml(SAMPLE_CONTENT / "site.yml")
     credits = site["credits"]
+    manifest = {a["key"]: a for a in json.loads((sample_site.parent / "wechat" / "articles.json").read_text(encoding="utf-8"))}
+    assert set(manifest) == set(articles)
     for key, html in articles.items():
         text = _text(html)
+        assert "阅读原文" not in text, key  # plain text in a post: the page's address goes to 原文链接
         url = BASE if key == "report" else f"{BASE}{key}/"
-        origin = text.index(f"阅读原文：{url}")
+        assert manifest[key]["page_url"] == url
         assert (
-            origin
-            < text.index(f"供稿：{credits['contributor']}")
+            text.index(f"供稿：{credits['contributor']}")
             < text.index(f"审核、编辑：{credits['reviewer']}")
             < text.index(f"发布：{credits['publisher']}")
         ), key
+    export = (sample_site.parent / "wechat" / "index.html").read_text(encoding="utf-8")
+    assert export.count("<b>原文链接</b>") == len(articles) and f'data-copy-text="{BASE}cases/hengshun-cangku-feixian/"' in export
 
 
 @pytest.mark.slow
-def test_links_become_numbered_references_at_the_end(articles):
-    lesson = _content("lessons")["feixian-chongdian"]
-    urls = [r["url"] for r in lesson.get("references", []) if r.get("url")]
-    assert urls, "the sample lesson cites a web page"
-    text = _text(articles["lessons/feixian-chongdian"])
-    refs = text[text.index("参考链接") :]
-    for n, url in enumerate(urls, 1):
-        assert f"[{n}] {url}" in refs
-    assert text.index("参考链接") > text.index("依据与参考")
+def test_links_become_titled_references_one_number_per_source(articles):
+    lesson = _content("lessons")["qiye-zeren"]
+    cited = [r for r in lesson.get("references", []) if r.get("url")]
+    assert len({r["url"] for r in cited}) < len(cited), "the sample cites two laws on the same database's home page"
+    text = _text(articles["lessons/qiye-zeren"])
+    refs = text[text.index("参考资料") :]
+    for n, r in enumerate(cited, 1):
+        assert f"[{n}] {r['title']}：{r['url']}" in refs
+        assert f"{r['title']}[{n}]" in text[text.index("依据与参考") : text.index("参考资料")]
+    assert text.index("参考资料") > text.index("依据与参考")
+
+
+@pytest.mark.slow
+def test_no_article_has_a_div_box_a_shared_reference_number_or_a_doubled_quiz_kind(articles, sample_site):
+    """The issue's end state: what the editor would rewrite is gone, every image is a file the site
+    publishes (or the 公众号's own copy, after build.py wechat), each reference number one source."""
+    for key, html in articles.items():
+        assert "<div" not in html and "<ol" not in html and "<li" not in html, key
+        assert "（多选）（多选）" not in _text(html), key
+        for src in re.findall(r'<img\b[^>]*\ssrc="([^"]*)"', html):
+            assert src.startswith(BASE) and (sample_site / src[len(BASE) :]).is_file(), (key, src)
+        text = _text(html)
+        if "参考资料" in text:
+            numbered = re.findall(r"\[(\d+)\] ([^\n]+)", text[text.index("参考资料") :])
+            assert len({n for n, _ in numbered}) == len({source for _, source in numbered}) == len(numbered), key
+
+
+@pytest.mark.slow
+def test_the_report_shows_the_patrol_chart_as_a_picture_of_the_same_data(articles, sample_site):
+    from PIL import Image
+
+    html = articles["report"]
+    [src] = re.findall(r'src="(https://aqcd\.example\.cn/assets/charts/[^"]+\.png)"', html)
+    with Image.open(sample_site / src[len(BASE) :]) as image:
+        assert image.format == "PNG" and image.size == (720, 440)
+        assert image.getpixel((5, 5)) == (255, 255, 255)  # drawn, not blank: the bars' red is in it
+        assert (198, 40, 40) in {c for _, c in image.getcolors(1 << 16)}
+    patrols = sorted(_content("patrols").values(), key=lambda p: p["round"])
+    alt = re.search(r'<img [^>]*alt="(历轮巡查[^"]+)"', html).group(1)
+    for p in patrols:
+        assert f"第 {p['round']} 轮发现 {p.get('hazards_found', 0)} 处、整改 {p.get('rectified_on_spot', 0)} 处" in alt
+
+
+@pytest.mark.slow
+def test_each_articles_images_are_numbered_in_article_order_for_inserting_by_hand(articles, sample_site):
+    folder = sample_site.parent / "wechat"
+    manifest = {a["key"]: a for a in json.loads((folder / "articles.json").read_text(encoding="utf-8"))}
+    case = "cases/hengshun-cangku-feixian"
+    srcs = [s[len(BASE) :] for s in re.findall(r'<img\b[^>]*\ssrc="([^"]*)"', articles[case])]
+    assert len(srcs) >= 2 and manifest[case]["images"] == srcs
+    numbered = sorted((folder / "photos" / case).iterdir())
+    assert [p.name for p in numbered] == [f"{n:02d}.jpg" for n in range(1, len(srcs) + 1)]
+    for path, src in zip(numbered, srcs, strict=True):
+        assert path.read_bytes() == (sample_site / src).read_bytes()
+    export = (folder / "index.html").read_text(encoding="utf-8")
+    assert f"这篇有 <strong>{len(srcs)} 张图片</strong>" in export and "网站还没发布到这个地址之前，照片会是空白" in export
+    assert f"wechat/photos/{case}/" in export
+
+
+def test_lists_become_paragraphs_with_their_numbers_as_text():
+    from campaignkit.wechat.paste_safe import prepare
+
+    html, refs = prepare(
+        '<ol start="9"><li>九</li><li><p>十</p><p>更多</p><ul><li>子项</li></ul></li></ol>'
+        '<ul><li><a href="/a/" title="甲">甲文</a></li><li><a href="/a/" title="乙">乙文</a> 和 <a href="/a/" title="甲">再引甲</a></li></ul>'
+        '<div class="admonition warning"><p>注意</p></div><table><tr><td>1</td><td>2</td><td>3</td></tr></table>',
+        "https://aqcd.example.cn/lessons/x/",
+    )
+    assert "<ol" not in html and "<ul" not in html and "<li" not in html and "<div" not in html and "<a" not in html
+    text = _text(html)
+    assert "9.九" in text and "10.十" in text and "更多" in text and "◦子项" in text and text.index("10.十") < text.index("◦子项")
+    assert "•甲文[1]" in text and "•乙文[2] 和 再引甲[1]" in text
+    assert [(r.number, r.title, r.url) for r in refs] == [
+        (1, "甲", "https://aqcd.example.cn/a/"),
+        (2, "乙", "https://aqcd.example.cn/a/"),
+    ]
+    assert '<section class="admonition warning">' in html
+    assert '<section class="wx-table-scroll"><table style="min-width: 21em">' in html
 
 
 @pytest.mark.slow
@@ -217,6 +299,7 @@ def test_the_preview_serves_the_export_page_with_its_own_photos(sample_site):
     status, kind, page = get(PREFIX)
     assert status == "200 OK" and kind.startswith("text/html")
     assert 'src="/media/' in page and 'src="../site/' not in page  # photos from the preview's site
+    assert 'href="/media/' in page and 'href="../site/' not in page  # …and their download links
     assert f'src="{BASE}media/' in page  # …while the fragments to copy keep the public address
     status, _, fragment = get(PREFIX + "report.html")
     assert status == "200 OK" and "立项动因" in fragment

@@ -43,7 +43,9 @@ def export_app(environ, start_response):
     data = path.read_bytes()
     if rel == "index.html":
         local = wechat.SITE_FROM_OUTPUT.format(site=Path(preview.site_dir).name)
-        data = data.replace(f'src="{local}'.encode(), f'src="{_site_path(Path(preview.content_root))}'.encode())
+        site_path = _site_path(Path(preview.content_root))
+        for attribute in ("src", "href"):  # previews and the download links of the numbered photos
+            data = data.replace(f'{attribute}="{local}'.encode(), f'{attribute}="{site_path}'.encode())
     kind = mimetypes.guess_type(rel)[0] or "application/octet-stream"
     start_response(
         "200 OK",
