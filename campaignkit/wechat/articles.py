@@ -42,7 +42,6 @@ from campaignkit.content.schema import SITE
 from campaignkit.render import memo, templating
 from campaignkit.render import output_audit as safety
 from campaignkit.view.campaign import Campaign, _filled
-from campaignkit.website import share_cards
 from campaignkit.wechat import charts, paste_safe
 
 OUTPUT_DIR = "wechat"  # beside site/
@@ -65,7 +64,6 @@ class Article:
     page_url: str  # the stable public URL, for the 公众号's 原文链接 (阅读原文)
     html: str  # the fragment to paste
     digest: str = ""  # the 公众号's 摘要
-    cover: str = ""  # the page's wide share card, in the site (the draft's cover)
 
     def images(self, base_url: str) -> list[tuple[str, str]]:
         """The site's files this article shows, in order: (path in the site, alt text)."""
@@ -166,8 +164,7 @@ class ArticleWriter:
         # are not recorded: it is always rendered (one article).
         remembered = self.memo is not None and key != REPORT_ID
         fragment = self.memo.output(key, (template, page_url, context), render) if remembered else render()
-        cover = share_cards.image_paths(page_url[len(self.base) :])[0]
-        return Article(key, kind_name, title, page_url, fragment, _digest(digest), cover)
+        return Article(key, kind_name, title, page_url, fragment, _digest(digest))
 
     def _fragment(self, page_url: str, template: str, context: dict) -> str:
         body = self.env.get_template(template).render(**context)
@@ -236,7 +233,7 @@ def render_articles(campaign: Campaign, templates: Path, writer: ArticleWriter |
 
 
 SITE_FROM_OUTPUT = "../{site}/"  # where the export page finds the built site's photos
-MANIFEST = "articles.json"  # what `build.py wechat` reads: each article's title, address, digest, cover, images
+MANIFEST = "articles.json"  # what `build.py wechat` reads: each article's title, address, digest, images
 PHOTOS_DIR = "photos"  # each article's images, numbered in article order, for inserting by hand
 
 
@@ -282,7 +279,6 @@ def write_output(
                 "title": a.title,
                 "page_url": a.page_url,
                 "digest": a.digest,
-                "cover": a.cover,
                 "images": [rel for rel, _alt in images],
             }
         )
