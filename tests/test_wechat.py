@@ -106,7 +106,7 @@ def test_article_rules_catch_what_the_editor_would_drop():
 def test_every_article_ends_with_the_credits_and_its_address_goes_to_the_original_link_field(articles, sample_site):
     site = _yaml(SAMPLE_CONTENT / "site.yml")
     credits = site["credits"]
-    manifest = {a["key"]: a for a in json.loads((sample_site.parent / "wechat" / "articles.json").read_text(encoding="utf-8"))}
+    manifest = {a["key"]: a for a in json.loads((sample_site.parent / "wechat" / "articles.json").read_text(encoding="utf-8"))["articles"]}
     assert set(manifest) == set(articles)
     for key, html in articles.items():
         text = _text(html)
@@ -169,7 +169,7 @@ def test_the_report_shows_the_patrol_chart_as_a_picture_of_the_same_data(article
 @pytest.mark.slow
 def test_each_articles_images_are_numbered_in_article_order_for_inserting_by_hand(articles, sample_site):
     folder = sample_site.parent / "wechat"
-    manifest = {a["key"]: a for a in json.loads((folder / "articles.json").read_text(encoding="utf-8"))}
+    manifest = {a["key"]: a for a in json.loads((folder / "articles.json").read_text(encoding="utf-8"))["articles"]}
     case = "cases/hengshun-cangku-feixian"
     srcs = [s[len(BASE) :] for s in re.findall(r'<img\b[^>]*\ssrc="([^"]*)"', articles[case])]
     assert len(srcs) >= 2 and manifest[case]["images"] == srcs

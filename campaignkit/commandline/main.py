@@ -25,7 +25,7 @@ from campaignkit.common import progress
 from campaignkit.common.problems import BuildError
 
 OK, CONTENT_PROBLEM, INTERNAL_ERROR, UNAVAILABLE, INTERRUPTED = 0, 1, 2, 69, 130
-COMMANDS = ("build", "check", "serve", "new", "reference", *extra_commands.COMMANDS)
+COMMANDS = ("build", "check", "serve", "new", "reference", "wechat", *extra_commands.COMMANDS)
 DRAFTS_OUTPUT = ".build/drafts"  # where --drafts builds: never the public site/
 
 EPILOG = """\
@@ -36,6 +36,7 @@ EPILOG = """\
   build.py new cases 2024-03-feixian   新建一个隐患案例文件
   build.py --drafts            连草稿一起生成到 .build/drafts/，供内部预览
   build.py template 隐患台账   生成空白表格；填好后 build.py import 隐患台账.xlsx 导入
+  build.py wechat cases/2024-03-feixian   上传照片，生成（或更新）公众号草稿
 
 退出状态：0 成功；1 内容有问题；2 程序内部出错；64 命令写错了；69 这台电脑上不能运行；130 被中断。
 """
@@ -96,6 +97,18 @@ def _parser() -> Parser:
         help="重新生成字段说明 docs/内容格式.md（开发者用）",
         description="按内容格式（schema）重新生成 docs/内容格式.md",
     )
+    wechat = commands.add_parser(
+        "wechat",
+        help="把公众号文章连同照片上传成草稿（不会发表）",
+        description="用公众号的开发者账号（AppID、AppSecret）上传文章里的照片和封面，在公众号的草稿箱里新建草稿；"
+        "同一篇再运行一次就更新同一份草稿，已上传的照片不会重传。不会发表，请到草稿箱检查后自己发表。"
+        "先运行 build.py 生成网站和文章。不带文章编号时列出全部文章编号。",
+        epilog="账号：环境变量 WECHAT_APPID 和 WECHAT_APPSECRET，或文件 .wechat/account.yml（两行：appid: … 和 appsecret: …）。"
+        "这台电脑的 IP 地址要先加进公众号后台“设置与开发 → 基本配置 → IP白名单”。详见 docs/wechat.md。",
+    )
+    wechat.add_argument("articles", nargs="*", metavar="文章编号", help="如 report、cases/hengshun-cangku-feixian")
+    wechat.add_argument("--all", action="store_true", help="全部文章")
+    wechat.add_argument("--site", default="site", metavar="文件夹", help="已生成的网站文件夹（默认 site），照片从这里上传")
     extra_commands.register(commands)  # spreadsheets and forms (commands.py)
     return p
 
@@ -175,9 +188,42 @@ def _run(args, project: Path, reporter: progress.Reporter) -> int:
         wechat_preview.register()  # the 公众号 export page at /wechat/ (preview only, never on the site)
         serve.run(project, project / args.content, port=args.port)
         return OK
+    if args.command == "wechat":
+        return _wechat(args, project)
     if args.command in extra_commands.COMMANDS:
         return extra_commands.run(args, project)
     return _build(args, project, reporter)
+
+
+def _wechat(args, project: Path) -> int:
+    """`build.py wechat`: drafts in the 公众号 (wechat/drafts.py); without articles, the list."""
+    from campaignkit.wechat import drafts
+
+    try:
+        _base, articles = drafts.manifest(project)
+        keys = [a["key"] for a in articles] if args.all else args.articles
+        if not keys:
+            done = drafts.Memory.load(project / drafts.STATE_FILE, account.appid).data["drafts"] if (
+                account := drafts.credentials(project)) else {}  # fmt: skip
+            print("可以生成草稿的文章（build.py wechat 文章编号 …，或 --all 全部）：")
+            for a in articles:
+                print(f"  {a['key']}  【{a['kind']}】{a['title']}{'（已有草稿）' if a['key'] in done else ''}")
+            if account is None:
+                print(f"还没有设置公众号开发者账号：{drafts.ACCOUNT_FILE} 或环境变量 {drafts.APPID_VARIABLE}、{drafts.SECRET_VARIABLE}。"
+                      "没有账号时，请用 wechat/index.html 复制粘贴，照片按页面上的编号手动插入。")  # fmt: skip
+            return OK
+        account = drafts.credentials(project)
+        if account is None:
+            print(f"没有公众号开发者账号，不能上传：请在 {drafts.ACCOUNT_FILE} 里写 appid: 和 appsecret:（或设置环境变量 "
+                  f"{drafts.APPID_VARIABLE}、{drafts.SECRET_VARIABLE}），见 docs/wechat.md。没有账号时，请用 wechat/index.html "
+                  "复制粘贴，照片按页面上的编号手动插入。", file=sys.stderr)  # fmt: skip
+            return CONTENT_PROBLEM
+        results = drafts.make_drafts(project, keys, account, site_dir=args.site)
+    except drafts.WechatError as exc:
+        print(exc.message, file=sys.stderr)
+        return CONTENT_PROBLEM
+    print(f"完成：{len(results)} 篇草稿在公众号后台“内容与互动 → 草稿箱”里。本命令不会发表，请检查后在公众号后台发表。")
+    return OK
 
 
 def _build(args, project: Path, reporter: progress.Reporter) -> int:

@@ -290,7 +290,8 @@ def write_output(
             numbered.append((name, local + rel, alt))
         preview = Markup(a.html.replace(f'src="{base}', f'src="{local}'))
         shown.append(Shown(a, Markup(a.html), preview, numbered, f"{OUTPUT_DIR}/{PHOTOS_DIR}/{a.key}/"))
-    (target / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    listing = {"base_url": base, "articles": manifest}
+    (target / MANIFEST).write_text(json.dumps(listing, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     env = templating.environment(templates / "wechat")
     page = env.get_template("export.html.j2").render(
         articles=shown, local_site=local, base_url=base, photos_ready=site_file is not None
