@@ -55,7 +55,7 @@ def test_the_main_help_lists_commands_and_exit_statuses(capsys):
     [
         (
             ["frobnicate"],
-            "“frobnicate”不是可选的值（可选：build、check、serve、new、reference、template、import、export、forms）",
+            "“frobnicate”不是可选的值（可选：build、check、serve、new、reference、template、import、export、forms、wechat）",
         ),
         (["--no-such-option"], "不认识的参数：--no-such-option"),
         (["new"], "缺少参数：类型, 编号"),

@@ -25,7 +25,7 @@ from campaignkit.common import progress
 from campaignkit.common.problems import BuildError
 
 OK, CONTENT_PROBLEM, INTERNAL_ERROR, UNAVAILABLE, INTERRUPTED = 0, 1, 2, 69, 130
-COMMANDS = ("build", "check", "serve", "new", "reference", "wechat", *extra_commands.COMMANDS)
+COMMANDS = ("build", "check", "serve", "new", "reference", *extra_commands.COMMANDS, "wechat")
 DRAFTS_OUTPUT = ".build/drafts"  # where --drafts builds: never the public site/
 
 EPILOG = """\
@@ -97,6 +97,7 @@ def _parser() -> Parser:
         help="重新生成字段说明 docs/内容格式.md（开发者用）",
         description="按内容格式（schema）重新生成 docs/内容格式.md",
     )
+    extra_commands.register(commands)  # spreadsheets and forms (commands.py)
     wechat = commands.add_parser(
         "wechat",
         help="把公众号文章连同照片上传成草稿（不会发表）",
@@ -109,7 +110,6 @@ def _parser() -> Parser:
     wechat.add_argument("articles", nargs="*", metavar="文章编号", help="如 report、cases/hengshun-cangku-feixian")
     wechat.add_argument("--all", action="store_true", help="全部文章")
     wechat.add_argument("--site", default="site", metavar="文件夹", help="已生成的网站文件夹（默认 site），照片从这里上传")
-    extra_commands.register(commands)  # spreadsheets and forms (commands.py)
     return p
 
 
