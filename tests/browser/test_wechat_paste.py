@@ -228,6 +228,25 @@ def test_export_page_previews_and_copies_an_article_as_rich_text(browser, sample
         page.wait_for_function("() => [...document.querySelectorAll('.phone img')].every(i => i.complete)")
         broken = page.evaluate("() => [...document.querySelectorAll('.phone img')].filter(i => !i.naturalWidth).map(i => i.src)")
         assert not broken, broken[:3]
+        # everything fits a 375 px phone: no sideways scrolling, every button whole
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
+        clipped = page.evaluate(
+            "() => [...document.querySelectorAll('button')].filter(b => b.getBoundingClientRect().right > 375).length"
+        )
+        assert clipped == 0
+        # the page's address for the 公众号's 原文链接 field, with its own copy button
+        case = page.locator("#cases-hengshun-cangku-feixian")
+        assert "原文链接" in case.inner_text() and f"{BASE}cases/hengshun-cangku-feixian/" in case.inner_text()
+        case.locator("button[data-copy-text]").click()
+        page.wait_for_function(
+            "() => document.querySelector('#cases-hengshun-cangku-feixian button[data-copy-text]').textContent === '已复制'"
+        )
+        assert page.evaluate("navigator.clipboard.readText()") == f"{BASE}cases/hengshun-cangku-feixian/"
+        # the photos to insert by hand, numbered in article order, from the site built beside
+        photos = case.locator("[data-photos] a[download]")
+        assert photos.count() >= 2 and photos.first.get_attribute("download").endswith("-01.jpg")
+        case.scroll_into_view_if_needed()
+        case.screenshot(path=str(artifacts_dir() / "wechat-export-case.png"))
         page.click('button[data-copy="report"]')
         page.wait_for_function("() => document.querySelector('button[data-copy=report]').textContent === '已复制'")
         copied = page.evaluate("""async () => {
