@@ -160,13 +160,15 @@ def test_every_article_survives_a_paste_into_ueditor(ueditor, sample_site):
 
 def test_old_markup_fails_the_same_paste(ueditor):
     """The comparison can fail: a div box and a styled list, as the articles had them, lose their
-    background and their numbers in the same paste."""
+    background and their style in the same paste."""
     old = (
         '<div style="background-color: #fff4e5; padding: 10px"><p>注意</p><p>先离开、再报警。</p></div>'
         '<ol style="padding-left: 24px"><li style="margin: 0">第一条</li><li style="margin: 0">第二条</li></ol>'
     )
     before, after = _paste(ueditor, old)
     assert before["boxes"] and not after["boxes"]  # UEditor: allowDivTransToP
+    pasted = ueditor.evaluate("editor.getContent()")
+    assert "<li><p>第一条</p></li>" in pasted and "margin: 0" not in pasted  # li: attributes cleared, text wrapped
 
 
 def test_each_article_pasted_at_375px_keeps_its_look(browser, sample_site):
