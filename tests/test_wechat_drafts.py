@@ -246,11 +246,16 @@ def test_interface_errors_become_chinese_advice(small_project, wechat_api, monke
     assert "Traceback" not in err and SECRET not in err and not wechat_api.drafts
 
 
-def test_an_expired_token_is_renewed_once(small_project, wechat_api, monkeypatch, capsys):
-    wechat_api.fail["/cgi-bin/media/uploadimg"] = 40001
+@pytest.mark.parametrize("call", ["/cgi-bin/media/uploadimg", "/cgi-bin/material/add_material"])
+def test_an_expired_token_is_renewed_once(small_project, wechat_api, monkeypatch, capsys, call):
+    wechat_api.fail[call] = 40001
     code, _, err = _run(small_project, monkeypatch, capsys, "cases/x")
     assert code == 0, err
     assert wechat_api.calls.count("/cgi-bin/stable_token") == 2 and len(wechat_api.drafts) == 1
+    wechat_api.fail["/cgi-bin/draft/update"] = 40001
+    wechat_api.fail["/cgi-bin/stable_token"] = 40001  # still refused after a new token: said, not looped
+    code, _, err = _run(small_project, monkeypatch, capsys, "cases/x")
+    assert code == 1 and "（错误码 40001）：AppSecret 不对，或调用凭证已失效" in err
 
 
 def test_without_credentials_it_says_how_to_set_them_and_how_to_do_without(small_project, monkeypatch, capsys):

@@ -159,8 +159,9 @@ class Client:
     def _call(self, what: str, method: str, path: str, file: str = "", **kwargs) -> dict:
         import requests
 
+        fixed = kwargs.pop("params", {})
         for attempt in (1, 2):
-            params = dict(kwargs.pop("params", {}))
+            params = dict(fixed)
             if path != "/cgi-bin/stable_token":
                 params["access_token"] = self.token()
             try:
