@@ -177,19 +177,17 @@ class Client:
                 ) from None
             code = int(data.get("errcode") or 0)
             if code in TOKEN_EXPIRED and attempt == 1 and path != "/cgi-bin/stable_token":
-                self._token = None
-                self.token(force=True)
+                self._token = None  # asked for again on the second attempt
                 continue
             if code:
                 raise InterfaceError(code, str(data.get("errmsg") or ""), what, file)
             return data
         raise AssertionError("unreachable")
 
-    def token(self, force: bool = False) -> str:
-        if self._token is None or force:
+    def token(self) -> str:
+        if self._token is None:
+            # without force_refresh: the account's current token (another tool's calls keep working)
             body = {"grant_type": "client_credential", "appid": self.account.appid, "secret": self.account.secret}
-            if force:
-                body["force_refresh"] = True
             data = self._call("获取调用凭证（access_token）", "POST", "/cgi-bin/stable_token", json=body)
             self._token = str(data["access_token"])
         return self._token
@@ -206,17 +204,16 @@ class Client:
         return str(data["media_id"])
 
     def add_draft(self, article: dict) -> str:
-        return str(self._call("新建草稿", "POST", "/cgi-bin/draft/add", data=_json({"articles": [article]}))["media_id"])
+        return str(self._call("新建草稿", "POST", "/cgi-bin/draft/add", **_json({"articles": [article]}))["media_id"])
 
     def update_draft(self, media_id: str, article: dict) -> None:
-        self._call(
-            "更新草稿", "POST", "/cgi-bin/draft/update", data=_json({"media_id": media_id, "index": 0, "articles": article})
-        )
+        self._call("更新草稿", "POST", "/cgi-bin/draft/update", **_json({"media_id": media_id, "index": 0, "articles": article}))
 
 
-def _json(data: dict) -> bytes:
-    """Chinese as itself, not \\u escapes (the documentation asks for it in titles)."""
-    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+def _json(data: dict) -> dict:
+    """A JSON body with Chinese as itself, not \\u escapes (the documentation asks for it in titles)."""
+    return {"data": json.dumps(data, ensure_ascii=False).encode("utf-8"),
+            "headers": {"Content-Type": "application/json; charset=utf-8"}}  # fmt: skip
 
 
 @dataclass
