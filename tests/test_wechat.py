@@ -106,7 +106,9 @@ def test_article_rules_catch_what_the_editor_would_drop():
 def test_every_article_ends_with_the_credits_and_its_address_goes_to_the_original_link_field(articles, sample_site):
     site = _yaml(SAMPLE_CONTENT / "site.yml")
     credits = site["credits"]
-    manifest = {a["key"]: a for a in json.loads((sample_site.parent / "wechat" / "articles.json").read_text(encoding="utf-8"))["articles"]}
+    manifest = {
+        a["key"]: a for a in json.loads((sample_site.parent / "wechat" / "articles.json").read_text(encoding="utf-8"))["articles"]
+    }
     assert set(manifest) == set(articles)
     for key, html in articles.items():
         text = _text(html)
