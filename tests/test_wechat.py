@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from conftest import SAMPLE_CONTENT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from campaignkit.wechat.articles import ARTICLE_RULES
@@ -307,3 +309,29 @@ def test_the_preview_serves_the_export_page_with_its_own_photos(sample_site):
     assert status == "200 OK" and "立项动因" in fragment
     assert get(PREFIX + "../../etc/passwd")[0] == "404 Not Found"
     assert get(PREFIX + "cases/no-such-case.html")[0] == "404 Not Found"
+
+
+_WORDS = st.text(alphabet="飞线充电安全整改abc", min_size=1, max_size=6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["- ", "1. ", "    - ", "    1. "]), _WORDS, st.sampled_from(["", "**重点**", "[链接](/a/)"])),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_any_markdown_list_keeps_its_text_and_loses_its_list_tags(lines):
+    """Whatever lists an editor writes (nested, ordered or not, with bold or links), the article keeps
+    every word, gives every item a mark, and has no list tag left for the editor to rewrite."""
+    from campaignkit.content.markup import render_markdown
+    from campaignkit.wechat.paste_safe import prepare
+
+    source = "\n".join(f"{indent}{words}{extra}" for indent, words, extra in lines)
+    html = str(render_markdown(source))
+    out, _refs = prepare(html, "https://aqcd.example.cn/lessons/x/")
+    assert not re.search(r"<(ol|ul|li|a)\b", out)
+    words = lambda h: re.sub(r"\s+|\[\d+\]|\d+\.|[•◦]", "", _text(h))  # noqa: E731
+    assert words(out) == words(html)
+    assert len(re.findall(r'class="wx-li-mark"', out)) == html.count("<li")
