@@ -2,7 +2,7 @@
 
 The 公众号 editor grew from UEditor; what its paste does is read from UEditor 1.4.3 (npm
 `ueditor`, whose example ships it; tests/browser/test_wechat_paste.py pastes every article into
-it) and from doocs/md's WeChat preparation (docs/wechat.md, /work/shared/design-notes.md):
+it) and from doocs/md's WeChat preparation (docs/wechat.md; the team's measured notes on the 公众号 editor):
 
 - `div` becomes `p` (UEditor's `allowDivTransToP`): a box made of a `div` loses its border and
   background. Boxes are `section`s, which both keep with their inline style.
