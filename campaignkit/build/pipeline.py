@@ -58,7 +58,7 @@ class Build:
     out: Path  # the finished site before it is published
     # The site's photos, share cards and QR codes (FILE_FOLDERS), linked into the site beside
     # MkDocs; None: they go into the docs folder (rendering the docs alone, in tests).
-    files: SiteFiles | None = None
+    files: SiteFiles = None  # type: ignore[assignment]  # not given: made in __post_init__
     pdf: bool = True
     jobs: int = 1
     pending_pdfs: dict | None = None  # the preview server: list every handout, render none (handouts.render_all)
@@ -103,7 +103,7 @@ DOCS, MKDOCS, SITE, BACKGROUND = "docs", "mkdocs", "site", "background"
 @dataclass(frozen=True)
 class Output:
     name: str  # shown in progress messages
-    run: Callable[[Build], None]
+    run: Callable[[Build], Any]  # a BACKGROUND output returns the handle of what it started
     phase: str = DOCS
     audit: tuple[safety.Rule, ...] = ()  # rules for the files it writes (paths in the finished site)
     # Writes nothing MkDocs reads: runs while MkDocs builds in its own process (site.run_mkdocs'
@@ -174,6 +174,7 @@ def _pages(b: Build) -> None:
 
 
 def _share_images(b: Build) -> None:
+    assert b.share is not None, "the pages collect the share images"
     b.share.render(b.cache / "share")
 
 
@@ -553,6 +554,7 @@ def _build_locked(
             sweeping.join()
     timing.write()
     s = campaign.stats
+    assert s is not None, "the public view counts the campaign"
     private_made = [h for h in b.made if not h.public]
     private_line = (
         (
@@ -600,7 +602,7 @@ def _not_made_lines(not_made: list[str]) -> str:
     )
 
 
-def _private_view(loaded, site: dict, assign: bool, not_made: list[str]) -> handout_kinds.Private:
+def _private_view(loaded: tuple[Any, Any], site: dict, assign: bool, not_made: list[str]) -> handout_kinds.Private:
     """What the private paperwork may see, with the notices' numbers (new ones assigned and written
     into their case files when `assign`: a build that makes PDFs, not a drafts build); when even
     that fails, no private paperwork (named in the summary) and the public site all the same."""
@@ -674,7 +676,7 @@ def _articles(b: Build, articles_dir: Path, site_name: str) -> tuple[int, list[s
     wechat.write_output(written, b.templates, articles_dir, base_url, site_name, b.files.source)
     clean = safety.KnownClean(writer.memo.known) if writer.memo is not None else None
     findings = safety.audit_site(articles_dir, list(wechat.audit_rules(base_url, clean)))
-    if writer.memo is not None:
+    if writer.memo is not None and clean is not None:
         writer.memo.known = clean.used
         writer.memo.save()
     return len(written), findings

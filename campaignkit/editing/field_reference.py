@@ -123,7 +123,7 @@ def _type(spec: dict) -> str:
         inner = _type(spec["items"])
         return f"列表，每项：{inner}"
     return {"string": "文字", "integer": "整数", "number": "数字", "boolean": "true / false", "object": "映射（下一级字段）"}.get(
-        t, "见说明"
+        str(t), "见说明"
     )
 
 

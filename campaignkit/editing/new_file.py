@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from campaignkit.common.problems import BuildError
@@ -42,7 +43,7 @@ def url_of(kind: str, item_id: str) -> str:
     return "/" + (KINDS[kind].url(item_id) if kind in KINDS else f"{item_id}/")
 
 
-def suggest_id(wanted: str, taken: set[str] = frozenset()) -> str:
+def suggest_id(wanted: str, taken: AbstractSet[str] = frozenset()) -> str:
     """A valid id close to what the editor typed: pinyin for Chinese, lower case, '-' between words."""
     import jieba
     from pypinyin import lazy_pinyin
@@ -158,10 +159,10 @@ def _field(kind: str, key: str, spec: dict, required: bool, today: dt.date) -> l
         value, why = start
         return ["", f"# {comment}；{why}", f"{key}: {'true' if value is True else value}"]
     if required:
-        value = today.isoformat() if key in TODAY_FIELDS.get(kind, ()) else ""
+        first = today.isoformat() if key in TODAY_FIELDS.get(kind, ()) else ""
         if spec.get("x-markdown"):
             return ["", f"# {comment}（Markdown，每行开头空两格）", f"{key}: |", INDENT]
-        return ["", f"# {comment}", f"{key}: {value}".rstrip()]
+        return ["", f"# {comment}", f"{key}: {first}".rstrip()]
     if spec.get("x-markdown"):
         comment += "（Markdown，每行开头空两格）"
     return ["", f"# {comment}"] + _commented(key, spec, today, kind)

@@ -54,7 +54,7 @@ class PrintCheck:
 
     def _changed(self) -> set[str]:
         """Content files (as `content/cases/x.yml`) changed since the last call (none the first time)."""
-        now = {}
+        now: dict[str, float] = {}
         for path in self.content_root.rglob("*"):
             if path.suffix in CONTENT_SUFFIXES and path.is_file():
                 now[f"{self.content_root.name}/{path.relative_to(self.content_root).as_posix()}"] = path.stat().st_mtime_ns

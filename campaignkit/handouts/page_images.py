@@ -52,8 +52,8 @@ def _render(pdf: Path, folder: Path) -> list[tuple[Path, int, int]]:
     """The pages of one PDF as JPEGs in `folder` (kept between builds); (file, width, height) each."""
     index = folder / "pages.txt"
     if index.is_file():
-        rows = [line.split() for line in index.read_text().splitlines() if line.strip()]
-        found = [(folder / name, int(w), int(h)) for name, w, h in rows]
+        listed = [line.split() for line in index.read_text().splitlines() if line.strip()]
+        found = [(folder / name, int(w), int(h)) for name, w, h in listed]
         if all(path.is_file() for path, _, _ in found):
             return found
     import pypdfium2 as pdfium  # only when something must be rendered
@@ -61,7 +61,7 @@ def _render(pdf: Path, folder: Path) -> list[tuple[Path, int, int]]:
     tmp = folder.with_name(folder.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    rows = []
+    rows: list[tuple[str, int, int]] = []
     document = pdfium.PdfDocument(str(pdf))
     try:
         for n in range(len(document)):

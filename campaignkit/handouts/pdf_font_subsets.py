@@ -35,7 +35,7 @@ import sys
 from array import array
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # imported where PDFs are finished: pikepdf is a fifth of a site-only build's start
     import pikepdf
@@ -54,7 +54,7 @@ def used_cids(widths: pikepdf.Array) -> set[int]:
     """The CIDs a /W array gives widths for: `c [w1 w2 …]` and `c_first c_last w` forms."""
     import pikepdf
 
-    items, out, i = list(widths), set(), 0
+    items, out, i = list(widths), set[int](), 0
     while i < len(items):
         first = int(items[i])
         if isinstance(items[i + 1], pikepdf.Array):
@@ -108,7 +108,9 @@ def _index(data: bytes, pos: int) -> tuple[list[tuple[int, int]], int]:
 
 def _dict(data: bytes, start: int, end: int) -> dict[int, list[float]]:
     """A CFF DICT: operator (escaped ones as 12 << 8 | b1) → operands."""
-    out, operands, pos = {}, [], start
+    out: dict[int, list[float]] = {}
+    operands: list[float] = []
+    pos = start
     while pos < end:
         b0 = data[pos]
         if b0 <= 21:
@@ -328,7 +330,7 @@ def compact_fonts(pdf: pikepdf.Pdf) -> int:
         if not (isinstance(font, pikepdf.Dictionary) and font.get("/Type") == "/Font" and font.get("/Subtype") == "/Type0"):
             continue
         cid_font = font.DescendantFonts[0]
-        descriptor = cid_font.get("/FontDescriptor")
+        descriptor: Any = cid_font.get("/FontDescriptor")
         stream = descriptor.get("/FontFile3") if descriptor is not None else None
         if (
             cid_font.get("/Subtype") != "/CIDFontType0"
@@ -337,7 +339,7 @@ def compact_fonts(pdf: pikepdf.Pdf) -> int:
             or "/W" not in cid_font
         ):
             continue
-        compact = _compact_cff(stream.read_bytes(), used_cids(cid_font.W))
+        compact = _compact_cff(stream.read_bytes(), used_cids(cid_font.W))  # type: ignore[arg-type]  # checked: "/W" in cid_font
         if compact is None:
             continue  # anything else keeps WeasyPrint's subset
         descriptor.FontFile3 = pdf.make_stream(compact, Subtype=pikepdf.Name.CIDFontType0C)

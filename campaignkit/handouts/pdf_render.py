@@ -179,7 +179,7 @@ def _finishing_fingerprint() -> str:
 
     h = hashlib.sha256(f"{pikepdf.__version__} {pdf_fonts.harfbuzz_version()}".encode())
     for module in (pdf_fonts, pdf_access, pdf_stylesheets):
-        h.update(Path(module.__file__).read_bytes())
+        h.update(Path(str(module.__file__)).read_bytes())
     return h.hexdigest()
 
 
@@ -658,7 +658,9 @@ def render_all(
             handouts.append(Handout(job.kind, job.kind_label, job.item_kind, job.item_id, job.title, job.path, 0, 0))
             continue
         cached = cache_dir / f"{digests[job.path]}.pdf"
-        target = (docs_dir if job.public else private_dir) / job.path
+        folder = docs_dir if job.public else private_dir
+        assert folder is not None, "private handouts are planned only with a private folder"
+        target = folder / job.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.unlink(missing_ok=True)
         fstree.link_or_copy(cached, target)

@@ -19,13 +19,14 @@ Alternative text for the QR figure comes from the template (an SVG <title>).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pikepdf
 
 PAGINATION = pikepdf.Dictionary(Type=pikepdf.Name.Pagination)
 
 
-def _reachable(root: pikepdf.Dictionary) -> set[tuple[int, int]]:
+def _reachable(root: Any) -> set[tuple[int, int]]:
     """Object ids of every structure element reachable from the StructTreeRoot."""
     seen: set[tuple[int, int]] = set()
     stack = [root]
@@ -44,7 +45,7 @@ def _reachable(root: pikepdf.Dictionary) -> set[tuple[int, int]]:
     return seen
 
 
-def _parent_tree(root: pikepdf.Dictionary) -> dict[int, pikepdf.Object]:
+def _parent_tree(root: Any) -> dict[int, pikepdf.Object]:
     nums = root.ParentTree.get("/Nums", pikepdf.Array())
     return {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
 
@@ -99,7 +100,9 @@ def _retag(pdf: pikepdf.Pdf, page: pikepdf.Page, orphans: set[int]) -> int:
             contents.write(data)
             return found
     ops, found = [], 0
-    for operands, operator in pikepdf.parse_content_stream(page):
+    instruction: Any
+    for instruction in pikepdf.parse_content_stream(page):
+        operands, operator = instruction
         if (
             str(operator) == "BDC"
             and len(operands) == 2

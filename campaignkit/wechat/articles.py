@@ -163,7 +163,7 @@ class ArticleWriter:
         # The report's figures and illustrations come through functions made here, whose reads
         # are not recorded: it is always rendered (one article).
         remembered = self.memo is not None and key != REPORT_ID
-        fragment = self.memo.output(key, (template, page_url, context), render) if remembered else render()
+        fragment = self.memo.output(key, (template, page_url, context), render) if self.memo and remembered else render()
         return Article(key, kind_name, title, page_url, fragment, _digest(digest))
 
     def _fragment(self, page_url: str, template: str, context: dict) -> str:
