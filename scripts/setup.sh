@@ -47,6 +47,8 @@ if [ ! -e "$stamp" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check -r "$req"
   touch "$stamp"
 fi
+# The second site engine's environment for tests/test_engine.py (ProperDocs in place of MkDocs).
+if [ "$dev" = 1 ]; then scripts/properdocs-venv.sh; fi
 
 # Node packages pinned by package-lock.json: the content forms (decap-cms, decap-server) for
 # everyone, Lighthouse (devDependencies) for the tests. Lighthouse 12 needs Node.js >= 18.16

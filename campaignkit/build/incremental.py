@@ -40,8 +40,8 @@ from pathlib import Path
 from campaignkit.common import fstree
 from campaignkit.render import memo
 from campaignkit.render import output_audit as safety
+from campaignkit.website import engine, search_index
 from campaignkit.website import markdown_pages as pages
-from campaignkit.website import search_index
 from campaignkit.website.engine_shares import WRITTEN_BY_EVERY_BUILD
 
 STATE_VERSION = "4"
@@ -243,9 +243,6 @@ class Incremental:
 
 def inputs(project: Path, site: dict, nav: list) -> dict:
     """What every page MkDocs builds depends on besides its own Markdown."""
-    import material
-    import mkdocs
-
     overrides = project / "templates" / "overrides"
     return {
         "mkdocs.yml": _digest((project / "mkdocs.yml").read_bytes()),
@@ -253,7 +250,7 @@ def inputs(project: Path, site: dict, nav: list) -> dict:
             p.relative_to(overrides).as_posix(): _digest(p.read_bytes()) for p in sorted(overrides.rglob("*")) if p.is_file()
         },
         "kit": memo.kit_digest(),
-        "versions": [mkdocs.__version__, getattr(material, "__version__", ""), sys.version],
+        "versions": [engine.versions(), sys.version],
         "site": site,
         "nav": nav,
     }

@@ -15,7 +15,6 @@ import shutil
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -441,6 +440,7 @@ def build(
 
     `published_site`: the site whose URLs must stay reachable, when that is not site_dir itself
     (the preview and --drafts build elsewhere but must not lose what site/ published)."""
+    site.check_versions(pdf)  # the replacements of engine and WeasyPrint functions are for these versions only
     site_dir = site_dir.resolve()
     base = site_dir.parent
     # A MkDocs process gets ready (imports, jieba's dictionary) on the second core: from the start
@@ -470,7 +470,7 @@ def _mkdocs_ready(project: Path, jobs: int) -> workers.Warm | None:
     """A MkDocs process getting ready on the second core, when there is one: the preview's too, so
     that its rebuilds run MkDocs as build.py's do (the preview's own process is warm, but busy with
     the pages meanwhile)."""
-    return workers.Warm(partial(site.warm_up, project / "mkdocs.yml")) if jobs > 1 else None
+    return workers.Warm(site.warm_up) if jobs > 1 else None
 
 
 def _build_locked(

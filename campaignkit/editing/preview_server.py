@@ -1,6 +1,6 @@
 """`build.py serve`: a live preview on 127.0.0.1 that rebuilds on every change and reloads the page.
 
-Built on MkDocs' own LiveReloadServer (mkdocs.livereload, the server behind `mkdocs serve`),
+Built on the site engine's LiveReloadServer (`engine.live_reload_server()`: mkdocs.livereload, the server behind `mkdocs serve`),
 already pinned with MkDocs, so no new dependency:
 - it watches with watchdog's *polling* observer, which also sees edits made from Windows to a
   project under /mnt/c in WSL 2, where inotify events never arrive;
@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import importlib
-import logging
 import os
 import posixpath
 import sys
@@ -37,12 +36,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mkdocs.livereload import LiveReloadServer
-
 from campaignkit.build import pipeline
 from campaignkit.common import progress
 from campaignkit.common.problems import BuildError, ContentError
 from campaignkit.editing import print_check, request_guard
+from campaignkit.website import engine
 
 HOST = "127.0.0.1"  # loopback only; WSL 2 forwards Windows' localhost to it (docs/windows.md)
 PREVIEW_DIR = Path(".build") / "preview"
@@ -184,7 +182,7 @@ class Preview:
             return True
 
 
-class PreviewServer(LiveReloadServer):
+class PreviewServer(engine.live_reload_server()):
     """LiveReloadServer serving the preview folder, its error page, lazy PDFs and the mounts."""
 
     def __init__(self, preview: Preview, port: int, mount_path: str = "/"):
@@ -192,7 +190,7 @@ class PreviewServer(LiveReloadServer):
         super().__init__(builder=preview.rebuild, host=HOST, port=port, root=str(preview.site_dir), mount_path=mount_path)
         self.error_handler = self._not_found
 
-    def _serve_request(self, environ, start_response) -> Iterable[bytes] | None:
+    def handle(self, environ, start_response) -> Iterable[bytes] | None:
         refused = request_guard.page_refusal(environ, HOST)  # a DNS-rebinding page names another host
         if refused:
             body = refused.encode("utf-8")
@@ -203,10 +201,8 @@ class PreviewServer(LiveReloadServer):
             if (path + "/").startswith(entry.prefix):
                 return self._serve_mount(entry, path, environ, start_response)
         if path.startswith("/livereload/"):
-            return super()._serve_request(environ, start_response)
-        with self._epoch_cond:  # as the base class does: never answer from a half-finished rebuild
-            self._epoch_cond.wait_for(lambda: self._visible_epoch == self._wanted_epoch)
-            epoch = self._visible_epoch
+            return self.serve_site(environ, start_response)
+        epoch = self.current_epoch()  # as the engine does: never answer from a half-finished rebuild
         last = self.preview.last
         if last is not None and not last.ok and _is_page(path):
             return self._html(start_response, "200 OK", error_page(last, self.preview.print_check.all()), epoch)
@@ -226,7 +222,7 @@ class PreviewServer(LiveReloadServer):
                 self.preview.render_pdf(rel)
             except BuildError as exc:
                 return self._html(start_response, "200 OK", _page("讲义生成失败", f"<p>{html.escape(exc.message)}</p>"), epoch)
-        return super()._serve_request(environ, start_response)
+        return self.serve_site(environ, start_response)
 
     def _serve_mount(self, entry: Mount, path: str, environ, start_response):
         if entry.app is not None:
@@ -244,8 +240,8 @@ class PreviewServer(LiveReloadServer):
         if not file.is_file():
             return None
         if entry.reload and file.suffix == ".html":
-            return self._html(start_response, "200 OK", file.read_text(encoding="utf-8"), self._visible_epoch)
-        start_response("200 OK", [("Content-Type", self._guess_type(str(file))), ("Content-Length", str(file.stat().st_size))])
+            return self._html(start_response, "200 OK", file.read_text(encoding="utf-8"), self.visible_epoch)
+        start_response("200 OK", [("Content-Type", self.content_type(str(file))), ("Content-Length", str(file.stat().st_size))])
         return wsgiref.util.FileWrapper(open(file, "rb"))
 
     def _reloading(self, app, environ, start_response):
@@ -259,14 +255,14 @@ class PreviewServer(LiveReloadServer):
         body = b"".join(app(environ, capture))
         headers = captured.get("headers", [])
         if any(k.lower() == "content-type" and v.startswith("text/html") for k, v in headers):
-            body = self._inject_js_into_html(body, self._visible_epoch)
+            body = self.with_reload_script(body, self.visible_epoch)
             headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
             headers.append(("Content-Length", str(len(body))))
         start_response(captured.get("status", "200 OK"), headers)
         return [body]
 
     def _html(self, start_response, status: str, text: str, epoch: int):
-        body = self._inject_js_into_html(text.encode("utf-8"), epoch)
+        body = self.with_reload_script(text.encode("utf-8"), epoch)
         start_response(
             status,
             [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body))), ("Cache-Control", "no-store")],
@@ -276,7 +272,7 @@ class PreviewServer(LiveReloadServer):
     def _not_found(self, code: int) -> bytes | None:
         page = self.preview.site_dir / "404.html"
         if code == 404 and page.is_file():
-            return self._inject_js_into_html(page.read_bytes(), self._visible_epoch)
+            return self.with_reload_script(page.read_bytes(), self.visible_epoch)
         return None
 
 
@@ -359,7 +355,6 @@ def start(project: Path, content_root: Path, port: int = 8000, out: Path | None 
     preview = Preview(project, content_root, out)
     server = PreviewServer(preview, port, _mount_path(project, content_root))
     preview.print_check.on_change = lambda: _show_again(server)
-    logging.getLogger("mkdocs.livereload").setLevel(logging.ERROR)  # its English log lines: ours are Chinese
     server.watch(str(content_root))
     for name in WATCHED:
         if (project / name).exists():
@@ -376,17 +371,13 @@ def start(project: Path, content_root: Path, port: int = 8000, out: Path | None 
     preview.rebuild()
     server.observer.start()
     server.serve_thread.start()
-    server.build_thread = threading.Thread(target=server._build_loop, daemon=True)
-    server.build_thread.start()
+    server.build_thread = server.start_rebuilding()
     return server
 
 
 def _show_again(server: PreviewServer) -> None:
     """Reload the open pages without a rebuild (the print check found something), unless one is running."""
-    with server._epoch_cond:
-        if server._visible_epoch == server._wanted_epoch:
-            server._visible_epoch = server._wanted_epoch = server._visible_epoch + 1
-            server._epoch_cond.notify_all()
+    server.reload_pages()
 
 
 def run(project: Path, content_root: Path, port: int = 8000) -> None:

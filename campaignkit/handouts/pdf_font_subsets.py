@@ -37,6 +37,8 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from campaignkit.common import replacements
+
 if TYPE_CHECKING:  # imported where PDFs are finished: pikepdf is a fifth of a site-only build's start
     import pikepdf
 
@@ -370,16 +372,24 @@ def one_pass_subsets():
     """In this thread, until the block ends: WeasyPrint subsets CID-keyed CFF fonts in one pass.
     Only for PDFs that compact_fonts finishes (WeasyPrint's raw output would show wrong glyphs
     in readers that ignore a CID font's charset)."""
-    _patch_weasyprint()
+    from weasyprint.pdf.fonts import Font
+
     token = _ONE_PASS.set(True)
     try:
-        yield
+        with replacements.replaced(_FONT_SUBSET, Font, "subset", _one_pass_subset()):
+            yield
     finally:
         _ONE_PASS.reset(token)
 
 
+_FONT_SUBSET = replacements.declare(
+    "weasyprint", "weasyprint.pdf.fonts.Font.subset", "a CID-keyed CFF font subset in one pass, without kept glyph ids"
+)
+
+
 @lru_cache(maxsize=1)
-def _patch_weasyprint() -> None:
+def _one_pass_subset():
+    """What replaces WeasyPrint 70's Font.subset while one_pass_subsets() is active."""
     from weasyprint.pdf.fonts import Font
     from weasyprint.text.ffi import ffi
 
@@ -398,7 +408,7 @@ def _patch_weasyprint() -> None:
                     return
         weasyprint_subset(font, to_unicode, hinting)
 
-    Font.subset = subset
+    return subset
 
 
 def _face_is_cid_keyed(face: int) -> bool:

@@ -26,19 +26,27 @@ from collections import OrderedDict
 from contextlib import contextmanager
 from functools import lru_cache
 
+from campaignkit.common import replacements
+
 _ACTIVE = contextvars.ContextVar("reused_stylesheets", default=False)
 _NOT_REPLAYED = re.compile(r"@(font-face|counter-style|layer|color-profile|import)\b", re.IGNORECASE)
 _KEPT = 64  # stylesheets kept per process (the kit has one per handout kind; the preview runs for hours)
 _parsed: OrderedDict[tuple, tuple] = OrderedDict()  # (text, base URL, media) → (matcher, page rules, base URL)
 
 
+_CSS = replacements.declare("weasyprint", "weasyprint.css.CSS", "a <style> text parsed once per worker")
+
+
 @contextmanager
 def reused():
-    """In this thread, until the block ends: a <style> text WeasyPrint has parsed is not parsed again."""
-    _patch_weasyprint()
+    """In this thread, until the block ends: a <style> text WeasyPrint has parsed is not parsed again.
+    (weasyprint.css.CSS is the kit's while any such block runs, and WeasyPrint's own again after.)"""
+    import weasyprint.css
+
     token = _ACTIVE.set(True)
     try:
-        yield
+        with replacements.replaced(_CSS, weasyprint.css, "CSS", _stylesheet()):
+            yield
     finally:
         _ACTIVE.reset(token)
 
@@ -53,8 +61,8 @@ class _Warned(logging.Handler):
 
 
 @lru_cache(maxsize=1)
-def _patch_weasyprint() -> None:
-    import weasyprint.css
+def _stylesheet():
+    """What replaces weasyprint.css.CSS, which WeasyPrint's find_stylesheets calls (WeasyPrint 70)."""
     from weasyprint import CSS
 
     def stylesheet(*args, string=None, base_url=None, media_type="print", page_rules=None, layers=None, **kwargs):
@@ -89,4 +97,4 @@ def _patch_weasyprint() -> None:
         sheet.base_url, sheet.matcher, sheet.page_rules, sheet.layers = base, matcher, page_rules, layers
         return sheet
 
-    weasyprint.css.CSS = stylesheet
+    return stylesheet

@@ -1,10 +1,10 @@
-"""MkDocs' page building spread over the machine's cores: each process builds a share of the files.
+"""The site engine's page building spread over the machine's cores: each process builds a share.
 
 MkDocs reads, renders and writes one page after another in one process; with a thousand cases
 that is most of a build, and the second core of the editors' PCs sits idle. The kit runs one
-MkDocs build per share of the same configuration at the same time, each told through
-`File.is_modified` (the hook MkDocs' own dirty builds use to skip files) that only the files of
-its share need building. Every process still sees every file and the whole navigation, so each
+dirty build per share of the same configuration at the same time, each told (by engine.py,
+through `File.is_modified`, the rule the engine's own dirty builds use to skip files) that only
+the files of its share need building. Nothing here touches the engine itself. Every process still sees every file and the whole navigation, so each
 page it builds is the page a single build writes (tests/test_incremental.py compares the trees
 byte for byte). Every share writes its pages and files straight into the site folder (share 0
 in this process, the others in forked workers); what every MkDocs build writes whatever it builds
@@ -16,12 +16,10 @@ pages each share built, so the indexes are merged in MkDocs' page order.
 from __future__ import annotations
 
 import json
-import logging
-import os
 import shutil
 import zlib
 from collections.abc import Callable
-from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from campaignkit.common import workers
@@ -48,53 +46,15 @@ def share_of(src_uri: str, shares: int) -> int:
     return zlib.crc32(src_uri.encode()) % shares
 
 
-@contextmanager
-def only_share(share: int, shares: int, site_dir: Path):
-    """MkDocs builds only the files of `share` that are missing or older in `site_dir` (the real
-    site folder, also when this share writes elsewhere): MkDocs' dirty-build rule, restricted."""
-    from mkdocs.structure.files import File
+@dataclass(frozen=True)
+class Share:
+    """Share `index` of `shares`: the engine builds only its files (engine.py, through the rule its
+    own dirty builds use) that are missing or older in `site_dir`, the real site folder, where it
+    writes them also when this share's engine writes elsewhere."""
 
-    original = File.is_modified
-
-    def is_modified(self: File) -> bool:
-        if share_of(self.src_uri, shares) != share:
-            return False
-        if self._content is not None or self.abs_src_path is None:
-            return True
-        dest = site_dir / self.dest_uri
-        return not dest.is_file() or dest.stat().st_mtime < os.stat(self.abs_src_path).st_mtime
-
-    File.is_modified = is_modified
-    try:
-        yield
-    finally:
-        File.is_modified = original
-
-
-@contextmanager
-def files_into(site_dir: Path):
-    """Pages and files go into `site_dir`, whatever the configuration's site_dir (where MkDocs
-    still writes its 404 page, sitemap and search index): File.abs_dest_path is MkDocs' one
-    place for where a file is written."""
-    from mkdocs.structure.files import File
-
-    original = File.__dict__["abs_dest_path"]
-    File.abs_dest_path = property(lambda self: os.path.normpath(os.path.join(site_dir, self.dest_uri)))
-    try:
-        yield
-    finally:
-        File.abs_dest_path = original
-
-
-def warm_up() -> None:
-    """What every MkDocs process does first, done ahead in a workers.Warm child: the imports and
-    jieba's dictionary (a second of CPU), which Material's search uses to cut Chinese text."""
-    import jieba
-    import material.plugins.search.plugin  # noqa: F401
-    import mkdocs.commands.build  # noqa: F401
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
+    index: int
+    shares: int
+    site_dir: Path
 
 
 def in_worker(
@@ -118,10 +78,9 @@ def _run_reporting(run, site_dir: Path):
 
 
 def build(run: Callable[[Path], list[str]], site_dir: Path, shares: int, ready: workers.Warm | None = None) -> list[str]:
-    """`run(target)` is one MkDocs dirty build into `target` returning MkDocs' page order; run it in
-    `shares` processes at once and put the results together in `site_dir`. `ready`: a worker
-    that got ready ahead (warm_up), which takes share 1."""
-    warm_up()  # here, before the fork: jieba's dictionary loaded once instead of once in every process
+    """`run(target, share=...)` is one dirty build of a share into `target` returning the engine's
+    page order; run it in `shares` processes at once and put the results together in `site_dir`.
+    `ready`: a worker that got ready ahead (engine.warm_up), which takes share 1."""
     parts = [site_dir.with_name(f"{site_dir.name}.share{k}") for k in range(1, shares)]
     pool = workers.pool(len(parts) - (ready is not None))
     failures: list[MkDocsProblems] = []
@@ -134,8 +93,7 @@ def build(run: Callable[[Path], list[str]], site_dir: Path, shares: int, ready: 
         ]
         order: list[str] = []
         try:
-            with only_share(0, shares, site_dir):
-                order = run(site_dir)
+            order = run(site_dir, share=Share(0, shares, site_dir))
         except MkDocsProblems as exc:
             failures.append(exc)
         for future in futures:
@@ -160,8 +118,7 @@ def _share_in_worker(run, target: Path, share: int, shares: int, site_dir: Path)
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     try:
-        with only_share(share, shares, site_dir), files_into(site_dir):
-            run(target)
+        run(target, share=Share(share, shares, site_dir))
     except MkDocsProblems as exc:
         return exc.heading, exc.details
     return None
