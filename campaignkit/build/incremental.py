@@ -44,8 +44,6 @@ from campaignkit.website import engine, search_index
 from campaignkit.website import markdown_pages as pages
 from campaignkit.website.engine_shares import WRITTEN_BY_EVERY_BUILD
 
-STATE_VERSION = "4"
-
 
 def folder_for(base: Path, site_dir: Path) -> Path:
     """What is kept between builds of one output folder (also the remembered renders, memo.py)."""
@@ -71,7 +69,7 @@ class Incremental:
         self.state = self._valid_state()
         self.rebuilt: set[str] = set()  # page URLs MkDocs builds in this run
         self._docs_files: list[str] | None = None  # the kept docs folder's files, once sync_docs made it
-        kept_audit = self._read_json(self.folder / "audit.json", {}).get(STATE_VERSION, {})
+        kept_audit = self._read_json(self.folder / "audit.json", {}).get(memo.kit_digest(), {})
         self._audit_cache = kept_audit.get("files", {})
         self._audit_used: dict[str, list] = {}
         # The search index's fragments found clean (safety.search_index), under the same key.
@@ -197,7 +195,7 @@ class Incremental:
         everything = {rel for rel, _entry in entries}
         after = sorted(everything - getattr(self, "_after_mkdocs_start", everything))
         state = {
-            "version": STATE_VERSION,
+            "kit": memo.kit_digest(),
             "key": self.key,
             "manifest": fstree.manifest(self.site_dir, entries),
             "after_mkdocs": after,
@@ -207,7 +205,7 @@ class Incremental:
         _write_json(
             self.folder / "audit.json",
             {
-                STATE_VERSION: {
+                memo.kit_digest(): {
                     "files": {k: v for k, v in self._audit_used.items() if not v},
                     "fragments": {self.key: sorted(self.clean_fragments.used or self.clean_fragments.known)},
                 }
@@ -223,7 +221,7 @@ class Incremental:
 
     def _valid_state(self) -> dict | None:
         state = self._read_json(self.folder / "state.json", None)
-        if not state or state.get("version") != STATE_VERSION or state.get("key") != self.key:
+        if not state or state.get("kit") != memo.kit_digest() or state.get("key") != self.key:
             return None
         if (
             not self.site_dir.is_dir()

@@ -26,15 +26,17 @@ import json
 import os
 import re
 import stat
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path, PurePosixPath
 
 import pillow_heif
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from campaignkit.common import fstree
+from campaignkit.common.code_version import code_digest
 from campaignkit.common.problems import field_name
 
 # iPhones save HEIC by default. pillow-heif (libheif) lets Pillow open it by its content, so a
@@ -50,9 +52,6 @@ MAX_FULL_DECODE_PIXELS = 50_000_000  # PNG/WebP are decoded in full: ~200 MB at 
 MAX_PROGRESSIVE_BYTES = 300_000_000  # a progressive JPEG's coefficients: 100 MP in colour (4:2:0), 150 MP grey
 WIDTHS = (480, 960)
 QUALITY = 78
-# Part of every published file name: bump it when the encoding changes (e.g. which metadata is
-# dropped), so renditions cached by an older kit are never published again.
-RENDITION_VERSION = "2"
 FOLDER = "media"  # where the site publishes the renditions
 # Pillow's own bomb guard is replaced by the explicit check above, made before decoding.
 Image.MAX_IMAGE_PIXELS = None
@@ -180,8 +179,7 @@ def _strict_decoding():
 
 # What earlier builds found when they decoded a photo, keyed by the file's identity: path, inode,
 # size, mtime and ctime (a ctime cannot be set back, so rewritten bytes always count as a new
-# file). Bump INSPECTION_VERSION when inspect_image checks something new.
-INSPECTION_VERSION = "1"
+# file); and by this module's code, so a kit that checks something new decodes every photo again.
 _remembered: dict[str, str | None] | None = None
 _remembered_names: dict[str, str] | None = None  # published_name by the same identity
 _used: set[str] = set()
@@ -209,7 +207,7 @@ def remembered_inspections(cache_dir: Path):
     every edit)."""
     global _remembered, _remembered_names, _real_folders
     store = Path(cache_dir) / "inspected.json"
-    stamp = f"{INSPECTION_VERSION}/{Image.__version__}/{RENDITION_VERSION}"
+    stamp = f"{code_digest(sys.modules[__name__])}/{Image.__version__}/{_rendition_code()}"
     try:
         saved = json.loads(store.read_text(encoding="utf-8"))
         fresh = saved.get("version") != stamp
@@ -371,11 +369,18 @@ def published_name(source: Path) -> str:
         if found is not None:
             return found
     h = hashlib.sha256(Path(source).read_bytes())
-    h.update(f"\0rendition-{RENDITION_VERSION}".encode())
+    h.update(f"\0rendition-{_rendition_code()}".encode())
     name = h.hexdigest()[:16]
     if key is not None and _remembered_names is not None:
         _remembered_names[key] = name
     return name
+
+
+@cache
+def _rendition_code() -> str:
+    """Part of every published photo's name: the code that encodes a rendition and its settings, so
+    renditions cached by a kit that encoded them otherwise are never published again."""
+    return code_digest(publish_photo, _to_srgb, _flatten, WIDTHS, QUALITY)
 
 
 def _to_srgb(im: Image.Image) -> Image.Image:

@@ -12,11 +12,13 @@ from __future__ import annotations
 import hashlib
 import shutil
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+
+from campaignkit.common.code_version import code_digest
 
 WIDTH = 720
 QUALITY = 72
-VERSION = "1"  # bump when the rendering changes, so cached images of older code are not reused
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,8 @@ def page_images(handouts, docs_dir: Path, cache_dir: Path) -> dict[str, list[Pag
         pdf = docs_dir / h.path
         if not pdf.is_file():
             continue  # the preview renders a PDF only when its link is opened: no page images yet
-        digest = hashlib.sha256(pdf.read_bytes() + VERSION.encode()).hexdigest()[:20]
+        # Keyed (and named) by the PDF and the code that draws its pages: images of older code are not reused.
+        digest = hashlib.sha256(pdf.read_bytes() + _drawing_code().encode()).hexdigest()[:20]
         cached = _render(pdf, cache_dir / digest)
         folder = h.path[: -len(".pdf")] + "-pages"
         (docs_dir / folder).mkdir(parents=True, exist_ok=True)
@@ -46,6 +49,11 @@ def page_images(handouts, docs_dir: Path, cache_dir: Path) -> dict[str, list[Pag
             images.append(PageImage(url, width, height))
         out[h.path] = images
     return out
+
+
+@cache
+def _drawing_code() -> str:
+    return code_digest(_render, WIDTH, QUALITY)
 
 
 def _render(pdf: Path, folder: Path) -> list[tuple[Path, int, int]]:

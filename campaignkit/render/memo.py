@@ -42,7 +42,6 @@ from campaignkit.common.cache_store import _folder_digest, kit_digest, read_stor
 from campaignkit.content.kinds import Kind
 from campaignkit.view.campaign import ITEM_CLASSES, Campaign, PublicItem
 
-VERSION = 2
 _MISSING = "\0missing"
 _reads: set | None = None  # the reads of the render in progress (None: no render is recorded)
 _installed = 0
@@ -198,7 +197,7 @@ def code_key(*folders: Path) -> str:
             h.update(f"{name}={metadata.version(name)}".encode())
         except metadata.PackageNotFoundError:
             pass
-    h.update(repr((VERSION, sys.version)).encode())
+    h.update(sys.version.encode())
     return h.hexdigest()
 
 
@@ -281,7 +280,7 @@ class Memo:
         self.known: set = set()  # facts about outputs under the same key (e.g. fragments audited clean)
         self.view: View | None = None
         self._values: list[bytes | None] = []  # digest of what each read gives in this build
-        stored = read_stored(path, {"version": VERSION, "key": key})
+        stored = read_stored(path, {"key": key})
         if stored is not None:  # else no memo, or one from another version: every render is done
             self.old, self.reads, self.known = stored["entries"], stored["reads"], stored["known"]
 
@@ -347,4 +346,4 @@ class Memo:
                 name: dataclasses.replace(entry, reads=array.array("I", [renumber[n] for n in entry.reads]))
                 for name, entry in entries.items()
             }
-        store(self.path, {"version": VERSION, "key": self.key, "entries": entries, "reads": reads, "known": self.known})
+        store(self.path, {"key": self.key, "entries": entries, "reads": reads, "known": self.known})

@@ -120,11 +120,9 @@ class Remembered:
       written again since still links;
     - the names the stylesheets' selectors ask about (asked_names), by the stylesheets' digest."""
 
-    VERSION = 2
-
     def __init__(self, path: Path):
         self.path = path
-        stored = memo.read_stored(path, {"version": self.VERSION}) or {
+        stored = memo.read_stored(path, {"kit": memo.kit_digest()}) or {
             "files": {},
             "cut": ("", {}),
             "names": {},
@@ -158,7 +156,7 @@ class Remembered:
         self.files[rel] = (fstree.identity(path), found, composed)
 
     def save(self, cut: tuple[str, dict[str, str]], names: dict[str, str], asked: tuple) -> None:
-        memo.store(self.path, {"version": self.VERSION, "files": self.files, "cut": cut, "names": names, "asked": asked})
+        memo.store(self.path, {"kit": memo.kit_digest(), "files": self.files, "cut": cut, "names": names, "asked": asked})
 
 
 def _sources(site_dir: Path, everything: list[str]) -> Iterable[tuple[str, Path]]:
