@@ -147,7 +147,10 @@ def run_mkdocs(
     engine's start-up work while the pages were written (warm_up); it builds (a share).
     `meanwhile()`: work that needs nothing the engine writes, done while one worker builds (the
     other core is free then), else first."""
-    run = partial(_build, config_file, docs_dir, site, nav)
+    # The sitemap's dates come from SOURCE_DATE_EPOCH (pipeline.py sets it from the content): handed
+    # to the build itself, since a worker made ready ahead was forked before it was set.
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    run = partial(_build, config_file, docs_dir, site, nav, epoch=epoch)
     if jobs < 2 or pages < mkdocs_shares.MIN_PAGES:
         if ready is not None:
             return mkdocs_shares.in_worker(ready, partial(run, dirty=dirty), site_dir, meanwhile)
@@ -166,8 +169,38 @@ def _build(
     site_dir: Path,
     dirty: bool,
     share: mkdocs_shares.Share | None = None,
+    epoch: str | None = None,
 ) -> list[str]:
-    """One strict build into `site_dir`; `share`: only that share's files, written into its site folder."""
+    """One strict build into `site_dir`; `share`: only that share's files, written into its site
+    folder; `epoch`: SOURCE_DATE_EPOCH for this build (None: as this process has it)."""
+    with _source_date_epoch(epoch):
+        return _strict_build(config_file, docs_dir, site, nav, site_dir, dirty, share)
+
+
+@contextmanager
+def _source_date_epoch(epoch: str | None) -> Iterator[None]:
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None:
+        os.environ["SOURCE_DATE_EPOCH"] = epoch
+    try:
+        yield
+    finally:
+        if epoch is not None:
+            if previous is None:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
+def _strict_build(
+    config_file: Path,
+    docs_dir: Path,
+    site: dict,
+    nav: list,
+    site_dir: Path,
+    dirty: bool,
+    share: mkdocs_shares.Share | None,
+) -> list[str]:
     import jieba  # imported here so that its import-time log level is overridden below
     from mkdocs import exceptions
     from mkdocs.commands import build as engine_build
