@@ -141,6 +141,7 @@ def plain_mkdocs(project: Project, settings: dict, target: Path) -> float:
     import yaml
 
     from campaignkit.build.pipeline import FILE_FOLDERS
+    from campaignkit.website import engine
 
     config = yaml.safe_load((project.root / "mkdocs.yml").read_text(encoding="utf-8"))
     settings = dict(settings)
@@ -158,15 +159,17 @@ def plain_mkdocs(project: Project, settings: dict, target: Path) -> float:
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     shutil.rmtree(target, ignore_errors=True)
     start = time.perf_counter()
+    # Strict as the kit is: a warning fails the build. Not `-q`, which raises the log level above
+    # WARNING, so that strict mode never sees a warning and the build exits 0 whatever it warned.
     proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config_file)],
+        [sys.executable, "-m", engine.PACKAGE, "build", "--strict", "-f", str(config_file)],
         cwd=project.root,
         capture_output=True,
         text=True,
         env={**os.environ, "SOURCE_DATE_EPOCH": "1782777600"},
     )
-    if proc.returncode != 0:
-        raise SystemExit(f"plain mkdocs build failed:\n{proc.stderr}")
+    if proc.returncode != 0 or re.search(r"(?m)^WARNING\s+-", proc.stderr):
+        raise SystemExit(f"plain {engine.NAME} build failed (strict mode, as the kit's):\n{proc.stderr}")
     return time.perf_counter() - start
 
 
