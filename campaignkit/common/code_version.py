@@ -21,14 +21,16 @@ import hashlib
 import inspect
 import textwrap
 from functools import cache
+from typing import Any
 
 
-def code_digest(*parts: object) -> str:
+def code_digest(*parts: Any) -> str:
     """A digest of `parts`: functions, classes and modules by their syntax tree (without docstrings),
     anything else (a JPEG quality, a tuple of widths) by its repr."""
     h = hashlib.sha256()
     for part in parts:
-        if inspect.ismodule(part) or inspect.isclass(part) or inspect.isfunction(part):
+        code = inspect.ismodule(part) or inspect.isclass(part) or inspect.isfunction(part)
+        if code:
             h.update(_tree(part))
         else:
             h.update(repr(part).encode())
@@ -37,7 +39,7 @@ def code_digest(*parts: object) -> str:
 
 
 @cache
-def _tree(part: object) -> bytes:
+def _tree(part: Any) -> bytes:
     tree = ast.parse(textwrap.dedent(inspect.getsource(part)))
     for node in ast.walk(tree):
         body = getattr(node, "body", None)

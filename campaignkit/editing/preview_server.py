@@ -182,7 +182,7 @@ class Preview:
             return True
 
 
-class PreviewServer(engine.live_reload_server()):
+class PreviewServer(engine.live_reload_server()):  # type: ignore[misc]  # the engine's class, imported when needed
     """LiveReloadServer serving the preview folder, its error page, lazy PDFs and the mounts."""
 
     def __init__(self, preview: Preview, port: int, mount_path: str = "/"):

@@ -77,7 +77,7 @@ def _run_reporting(run, site_dir: Path):
         return exc.heading, exc.details
 
 
-def build(run: Callable[[Path], list[str]], site_dir: Path, shares: int, ready: workers.Warm | None = None) -> list[str]:
+def build(run: Callable[..., list[str]], site_dir: Path, shares: int, ready: workers.Warm | None = None) -> list[str]:
     """`run(target, share=...)` is one dirty build of a share into `target` returning the engine's
     page order; run it in `shares` processes at once and put the results together in `site_dir`.
     `ready`: a worker that got ready ahead (engine.warm_up), which takes share 1."""
