@@ -13,6 +13,7 @@ examples, as they are between an editor's builds.
 
 from __future__ import annotations
 
+import atexit
 import re
 import shutil
 import tempfile
@@ -189,6 +190,7 @@ EDITS = {
 }
 
 _shared_cache = Path(tempfile.mkdtemp(prefix="incremental-props-cache-"))
+atexit.register(shutil.rmtree, _shared_cache, True)
 
 
 def _project(root: Path) -> Project:
