@@ -134,6 +134,7 @@ class Incremental:
                 out.rmdir()
             os.replace(self.spare, out)
         fstree.sync_links(self.site_dir, out, skip=self.beside)
+        assert self.state is not None, "a spare is kept only with a valid state"
         for rel in self.state["after_mkdocs"]:
             (out / rel).unlink(missing_ok=True)
         for name in WRITTEN_BY_EVERY_BUILD:

@@ -32,7 +32,7 @@ import time
 import traceback
 import urllib.parse
 import wsgiref.util
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -230,6 +230,7 @@ class PreviewServer(engine.live_reload_server()):  # type: ignore[misc]  # the e
             if not entry.reload:
                 return entry.app(environ, start_response)
             return self._reloading(entry.app, environ, start_response)
+        assert entry.folder is not None, "a mount has a folder or an app (mount())"
         rel = posixpath.normpath("/" + path[len(entry.prefix) :]).lstrip("/")
         file = entry.folder / rel if rel not in ("", ".") else entry.folder
         if file.is_dir():
@@ -246,7 +247,7 @@ class PreviewServer(engine.live_reload_server()):  # type: ignore[misc]  # the e
 
     def _reloading(self, app, environ, start_response):
         """Run a mounted WSGI app; give its HTML responses the reload script."""
-        captured = {}
+        captured: dict = {}
 
         def capture(status, headers, exc_info=None):
             captured.update(status=status, headers=headers)
@@ -306,7 +307,7 @@ background:#fff;border:1px solid #f0c8c0;border-radius:3px;padding:.1rem .3rem;d
 """
 
 
-def error_page(result: Rebuild, print_notices: list[str] = ()) -> str:
+def error_page(result: Rebuild, print_notices: Sequence[str] = ()) -> str:
     """The page every preview URL shows while the content has problems (and the print check's notices)."""
     if result.problems:
         items = "\n".join(f"<li><code>{html.escape(p)}</code></li>" for p in result.problems)

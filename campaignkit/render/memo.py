@@ -101,11 +101,11 @@ def tracing():
     saved = []
     if _installed == 0:
         for cls in ITEM_CLASSES.values():
-            for name in cls.__slots__:
+            for name in cls.__slots__:  # type: ignore[attr-defined]  # every item class has slots (view.campaign)
                 member = cls.__dict__[name]
                 saved.append((cls, name, member))
                 setattr(cls, name, _RecordingSlot(member, name))
-        Campaign.__getattribute__ = _campaign_getattribute
+        Campaign.__getattribute__ = _campaign_getattribute  # type: ignore[method-assign]  # undone when tracing ends
     _installed += 1
     try:
         yield
@@ -133,7 +133,7 @@ def recording():
 
 def read_keys(reads: Iterable) -> tuple:
     """Recorded reads as keys that name what was read, not the objects of this build."""
-    keys = set()
+    keys: set[tuple] = set()
     for owner, name in reads:
         if owner is _VARIABLE:
             keys.add(("var", name))
@@ -165,7 +165,7 @@ def fingerprint(value):
         return ("kind", value.folder)  # the registry is code: the memo's key covers it
     if isinstance(value, Campaign):
         return ("campaign",)  # its attributes are reads of their own
-    names = _field_names(type(value))
+    names = _field_names(type(value))  # type: ignore[arg-type]  # a class is hashable; typeshed types the cache by Hashable
     if names is not None:
         return (type(value).__qualname__, tuple(fingerprint(getattr(value, name)) for name in names))
     if callable(value) and hasattr(value, "__qualname__"):
@@ -285,6 +285,7 @@ class Memo:
             self.old, self.reads, self.known = stored["entries"], stored["reads"], stored["known"]
 
     def _values_digest(self, numbers) -> bytes:
+        assert self.view is not None, "values are read only while a view is traced"
         values, reads, value = self._values, self.reads, self.view.value
         if len(values) < len(reads):
             values.extend([None] * (len(reads) - len(values)))

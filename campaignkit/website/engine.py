@@ -47,7 +47,7 @@ def _select_engine() -> str:
     """ProperDocs when it is installed (its import redirects every `mkdocs.*` import, Material's
     included, to `properdocs.*`, so it must come before any), else MkDocs."""
     if importlib.util.find_spec("properdocs") is not None:
-        import properdocs.replacement  # type: ignore[import-not-found]  # noqa: F401
+        import properdocs.replacement  # noqa: F401
 
         return "properdocs"
     return "mkdocs"

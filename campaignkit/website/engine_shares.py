@@ -21,6 +21,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from campaignkit.common import workers
 from campaignkit.common.problems import BuildError
@@ -85,7 +86,7 @@ def build(run: Callable[..., list[str]], site_dir: Path, shares: int, ready: wor
     pool = workers.pool(len(parts) - (ready is not None))
     failures: list[MkDocsProblems] = []
     try:
-        futures = [ready.submit(_share_in_worker, run, parts[0], 1, shares, site_dir)] if ready is not None else []
+        futures: list[Any] = [ready.submit(_share_in_worker, run, parts[0], 1, shares, site_dir)] if ready is not None else []
         futures += [
             pool.submit(_share_in_worker, run, part, k, shares, site_dir)
             for k, part in enumerate(parts, 1)

@@ -172,7 +172,8 @@ def _sources(site_dir: Path, everything: list[str]) -> Iterable[tuple[str, Path]
 
 
 def _split(tokens: list, separator: str = ",") -> list[list]:
-    parts, current = [], []
+    parts: list[list] = []
+    current: list = []
     for t in tokens:
         if t.type == "literal" and t.value == separator:
             parts.append(current)
@@ -353,7 +354,7 @@ def purge_site(site_dir: Path, remember: Path | None = None, skip: tuple[str, ..
     for rel, small in cut.items():
         path = site_dir / rel
         data = small.encode("utf-8")
-        new = path.with_name(f"{_NAME_FILE.match(path.name)['stem']}.{hashlib.sha256(data).hexdigest()[:8]}.min.css")
+        new = path.with_name(f"{_stem(path.name)}.{hashlib.sha256(data).hexdigest()[:8]}.min.css")
         path.unlink()
         path.with_name(path.name + ".map").unlink(missing_ok=True)
         new.unlink(missing_ok=True)  # never write into a file: in an incremental build it may be a published one
@@ -408,6 +409,13 @@ def cut_key(vocab: Vocabulary, sheets: str, names: tuple[str, ...]) -> str:
     return hashlib.sha256(repr((sheets, vocab.prefixes, answers)).encode()).hexdigest()
 
 
+def _stem(name: str) -> str:
+    """A theme stylesheet's name without its hash and suffix (the names the cut renames always match)."""
+    found = _NAME_FILE.match(name)
+    assert found is not None, name
+    return found["stem"]
+
+
 def _link_pages(
     site_dir: Path, html: list[str], renamed: dict[str, str], remembered: Remembered | None, same_names: bool
 ) -> None:
@@ -415,11 +423,11 @@ def _link_pages(
     a page that is the very file read last build links them already."""
     # Any version of a theme stylesheet's name: Material's, or the cut one of an earlier build
     # (an incremental build keeps the pages it did not rebuild, which name the earlier cut).
-    stems = {_NAME_FILE.match(new.rsplit("/", 1)[1])["stem"]: new.rsplit("/", 1)[1] for new in renamed.values()}
+    stems = {_stem(new.rsplit("/", 1)[1]): new.rsplit("/", 1)[1] for new in renamed.values()}
     pattern = re.compile(rb"\b(" + b"|".join(re.escape(stem.encode()) for stem in stems) + rb")\.[0-9a-f]{8}\.min\.css")
     names = {stem.encode(): name.encode() for stem, name in stems.items()}
     for rel in html:
-        if same_names and remembered.unchanged(rel):
+        if same_names and remembered is not None and remembered.unchanged(rel):
             continue
         page = site_dir / rel
         data = page.read_bytes()
