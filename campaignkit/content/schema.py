@@ -281,7 +281,8 @@ LESSON = item(
 PATROL = item(
     {
         "round": integer("第几轮", 1),
-        "date": date("巡查日期"),
+        "date": date("巡查日期（一轮巡查持续几天时，写第一天）"),
+        "end_date": date("最后一天（一轮巡查持续几天时填写；一天巡查完的不填）"),
         "team": list_of(text("人员"), "巡查队伍", 50),
         "enterprises_checked": integer("检查企业数"),
         "hazards_found": integer("发现隐患数"),

@@ -81,7 +81,7 @@ class Private:
     """What only private paperwork may see: the enterprises behind every case, anonymous or not."""
 
     enterprise_of_case: dict[str, dict] = field(default_factory=dict)  # case id → enterprise fields
-    enterprises: list[dict] = field(default_factory=list)  # every published-or-hidden enterprise
+    enterprises: list[dict] = field(default_factory=list)  # every published enterprise
     notice_numbers: dict[str, NoticeNumber] = field(default_factory=dict)  # case id → its notice's number
 
 
