@@ -63,7 +63,7 @@ class Problems:
 
     def raise_if_any(self) -> None:
         if self.items:
-            raise ContentError(self.sorted(), self.warning_lines())
+            raise ContentError(self.sorted())
 
 
 def _natural_key(p: Problem):
@@ -81,9 +81,9 @@ class BuildError(Exception):
 class ContentError(BuildError):
     """The content has mistakes; each one names file, line and field."""
 
-    def __init__(self, problems: list[Problem], warnings: list[str] = ()):
+    def __init__(self, problems: list[Problem]):
         self.problems = problems
-        lines = [str(p) for p in problems] + list(warnings)
+        lines = [str(p) for p in problems]
         lines.append(f"共发现 {len(problems)} 处问题，未生成网站，site/ 保持不变。")
         super().__init__("\n".join(lines))
 
