@@ -281,9 +281,9 @@ def test_a_place_that_points_at_the_one_enterprise_of_its_trade_is_a_warning(scr
     set_line(scratch, rel, "place:", "place: 共建区某包装企业")
     n = scratch.line_of(rel, "place:")
     assert warnings_of(scratch) == [
-        f"提醒：content/{rel}:{n}: place: 地点“共建区某包装企业”里的“包装”加上网站公开的企业信息，只对得上一家企业"
+        f"提醒：content/{rel}:{n}: 公开显示的地点（place）: “共建区某包装企业”里的“包装”加上网站公开的企业信息，只对得上一家企业"
         "（示例·鑫泰包装材料有限公司，content/enterprises/xintai-baozhuang.yml），会让读者以为是它："
-        "匿名案例的地点请写得笼统一些，如“共建区某企业”"
+        "匿名案例请写得笼统一些，如“某企业”"
     ]
     scratch.write(rel, scratch.read(rel) + "enterprise: xintai-baozhuang\n")
     assert "正是本案例的企业" in warnings_of(scratch)[0]

@@ -33,6 +33,7 @@ from campaignkit.content.kinds import KINDS, PAGES, name_of, reserved_page_ids, 
 from campaignkit.content.load import Content, Document
 from campaignkit.content.markup import MAX_PAGE_CHARS, markdown_problem
 from campaignkit.content.report_figures import placeholder_problems
+from campaignkit.content.schema import label_of
 
 # Searched in the NFKC form of the text (full-width digits from a Chinese input method become
 # ASCII), with the ways numbers are written in Chinese documents: +86 / 0086 prefixes,
@@ -682,33 +683,37 @@ def _industry_words(ent: Document) -> set[str]:
     return words
 
 
+# An anonymous case's fields the public reads first, looked at for words that point at one enterprise.
+_POINTING_FIELDS = ("place", "title", "summary")
+
+
 def _check_places(published, problems: Problems) -> None:
-    """A warning (never an error) when an anonymous case's public place together with public facts
-    points at one enterprise: place 某包装企业 and exactly one published enterprise in 包装."""
+    """A warning (never an error) when an anonymous case's place (or title, summary) together with
+    public facts points at one enterprise: place 某包装企业 and exactly one published enterprise in 包装."""
     anonymous = [d for d in published["cases"].values() if d.data.get("anonymous", True) is True]
     if not anonymous:
         return
     words_of = {ent_id: _industry_words(ent) for ent_id, ent in published["enterprises"].items()}
     every = {w for words in words_of.values() for w in words}
     for doc in anonymous:
-        place = doc.data.get("place")
-        if not isinstance(place, str):
-            continue
-        said = [w for w in every if w in place]
-        if not said:
-            continue
-        matching = [ent_id for ent_id, words in words_of.items() if all(w in words for w in said)]
-        if len(matching) != 1:
-            continue
-        ent = published["enterprises"][matching[0]]
-        whose = "正是本案例的企业" if doc.data.get("enterprise") == ent.id else "会让读者以为是它"
-        problems.warn(
-            doc.relpath,
-            doc.line("place"),
-            field_name(["place"]),
-            f"地点“{place}”里的“{'、'.join(sorted(said, key=len, reverse=True))}”加上网站公开的企业信息，"
-            f"只对得上一家企业（{ent.data.get('name', ent.id)}，{ent.relpath}），{whose}：匿名案例的地点请写得笼统一些，如“共建区某企业”",
-        )
+        for key in _POINTING_FIELDS:
+            text = doc.data.get(key)
+            said = [w for w in every if isinstance(text, str) and w in text]
+            matching = [ent_id for ent_id, words in words_of.items() if said and all(w in words for w in said)]
+            if len(matching) != 1:
+                continue
+            ent = published["enterprises"][matching[0]]
+            whose = "正是本案例的企业" if doc.data.get("enterprise") == ent.id else "会让读者以为是它"
+            label = label_of(schema_of("cases")["properties"][key].get("description", ""), key)
+            problems.warn(
+                doc.relpath,
+                doc.line(key),
+                f"{label}（{key}）",
+                f"“{text}”里的“{'、'.join(sorted(said, key=len, reverse=True))}”加上网站公开的企业信息，"
+                f"只对得上一家企业（{ent.data.get('name', ent.id)}，{ent.relpath}），{whose}："
+                "匿名案例请写得笼统一些，如“某企业”",
+            )
+            break  # one warning a case: the editor rewrites the case's words together
 
 
 def _check_notice_numbers(content: Content, problems: Problems) -> None:

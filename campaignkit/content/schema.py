@@ -11,6 +11,8 @@ which schema each uses, are declared in registry.py.
 
 from __future__ import annotations
 
+import re
+
 from campaignkit.content.enums import (
     ENUMERATIONS,
     EVENT_KIND,
@@ -33,6 +35,14 @@ QUIZ_TEXT_MAX = 500
 OPTION_MAX = 100
 
 ID_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+def label_of(description: str, fallback: str) -> str:
+    """The short Chinese label of a field, as forms and sheets show it: its description up to the
+    first comma or bracket ("涉及的企业（匿名时不公开）" → 涉及的企业)."""
+    text = re.sub(r"^true 表示", "", description or "")  # "true 表示草稿：…" is the 草稿 switch
+    short = re.split(r"[，,（(：:；;。]", text, maxsplit=1)[0].strip()
+    return short or fallback
 
 
 def text(desc: str, max_length: int = TEXT_MAX) -> dict:

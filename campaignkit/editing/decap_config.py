@@ -15,11 +15,9 @@ rooted there, so nothing it writes can land outside content/ (admin.py).
 
 from __future__ import annotations
 
-import re
-
 from campaignkit.content.enums import ENUMERATIONS
 from campaignkit.content.kinds import KINDS, MEDIA, PAGE_NAME, PAGES, SITE, schema_of
-from campaignkit.content.schema import ID_RE
+from campaignkit.content.schema import ID_RE, label_of
 
 # The site settings file is one file, not a folder of items.
 SITE_FILE = "site.yml"
@@ -34,13 +32,6 @@ DATE_FORMAT = "YYYY-MM-DD"
 
 class UnmappedField(Exception):
     """A schema field no widget is known for: add a rule here, never leave a field without a form."""
-
-
-def label_of(description: str, fallback: str) -> str:
-    """The short Chinese label of a field: its description up to the first comma or bracket."""
-    text = re.sub(r"^true 表示", "", description or "")  # "true 表示草稿：…" is the 草稿 switch
-    short = re.split(r"[，,（(：:；;]", text, maxsplit=1)[0].strip()
-    return short or fallback
 
 
 def identifying_fields(kind: str) -> list[str]:
