@@ -110,7 +110,7 @@ PHOTO = obj(
         },
         "alt": text("图片内容的文字说明（读屏软件和图片加载失败时显示）"),
         "caption": text("图片说明（显示在图片下方）"),
-        "stage": choice(PHOTO_STAGE, "before=整改前，after=整改后"),
+        "stage": choice(PHOTO_STAGE, "拍摄阶段（整改前或整改后，成对的照片并排显示）"),
     },
     required=("file", "alt"),
     desc="照片",
