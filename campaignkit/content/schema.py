@@ -106,7 +106,7 @@ PHOTO = obj(
             "type": "string",
             "minLength": 1,
             "x-photo": True,
-            "description": "content/media/ 下的图片路径（JPEG/PNG/WebP/HEIC）",
+            "description": "照片文件（content/media/ 下的图片路径，JPEG/PNG/WebP/HEIC）",
         },
         "alt": text("图片内容的文字说明（读屏软件和图片加载失败时显示）"),
         "caption": text("图片说明（显示在图片下方）"),
