@@ -94,6 +94,9 @@ def test_nested_fields_and_every_kind_have_labels():
 
 
 def test_each_problem_links_the_form_of_its_item():
+    from campaignkit.editing import forms
+
+    assert clerk_words.FORMS_PREFIX == forms.PREFIX
     assert clerk_words.form_link(Problem("content/cases/x.yml")) == "/admin/#/collections/cases/entries/x"
     assert clerk_words.form_link(Problem("content/site.yml")) == "/admin/#/collections/site/entries/site"
 

@@ -19,6 +19,9 @@ from campaignkit.content.kinds import KINDS, PAGES, SITE, schema_of
 from campaignkit.content.schema import label_of
 
 SITE_FILE = "site.yml"
+# Where the forms are served (forms.PREFIX; not imported from there: forms.py mounts itself on the
+# preview server, which links problems to the forms, and the two would import each other).
+FORMS_PREFIX = "/admin/"
 # Fields every item has, named in fixes of any kind's problems.
 COMMON = ("draft", "aliases", "allow_personal_data")
 _YES_NO = {"true": "是", "false": "否"}
@@ -96,7 +99,7 @@ def for_forms(problem: Problem) -> Problem:
     return Problem(problem.path, problem.line, field_label(kind, problem.field), in_words(kind, problem.message))
 
 
-def form_link(problem: Problem, prefix: str = "/admin/") -> str | None:
+def form_link(problem: Problem, prefix: str = FORMS_PREFIX) -> str | None:
     """The address of the form that edits the problem's item (None for a file no form edits)."""
     kind = kind_of(problem.path)
     if kind == SITE:

@@ -40,7 +40,7 @@ from campaignkit.build import pipeline
 from campaignkit.common import progress
 from campaignkit.common.problems import BuildError, ContentError
 from campaignkit.editing import clerk_words, print_check, request_guard
-from campaignkit.editing.forms import PREFIX as FORMS_PREFIX
+from campaignkit.editing import clerk_words, print_check, request_guard
 from campaignkit.website import engine
 
 HOST = "127.0.0.1"  # loopback only; WSL 2 forwards Windows' localhost to it (docs/windows.md)
@@ -315,7 +315,7 @@ background:#fff;border:1px solid #f0c8c0;border-radius:3px;padding:.1rem .3rem;d
 def error_page(result: Rebuild, print_notices: Sequence[str] = ()) -> str:
     """The page every preview URL shows while the content has problems (and the print check's notices)."""
     if result.problems:
-        with_forms = any(m.prefix == FORMS_PREFIX for m in MOUNTS)
+        with_forms = any(m.prefix == clerk_words.FORMS_PREFIX for m in MOUNTS)
         links = result.forms if with_forms and len(result.forms) == len(result.problems) else [None] * len(result.problems)
         items = "\n".join(
             f"<li><code>{html.escape(p)}</code>" + (f' <a href="{html.escape(link)}">打开表单修改</a>' if link else "") + "</li>"
