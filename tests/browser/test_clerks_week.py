@@ -86,21 +86,33 @@ def test_the_clerks_week(preview, browser, tmp_path):
         page.goto(server.url + "admin/")
         page.get_by_role("button", name="登录").click()
         page.get_by_role("link", name="隐患案例").first.wait_for()
+        # the 媒体 tab lists the case photos already there
+        page.get_by_role("button", name="媒体").click()
+        page.get_by_text("cangku-silai-dianxian-before.jpg").first.wait_for()
+        assert "未找到资源" not in page.inner_text("body")
+        page.screenshot(path=str(shots / "0-media.png"))
+        page.keyboard.press("Escape")
 
         # Monday: the new case, anonymous by default, with its before photo.
         page.goto(server.url + "admin/#/collections/cases/new")
         page.get_by_label("标题").fill(TITLE)
-        page.locator("input[id^='found_on-field']").fill("2023-12-05")
+        page.locator("input[id^='found_on-field']").fill("2023-09-27")
         page.get_by_label("公开显示的地点").fill("共建区某企业车间")
         pick_enterprise(page)
         choose(page, "hazard", "飞线充电")
         choose(page, "risk", "风险高")
         choose(page, "status", "已发现")
+        # rounds read 第 N 轮（date） and typing a number finds that round, not every date holding the digits
+        page.locator("input[id^='patrol-field']").fill("5")
+        page.get_by_text("第 5 轮（2023-09-27）", exact=True).wait_for()
+        assert page.get_by_text("第 6 轮（2023-10-12）", exact=True).count() == 0  # its date holds no 5 either way
+        page.get_by_text("第 5 轮（2023-09-27）", exact=True).click()
         add_photo(page, before, "车间窗口垂下一根电线连着电动车", "整改前")
         publish(page)
         created = wait_for_new_file(content / "cases", existing, page)
         data = load(created.read_text(encoding="utf-8"))
         assert data["enterprise"] == "xintai-baozhuang" and data.get("anonymous", True) is True
+        assert data["patrol"] == "round-05"
         preview_is_clean(site, server, TITLE)
         no_link(server, created.stem)
         page.screenshot(path=str(shots / "1-new-case.png"), full_page=True)
@@ -131,7 +143,7 @@ def test_the_clerks_week(preview, browser, tmp_path):
         page.goto(server.url + f"admin/#/collections/cases/entries/{created.stem}")
         page.get_by_label("标题").wait_for()
         choose(page, "status", "已整改")
-        page.locator("input[id^='rectified_on-field']").fill("2023-12-05")
+        page.locator("input[id^='rectified_on-field']").fill("2023-10-09")
         add_photo(page, after, "电动车停进集中充电棚充电", "整改后")
         mtime = created.stat().st_mtime_ns
         publish(page)
@@ -141,12 +153,18 @@ def test_the_clerks_week(preview, browser, tmp_path):
         preview_is_clean(site, server, TITLE)
         page.screenshot(path=str(shots / "2-fixed.png"), full_page=True)
 
-        # The round, through the workbook, listing the case.
+        # A round of three days, through the workbook.
         book = BOOKS["巡查记录"]
         wb = sheets.template(book, content)
         ws = wb[book.sheet]
         cols = [c.value for c in ws[1]]
-        row = {"编号": "round-11", "第几轮": 11, "巡查日期": dt.date(2023, 12, 5), "发现隐患数": 1, "本轮记录的案例": TITLE}
+        row = {
+            "编号": "round-11",
+            "第几轮": 11,
+            "巡查日期": dt.date(2023, 12, 12),
+            "最后一天": dt.date(2023, 12, 14),
+            "发现隐患数": 0,
+        }
         for header, value in row.items():
             ws.cell(2, cols.index(header) + 1, value)
         sheets.save(wb, tmp_path / "巡查记录.xlsx")
@@ -156,7 +174,8 @@ def test_the_clerks_week(preview, browser, tmp_path):
         site.goto(server.url + "patrols/", wait_until="load")
         site.wait_for_function("() => document.body.innerText.includes('第 11 轮')", timeout=90_000)
         assert "内容有问题" not in site.inner_text("body")
-        assert TITLE in fetch(server, "patrols/round-11/")
+        assert "2023年12月12日" in fetch(server, "patrols/round-11/")
+        assert TITLE in fetch(server, "patrols/round-05/")  # the case stays in the round it was found in
         no_link(server, created.stem)
         site.screenshot(path=str(shots / "3-round.png"), full_page=True)
     except Exception:
