@@ -13,6 +13,7 @@ import json
 import pytest
 from conftest import SAMPLE_CONTENT, Scratch
 from ruamel.yaml import YAML
+from test_forms_config import OWN
 
 from campaignkit.checks.validate import validate
 from campaignkit.content.kinds import KINDS, PAGES, SITE, schema_of
@@ -99,7 +100,9 @@ def save(routes, path: str, raw: str) -> None:
             "options": {"commitMessage": "保存", "useWorkflow": False, "status": "draft"},
         },
     }
-    reply = routes.respond("POST", "/admin/api/v1", json.dumps(request, ensure_ascii=False).encode())
+    # as the forms' own page sends it (request_guard: loopback host, its origin, JSON, the page's token)
+    own = {**OWN, "CONTENT_TYPE": "application/json", "HTTP_X_CAMPAIGNKIT_TOKEN": routes.token}
+    reply = routes.respond("POST", "/admin/api/v1", json.dumps(request, ensure_ascii=False).encode(), environ=own)
     assert reply.status == 200, reply.body
 
 
