@@ -21,6 +21,7 @@ import io
 import re
 import shutil
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -440,14 +441,17 @@ def _open(path: Path):
     kind = OTHER_FORMATS.get(path.suffix.lower())
     if kind is not None:
         raise BuildError(f"{label}: 这是{kind}，导入只认 Excel 工作簿（.xlsx）：{SAVE_AS_XLSX}。")
+    not_a_workbook = BuildError(
+        f"{label}: 打不开这个表格文件，它不是 Excel 工作簿（.xlsx），或者已经损坏：{SAVE_AS_XLSX}；"
+        "另存后仍打不开的，请用 build.py template 重新生成表格，把内容复制过去。"
+    )
+    if not zipfile.is_zipfile(path):  # an .xls or a CSV renamed .xlsx, a file cut off: every .xlsx is a zip
+        raise not_a_workbook
     workbook_limits.check(path)  # size, dimensions, rows, inflated size and time, before loading
     try:
         return load_workbook(path, data_only=True, read_only=False)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook: the clerk needs the way out
-        raise BuildError(
-            f"{label}: 打不开这个表格文件，它不是 Excel 工作簿（.xlsx），或者已经损坏：{SAVE_AS_XLSX}；"
-            "另存后仍打不开的，请用 build.py template 重新生成表格，把内容复制过去。"
-        ) from None
+        raise not_a_workbook from None
 
 
 def _without_year(cell) -> bool:
