@@ -100,7 +100,7 @@ def test_the_clerks_week(preview, browser, tmp_path):
         page.get_by_label("公开显示的地点").fill("共建区某企业车间")
         pick_enterprise(page)
         choose(page, "hazard", "飞线充电")
-        choose(page, "risk", "风险高")
+        choose(page, "risk", "高风险")
         choose(page, "status", "已发现")
         # rounds read 第 N 轮（date） and typing a number finds that round, not every date holding the digits
         page.locator("input[id^='patrol-field']").fill("5")
@@ -178,9 +178,12 @@ def test_the_clerks_week(preview, browser, tmp_path):
         assert TITLE in fetch(server, "patrols/round-05/")  # the case stays in the round it was found in
         no_link(server, created.stem)
         site.screenshot(path=str(shots / "3-round.png"), full_page=True)
-    except Exception:
+    except Exception as exc:
         page.screenshot(path=str(shots / "failed.png"), full_page=True)
-        raise
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=str(shots / "failed-top.png"))
+        said = [line for line in page.inner_text("body").splitlines() if "必填" in line or "失败" in line]
+        raise AssertionError(f"{exc}; failed requests: {failed}; the form says: {said}") from exc
     finally:
         context.close()
     check = run_build("check", "--content", str(content))
