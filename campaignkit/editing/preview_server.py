@@ -40,7 +40,6 @@ from campaignkit.build import pipeline
 from campaignkit.common import progress
 from campaignkit.common.problems import BuildError, ContentError
 from campaignkit.editing import clerk_words, print_check, request_guard
-from campaignkit.editing import clerk_words, print_check, request_guard
 from campaignkit.website import engine
 
 HOST = "127.0.0.1"  # loopback only; WSL 2 forwards Windows' localhost to it (docs/windows.md)
