@@ -23,6 +23,7 @@ if [ "$dev" = 1 ]; then
   # curl, ss (iproute2): the attack tests talk to the forms' file-writing process and list open ports;
   # openssl: a self-signed certificate for the guide's HTTPS section
   debs+=(curl iproute2 openssl)
+  debs+=(libreoffice-calc-nogui)  # tests/test_sheets_as_clerks_fill_them.py re-saves workbooks as LibreOffice does
 fi
 missing=()
 for p in "${debs[@]}"; do

@@ -106,6 +106,7 @@ def test_the_goldens_cover_every_page_kind(generated):
         "about.md",
     ):
         assert rel in generated, rel
-    # Enterprises behind anonymous cases are never published, not even as a page.
-    for hidden in ("anjie-peisong", "suda-kuaiyun", "tongqu-gongyinglian"):
-        assert f"enterprises/{hidden}.md" not in generated
+    # Enterprises behind anonymous cases keep their page; it does not list those cases.
+    for behind, case in (("suda-kuaiyun", "sushe-loudao-tingfang"), ("tongqu-gongyinglian", "fenjianchang-chuangkou-feixian")):
+        assert f"enterprises/{behind}.md" in generated
+        assert f"cases/{case}/" not in generated[f"enterprises/{behind}.md"]

@@ -76,19 +76,19 @@ def expected(campaign) -> dict[str, dict]:
     return out
 
 
-def hidden_enterprise_names() -> list[str]:
-    """Enterprises behind a case that is anonymous (the default), read straight from the content files."""
+def hidden_enterprise_names() -> dict[str, str]:
+    """Case id → the name of its enterprise, for each anonymous case (the default), read straight from the content files."""
     import yaml
 
     def load(path):
         return yaml.safe_load(path.read_text(encoding="utf-8"))
 
-    hidden = set()
+    hidden = {}
     for path in (SAMPLE_CONTENT / "cases").glob("*.yml"):
         case = load(path)
         if case.get("enterprise") and case.get("anonymous", True) is not False:
-            hidden.add(case["enterprise"])
-    return sorted(load(SAMPLE_CONTENT / "enterprises" / f"{e}.yml")["name"] for e in hidden)
+            hidden[path.stem] = load(SAMPLE_CONTENT / "enterprises" / f"{case['enterprise']}.yml")["name"]
+    return hidden
 
 
 def draft_people_names() -> list[str]:
@@ -426,15 +426,17 @@ def test_handouts_are_small(pdfs):
 # ---- privacy ---------------------------------------------------------------------------------------
 
 
-def test_no_anonymous_enterprise_and_no_unpublished_person_in_any_pdf(pdfs):
+def test_no_anonymous_cases_enterprise_and_no_unpublished_person_in_any_pdf(pdfs):
     hidden = hidden_enterprise_names()
-    assert len(hidden) >= 3
+    assert len(set(hidden.values())) >= 3
     drafts = draft_people_names()
     assert "赵小丽" in drafts
     for rel, path in pdfs.items():
         text = flat("".join(pages_text(path)))
         info = " ".join(str(v) for v in reader(path).metadata.values())
-        for name in hidden:
+        for case_id, name in hidden.items():
+            if rel != f"downloads/cases/{case_id}.pdf":
+                continue  # the enterprise itself is public (events, lists); only the case's own sheet may not name it
             assert flat(name) not in text and name not in info, (rel, name)
             short = name.removeprefix("示例·")[:2]  # e.g. 速达: not even the short name
             assert short not in text, (rel, short)

@@ -12,6 +12,7 @@ import datetime as dt
 import gc
 import os
 import shutil
+import sys
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -357,6 +358,8 @@ def load_and_validate(content_root: Path, include_drafts: bool, site_dir: Path |
         checked, more = validate(content, include_drafts, site_dir=site_dir)
         problems.extend(more)
         problems.raise_if_any()
+        for line in problems.warning_lines():  # worth a look, never blocking (a case's place that points at one enterprise)
+            print(line, file=sys.stderr, flush=True)
         st.advance(1 + len(content.pages) + sum(len(content.items[k]) for k in KINDS))
     return content, checked
 

@@ -4,7 +4,8 @@ The home page adds up every round's figures (发现、整改、移交、整改�
 in one patrol file publishes a false claim about the whole campaign. Per round:
 rectified on the spot plus referred never exceeds hazards found (so no rate can exceed
 100 %), hazards found is at least the number of cases recorded for the round, and a
-case recorded for a round was found on or before the round's date. No date is after
+case recorded for a round was found during it: on one of its days, from `date` (the first
+day) to `end_date` (the last day, for a round that takes several days). No date is after
 today.
 
 Validation reads the clock here and only here, to compare; nothing read from it reaches
@@ -89,19 +90,33 @@ def check_patrol_figures(published: dict[str, dict[str, Document]], problems: Pr
                 "hazards_found",
                 f"本轮发现隐患 {found} 处，但记在这一轮的案例有 {len(linked)} 个（{shown}）：发现数不能少于案例数",
             )
-        day = _date(patrol.data.get("date"))
-        if day is None:
+        first = _date(patrol.data.get("date"))
+        if first is None:
             continue
+        last = _date(patrol.data.get("end_date"))
+        if last is not None and last < first:
+            problems.add(
+                where,
+                patrol.line("end_date"),
+                "最后一天（end_date）",
+                f"最后一天 {last} 早于巡查日期（第一天）{first}：请核对这两个日期",
+            )
+            continue
+        last = last or first
+        days = f"{first}" if last == first else f"{first} 至 {last}"
         for case in linked:
             found_on = _date(case.data.get("found_on"))
-            if found_on is not None and found_on > day:
-                problems.add(
-                    case.relpath,
-                    case.line("found_on"),
-                    "found_on",
-                    f"发现日期 {found_on} 晚于它所属的{_round_name(patrol)}（{patrol.relpath}，"
-                    f"date: {day}）：案例不能在巡查之后才发现，请核对日期或 patrol",
-                )
+            if found_on is None or first <= found_on <= last:
+                continue
+            when = "晚于" if found_on > last else "早于"
+            fix = "；一轮巡查持续几天的，请在那一轮填写“最后一天（end_date）”" if found_on > last else ""
+            problems.add(
+                case.relpath,
+                case.line("found_on"),
+                "发现日期（found_on）",
+                f"发现日期 {found_on} {when}它所属的{_round_name(patrol)}（{patrol.relpath}，巡查日期 {days}）："
+                f"案例要记在发现它的那一轮，请核对发现日期或“来自哪一轮巡查（patrol）”{fix}",
+            )
 
 
 def check_no_future_dates(dates, problems: Problems, today: dt.date) -> None:

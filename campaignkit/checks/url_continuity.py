@@ -2,8 +2,8 @@
 
 People share item pages in WeChat groups and print their QR codes on handouts, so a page
 that was published must not vanish as a side effect: a file deleted or renamed without
-`aliases`, an item turned into a draft, or an enterprise newly hidden because an anonymous
-case now points at it. Before anything is built, the URLs of the last published site are
+`aliases`, or an item turned into a draft. (Making a case anonymous hides only the link
+between the case and its enterprise, never the enterprise's page.) Before anything is built, the URLs of the last published site are
 compared with the URLs this content will publish, and every one that would be lost is an
 error naming the item and the fix: keep the old id as `aliases` (the old URL then leads
 to the new page) or withdraw the page on purpose by listing it under `withdrawn` in
@@ -65,15 +65,12 @@ class Plan:
     """What this content will publish, and why something would not be."""
 
     urls: dict[str, Document]  # URL → the document published there (its own page or an alias)
-    hidden: dict[str, Document]  # enterprise id → the anonymous case that hides it
 
 
-def plan(content: Content, published: dict[str, dict[str, Document]], hidden: dict[str, Document]) -> Plan:
+def plan(content: Content, published: dict[str, dict[str, Document]]) -> Plan:
     urls: dict[str, Document] = {}
     for folder, kind in KINDS.items():
         for doc in published[folder].values():
-            if folder == "enterprises" and doc.id in hidden:
-                continue  # not published: model.build_campaign leaves it out
             urls[kind.url(doc.id)] = doc
             aliases = doc.data.get("aliases")
             for alias in aliases if isinstance(aliases, list) else ():  # a wrong type is reported by the schema
@@ -81,7 +78,7 @@ def plan(content: Content, published: dict[str, dict[str, Document]], hidden: di
                     urls.setdefault(kind.url(alias), doc)
     for doc in published[PAGES].values():
         urls[f"{doc.id}/"] = doc
-    return Plan(urls, hidden)
+    return Plan(urls)
 
 
 def check_urls_kept(content: Content, published, drafts, the_plan: Plan, site_dir: Path | None, problems: Problems) -> None:
@@ -131,16 +128,6 @@ def _report_lost(url: str, content: Content, drafts, the_plan: Plan, before: set
             doc.line("draft"),
             "draft",
             f"{lost}：本文件改成了草稿（draft: true）。要继续发布，请去掉 draft；{_fix(url, site)}",
-        )
-        return
-    if doc is not None and folder == "enterprises" and doc.id in the_plan.hidden:
-        case = the_plan.hidden[doc.id]
-        problems.add(
-            case.relpath,
-            case.line("enterprise"),
-            "enterprise",
-            f"{lost}：企业“{doc.id}”关联了本匿名案例，为保护匿名它的页面将不再发布。"
-            f"要保留企业页面，请去掉 enterprise 或改为 anonymous: false；{_fix(url, site)}",
         )
         return
     if doc is not None:
@@ -201,11 +188,6 @@ def link_problem(target: str, the_plan: Plan, published, drafts, base_url: str, 
     if parts[0] in KINDS and len(parts) == 2 and not parts[1].endswith((".pdf", ".jpg", ".png")):
         folder, item_id = parts
         kind_name = name_of(folder)
-        if folder == "enterprises" and item_id in the_plan.hidden:
-            return (
-                f"链接“{target}”指向的企业页面不会发布（该企业关联了匿名案例 {the_plan.hidden[item_id].relpath}），"
-                "链接本身也会透露企业：请删掉这个链接"
-            )
         if item_id in drafts.get(folder, {}):
             return f"链接“{target}”指向的{kind_name}“{item_id}”是草稿，不会发布：请先发布它或删掉这个链接"
         close = difflib.get_close_matches(item_id, list(published[folder]), n=1, cutoff=0.75)

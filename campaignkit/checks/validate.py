@@ -33,6 +33,7 @@ from campaignkit.content.kinds import KINDS, PAGES, name_of, reserved_page_ids, 
 from campaignkit.content.load import Content, Document
 from campaignkit.content.markup import MAX_PAGE_CHARS, markdown_problem
 from campaignkit.content.report_figures import placeholder_problems
+from campaignkit.content.schema import label_of
 
 # Searched in the NFKC form of the text (full-width digits from a Chinese input method become
 # ASCII), with the ways numbers are written in Chinese documents: +86 / 0086 prefixes,
@@ -145,13 +146,10 @@ def validate(
     _check_people(published, problems)
     _check_quizzes(content, problems)
     _check_enterprises(published, problems)
-    hidden_names = _hidden_enterprises(published)
-    _check_hidden_enterprises(content, published, hidden_names, problems)
+    _check_places(published, problems)
     figures.check_patrol_figures(published, problems)
     figures.check_no_future_dates(_dates(published), problems, today or dt.date.today())
-    hidden = {ent_id: case for ent_id, (_forms, case) in hidden_names.items()}
-    _check_hidden_references(published, hidden, problems)
-    the_plan = continuity.plan(content, published, hidden)
+    the_plan = continuity.plan(content, published)
     _check_links(content, published, drafts, the_plan, problems)
     continuity.check_urls_kept(content, published, drafts, the_plan, site_dir, problems)
     return Checked(published, drafts), problems
@@ -182,24 +180,6 @@ def _passes_quickly(doc: Document) -> bool:
         return False
     # x-date is this kit's own keyword, unknown to fastjsonschema: checked here the way _check_date does.
     return all(_is_date(value) for _path, schema, value in _values(doc) if schema.get("x-date") and isinstance(value, str))
-
-
-def _check_hidden_references(published, hidden: dict[str, Document], problems: Problems) -> None:
-    """A reference to an enterprise an anonymous case hides would be dropped without a word
-    (an event's 3 家企业 becoming 2 家企业): each one is reported with its choices."""
-    for kind, docs in published.items():
-        for doc in docs.values():
-            anonymous_case = kind == "cases" and doc.data.get("anonymous", True) is True
-            for path, schema, value in _values(doc):
-                if schema.get("x-ref") != "enterprises" or value not in hidden or (anonymous_case and path == ["enterprise"]):
-                    continue
-                problems.add(
-                    doc.relpath,
-                    doc.line(*path),
-                    field_name(path),
-                    f"企业“{value}”关联了匿名案例 {hidden[value].relpath}，为保护匿名不会发布，这里也不会显示它："
-                    "请去掉这一项，或把那个案例改为 anonymous: false",
-                )
 
 
 def _check_links(content: Content, published, drafts, the_plan, problems: Problems) -> None:
@@ -599,98 +579,9 @@ def personal_data(text: str, first_only: bool = False):
                 break
 
 
-def _check_hidden_enterprises(
-    content: Content, published, hidden: dict[str, tuple[list[str], Document]], problems: Problems
-) -> None:
-    """An enterprise behind an anonymous case is not published at all (model.py), so none of its
-    names may appear in any published text either: not in another case, an event, a lesson, a page.
-
-    Its names are the registered one, those listed in `also_known_as`, and the short forms
-    people use (示例·鑫泰包装材料有限公司 → 鑫泰包装材料, 鑫泰), see names.py. The anonymous
-    case's own text is checked by _check_cases. `hidden`: _hidden_enterprises."""
-    if not hidden:
-        return
-    visible: list[str] = []  # every name of the published enterprises, made when first needed
-
-    def visible_names() -> list[str]:
-        if not visible:
-            visible.extend(
-                n
-                for ent_id, doc in published["enterprises"].items()
-                if ent_id not in hidden
-                for n in names.enterprise_names(doc.data)
-            )
-        return visible
-
-    named_in = _NameSearch({ent_id: forms for ent_id, (forms, _case) in hidden.items()})
-    docs = ([content.site] if content.site else []) + [d for kind in published for d in published[kind].values()]
-    for doc in docs:
-        if doc.kind == "enterprises" and doc.id in hidden:
-            continue  # the hidden enterprise's own file: not published
-        texts = [(path, value) for path, _schema, value in _values(doc) if isinstance(value, str)]
-        # One search for every name form over the whole file first: most files name no hidden enterprise.
-        named = named_in("\0".join([value for _path, value in texts] + ([doc.body] if doc.kind == "pages" else [])))
-        for ent_id, (forms, case) in ((e, fc) for e, fc in hidden.items() if e in named):
-            if doc.kind == "cases" and doc.data.get("enterprise") == ent_id and doc.data.get("anonymous", True) is True:
-                continue  # an anonymous case of its own: reported by _check_cases
-            for path, value in texts:
-                found = names.find_name(value, forms, visible_names())
-                if found:
-                    problems.add(doc.relpath, doc.line(*path), field_name(path), _hidden_message(found, case))
-            if doc.kind == PAGES:
-                found = names.find_name(doc.body, forms, visible_names())
-                if found:
-                    line = doc.body_line + doc.body[: doc.body.index(found)].count("\n")
-                    problems.add(doc.relpath, line, "正文", _hidden_message(found, case))
-
-
-class _NameSearch:
-    """Which owners (enterprise ids) have any of their name forms in a text: one regular expression
-    over all forms (in C) instead of a substring search per form, so the cost of a file does not
-    grow with the number of hidden enterprises. Every position where some form starts is visited,
-    and there every form starting with that character is compared, so forms inside or overlapping
-    other forms are all found."""
-
-    def __init__(self, forms_of: dict[str, list[str]]):
-        self.starting: dict[str, list[tuple[str, str]]] = {}
-        for owner, forms in forms_of.items():
-            for form in forms:
-                self.starting.setdefault(form[:1], []).append((form, owner))
-        every = sorted({form for forms in forms_of.values() for form in forms}, key=len, reverse=True)
-        self.pattern = re.compile("|".join(map(re.escape, every))) if every else None
-
-    def __call__(self, text: str) -> set[str]:
-        owners: set[str] = set()
-        match = self.pattern.search(text) if self.pattern is not None else None
-        while match is not None:
-            at = match.start()
-            owners.update(owner for form, owner in self.starting[text[at]] if text.startswith(form, at))
-            match = self.pattern.search(text, at + 1)
-        return owners
-
-
-def _hidden_enterprises(published) -> dict[str, tuple[list[str], Document]]:
-    """Enterprise id → (every name it goes by, the first anonymous case that hides it)."""
-    hidden: dict[str, tuple[list[str], Document]] = {}
-    forms_of: dict[str, list[str]] = {}  # many cases share an enterprise: its names are derived once
-    for doc in published["cases"].values():
-        ent_id = doc.data.get("enterprise")
-        if doc.data.get("anonymous", True) is True and isinstance(ent_id, str) and ent_id not in hidden:
-            if ent_id not in forms_of:
-                ent = published["enterprises"].get(ent_id)
-                forms_of[ent_id] = names.enterprise_names(ent.data) if ent else []
-            if forms_of[ent_id]:
-                hidden[ent_id] = (forms_of[ent_id], doc)
-    return hidden
-
-
 def _name_forms(name: str) -> list[str]:
     """The registered name and its derived short forms, longest first (names.short_forms)."""
     return names.short_forms(name)
-
-
-def _hidden_message(name: str, case: Document) -> str:
-    return f"出现了企业名称“{name}”，而该企业关联了匿名案例 {case.relpath}：为保护匿名，它的名称不能出现在任何公开内容里"
 
 
 def _closest_id(value: str, known: set[str]) -> str | None:
@@ -743,24 +634,86 @@ def _check_cases(published, problems: Problems) -> None:
         if _is_date(found) and _is_date(fixed) and fixed < found:
             problems.add(doc.relpath, doc.line("rectified_on"), "rectified_on", f"整改日期 {fixed} 早于发现日期 {found}")
         if d.get("anonymous", True) is True and isinstance(d.get("enterprise"), str):
-            ent = published["enterprises"].get(d.get("enterprise"))
-            if ent is not None and ent.data.get("model") is True:
+            _check_anonymous_text(doc, published["enterprises"].get(d.get("enterprise")), forms_of, problems)
+
+
+def _check_anonymous_text(doc: Document, ent: Document | None, forms_of: dict[str, list[str]], problems: Problems) -> None:
+    """An anonymous case's own public text may not name its enterprise (by any of its names, see
+    enterprise_names.py) nor link to its page: that text is what the public sees next to the hazard.
+    The enterprise itself stays public (its page, events, lists): only the link is hidden (view/campaign.py)."""
+    if ent is None:
+        return
+    if ent.id not in forms_of:
+        forms_of[ent.id] = names.enterprise_names(ent.data)
+    forms = forms_of[ent.id]
+    texts = [(path, schema, value) for path, schema, value in _values(doc) if isinstance(value, str) and path != ["enterprise"]]
+    joined = "\0".join(value for _path, _schema, value in texts)  # one search first: most name none
+    for path, _schema, value in texts if any(form in joined for form in forms) else ():
+        found = names.find_name(value, forms)
+        if found:
+            problems.add(
+                doc.relpath,
+                doc.line(*path),
+                field_name(path),
+                f"匿名案例的公开文字里出现了企业名称“{found}”，请删掉或改成“某企业”",
+            )
+    page = KINDS["enterprises"].url(ent.id).strip("/")
+    for path, schema, value in texts:
+        if not schema.get("x-markdown"):
+            continue
+        for offset, target in continuity.links(value):
+            if target.split("#")[0].split("?")[0].strip("/").endswith(page):
                 problems.add(
                     doc.relpath,
-                    doc.line("enterprise"),
-                    "enterprise",
-                    f"匿名案例不能关联典型企业“{d.get('enterprise')}”（典型企业会公开展示，匿名就失效了）；"
-                    "请改为 anonymous: false，或去掉 enterprise",
+                    _line_in_value(doc, path, value, offset),
+                    field_name(path),
+                    f"匿名案例的文字里链接了它的企业页面（{target}）：链接也会透露是哪家企业，请删掉这个链接",
                 )
-            if ent is not None and ent.id not in forms_of:
-                forms_of[ent.id] = names.enterprise_names(ent.data)
-            forms = forms_of[ent.id] if ent is not None else []
-            texts = [(path, value) for path, _schema, value in _values(doc) if isinstance(value, str) and path != ["enterprise"]]
-            joined = "\0".join(value for _path, value in texts)  # one search first: most name none
-            for path, value in texts if any(form in joined for form in forms) else ():
-                found = names.find_name(value, forms)
-                if found:
-                    problems.add(doc.relpath, doc.line(*path), field_name(path), f"匿名案例的公开文字里出现了企业名称“{found}”")
+
+
+def _industry_words(ent: Document) -> set[str]:
+    """The public words that tell which trade an enterprise is in: its industry (and the parts of it),
+    and the trade words of its name (鑫泰包装材料有限公司 → 包装材料, 包装)."""
+    industry = ent.data.get("industry")
+    texts = [industry] if isinstance(industry, str) else []
+    name = ent.data.get("name")
+    words = {w for t in [*texts, name if isinstance(name, str) else ""] for w in names.INDUSTRY_WORDS if w in t}
+    for t in texts:
+        words.update(part for part in re.split(r"[\s/、，,·]+", t) if len(part) >= 2)
+    return words
+
+
+# An anonymous case's fields the public reads first, looked at for words that point at one enterprise.
+_POINTING_FIELDS = ("place", "title", "summary")
+
+
+def _check_places(published, problems: Problems) -> None:
+    """A warning (never an error) when an anonymous case's place (or title, summary) together with
+    public facts points at one enterprise: place 某包装企业 and exactly one published enterprise in 包装."""
+    anonymous = [d for d in published["cases"].values() if d.data.get("anonymous", True) is True]
+    if not anonymous:
+        return
+    words_of = {ent_id: _industry_words(ent) for ent_id, ent in published["enterprises"].items()}
+    every = {w for words in words_of.values() for w in words}
+    for doc in anonymous:
+        for key in _POINTING_FIELDS:
+            text = doc.data.get(key)
+            said = [w for w in every if isinstance(text, str) and w in text]
+            matching = [ent_id for ent_id, words in words_of.items() if said and all(w in words for w in said)]
+            if len(matching) != 1:
+                continue
+            ent = published["enterprises"][matching[0]]
+            whose = "正是本案例的企业" if doc.data.get("enterprise") == ent.id else "会让读者以为是它"
+            label = label_of(schema_of("cases")["properties"][key].get("description", ""), key)
+            problems.warn(
+                doc.relpath,
+                doc.line(key),
+                f"{label}（{key}）",
+                f"“{text}”里的“{'、'.join(sorted(said, key=len, reverse=True))}”加上网站公开的企业信息，"
+                f"只对得上一家企业（{ent.data.get('name', ent.id)}，{ent.relpath}），{whose}："
+                "匿名案例请写得笼统一些，如“某企业”",
+            )
+            break  # one warning a case: the editor rewrites the case's words together
 
 
 def _check_notice_numbers(content: Content, problems: Problems) -> None:

@@ -35,12 +35,22 @@ class Problems:
     """Collects problems from every stage so that one run reports them all."""
 
     items: list[Problem] = field(default_factory=list)
+    # Worth a look but not wrong (a case's place that points at one enterprise): shown, never blocking.
+    warnings: list[Problem] = field(default_factory=list)
 
     def add(self, path: str, line: int, field_name: str, message: str) -> None:
         self.items.append(Problem(str(path), int(line or 0), field_name, message))
 
+    def warn(self, path: str, line: int, field_name: str, message: str) -> None:
+        self.warnings.append(Problem(str(path), int(line or 0), field_name, message))
+
     def extend(self, other: Problems) -> None:
         self.items.extend(other.items)
+        self.warnings.extend(other.warnings)
+
+    def warning_lines(self) -> list[str]:
+        """Each warning as one line, as the editor reads it: 提醒：file:line: field: …"""
+        return [f"提醒：{w}" for w in sorted(set(self.warnings), key=_natural_key)]
 
     def __bool__(self) -> bool:
         return bool(self.items)

@@ -11,6 +11,8 @@ which schema each uses, are declared in registry.py.
 
 from __future__ import annotations
 
+import re
+
 from campaignkit.content.enums import (
     ENUMERATIONS,
     EVENT_KIND,
@@ -33,6 +35,14 @@ QUIZ_TEXT_MAX = 500
 OPTION_MAX = 100
 
 ID_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+def label_of(description: str, fallback: str) -> str:
+    """The short Chinese label of a field, as forms and sheets show it: its description up to the
+    first comma or bracket ("涉及的企业（匿名时不公开）" → 涉及的企业)."""
+    text = re.sub(r"^true 表示", "", description or "")  # "true 表示草稿：…" is the 草稿 switch
+    short = re.split(r"[，,（(：:；;。]", text, maxsplit=1)[0].strip()
+    return short or fallback
 
 
 def text(desc: str, max_length: int = TEXT_MAX) -> dict:
@@ -96,11 +106,11 @@ PHOTO = obj(
             "type": "string",
             "minLength": 1,
             "x-photo": True,
-            "description": "content/media/ 下的图片路径（JPEG/PNG/WebP/HEIC）",
+            "description": "照片文件（content/media/ 下的图片路径，JPEG/PNG/WebP/HEIC）",
         },
         "alt": text("图片内容的文字说明（读屏软件和图片加载失败时显示）"),
         "caption": text("图片说明（显示在图片下方）"),
-        "stage": choice(PHOTO_STAGE, "before=整改前，after=整改后"),
+        "stage": choice(PHOTO_STAGE, "拍摄阶段（整改前或整改后，成对的照片并排显示）"),
     },
     required=("file", "alt"),
     desc="照片",
@@ -281,7 +291,8 @@ LESSON = item(
 PATROL = item(
     {
         "round": integer("第几轮", 1),
-        "date": date("巡查日期"),
+        "date": date("巡查日期（一轮巡查持续几天时，写第一天）"),
+        "end_date": date("最后一天（一轮巡查持续几天时填写；一天巡查完的不填）"),
         "team": list_of(text("人员"), "巡查队伍", 50),
         "enterprises_checked": integer("检查企业数"),
         "hazards_found": integer("发现隐患数"),

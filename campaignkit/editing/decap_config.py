@@ -15,11 +15,9 @@ rooted there, so nothing it writes can land outside content/ (admin.py).
 
 from __future__ import annotations
 
-import re
-
 from campaignkit.content.enums import ENUMERATIONS
 from campaignkit.content.kinds import KINDS, MEDIA, PAGE_NAME, PAGES, SITE, schema_of
-from campaignkit.content.schema import ID_RE
+from campaignkit.content.schema import ID_RE, label_of
 
 # The site settings file is one file, not a folder of items.
 SITE_FILE = "site.yml"
@@ -29,18 +27,17 @@ SITE_NAME = "网站设置"
 NEW_ID = "{{year}}{{month}}{{day}}-{{hour}}{{minute}}{{second}}"
 # Fields that name an item in lists and in relation pick-lists, in order of preference.
 NAME_FIELDS = ("name", "title")
+# How a pick-list shows an item of a kind that has no name (a patrol round: 第 11 轮（2026-12-06）)
+# and the fields typing searches (the round's number only: typing 11 must not find 2023-11-09).
+SHOWN_AS = {"patrols": ("第 {{round}} 轮（{{date}}）", ["round"])}
+# The 媒体 tab lists one folder (decap-server lists one level, without subfolders) and uploads
+# into it: the case photos, the folder clerks add to every week (forms write only under media/<kind>/).
+MEDIA_TAB_KIND = "cases"
 DATE_FORMAT = "YYYY-MM-DD"
 
 
 class UnmappedField(Exception):
     """A schema field no widget is known for: add a rule here, never leave a field without a form."""
-
-
-def label_of(description: str, fallback: str) -> str:
-    """The short Chinese label of a field: its description up to the first comma or bracket."""
-    text = re.sub(r"^true 表示", "", description or "")  # "true 表示草稿：…" is the 草稿 switch
-    short = re.split(r"[，,（(：:；;]", text, maxsplit=1)[0].strip()
-    return short or fallback
 
 
 def identifying_fields(kind: str) -> list[str]:
@@ -119,12 +116,13 @@ def _pattern_message(pattern: str) -> str:
 
 def _relation(target: str) -> dict:
     shown = identifying_fields(target)
+    display, search = SHOWN_AS.get(target, (None, shown))
     return {
         "widget": "relation",
         "collection": target,
         "value_field": "{{slug}}",
-        "search_fields": shown,
-        "display_fields": shown,
+        "search_fields": search,
+        "display_fields": [display] if display else shown,
         "options_length": 50,
     }
 
@@ -171,7 +169,7 @@ def collection(kind: str) -> dict:
         "extension": "md" if is_page else "yml",
         "format": "frontmatter" if is_page else "yml",
         "identifier_field": shown[0],
-        "summary": " · ".join("{{%s}}" % f for f in shown),  # noqa: UP031 - braces are Decap's
+        "summary": SHOWN_AS[kind][0] if kind in SHOWN_AS else " · ".join("{{%s}}" % f for f in shown),  # noqa: UP031
         "media_folder": f"/{MEDIA}/{kind}",
         "public_folder": kind,
         "editor": {"preview": False},
@@ -202,8 +200,8 @@ def config(proxy_url: str = "/admin/api/v1", site_url: str = "/") -> dict:
         "backend": {"name": "proxy", "proxy_url": proxy_url, "branch": "main"},
         "site_url": site_url,
         "display_url": site_url,
-        "media_folder": MEDIA,
-        "public_folder": "",
+        "media_folder": f"{MEDIA}/{MEDIA_TAB_KIND}",
+        "public_folder": MEDIA_TAB_KIND,
         "publish_mode": "simple",
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
         "collections": [collection(kind) for kind in (*KINDS, PAGES)] + [site_collection()],

@@ -57,6 +57,7 @@ from campaignkit.content import yaml_edit as yamlmerge
 from campaignkit.content.kinds import KINDS, MEDIA, PAGES, SITE, schema_of
 from campaignkit.content.photos import SUFFIXES as PHOTO_SUFFIXES
 from campaignkit.editing import decap_config as decap
+from campaignkit.editing import form_input
 from campaignkit.editing import request_guard as guard
 
 PREFIX = "/admin/"
@@ -420,6 +421,7 @@ class AdminRoutes:
         """An accepted request (guard and `vet` passed) as it is passed on to decap-server: the one
         place every request the forms send goes through on its way to content/."""
         if request.get("action") == "persistEntry":
+            form_input.normalise(request)  # emptied fields removed, never written as ''
             self._keep_untouched(request)
         return request
 

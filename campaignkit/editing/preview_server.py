@@ -39,7 +39,7 @@ from pathlib import Path
 from campaignkit.build import pipeline
 from campaignkit.common import progress
 from campaignkit.common.problems import BuildError, ContentError
-from campaignkit.editing import print_check, request_guard
+from campaignkit.editing import clerk_words, print_check, request_guard
 from campaignkit.website import engine
 
 HOST = "127.0.0.1"  # loopback only; WSL 2 forwards Windows' localhost to it (docs/windows.md)
@@ -99,6 +99,7 @@ class Rebuild:
     seconds: float
     stages: dict[str, float]
     problems: list[str] = field(default_factory=list)  # `content/<file>:<line>: <field>: <message>`
+    forms: list[str | None] = field(default_factory=list)  # the form of each problem's item (clerk_words)
     error: str = ""  # a failure that is not a list of content problems (one Chinese paragraph)
 
     @property
@@ -115,6 +116,7 @@ def rebuild_once(project: Path, content_root: Path, site_dir: Path, pending_pdfs
     progress.use(reporter)
     start = time.monotonic()
     problems: list[str] = []
+    forms: list[str | None] = []
     error = ""
     try:
         # Every core, as build.py uses them: the 公众号 articles beside the pages, MkDocs in shares.
@@ -129,7 +131,9 @@ def rebuild_once(project: Path, content_root: Path, site_dir: Path, pending_pdfs
             published_site=project / "site",
         )
     except ContentError as exc:
-        problems = [str(p) for p in exc.problems]
+        # in the forms' words: 涉及的企业（enterprise）, each with its item's form (the forms' companion page)
+        problems = [str(clerk_words.for_forms(p)) for p in exc.problems]
+        forms = [clerk_words.form_link(p) for p in exc.problems]
     except BuildError as exc:
         error = exc.message
     except Exception:  # a bug in the kit: the preview keeps running and says where the details are
@@ -139,7 +143,7 @@ def rebuild_once(project: Path, content_root: Path, site_dir: Path, pending_pdfs
         error = f"预览程序内部出错（不是内容的问题），详细信息已写入 {log.relative_to(project)}，请发给技术人员。"
     finally:
         progress.use(previous)
-    return Rebuild(time.monotonic() - start, {r.name: r.seconds for r in reporter.finished}, problems, error)
+    return Rebuild(time.monotonic() - start, {r.name: r.seconds for r in reporter.finished}, problems, forms, error)
 
 
 # ---- the server -------------------------------------------------------------------------------------
@@ -310,7 +314,12 @@ background:#fff;border:1px solid #f0c8c0;border-radius:3px;padding:.1rem .3rem;d
 def error_page(result: Rebuild, print_notices: Sequence[str] = ()) -> str:
     """The page every preview URL shows while the content has problems (and the print check's notices)."""
     if result.problems:
-        items = "\n".join(f"<li><code>{html.escape(p)}</code></li>" for p in result.problems)
+        with_forms = any(m.prefix == clerk_words.FORMS_PREFIX for m in MOUNTS)
+        links = result.forms if with_forms and len(result.forms) == len(result.problems) else [None] * len(result.problems)
+        items = "\n".join(
+            f"<li><code>{html.escape(p)}</code>" + (f' <a href="{html.escape(link)}">打开表单修改</a>' if link else "") + "</li>"
+            for p, link in zip(result.problems, links)
+        )
         body = (
             f"<p>共发现 {len(result.problems)} 处问题，预览暂停更新。改好后保存文件，这一页会自动刷新。</p>\n<ol>\n{items}\n</ol>"
         )

@@ -15,11 +15,13 @@ order of the fields and the comments in the file stay as they were.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import filecmp
 import io
 import re
 import shutil
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +40,7 @@ from campaignkit.content.enums import ENUMERATIONS, PHOTO_STAGE
 from campaignkit.content.kinds import KINDS, MEDIA
 from campaignkit.content.load import ID_PATTERN, load_content
 from campaignkit.content.schema import TEXT_MAX
-from campaignkit.editing import workbook_limits
+from campaignkit.editing import clerk_words, workbook_limits
 from campaignkit.editing.decap_config import identifying_fields, label_of
 from campaignkit.editing.workbook_kinds import BOOKS, Book
 
@@ -70,7 +72,7 @@ def columns(book: Book) -> list[Column]:
         Column(
             ID_HEADER,
             "id",
-            {"description": "编号（文件名和网址）：小写英文字母、数字和“-”，如 hengshun-wuliu；发布后不要改"},
+            {"description": f"编号（文件名和网址）：小写英文字母、数字和“-”，如 {book.id_example}；发布后不要改"},
             True,
         )
     ]
@@ -121,6 +123,8 @@ def to_cell(spec: dict, value, names: dict):
             return str(value)
     if "x-ref" in spec:
         return names.get(spec["x-ref"], {}).get(value, value)
+    if spec.get("type") == "array" and "x-ref" in spec["items"]:  # a round's cases: their titles, one a line
+        return "\n".join(str(names.get(spec["items"]["x-ref"], {}).get(v, v)) for v in value)
     if spec.get("type") == "boolean":
         return YES if value is True else NO if value is False else str(value)
     if spec.get("type") == "array":
@@ -136,6 +140,19 @@ class CellError(ValueError):
     pass
 
 
+def _reference(kind: str, text: str, ids: dict) -> str:
+    target = ids.get(kind, {})
+    if text not in target:
+        name = KINDS[kind].name
+        raise CellError(f"找不到{name}“{text}”：请从下拉列表中选择（几项时每行写一项），或先登记这个{name}")
+    return target[text]  # a name becomes its id
+
+
+# A date typed as 3月5日 or 3/5: the year is the spreadsheet's guess (this year), not the clerk's.
+_MONTH_DAY = re.compile(r"^\s*(\d{1,2})\s*(?:月|/|-|\.)\s*(\d{1,2})\s*日?\s*$")
+_CHINESE_DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?\s*$")
+
+
 def from_cell(spec: dict, cell, ids: dict):
     """A cell as the YAML value it stands for; None for an empty cell. CellError (Chinese) if it cannot be one."""
     if cell is None or (isinstance(cell, str) and not cell.strip()):
@@ -146,6 +163,14 @@ def from_cell(spec: dict, cell, ids: dict):
         if isinstance(cell, dt.date):
             return cell.isoformat()
         text = str(cell).strip()
+        chinese = _CHINESE_DATE.match(text)
+        if chinese:
+            try:
+                return dt.date(*map(int, chinese.groups())).isoformat()
+            except ValueError:
+                raise CellError(f"“{text}”不是真实存在的日期") from None
+        if _MONTH_DAY.match(text):
+            raise CellError(f"“{text}”没有写年份：请写成 2024-03-05 这样带年份的日期")
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             raise CellError(f"应是日期（单元格设为日期，或写成 2023-09-12），现为“{text}”")
         return text
@@ -168,12 +193,9 @@ def from_cell(spec: dict, cell, ids: dict):
             return text == YES
         raise CellError(f"只能填“{YES}”或“{NO}”，现为“{text}”")
     if "x-ref" in spec:
-        text = str(cell).strip()
-        target = ids.get(spec["x-ref"], {})
-        if text not in target:
-            name = KINDS[spec["x-ref"]].name
-            raise CellError(f"找不到{name}“{text}”：请从下拉列表中选择，或先登记这个{name}")
-        return target[text]  # a name becomes its id
+        return _reference(spec["x-ref"], str(cell).strip(), ids)
+    if spec.get("type") == "array" and "x-ref" in spec["items"]:
+        return [_reference(spec["items"]["x-ref"], part.strip(), ids) for part in str(cell).splitlines() if part.strip()]
     if "x-enum" in spec:
         text = str(cell).strip()
         by_label = {v.shown: v.text for v in ENUMERATIONS[spec["x-enum"]]}
@@ -369,11 +391,12 @@ class ImportResult:
     problems: list[str]
     changes: list[Change]
     content_root: Path
+    notes: list[str] = field(default_factory=list)  # what the import leaves out on purpose (a 序号 column)
 
     def report(self, apply: bool) -> str:
         if self.problems:
-            return "\n".join(self.problems + [f"共发现 {len(self.problems)} 处问题，没有写入任何文件。"])
-        out = []
+            return "\n".join(self.notes + self.problems + [f"共发现 {len(self.problems)} 处问题，没有写入任何文件。"])
+        out = list(self.notes)
         counts = {"new": 0, "update": 0, "same": 0, "needs-update": 0}
         for c in self.changes:
             counts[c.action] += 1
@@ -387,7 +410,11 @@ class ImportResult:
         summary = f"新建 {counts['new']} 个、修改 {counts['update']} 个、没有变化 {counts['same']} 个"
         if counts["needs-update"]:
             summary += f"、需要 --update 才修改 {counts['needs-update']} 个"
-        if not written:
+        if not written and counts["needs-update"]:
+            out.append(
+                f"没有写入任何文件：{counts['needs-update']} 个已有的条目和表格里的不同，要修改它们请加 --update（{summary}）。"
+            )
+        elif not written:
             out.append(f"没有需要写入的变化（{summary}）。")
         elif apply:
             out.append(f"已写入：{summary}。")
@@ -396,14 +423,50 @@ class ImportResult:
         return "\n".join(out)
 
 
-def read_book(path: Path) -> tuple[Book, list[Column], list[Row], list[str]]:
-    """The rows of a filled workbook, and the problems of its layout (unknown sheet, header)."""
+# Files a clerk may bring instead of an .xlsx: each gets the way to make one (openpyxl reads only .xlsx).
+OTHER_FORMATS = {
+    ".xls": "Excel 97-2003 工作簿（.xls）",
+    ".et": "WPS 表格文件（.et）",
+    ".ett": "WPS 表格模板（.ett）",
+    ".csv": "CSV 文本文件（.csv）",
+    ".ods": "LibreOffice 表格（.ods）",
+    ".numbers": "Numbers 表格（.numbers）",
+    ".xlsb": "Excel 二进制工作簿（.xlsb）",
+}
+SAVE_AS_XLSX = "请用 Excel 或 WPS 打开它，点“文件”→“另存为”，“文件类型”选“Excel 工作簿（*.xlsx）”，再导入新存的 .xlsx 文件"
+
+
+def _open(path: Path):
     label = path.name
+    kind = OTHER_FORMATS.get(path.suffix.lower())
+    if kind is not None:
+        raise BuildError(f"{label}: 这是{kind}，导入只认 Excel 工作簿（.xlsx）：{SAVE_AS_XLSX}。")
+    not_a_workbook = BuildError(
+        f"{label}: 打不开这个表格文件，它不是 Excel 工作簿（.xlsx），或者已经损坏：{SAVE_AS_XLSX}；"
+        "另存后仍打不开的，请用 build.py template 重新生成表格，把内容复制过去。"
+    )
+    if not zipfile.is_zipfile(path):  # an .xls or a CSV renamed .xlsx, a file cut off: every .xlsx is a zip
+        raise not_a_workbook
     workbook_limits.check(path)  # size, dimensions, rows, inflated size and time, before loading
     try:
-        wb = load_workbook(path, data_only=True, read_only=False)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise BuildError(f"{label}: 打不开这个表格文件（应是 Excel 的 .xlsx 文件）：{type(exc).__name__}") from None
+        return load_workbook(path, data_only=True, read_only=False)
+    except Exception:  # openpyxl raises many kinds for a file that is not a workbook: the clerk needs the way out
+        raise not_a_workbook from None
+
+
+def _without_year(cell) -> bool:
+    """A date cell whose format shows no year (3月5日, m-d): the clerk never saw which year it holds."""
+    if not isinstance(cell.value, (dt.date, dt.datetime)):
+        return False
+    fmt = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", str(cell.number_format or "")).lower()  # quoted text, escapes, [$-804]
+    return fmt not in ("general", "") and "y" not in fmt and "e" not in fmt
+
+
+def read_book(path: Path) -> tuple[Book, list[Column], list[Row], list[tuple[int, str]], list[str]]:
+    """The rows of a filled workbook; the problems of its layout and cells that cannot be read as the
+    clerk sees them (unknown sheet, header, merged cells, dates without a year); notes (columns left out)."""
+    label = path.name
+    wb = _open(path)
     book = next((b for b in BOOKS.values() if b.sheet in wb.sheetnames), None)
     if book is None:
         raise BuildError(
@@ -413,26 +476,55 @@ def read_book(path: Path) -> tuple[Book, list[Column], list[Row], list[str]]:
     ws = wb[book.sheet]
     cols = {c.header: c for c in columns(book)}
     header = [str(c.value).strip() if c.value is not None else "" for c in ws[1]]
-    problems = []
-    for h in header:
-        if h and h not in cols:
-            problems.append((1, f"{label} {book.sheet} 第1行 {h}: 不认识的列（可用的列：{'、'.join(cols)}）"))
+    problems, notes = [], []
+    for i, h in enumerate(header):
+        if not h or h in cols:
+            continue
+        close = difflib.get_close_matches(h, list(cols), n=1, cutoff=0.6)
+        if close:
+            problems.append(
+                (1, f"{label} {book.sheet} 第1行 {h}（{get_column_letter(i + 1)}1）: 不认识的列，是不是要写“{close[0]}”？")
+            )
+        else:
+            notes.append(f"{label} {book.sheet} 第1行 {h}（{get_column_letter(i + 1)}列）: 不是本表格的列，导入时不读这一列")
     for name, col in cols.items():
         if col.required and name not in header:
             problems.append((1, f"{label} {book.sheet} 第1行: 缺少必填的列“{name}”"))
     present = [(i, cols[h]) for i, h in enumerate(header) if h in cols]
+    merged = [r for r in ws.merged_cells.ranges if r.max_row >= 2 and r.size["rows"] * r.size["columns"] > 1]
+    for r in merged:
+        heads = [header[c - 1] for c in range(r.min_col, r.max_col + 1) if c - 1 < len(header) and header[c - 1] in cols]
+        if heads:
+            problems.append(
+                (
+                    r.min_row,
+                    f"{label} {book.sheet} 第{r.min_row}行 {'、'.join(heads)}: {r.coord} 是合并单元格，导入时只有左上角的格子有内容，"
+                    f"其余的行（第{r.min_row}行到第{r.max_row}行）会被当作没填：请取消合并单元格，每一行都填上",
+                )
+            )
     rows = []
-    for number, cells in enumerate(ws.iter_rows(min_row=2, values_only=True), 2):
-        values = {col.field: cells[i] if i < len(cells) else None for i, col in present}
+    for number, cells in enumerate(ws.iter_rows(min_row=2), 2):
+        values = {col.field: cells[i].value if i < len(cells) else None for i, col in present}
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
             continue
+        for i, col in present:
+            if i < len(cells) and col.spec.get("x-date") and _without_year(cells[i]):
+                shown = cells[i].value.date() if isinstance(cells[i].value, dt.datetime) else cells[i].value
+                problems.append(
+                    (
+                        number,
+                        f"{label} {book.sheet} 第{number}行 {col.header}（{cells[i].coordinate}）: 这个格子只显示月和日，"
+                        f"表格软件把它记成了 {shown.isoformat()}：请确认年份，把日期写成 {shown.isoformat()} 这样带年份的样子"
+                        "（或把单元格格式改成带年份的日期）",
+                    )
+                )
         rows.append(Row(number, values))
-    return book, [c for _, c in present], rows, problems
+    return book, [c for _, c in present], rows, problems, notes
 
 
 def import_book(path: Path, content_root: Path, photos_dir: Path | None = None, update: bool = False) -> ImportResult:
     """What importing `path` would do; nothing is written here (see `apply`)."""
-    book, cols, rows, problems = read_book(path)
+    book, cols, rows, problems, notes = read_book(path)
     label = f"{path.name} {book.sheet}"
     content, _ = load_content(content_root)
     ids = {
@@ -456,7 +548,7 @@ def import_book(path: Path, content_root: Path, photos_dir: Path | None = None, 
         if item_id is None:
             errors.append((ID_HEADER, "不能为空：每行都要有编号（文件名和网址）"))
         elif not ID_PATTERN.match(str(item_id)):
-            errors.append((ID_HEADER, f"编号只能用小写英文字母、数字和“-”，如 hengshun-wuliu，现为“{item_id}”"))
+            errors.append((ID_HEADER, f"编号只能用小写英文字母、数字和“-”，如 {book.id_example}，现为“{item_id}”"))
         elif str(item_id) in seen:
             errors.append((ID_HEADER, f"编号“{item_id}”和第{seen[item_id]}行重复"))
         photos = _row_photos(book, row, cols, content_root, photos_dir, errors)
@@ -483,7 +575,7 @@ def import_book(path: Path, content_root: Path, photos_dir: Path | None = None, 
     # bad, so one import reports every problem at once.
     problems += _validate_planned(content_root, changes, label, book, by_header)
     problems = [text for _, text in sorted(problems, key=lambda p: p[0])]
-    return ImportResult(problems, changes if not problems else [], content_root)
+    return ImportResult(problems, changes if not problems else [], content_root, notes)
 
 
 def _row_photos(book: Book, row: Row, cols: list[Column], content_root: Path, photos_dir: Path | None, errors: list):
@@ -526,6 +618,8 @@ def _row_photos(book: Book, row: Row, cols: list[Column], content_root: Path, ph
 def _merge(data: CommentedMap, parsed: dict, photos: dict, book: Book, headers: dict) -> list[str]:
     """Write the sheet's values into `data` (a round-trip YAML map); the headers whose values changed."""
     order = list(book.schema["properties"])
+    # an empty cell is what an empty list looks like in a sheet (a round's `cases: []`): no change
+    parsed = {k: (data[k] if v is None and isinstance(data.get(k), list) and not data[k] else v) for k, v in parsed.items()}
     changed = [headers[name] for name in yamlmerge.update(data, parsed, order)]
     if book.photos and photos:
         photo_list = data.get("photos")
@@ -583,15 +677,19 @@ def _validate_planned(content_root: Path, changes: list[Change], label: str, boo
     for p in problems.sorted():
         change = planned.get(p.path)
         if change is None:
-            out.append((0, f"{p}（这个文件不在表格里，请先改好它）"))
+            out.append((0, f"{clerk_words.for_forms(p)}（这个文件不在表格里，请先改好它）"))
             continue
         column = _column_of(p.field, change, headers)
+        # in the sheet's words: column headers, values as cells take them (是/否), no YAML
+        message = clerk_words.in_words(book.kind, p.message, {f: h for f, h in headers.items() if ":" not in f})
+        kind_label = clerk_words.field_label(book.kind, p.field).split("（")[0] if p.field else ""
         out.append(
             (
                 change.row,
-                f"{label} 第{change.row}行 {column}: {p.message}"
+                f"{label} 第{change.row}行 {column}: {message}"
                 if column
-                else f"{label} 第{change.row}行: {p.message}（字段 {p.field}）",
+                else f"{label} 第{change.row}行: {message}"
+                + (f"（{kind_label}，表格里没有这一列，请在网页表单里改）" if kind_label else ""),
             )
         )
     return out

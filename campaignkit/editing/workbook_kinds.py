@@ -18,6 +18,7 @@ class Book:
     title: str
     kind: str
     fields: tuple[str, ...]
+    id_example: str  # an id of this book's own kind, shown in the 编号 column's note and messages
     photos: bool = False  # a photo pair (before/after) as two columns each: file name and description
 
     @property
@@ -32,11 +33,23 @@ class Book:
 BOOKS = {
     b.title: b
     for b in (
-        Book("花名册", "enterprises", ("name", "industry", "employees", "model", "recognized_on", "honor")),
+        Book("花名册", "enterprises", ("name", "industry", "employees", "model", "recognized_on", "honor"), "hengshun-wuliu"),
         Book(
             "巡查记录",
             "patrols",
-            ("round", "date", "team", "enterprises_checked", "hazards_found", "rectified_on_spot", "referred", "note"),
+            (
+                "round",
+                "date",
+                "end_date",
+                "team",
+                "enterprises_checked",
+                "hazards_found",
+                "rectified_on_spot",
+                "referred",
+                "cases",  # the round's cases, by title, one a line
+                "note",
+            ),
+            "round-11",
         ),
         Book(
             "隐患台账",
@@ -57,6 +70,7 @@ BOOKS = {
                 "patrol",
                 "tags",
             ),
+            "2024-03-cangku-feixian",
             photos=True,
         ),
     )

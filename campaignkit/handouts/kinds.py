@@ -81,7 +81,7 @@ class Private:
     """What only private paperwork may see: the enterprises behind every case, anonymous or not."""
 
     enterprise_of_case: dict[str, dict] = field(default_factory=dict)  # case id → enterprise fields
-    enterprises: list[dict] = field(default_factory=list)  # every published-or-hidden enterprise
+    enterprises: list[dict] = field(default_factory=list)  # every published enterprise
     notice_numbers: dict[str, NoticeNumber] = field(default_factory=dict)  # case id → its notice's number
 
 
@@ -569,8 +569,8 @@ def number_notices(content, checked, site: dict, assign: bool) -> dict[str, Noti
 
 
 def private_view(content, checked, notice_numbers: dict[str, NoticeNumber] | None = None) -> Private:
-    """Every published enterprise, those behind anonymous cases too, and which case names which:
-    for the private paperwork only (model.py keeps them out of everything published)."""
+    """Every published enterprise and which case names which, anonymous cases too: for the private
+    paperwork only (the public view never connects an anonymous case to its enterprise)."""
     published = checked.published
     enterprises = {
         eid: {"id": eid, **{k: str(v) if isinstance(v, str) else v for k, v in doc.data.items()}}

@@ -1,14 +1,18 @@
 """Stage 4: the public view of the campaign, the only thing every output (pages, handouts,
 feed, articles) reads.
 
-This is the one place privacy is decided: drafts are left out, an anonymous case loses its
-enterprise, and an enterprise behind an anonymous case is not published at all. The view
+This is the one place privacy is decided: drafts are left out, and an anonymous case loses its
+enterprise: the case is not connected to the enterprise anywhere (the case shows only its
+place; the enterprise's `cases` never hold it, so its page neither lists nor counts it), while
+the enterprise itself stays published (its page, the events it attended, lists and honour
+rolls): anonymity hides the link, not the enterprise. The view
 is typed and closed: each kind's items are instances of a class whose attributes are the
 kind's schema fields plus a few declared ones (id, url, relations to other kinds), built
 once and complete (photos with their published renditions included); nothing else can be
 added to them later, and nothing of the raw documents (file names of photos, hidden
 enterprises, unpublished people) is reachable from them, so no template can print what it
-was never given.
+was never given. Nothing reachable from an anonymous case leads to its enterprise, and nothing
+reachable from the enterprise leads to the case (tests/test_architecture.py walks both).
 """
 
 from __future__ import annotations
@@ -108,7 +112,7 @@ class Stats:
     attendance: int
     cases_by_status: dict[str, int]
     cases_by_hazard: dict[str, int]
-    registered_enterprises: int = 0  # enterprises marked registered: true, hidden ones included
+    registered_enterprises: int = 0  # enterprises marked registered: true
 
 
 @dataclass
@@ -170,15 +174,9 @@ PhotoPublisher = Callable[[Document, list, dict], tuple[Rendition, ...]]
 
 def build_campaign(content: Content, checked: Checked, publish_photo: PhotoPublisher) -> Campaign:
     pub = checked.published
-    hidden = {doc.data.get("enterprise") for doc in pub["cases"].values() if _value(KINDS["cases"], doc, "anonymous")} - {None}
-
     items: dict[str, dict[str, Any]] = {}
     for kind in KINDS.values():
-        items[kind.folder] = {
-            item_id: _item(kind, doc, publish_photo)
-            for item_id, doc in pub[kind.folder].items()
-            if not (kind.folder == "enterprises" and item_id in hidden)
-        }
+        items[kind.folder] = {item_id: _item(kind, doc, publish_photo) for item_id, doc in pub[kind.folder].items()}
     _link(items)
     for kind_items in items.values():
         presentation.attach(kind_items.values())
@@ -188,7 +186,7 @@ def build_campaign(content: Content, checked: Checked, publish_photo: PhotoPubli
         campaign.items[kind.folder] = sorted(items[kind.folder].values(), key=kind.sort_key, reverse=kind.reverse)
     campaign.pages = sorted((_page(doc) for doc in pub[PAGES].values()), key=lambda p: (p.order or 99, p.id))
     campaign.stats = _stats(campaign)
-    # counted before anonymity hides some of them (a count names nobody): the report's 登记企业
+    # the report's 登记企业
     campaign.stats.registered_enterprises = sum(
         1 for doc in pub["enterprises"].values() if _value(KINDS["enterprises"], doc, "registered")
     )
@@ -223,8 +221,7 @@ def _page(doc: Document):
 def _link(items: dict[str, dict[str, Any]]) -> None:
     """Resolve references between kinds into the items they name; add the relations."""
     # Every reference field (the schema's x-ref) becomes the item it names; a reference to an
-    # item that is not published (a draft, or an enterprise hidden behind an anonymous case)
-    # becomes None or is left out of the list.
+    # item that is not published (a draft) becomes None or is left out of the list.
     for kind in KINDS.values():
         for item in items[kind.folder].values():
             for name, target in kind.references.items():
@@ -239,7 +236,7 @@ def _link(items: dict[str, dict[str, Any]]) -> None:
     newest = KINDS["cases"].sort_key
     for case in cases.values():
         if case.anonymous:
-            case.enterprise = None
+            case.enterprise = None  # the one link anonymity cuts: nothing else of the case names it
     for lesson in lessons.values():
         for q in lesson.quiz:  # validation accepts "b" or " B"; pages and answer keys show "B"
             if q["kind"] != QUIZ_KIND.judge.text:

@@ -142,7 +142,10 @@ def test_an_editor_creates_a_case_with_a_photo_pair_through_the_forms(preview, b
         expected = f"content/cases/{created.name}:"
         site.wait_for_function("(t) => document.body.innerText.includes(t)", arg=expected, timeout=60_000)
         body = site.inner_text("body")
-        assert "rectified_on: 状态为“已整改”时必须填写整改完成日期" in body
+        # in the form's words, with a link to the case's form
+        assert "整改完成日期（rectified_on）: 状态为“已整改”时必须填写整改完成日期" in body
+        link = site.get_by_role("link", name="打开表单修改").first
+        assert link.get_attribute("href") == f"/admin/#/collections/cases/entries/{created.stem}"
         site.screenshot(path=str(shots / "error-page.png"), full_page=True)
     finally:
         context.close()
