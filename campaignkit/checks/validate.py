@@ -466,6 +466,7 @@ def _check_own_values(doc, problems: Problems) -> None:
     """Personal data, report placeholders and Markdown: the per-value rules JSON Schema can't
     express that read nothing but the document."""
     allow_personal = doc.data.get("allow_personal_data") is True
+    message: str | None
     texts = [(path, schema, value) for path, schema, value in _values(doc) if isinstance(value, str)]
     # Personal numbers need 11 digits in a row (groupings aside): a file without them skips the search.
     may_hold_numbers = not allow_personal and _eleven_digits("\0".join(v for _p, _s, v in texts))
@@ -721,7 +722,7 @@ def _check_notice_numbers(content: Content, problems: Problems) -> None:
     given: dict[tuple[int, int], Document] = {}
     for doc in content.items["cases"]:
         number, date = doc.data.get("notice_no"), doc.data.get("notice_date") or doc.data.get("found_on")
-        if not isinstance(number, int) or isinstance(number, bool) or not _is_date(date):
+        if not isinstance(number, int) or isinstance(number, bool) or not isinstance(date, str) or not _is_date(date):
             continue
         key = (int(date[:4]), number)
         if key in given:
@@ -831,7 +832,7 @@ def _quiz_problems(q: dict):
     letters = [chr(ord("A") + i) for i in range(len(options))]
     lettered = next((i for i, o in enumerate(options) if isinstance(o, str) and _OPTION_LETTER.match(o)), None)
     if lettered is not None:
-        typed = _OPTION_LETTER.match(options[lettered]).group().strip()
+        typed = _OPTION_LETTER.match(options[lettered]).group().strip()  # type: ignore[union-attr]  # matched when found
         yield (
             ["options", lettered],
             (

@@ -80,8 +80,8 @@ def normalise(request) -> bool:
     True if anything changed. Any other request is left as it came."""
     if not isinstance(request, dict) or request.get("action") != "persistEntry":
         return False
-    params = request.get("params") if isinstance(request.get("params"), dict) else {}
-    entry = params.get("entry") if isinstance(params.get("entry"), dict) else {}
+    params: dict = request["params"] if isinstance(request.get("params"), dict) else {}
+    entry: dict = params["entry"] if isinstance(params.get("entry"), dict) else {}
     files = [*(params.get("dataFiles") or []), *(entry.get("dataFiles") or [])] + ([entry] if "path" in entry else [])
     changed = False
     for data_file in files:

@@ -476,7 +476,8 @@ def read_book(path: Path) -> tuple[Book, list[Column], list[Row], list[tuple[int
     ws = wb[book.sheet]
     cols = {c.header: c for c in columns(book)}
     header = [str(c.value).strip() if c.value is not None else "" for c in ws[1]]
-    problems, notes = [], []
+    problems: list[tuple[int, str]] = []  # (row, message): reported in row order
+    notes: list[str] = []
     for i, h in enumerate(header):
         if not h or h in cols:
             continue
@@ -533,7 +534,8 @@ def import_book(path: Path, content_root: Path, photos_dir: Path | None = None, 
     }
     existing = {d.id: d for d in content.items[book.kind]}
     by_header = {c.field: c.header for c in cols}
-    changes, seen = [], {}
+    changes: list[Change] = []
+    seen: dict = {}
     for row in rows:
         errors = []
         parsed = {}
@@ -574,13 +576,13 @@ def import_book(path: Path, content_root: Path, photos_dir: Path | None = None, 
     # Rows whose cells could be read are checked by the kit's rules even when other rows are
     # bad, so one import reports every problem at once.
     problems += _validate_planned(content_root, changes, label, book, by_header)
-    problems = [text for _, text in sorted(problems, key=lambda p: p[0])]
-    return ImportResult(problems, changes if not problems else [], content_root, notes)
+    messages = [text for _, text in sorted(problems, key=lambda p: p[0])]
+    return ImportResult(messages, changes if not messages else [], content_root, notes)
 
 
 def _row_photos(book: Book, row: Row, cols: list[Column], content_root: Path, photos_dir: Path | None, errors: list):
     """stage → (file to copy in or None, path under content/media/, alt) for each photo named in the row."""
-    out = {}
+    out: dict = {}
     if not book.photos:
         return out
     headers = {c.field: c.header for c in cols}
@@ -648,12 +650,12 @@ def _merge(data: CommentedMap, parsed: dict, photos: dict, book: Book, headers: 
     return changed
 
 
-def _validate_planned(content_root: Path, changes: list[Change], label: str, book: Book, headers: dict) -> list[str]:
+def _validate_planned(content_root: Path, changes: list[Change], label: str, book: Book, headers: dict) -> list[tuple[int, str]]:
     """The kit's own validation on a copy of content/ with the planned files; problems as row and column."""
     planned = {c.relpath: c for c in changes if c.text}
     if not planned:
         return []
-    linked = []  # planned files a link stands in the way of: never written through
+    linked: list[tuple[int, str]] = []  # planned files a link stands in the way of: never written through
     with tempfile.TemporaryDirectory(prefix="import-") as tmp:
         copy = Path(tmp) / content_root.name
         shutil.copytree(content_root, copy, symlinks=True)
@@ -675,20 +677,20 @@ def _validate_planned(content_root: Path, changes: list[Change], label: str, boo
         problems.extend(more)
     out = linked
     for p in problems.sorted():
-        change = planned.get(p.path)
-        if change is None:
+        in_sheet = planned.get(p.path)
+        if in_sheet is None:
             out.append((0, f"{clerk_words.for_forms(p)}（这个文件不在表格里，请先改好它）"))
             continue
-        column = _column_of(p.field, change, headers)
+        column = _column_of(p.field, in_sheet, headers)
         # in the sheet's words: column headers, values as cells take them (是/否), no YAML
         message = clerk_words.in_words(book.kind, p.message, {f: h for f, h in headers.items() if ":" not in f})
         kind_label = clerk_words.field_label(book.kind, p.field).split("（")[0] if p.field else ""
         out.append(
             (
-                change.row,
-                f"{label} 第{change.row}行 {column}: {message}"
+                in_sheet.row,
+                f"{label} 第{in_sheet.row}行 {column}: {message}"
                 if column
-                else f"{label} 第{change.row}行: {message}"
+                else f"{label} 第{in_sheet.row}行: {message}"
                 + (f"（{kind_label}，表格里没有这一列，请在网页表单里改）" if kind_label else ""),
             )
         )

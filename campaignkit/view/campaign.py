@@ -181,6 +181,7 @@ def build_campaign(content: Content, checked: Checked, publish_photo: PhotoPubli
     for kind_items in items.values():
         presentation.attach(kind_items.values())
 
+    assert content.site is not None, "validation refuses content without site.yml"
     campaign = Campaign(site=_plain(content.site.data))
     for kind in KINDS.values():
         campaign.items[kind.folder] = sorted(items[kind.folder].values(), key=kind.sort_key, reverse=kind.reverse)
