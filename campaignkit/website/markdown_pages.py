@@ -12,17 +12,19 @@ from __future__ import annotations
 import contextlib
 import html
 import json
+import re
 import shutil
 from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, pass_context
 from markupsafe import Markup
+from pymdownx.slugs import slugify
 
 from campaignkit.common.problems import BuildError
 from campaignkit.content.enums import HAZARD, STATUS
 from campaignkit.content.kinds import KINDS
-from campaignkit.content.markup import plain_text
+from campaignkit.content.markup import plain_text, render_markdown
 from campaignkit.handouts.pdf_render import Handout
 from campaignkit.render import memo, qrcodes, templating
 from campaignkit.render import svg_charts as charts
@@ -70,9 +72,35 @@ def _relpath(target: str, base: str) -> str:
     return "/".join([".."] * (len(at) - common) + to[common:]) or "."
 
 
+# Headings in editors' Markdown get ids from their words, as the pages' own headings do
+# (mkdocs.yml: toc slugify): 什么是“飞线充电” → #什么是飞线充电. Material's search starts a section
+# at a heading with an id, so a lesson's sections are found under their own titles. Editors set no
+# ids themselves (the sanitiser drops them: one could clobber the theme's __search); the 公众号
+# articles, which may carry no id, render the same Markdown without them.
+_slugify = slugify(case="lower")
+_HEADING = re.compile(r"<h([2-6])>(.*?)</h\1>", re.S)
+
+
+def heading_ids(rendered: str) -> Markup:
+    used: set[str] = set()
+
+    def with_id(match: re.Match) -> str:
+        words = html.unescape(re.sub(r"<[^>]+>", "", match.group(2)))
+        base = _slugify(words, "-").lstrip("_-") or "section"
+        slug, n = base, 1
+        while slug in used:
+            n += 1
+            slug = f"{base}-{n}"
+        used.add(slug)
+        return f'<h{match.group(1)} id="{html.escape(slug)}">{match.group(2)}</h{match.group(1)}>'
+
+    return Markup(_HEADING.sub(with_id, str(rendered)))
+
+
 def environment(templates: Path) -> Environment:
     env = templating.environment(templates, keep_trailing_newline=True)
     env.globals.update(rel=_rel)
+    env.filters["md"] = lambda text: heading_ids(render_markdown(text))
     env.context_class = memo.RecordingContext  # records the shared variables a page resolves (memo.py)
     return env
 
