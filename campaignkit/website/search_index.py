@@ -9,6 +9,7 @@ the index, one download.
 
 from __future__ import annotations
 
+import html
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -55,7 +56,12 @@ def word_groups(extra: list[dict]) -> list[dict]:
             merged.remove(g)
             into = (g[0] + [w for w in into[0] if w not in g[0]], g[1] if g[1] is not None else into[1])
         merged.append(into)
-    return [{"words": list(dict.fromkeys(w)), **({"page": p} if p is not None else {})} for w, p in merged]
+    # Written as the index's texts are, HTML-escaped (R&D → R&amp;D): a word is compared with them,
+    # and the index, like a page, holds no markup from content (render/output_audit.py).
+    return [
+        {"words": list(dict.fromkeys(html.escape(x, quote=False) for x in w)), **({"page": p} if p is not None else {})}
+        for w, p in merged
+    ]
 
 
 def write(path: Path, data: dict) -> None:
