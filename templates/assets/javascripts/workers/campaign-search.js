@@ -139,11 +139,12 @@
     var withWord = entry.sentences.filter(function (s) { return list.some(function (w) { return lower(s).indexOf(w) >= 0; }); });
     var hit = withPhrase.filter(whole)[0] || withWord.filter(whole)[0] || withPhrase[0] || withWord[0];
     if (!hit) return "";
-    if (hit.length > 120) {  // long sentence: a window around the first word found
+    if (hit.length > (whole(hit) ? 120 : 50)) {  // long (or a run of labels): a window around the first word found
       var at = lower(hit).indexOf(phrase) >= 0 ? lower(hit).indexOf(phrase)
         : Math.min.apply(null, list.map(function (w) { var k = lower(hit).indexOf(w); return k < 0 ? 1e9 : k; }));
-      var start = Math.max(0, at - 40);
-      hit = (start ? "…" : "") + hit.slice(start, start + 120) + "…";
+      var size = whole(hit) ? 120 : 50;
+      var start = Math.max(0, at - Math.round(size / 3));
+      hit = (start ? "…" : "") + hit.slice(start, start + size) + "…";
     }
     return "<p>" + mark(hit, list) + "</p>";  // the index's text is HTML: entities stay escaped
   }
