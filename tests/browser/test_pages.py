@@ -84,3 +84,28 @@ def test_every_page_passes_the_nu_html_checker(sample_site):
     (artifacts_dir() / "nu-checker.txt").write_text("\n".join(errors) + "\n", encoding="utf-8")
     assert pages >= 60
     assert errors == []
+
+
+def test_screenshots_of_a_quiz_answered_and_a_search(phone):
+    """For a person to look at, beside the pages above: a lesson with its quiz answered (one
+    question rightly, one wrongly) and a search for 充电桩 with its results."""
+    shots = artifacts_dir() / "screenshots"
+    shots.mkdir(exist_ok=True)
+    page = phone.open("lessons/feixian-chongdian/")
+    for n, right in ((1, True), (2, False)):
+        form = page.locator(f"form#q{n}")
+        expected = form.get_attribute("data-answer").split(",")
+        values = form.locator("input").evaluate_all("inputs => inputs.map(i => i.value)")
+        for value in expected if right else [next(v for v in values if v not in expected)]:
+            form.locator(f"input[value='{value}']").check()
+        form.locator("button.ck-check").click()
+        form.locator(".ck-result.ck-right" if right else ".ck-result.ck-wrong").wait_for()
+    page.screenshot(path=str(shots / "lesson-quiz-answered.png"), full_page=True)
+    assert phone.problems() == []
+    page = phone.open("", scroll=False)
+    page.locator("label.md-header__button[for='__search']").click()
+    page.locator("input.md-search__input").fill("充电桩")
+    page.wait_for_selector(".md-search-result__item mark")
+    page.screenshot(path=str(shots / "search-充电桩.png"))
+    assert page.locator(".md-search-result__item").first.locator("h1").text_content().strip() == "充电去哪儿"
+    assert phone.watch.problems() == []
