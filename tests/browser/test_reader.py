@@ -383,3 +383,10 @@ def test_times_units_and_short_words_do_not_break(phone):
         for word in words:
             assert any(k["text"] == word for k in kept), (path, word)
         assert all(k["lines"] <= 1 for k in kept), [k for k in kept if k["lines"] > 1]
+
+
+def test_footer_credits_have_no_stray_dot(phone):
+    page = phone.open("cases/hengshun-cangku-feixian/", scroll=False, wait="load")
+    credits = page.locator(".md-copyright .ck-credit").all_text_contents()
+    assert credits[0].startswith("供稿：") and len(credits) >= 2
+    assert "·" not in page.locator(".md-copyright").inner_text()
