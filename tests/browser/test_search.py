@@ -113,14 +113,16 @@ def search(phone, query: str) -> tuple[int, list[str]]:
         const pause = ms => new Promise(r => setTimeout(r, ms));
         const meta = document.querySelector('.md-search-result__meta').textContent.match(/\\d+/);
         const announced = meta ? Number(meta[0]) : 0;
-        while (list.children.length < announced) {  // swipe to the end: Material renders more, or stops
+        // swipe to the end, again if nothing came (a busy phone may miss a swipe), until Material
+        // has listed every result or five swipes in a row brought nothing
+        for (let misses = 0; list.children.length < announced && misses < 5; ) {
             const before = list.children.length;
             wrap.scrollTop = Math.max(0, wrap.scrollHeight - wrap.clientHeight - 200);
-            await pause(250);
+            await pause(300);
             wrap.scrollTop = wrap.scrollHeight;
             let waited = 0;
-            while (list.children.length === before && waited < 3000) { await pause(50); waited += 50; }
-            if (list.children.length === before) break;
+            while (list.children.length === before && waited < 1500) { await pause(50); waited += 50; }
+            misses = list.children.length === before ? misses + 1 : 0;
         }
         wrap.scrollTop = 0;
     }"""
