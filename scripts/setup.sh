@@ -2,7 +2,8 @@
 # Set up this project on a Debian/Ubuntu machine; safe to run again (a second run takes seconds).
 #   scripts/setup.sh         what the build needs: fonts, WeasyPrint's libraries, .venv with requirements.txt
 #                            and Node.js with the content forms (Decap CMS, served by build.py serve at /admin/)
-#   scripts/setup.sh --dev   also what the tests need: poppler, zbar, chromium, Lighthouse, requirements-dev.txt
+#   scripts/setup.sh --dev   also what the tests need: poppler, zbar, chromium, a Java runtime (the W3C Nu HTML
+#                            Checker, npm vnu-jar), Lighthouse and pa11y, requirements-dev.txt
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +25,7 @@ if [ "$dev" = 1 ]; then
   # openssl: a self-signed certificate for the guide's HTTPS section
   debs+=(curl iproute2 openssl)
   debs+=(libreoffice-calc-nogui)  # tests/test_sheets_as_clerks_fill_them.py re-saves workbooks as LibreOffice does
+  debs+=(default-jre-headless)  # runs vnu.jar (npm vnu-jar): tests/browser/test_pages.py; installed before npm ci, so vnu-jar finds java and downloads none
 fi
 missing=()
 for p in "${debs[@]}"; do

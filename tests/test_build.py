@@ -49,6 +49,7 @@ def page(site: Path, url: str) -> str:
 def text_of(markup: str) -> str:
     """Visible text: scripts, styles and tags dropped, entities decoded, spaces collapsed."""
     markup = re.sub(r"<(script|style)\b.*?</\1>", " ", markup, flags=re.S)
+    markup = re.sub(r"</?span\b[^>]*>", "", markup)  # inline: no-break spans sit inside words (告诉协管员)
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", markup)))
 
 

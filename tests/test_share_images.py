@@ -103,9 +103,7 @@ def test_the_square_card_shows_the_whole_title_inside_its_safe_area(sample_site,
 
 def test_a_case_card_shows_its_before_photo(sample_site):
     page = (sample_site / "cases/hengshun-cangku-feixian/index.html").read_text(encoding="utf-8")
-    photos = re.findall(
-        r'<figcaption class="ck-stage-label">(整改前|整改后)[^<]*</figcaption>(?:<a [^>]*>)?<img src="([^"]+)"', page
-    )
+    photos = re.findall(r'<p class="ck-stage-label">(整改前|整改后)[^<]*</p>(?:<a [^>]*>)?<img src="([^"]+)"', page)
     stages = {stage: (sample_site / "cases/hengshun-cangku-feixian" / src).resolve() for stage, src in photos}
     with Image.open(sample_site / "assets/share/cases/hengshun-cangku-feixian/wide.jpg") as im:
         shown = im.convert("RGB").crop((720, 0, WIDE[0], WIDE[1]))

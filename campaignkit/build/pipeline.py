@@ -294,7 +294,7 @@ OUTPUTS: tuple[Output, ...] = (
         audit=((feed.PATH, safety.xml_document), (feed.RSS_PATH, safety.xml_document)),
     ),
     Output(
-        "搜索索引", lambda b: search_index.compact_search_index(b.out), SITE, audit=((search_index.PATH, safety.search_index),)
+        "搜索索引", lambda b: search_index.finish(b.out, b.campaign.site), SITE, audit=((search_index.PATH, safety.search_index),)
     ),
     Output("旧网址跳转", _redirects, SITE, audit=(("**/index.html", safety.html_page),)),
     # Last: it reads every page and script the site has, and rewrites the pages' stylesheet links.

@@ -182,6 +182,24 @@ SITE = obj(
             "写在这里表示是有意撤下",
             1000,
         ),
+        "search_words": list_of(
+            obj(
+                {
+                    "words": {
+                        **list_of(text("一个词，如 充电桩", 20), "读者会用的几种说法，如 [充电桩, 充电站, 哪里充电]"),
+                        "minItems": 1,
+                    },
+                    "page": {
+                        "type": "string",
+                        "pattern": r"^([a-z0-9][a-z0-9/-]*/)?$",
+                        "description": "搜这些词时排在第一的页面（网址，如 facilities/；首页写空字符串）",
+                    },
+                },
+                required=("words",),
+            ),
+            "站内搜索的同义词：同一组里的词搜起来一样（搜“电瓶”也找到写“电池”的页面）；可写 page，"
+            "搜到这组词时把那一页排在第一。程序已带常用的一套（campaignkit/website/search_words.yml），这里写的与之合并",
+        ),
         "allow_personal_data": COMMON["allow_personal_data"],
     },
     required=("title", "org", "base_url", "description"),

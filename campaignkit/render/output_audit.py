@@ -117,6 +117,8 @@ class _Auditor(HTMLParser):
         attrs, text = self._script or {}, "".join(self._script_text).strip()
         self._script = None
         src = attrs.get("src")
+        if src is None and attrs.get("type") == _AFTER_PAINT:
+            src = attrs.get("data-src") or ""  # started by on-demand.js: a script all the same
         if src is not None:
             if not self._kit_script(src):
                 self._add(f"<script src={src[:60]!r}> 不是本站自带的脚本")
@@ -171,11 +173,12 @@ def _suspicious(text: str) -> bool:
     return any(scheme in squeezed for scheme in _SCHEMES)
 
 
-# The type templates/overrides/main.html gives the theme's scripts so that on-demand.js starts
-# them after the first paint; the full audit checks a script's src whatever its type.
-_AFTER_PAINT = ' type="text/x-after-paint"'
+# The shape templates/overrides/main.html gives the theme's scripts so that on-demand.js starts
+# them after the first paint: a data block (a type no browser runs) that names the file in
+# data-src (a data block may not have a src); the full audit checks it as it checks a src.
+_AFTER_PAINT = "text/x-after-paint"
 _KIT_SCRIPT = re.compile(
-    r"<script(?: defer| async|" + _AFTER_PAINT + r')? src="([^"<>&]*)"></script>'
+    r'<script(?: defer| async)? (?:type="' + _AFTER_PAINT + r'" data-)?src="([^"<>&]*)"></script>'
     r'|<script id="__config" type="application/json">(.*?)</script>'
     r"|<script>(.*?)</script>",
     re.S,

@@ -19,7 +19,9 @@ import sys
 from pathlib import Path
 
 _SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S | re.I)
-_DATA_TYPES = re.compile(r"""type\s*=\s*["']?(application/json|application/ld\+json)""", re.I)
+# Data blocks, which no browser runs (CSP does not apply): JSON, and the theme's scripts that
+# templates/overrides/main.html holds as text/x-after-paint for on-demand.js to start.
+_DATA_TYPES = re.compile(r"""type\s*=\s*["']?(application/json|application/ld\+json|text/x-after-paint)""", re.I)
 
 # Everything from the site's own host; no inline code but the hashed scripts; never framed by
 # another site; no plugins, no <base>, forms only to itself.

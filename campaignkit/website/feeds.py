@@ -11,6 +11,8 @@ changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import re
 from dataclasses import dataclass
 from email.utils import format_datetime
 from pathlib import Path
@@ -58,7 +60,8 @@ def entries(campaign: Campaign, site_dir: Path) -> list[Entry]:
 
 
 def write_feed(campaign: Campaign, site_dir: Path) -> None:
-    """Both feeds into the finished site."""
+    """Both feeds into the finished site, and the sitemap's dates."""
+    date_sitemap(campaign, site_dir)
     items = entries(campaign, site_dir)
     updated = _moment(items[0].day if items else campaign.latest_date)
     (site_dir / PATH).write_text(atom(campaign.site, items, updated), encoding="utf-8")
@@ -86,6 +89,7 @@ def atom(site: dict, items: list[Entry], updated: dt.datetime) -> str:
             f"<id>{escape(e.url)}</id>",
             f'<link rel="alternate" type="text/html" href={quoteattr(e.url)}/>',
             f'<link rel="enclosure" type="image/jpeg" length="{e.cover_bytes}" href={quoteattr(e.cover_url)}/>',
+            f"<published>{_moment(e.day).isoformat()}</published>",
             f"<updated>{_moment(e.day).isoformat()}</updated>",
             f"<summary>{escape(e.summary)}</summary>",
             _media(e),
@@ -127,3 +131,51 @@ def rss(site: dict, items: list[Entry], updated: dt.datetime) -> str:
 
 def _media(e: Entry) -> str:
     return f'<media:content url={quoteattr(e.cover_url)} medium="image" type="image/jpeg" width="{WIDE[0]}" height="{WIDE[1]}"/>'
+
+
+def _item_date(kind, item) -> str | None:
+    """An item's newest date: the latest of its date fields (schema: x-date), e.g. a case's
+    rectified_on after its found_on."""
+    days = [getattr(item, name, None) for name, spec in kind.fields.items() if spec.get("x-date")]
+    days = [str(d) for d in days if d]
+    return max(days) if days else None
+
+
+def page_dates(campaign: Campaign) -> dict[str, str]:
+    """Each page's last change as its content says (site-relative URL → YYYY-MM-DD): an item page
+    its own newest date, a section its newest item's, the home page and the rest the campaign's."""
+    out: dict[str, str] = {}
+    for kind in KINDS.values():
+        days = []
+        for item in campaign.items[kind.folder]:
+            day = _item_date(kind, item)
+            if day:
+                out[item.url] = day
+                days.append(day)
+        if days:
+            out[f"{kind.folder}/"] = max(days)
+    return out
+
+
+def date_sitemap(campaign: Campaign, site_dir: Path) -> None:
+    """MkDocs dates every sitemap entry with the build's date: each <lastmod> from its own page's
+    content instead (sitemap.xml and its .gz twin)."""
+    path = site_dir / "sitemap.xml"
+    if not path.exists():
+        return
+    base = campaign.site["base_url"].rstrip("/") + "/"
+    dates = page_dates(campaign)
+    fallback = campaign.latest_date
+
+    def dated(match: re.Match) -> str:
+        url = match.group(2)
+        rel = url[len(base) :] if url.startswith(base) else url
+        section = rel.split("/")[0] + "/" if "/" in rel else rel
+        day = dates.get(rel) or (dates.get(section) if rel.startswith(section) and section != rel else None) or fallback
+        return f"{match.group(1)}{day}{match.group(3)}"
+
+    text = re.sub(r"(<loc>([^<]*)</loc>\s*<lastmod>)[^<]*(</lastmod>)", dated, path.read_text(encoding="utf-8"))
+    path.write_text(text, encoding="utf-8")
+    gz = site_dir / "sitemap.xml.gz"
+    if gz.exists():
+        gz.write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))

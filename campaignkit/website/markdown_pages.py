@@ -12,17 +12,19 @@ from __future__ import annotations
 import contextlib
 import html
 import json
+import re
 import shutil
 from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, pass_context
 from markupsafe import Markup
+from pymdownx.slugs import slugify
 
 from campaignkit.common.problems import BuildError
 from campaignkit.content.enums import HAZARD, STATUS
 from campaignkit.content.kinds import KINDS
-from campaignkit.content.markup import plain_text
+from campaignkit.content.markup import plain_text, render_markdown
 from campaignkit.handouts.pdf_render import Handout
 from campaignkit.render import memo, qrcodes, templating
 from campaignkit.render import svg_charts as charts
@@ -70,9 +72,91 @@ def _relpath(target: str, base: str) -> str:
     return "/".join([".."] * (len(at) - common) + to[common:]) or "."
 
 
+# Headings in editors' Markdown get ids from their words, as the pages' own headings do
+# (mkdocs.yml: toc slugify): 什么是“飞线充电” → #什么是飞线充电. Material's search starts a section
+# at a heading with an id, so a lesson's sections are found under their own titles. Editors set no
+# ids themselves (the sanitiser drops them: one could clobber the theme's __search); the 公众号
+# articles, which may carry no id, render the same Markdown without them.
+_slugify = slugify(case="lower")
+_HEADING = re.compile(r"<h([2-6])>(.*?)</h\1>", re.S)
+
+
+def heading_ids(rendered: str) -> Markup:
+    used: set[str] = set()
+
+    def with_id(match: re.Match) -> str:
+        words = html.unescape(re.sub(r"<[^>]+>", "", match.group(2)))
+        base = _slugify(words, "-").lstrip("_-") or "section"
+        slug, n = base, 1
+        while slug in used:
+            n += 1
+            slug = f"{base}-{n}"
+        used.add(slug)
+        return f'<h{match.group(1)} id="{html.escape(slug)}">{match.group(2)}</h{match.group(1)}>'
+
+    return Markup(_HEADING.sub(with_id, str(rendered)))
+
+
+# No line break inside a time or a range of times (6:00—22:00), a number and its unit (900 ℃,
+# 24 个车位) or a short word a reader takes in at a glance (免费, 网格员): on a 375 px phone a
+# line broke between 协管 and 员. Wrapped in .ck-nb (white-space: nowrap) in the site's pages.
+_UNITS = (
+    "℃|°C|%|％|秒钟?|分钟|小时|天|米|公里|千米|个|人|名|处|辆|座|家|轮|页|元|万|亿|起|次|层|伏|瓦|千瓦时|度|公斤|千克|年|月|日|号"
+)
+_TOGETHER = re.compile(
+    r"\d{1,2}[:：]\d{2}(?:\s*[—–~～\-至到]+\s*\d{1,2}[:：]\d{2})?"
+    r"|\d+(?:[.,]\d+)*\s?(?:" + _UNITS + r")"
+    r"|免费|收费|协管员|网格员|志愿者|党员|充电器|充电桩|灭火器|电动车|电动自行车|集中充电处|微型消防站|消防站|119"
+)
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+
+
+def keep_together(value) -> Markup:
+    """Text (escaped) or HTML (Markup) with its times, numbers with units and short words in
+    no-break spans; the text of links and of existing no-break spans is left as it is."""
+    rendered = str(value if isinstance(value, Markup) else Markup.escape(value))
+    out, depth = [], 0  # depth: inside an <a> or a .ck-nb span
+    for part in _TAG_OR_TEXT.split(rendered):
+        if part.startswith("<"):
+            if re.match(r"<(a\b|span class=\"ck-nb\")", part):
+                depth += 1
+            elif depth and re.match(r"</(a|span)>", part):
+                depth -= 1
+            out.append(part)
+        elif depth:
+            out.append(part)
+        else:
+            out.append(_TOGETHER.sub(lambda m: f'<span class="ck-nb">{m.group()}</span>', part))
+    return Markup("".join(out))
+
+
+_TABLE = re.compile(r"<table>(.*?)</table>", re.S)
+
+
+def labelled_cells(rendered: str) -> Markup:
+    """Each cell of an editor's table carries its column's heading (data-label), so that on a
+    narrow phone a row can be shown as a small card, each value under its label (campaign.css)."""
+
+    def label(table: re.Match) -> str:
+        inner = table.group(1)
+        heads = [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<th\b[^>]*>(.*?)</th>", inner, re.S)]
+        if not heads:
+            return table.group(0)
+
+        def row(tr: re.Match) -> str:
+            cells = iter(heads)
+            return re.sub(r"<td\b", lambda _: f'<td data-label="{html.escape(next(cells, ""))}"', tr.group(0))
+
+        return "<table>" + re.sub(r"<tr>.*?</tr>", row, inner, flags=re.S) + "</table>"
+
+    return Markup(_TABLE.sub(label, str(rendered)))
+
+
 def environment(templates: Path) -> Environment:
     env = templating.environment(templates, keep_trailing_newline=True)
     env.globals.update(rel=_rel)
+    env.filters["md"] = lambda text: keep_together(labelled_cells(heading_ids(render_markdown(text))))
+    env.filters["keep_together"] = keep_together
     env.context_class = memo.RecordingContext  # records the shared variables a page resolves (memo.py)
     return env
 

@@ -8,8 +8,8 @@
 // - Material's bundle (114 KB, 30 KB compressed) and the kit's scripts start after the first
 //   paint when the page came uncompressed, at DOMContentLoaded when it came compressed (then
 //   they are small; run after the paint they would only move Material's start-up work, one
-//   long task, into the time the reader is already looking). The page marks them <script type="text/x-after-paint" src=…>, which a browser neither
-//   fetches nor runs; they are started here, in order, once the first contentful paint is
+//   long task, into the time the reader is already looking). The page holds them as <script type="text/x-after-paint" data-src=…>, data blocks a
+//   browser neither fetches nor runs (HTML allows no src on a data block: data-src names the file); they are started here, in order, once the first contentful paint is
 //   reported (or on `load` where paint timing is unknown). Material starts itself on
 //   DOMContentLoaded, which has passed by then, so it is sent once more when they have run
 //   (nothing else listens for it at that point: the kit's scripts check document.readyState).
@@ -91,7 +91,7 @@
     if (!pending) markStarted();
     Array.prototype.forEach.call(marked, function (old) {
       var script = document.createElement("script");
-      script.src = old.src;
+      script.src = new URL(old.getAttribute("data-src"), document.baseURI).href;
       script.async = false;  // run in document order: Material's bundle, then the kit's scripts
       script.addEventListener("load", ran);
       script.addEventListener("error", ran);

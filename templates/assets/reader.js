@@ -48,8 +48,13 @@
       js.src = base + "glightbox.min.js";
       js.onload = function () {
         /* global GLightbox */
-        GLightbox({selector: "a.ck-zoom", touchNavigation: true, loop: false, zoomable: true,
-                   openEffect: "fade", closeEffect: "fade", descPosition: "bottom"});
+        var box = GLightbox({selector: "a.ck-zoom", touchNavigation: true, loop: false, zoomable: true,
+                             openEffect: "fade", closeEffect: "fade", descPosition: "bottom"});
+        // GLightbox's dialog has no name (axe: aria-dialog-name); each picture's alt comes from data-alt
+        box.on("open", function () {
+          var dialog = document.getElementById("glightbox-body");
+          if (dialog) dialog.setAttribute("aria-label", "查看大图");
+        });
         state = "ready";
         link.click();  // GLightbox now handles the tap that was waiting
       };

@@ -100,7 +100,12 @@ def test_landing_page_highlights_words_not_characters(phone):
     phone.page.wait_for_selector("mark[data-md-highlight]")
     marks = phone.page.locator("mark[data-md-highlight]").evaluate_all("ms => ms.map(m => m.textContent)")
     assert marks and all(len(m) >= 2 for m in marks), sorted(set(marks))
-    assert set(marks) <= {"飞线", "充电", "飞线充电"}
+    # the query's words and their other names (search_words.yml: 飞线充电 也叫 拉线充电 …)
+    from campaignkit.website.search_index import word_groups
+
+    same = next(g["words"] for g in word_groups([]) if "飞线充电" in g["words"])
+    assert set(marks) <= {"飞线", "充电", *same}, sorted(set(marks))
+    assert "飞线充电" in marks
 
 
 # --------------------------------------------------------------------------- type and layout
@@ -189,13 +194,34 @@ def test_help_strip_is_one_tap_away(phone, path):
         assert link.is_visible() and link.bounding_box()["height"] >= 44
 
 
-def test_facility_map_link_opens_the_map_app(phone):
+def amap(href: str) -> dict:
+    parts = urlsplit(href)
+    assert parts.scheme == "https" and parts.netloc == "uri.amap.com" and parts.path == "/marker", href
+    return {k: v[0] for k, v in parse_qs(parts.query).items()}
+
+
+def test_facility_map_link_opens_a_web_map_with_the_place_name(phone):
+    """A web address (iPhone, Android and WeChat open it; WeChat opens no geo:), the place's name
+    on the marker, and no raw coordinates on the page."""
     page = phone.open("facilities/dongmen-chongdian/", scroll=False, wait="load")
-    geo = page.locator("a.ck-map-geo")
-    assert geo.is_visible() and geo.get_attribute("href").startswith("geo:32.4842,119.9237?q=32.4842,119.9237(")
-    amap = urlsplit(page.locator("a.ck-map-amap").get_attribute("href"))
-    assert amap.netloc == "uri.amap.com" and parse_qs(amap.query)["position"] == ["119.9237,32.4842"]
+    link = page.locator("a.ck-map-amap")
+    assert link.is_visible() and link.bounding_box()["height"] >= 44
+    query = amap(link.get_attribute("href"))
+    assert query["position"] == "119.9237,32.4842" and query["name"] == "共建区东门集中充电处" and query["coordinate"] == "wgs84"
+    assert page.locator("a[href^='geo:']").count() == 0
+    text = page.locator("article").inner_text()
+    assert "32.4842" not in text and "119.9237" not in text and "坐标" not in text
     assert not any("amap" in u for u in phone.watch.requests)  # nothing loaded from a map service
+
+
+def test_every_charging_point_has_a_navigation_button(phone):
+    page = phone.open("facilities/", scroll=False, wait="load")
+    buttons = page.locator(".ck-facility-entry a.ck-nav-button")
+    names = [amap(h)["name"] for h in buttons.evaluate_all("links => links.map(a => a.href)")]
+    assert sorted(names) == sorted(f["name"] for f in content("facilities").values())
+    for box in buttons.evaluate_all("links => links.map(a => a.getBoundingClientRect().height)"):
+        assert box >= 44
+    assert buttons.first.text_content().strip() == "导航"
 
 
 def test_item_page_back_and_next(phone):
@@ -223,6 +249,7 @@ def test_tap_targets_at_least_44px(phone):
         ("cases/", ".ck-chips a"),
         ("cases/hengshun-cangku-feixian/", "nav.ck-item-nav a"),
         ("facilities/dongmen-chongdian/", ".ck-map-links a"),
+        ("facilities/", "a.ck-nav-button"),
         ("", ".ck-help a"),
     ):
         page = phone.open(path, scroll=False, wait="load")
@@ -256,7 +283,18 @@ def test_lesson_picture_and_quiz_jump_near_the_top(phone):
     jump = page.locator("a[href='#quiz']")
     assert jump.bounding_box()["y"] < 1400
     jump.click()
-    page.wait_for_function("() => Math.abs(document.getElementById('quiz').getBoundingClientRect().top) < 120")
+    page.wait_for_function(
+        "() => { const t = document.getElementById('quiz').getBoundingClientRect().top; return t > 0 && t < 200; }"
+    )
+    # scrolling back a little brings Material's back-to-top pill: it must not cover question 1
+    page.mouse.wheel(0, -60)
+    page.wait_for_function("() => !document.querySelector('.md-top').hidden")
+    page.wait_for_function("() => getComputedStyle(document.querySelector('.md-top')).opacity === '1'")  # slid in
+    overlap = page.evaluate("""() => {
+        const a = document.querySelector('.md-top').getBoundingClientRect();
+        const b = document.querySelector('#q1 legend').getBoundingClientRect();
+        return !(a.bottom <= b.top || b.bottom <= a.top || a.right <= b.left || b.right <= a.left); }""")
+    assert not overlap
 
 
 # --------------------------------------------------------------------------- photos and handouts
@@ -331,3 +369,24 @@ def test_screenshot_every_page_type(phone, name):
     shots.mkdir(exist_ok=True)
     phone.page.screenshot(path=str(shots / f"type-{name}.png"), full_page=True)
     assert phone.page.locator("h1").first.is_visible()
+
+
+def test_times_units_and_short_words_do_not_break(phone):
+    """What the issue saw broken at 375 px: 6:00—22:00, 免费, 900 ℃, 协管员, 网格员."""
+    for path, words in (
+        ("facilities/", ("6:00—22:00", "免费")),
+        ("lessons/feixian-chongdian/", ("900 ℃", "协管员", "网格员")),
+    ):
+        page = phone.open(path, scroll=False, wait="load")
+        kept = page.evaluate("""() => Array.from(document.querySelectorAll('article .ck-nb')).map(e => ({
+            text: e.textContent, lines: new Set(Array.from(e.getClientRects()).map(r => Math.round(r.top))).size}))""")
+        for word in words:
+            assert any(k["text"] == word for k in kept), (path, word)
+        assert all(k["lines"] <= 1 for k in kept), [k for k in kept if k["lines"] > 1]
+
+
+def test_footer_credits_have_no_stray_dot(phone):
+    page = phone.open("cases/hengshun-cangku-feixian/", scroll=False, wait="load")
+    credits = page.locator(".md-copyright .ck-credit").all_text_contents()
+    assert credits[0].startswith("供稿：") and len(credits) >= 2
+    assert "·" not in page.locator(".md-copyright").inner_text()

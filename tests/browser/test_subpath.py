@@ -67,7 +67,7 @@ def test_pages_work_below_a_path(sub_phone, path):
 def test_search_below_a_path(sub_phone):
     page = sub_phone.open("", scroll=False, wait="load")
     page.locator("label.md-header__button[for='__search']").click()
-    page.locator("input.md-search__input").fill("集中充电")
+    page.locator("input.md-search__input").fill("东门集中充电处")
     page.wait_for_selector(".md-search-result__item a.md-search-result__link")
     first = page.locator(".md-search-result__item a.md-search-result__link").first
     href = first.evaluate("a => a.href")

@@ -1,29 +1,45 @@
 // Chinese search on top of Material's search worker (mkdocs-material 9.8.2, pinned).
 //
-// Material splits a Chinese query into the index's words and looks for ANY of them, so
-// 飞线充电 and 集中充电 both return every page that says 充电, ranked by how often. This worker
-// loads Material's own worker unchanged (its file name is after the # of this script's URL,
-// see templates/overrides/main.html) and refines what it answers, knowing the whole index:
+// Material splits a Chinese query into the index's words and looks for ANY of them, ranked by
+// frequency: 充电桩 (a word the site never uses) found fourteen pages and no charging point. This
+// worker loads Material's own worker unchanged (its file name is after the # of this script's
+// URL, see templates/overrides/main.html) and answers each query itself, knowing the whole index
+// and the words readers use (the index's "campaign_words": campaignkit/website/search_words.yml
+// and site.yml's search_words, in the index's config):
 //
-// - results are the pages that contain the query as typed (the phrase) first, then the pages
-//   that contain every word of it; pages that contain only some words are dropped (unless no
-//   page has them all: then Material's results stay, so a typo still finds something);
-// - the words carried to the landing page (?h=…) are the query's words, never single
-//   characters of them;
-// - the snippet under a result is the sentence the phrase (or the first word) appears in,
-//   with the words marked, instead of the index blocks run together.
+// - the query is cut into words (the index's words, jieba's at build time, and the listed ones;
+//   the longest first), question words such as 哪里 and 怎么办 left out;
+// - a word stands for its whole group (电瓶 also finds 电池; 充电桩 finds 集中充电处); a group's
+//   page (充电去哪儿 for 充电桩, 哪里充电 …) comes first;
+// - then pages whose title has every word, pages that contain the query as typed, pages with
+//   every word in one section, pages with every word somewhere; pages with only some words are
+//   left out (unless no page has them all: then those, so a typo still finds something; and if
+//   none has any, Material's own answer);
+// - the words carried to the landing page (?h=…) are the words found on that page, never
+//   single characters; the snippet is the sentence that holds them, marked.
+// The count Material announces is the number of pages listed, and every one is listed.
 (function () {
   "use strict";
   var SETUP = 0, QUERY = 2, RESULT = 3;
   var HAN = /\p{sc=Han}/u;
-  var docs = new Map();   // location -> {title, text, blocks}: plain text without the index's ​
-  var words = new Set();  // every word of the index (jieba's segmentation, kept by the ​)
+  // Words of a question that say nothing about what is looked for.
+  var STOP = new Set(["哪里", "哪儿", "哪", "在哪", "在哪里", "在哪儿", "去哪", "去哪里", "去哪儿", "怎么", "怎么办",
+    "怎样", "如何", "什么", "为什么", "可以", "能不能", "能", "要", "吗", "呢", "的", "了", "是", "有", "和", "在",
+    "我", "我们", "请问", "附近", "一下"]);
+  var docs = [];           // index entries in index order: {location, page, title, titleText, text, html}
+  var pages = new Map();   // page URL -> [entries], the page's own entry first
+  var words = new Set();   // every word of the index (jieba's segmentation, kept by the ​) and the lists'
+  var groups = new Map();  // word -> {words: [...], page: "facilities/" | undefined}
+  var prefer = [];         // sections in the order their pages come when equally good
   var longest = 1;
   var query = "";
 
   function plain(html) {
     return String(html || "").replace(/<[^>]*>/g, " ").replace(/\u200b/g, "").replace(/\s+/g, " ").trim();
   }
+
+  // What a query is compared with: lower case, without spaces (第 3 轮巡查 is found as 第3轮巡查).
+  function squeeze(html) { return plain(html).toLowerCase().replace(/\s+/g, ""); }
 
   // Sentences and list items stay apart: an index text is HTML blocks; each block is cut
   // into sentences at 。！？；.
@@ -41,25 +57,38 @@
     return out;
   }
 
-  function remember(list) {
-    list.forEach(function (doc) {
-      var text = String(doc.text || "");
-      docs.set(doc.location, {title: plain(doc.title), text: plain(text), sentences: null, html: text});
-      (String(doc.title || "") + "\u200b" + text).split(/[\u200b\s<>]+/).forEach(function (w) {
-        if (w.length > 1 && HAN.test(w)) {
-          words.add(w);
-          if (w.length > longest) longest = w.length;
-        }
-      });
-    });
+  function learn(word) {
+    if (word.length > 1 && HAN.test(word)) {
+      words.add(word);
+      if (word.length > longest) longest = word.length;
+    }
   }
 
-  // The query's words: its parts (split at spaces), each Chinese run cut into the longest
-  // words the index knows (greedy, left to right), single characters joined to a neighbour
-  // rather than kept alone.
+  function remember(index) {
+    (index.docs || []).forEach(function (doc) {
+      var html = String(doc.text || "");
+      var entry = {location: doc.location, page: doc.location.split("#")[0], titleHtml: plain(doc.title),
+                   title: squeeze(doc.title), text: squeeze(html), html: html, sentences: null};
+      docs.push(entry);
+      if (!pages.has(entry.page)) pages.set(entry.page, []);
+      var list = pages.get(entry.page);
+      if (entry.location === entry.page) list.unshift(entry); else list.push(entry);
+      (String(doc.title || "") + "\u200b" + html).split(/[\u200b\s<>]+/).forEach(learn);
+    });
+    var listed = (index.config || {}).campaign_words || {};
+    prefer = listed.prefer || [];
+    (listed.groups || []).forEach(function (group) {
+      var g = {words: group.words.map(function (w) { return String(w).toLowerCase(); }), page: group.page};
+      g.words.forEach(function (w) { groups.set(w, g); learn(w); });
+    });
+    STOP.forEach(learn);
+  }
+
+  // The query's words: its parts (split at spaces and punctuation), each Chinese run cut into the
+  // longest words known (left to right); a character no word starts with joins the word before.
   function queryWords(q) {
     var out = [];
-    q.split(/[\s,，、。;；:：!！?？"“”'‘’()（）]+/).forEach(function (part) {
+    q.toLowerCase().split(/[\s,，、。;；:：!！?？"“”'‘’()（）]+/).forEach(function (part) {
       if (!part) return;
       if (!HAN.test(part) || part.length <= 2) { out.push(part); return; }
       var i = 0, cut = [];
@@ -69,17 +98,27 @@
         cut.push(part.substr(i, n));
         i += n;
       }
-      // a lone character (a word the index does not know) goes with the word before it
       var merged = [];
       cut.forEach(function (w) {
-        if (w.length === 1 && merged.length) merged[merged.length - 1] += w;
-        else if (w.length === 1 && !merged.length) merged.push(w);
-        else if (merged.length && merged[merged.length - 1].length === 1) merged[merged.length - 1] += w;
+        var last = merged.length ? merged[merged.length - 1] : null;
+        if (w.length === 1 && STOP.has(w)) merged.push(w);
+        else if (w.length === 1 && last !== null && !STOP.has(last)) merged[merged.length - 1] += w;
+        else if (last !== null && last.length === 1 && !STOP.has(last)) merged[merged.length - 1] += w;
         else merged.push(w);
       });
       out.push.apply(out, merged);
     });
-    return out.filter(function (w, i, all) { return w && all.indexOf(w) === i; });
+    out = out.filter(function (w, i, all) { return w && all.indexOf(w) === i; });
+    var meaningful = out.filter(function (w) { return !STOP.has(w); });
+    return meaningful.length ? meaningful : out;
+  }
+
+  function found(entry, w) { return entry.title.indexOf(w) >= 0 || entry.text.indexOf(w) >= 0; }
+
+  // One query word and what stands for it: its group's words, or itself.
+  function term(w) {
+    var g = groups.get(w);
+    return {word: w, alts: g ? g.words : [w], page: g ? g.page : undefined};
   }
 
   function escapeRe(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
@@ -91,74 +130,101 @@
     return text.replace(re, "<mark>$1</mark>");
   }
 
-  function snippet(doc, phrase, list) {
-    if (!doc.sentences) doc.sentences = sentences(doc.html);
+  function snippet(entry, phrase, list) {
+    if (!entry.sentences) entry.sentences = sentences(entry.html);
     var lower = function (s) { return s.toLowerCase(); };
     // a whole sentence (ends with 。！？；) before a label or a badge line that happens to match
     var whole = function (s) { return /[。！？；]$/.test(s); };
-    var withPhrase = doc.sentences.filter(function (s) { return lower(s).indexOf(lower(phrase)) >= 0; });
-    var withWord = doc.sentences.filter(function (s) { return list.some(function (w) { return lower(s).indexOf(lower(w)) >= 0; }); });
+    var withPhrase = entry.sentences.filter(function (s) { return lower(s).indexOf(phrase) >= 0; });
+    var withWord = entry.sentences.filter(function (s) { return list.some(function (w) { return lower(s).indexOf(w) >= 0; }); });
     var hit = withPhrase.filter(whole)[0] || withWord.filter(whole)[0] || withPhrase[0] || withWord[0];
     if (!hit) return "";
-    if (hit.length > 120) {  // long sentence: a window around the first word found
-      var at = Math.max(0, lower(hit).indexOf(lower(phrase)) >= 0 ? lower(hit).indexOf(lower(phrase))
-        : Math.min.apply(null, list.map(function (w) { var k = lower(hit).indexOf(lower(w)); return k < 0 ? 1e9 : k; })));
-      var start = Math.max(0, at - 40);
-      hit = (start ? "…" : "") + hit.slice(start, start + 120) + "…";
+    if (hit.length > (whole(hit) ? 120 : 50)) {  // long (or a run of labels): a window around the first word found
+      var at = lower(hit).indexOf(phrase) >= 0 ? lower(hit).indexOf(phrase)
+        : Math.min.apply(null, list.map(function (w) { var k = lower(hit).indexOf(w); return k < 0 ? 1e9 : k; }));
+      var size = whole(hit) ? 120 : 50;
+      var start = Math.max(0, at - Math.round(size / 3));
+      hit = (start ? "…" : "") + hit.slice(start, start + size) + "…";
     }
-    return "<p>" + mark(hit, list) + "</p>";
+    return "<p>" + mark(hit, list) + "</p>";  // the index's text is HTML: entities stay escaped
   }
 
-  // How well one search document answers: 3 phrase in the title, 2 phrase in the text,
-  // 1 every word somewhere, 0 only some words.
-  function tier(doc, phrase, list) {
-    var title = doc.title.toLowerCase(), text = doc.text.toLowerCase(), p = phrase.toLowerCase();
-    if (title.indexOf(p) >= 0) return 3;
-    if (text.indexOf(p) >= 0) return 2;
-    var all = title + " " + text;
-    return list.every(function (w) { return all.indexOf(w.toLowerCase()) >= 0; }) ? 1 : 0;
+  // A page's standing for the query: 6 the page of the query's group (a one-word query), 5 every
+  // word in its title as typed, 4 every word in its title (or a word of its group), 3.5 the page
+  // of one word's group that has the others too, 3 the query as typed in its text, 2 every word in
+  // one of its sections, 1 every word somewhere on it, 0 some words (listed only when no page has
+  // them all).
+  function rank(url, entries, phrase, terms) {
+    var own = entries[0];
+    var has = terms.map(function (t) { return t.alts.filter(function (a) { return entries.some(function (e) { return found(e, a); }); }); });
+    var matched = has.filter(function (h) { return h.length; }).length;
+    if (!matched) return null;
+    var inTitle = function (t) { return t.alts.some(function (a) { return own.title.indexOf(a) >= 0; }); };
+    var asTyped = terms.every(function (t) { return own.title.indexOf(t.word) >= 0; });
+    var tier = 0;
+    var groupPage = terms.some(function (t) { return t.page === url; });
+    if (groupPage && terms.length === 1) tier = 6;
+    else if (matched === terms.length) {
+      if (asTyped) tier = 5;
+      else if (terms.every(inTitle)) tier = 4;
+      else if (groupPage) tier = 3.5;  // 北区充电桩: the 北区 charging point, then 充电去哪儿
+      else if (entries.some(function (e) { return e.text.indexOf(phrase) >= 0; })) tier = 3;
+      else if (entries.some(function (e) { return terms.every(function (t) { return t.alts.some(function (a) { return found(e, a); }); }); })) tier = 2;
+      else tier = 1;
+    }
+    // how much the page says about each word (up to 10 mentions a word: no word outweighs the rest)
+    var count = 0;
+    has.forEach(function (h) {
+      var n = 0;
+      entries.forEach(function (e) { h.forEach(function (a) { n += e.text.split(a).length - 1; }); });
+      count += Math.min(n, 10);
+    });
+    return {url: url, entries: entries, tier: tier, matched: matched, count: count, words: [].concat.apply([], has)};
   }
 
-  function refine(result, q) {
-    var phrase = q.trim().replace(/\s+/g, " ");
-    var list = queryWords(phrase);
-    if (!phrase || !list.length) return result;
-    var groups = result.items.map(function (group, order) {
-      var best = 0, terms = {};  // one page's entries (the page and its sections) share the words
-      group.forEach(function (item) {
-        var doc = docs.get(item.location);
-        item.ckTier = doc ? tier(doc, phrase, list) : 0;
-        if (item.ckTier > best) best = item.ckTier;
-        list.forEach(function (w) {
-          if (doc && (doc.title + " " + doc.text).toLowerCase().indexOf(w.toLowerCase()) >= 0) terms[w] = true;
-        });
-        item.terms = terms;
-        if (doc && item.text) {
-          var s = snippet(doc, phrase, list);
-          if (s) item.text = s;
-        }
+  function answer(q, fallback) {
+    var phrase = q.trim().toLowerCase().replace(/\s+/g, "");
+    var list = queryWords(q.trim());
+    if (!phrase || !list.length || !docs.length) return fallback;
+    var terms = list.map(term);
+    var ranked = [];
+    var order = 0;
+    pages.forEach(function (entries, url) {
+      var r = rank(url, entries, phrase, terms);
+      if (r) { r.order = order; ranked.push(r); }
+      order++;
+    });
+    if (!ranked.length) return fallback;
+    var best = Math.max.apply(null, ranked.map(function (r) { return r.matched; }));
+    var complete = ranked.filter(function (r) { return r.tier > 0 || r.matched === terms.length; });
+    ranked = complete.length ? complete : ranked.filter(function (r) { return r.matched === best; });
+    var section = function (url) {
+      var n = prefer.indexOf(url.split("/")[0] + "/");
+      return n < 0 ? prefer.length : n;
+    };
+    ranked.sort(function (a, b) {
+      return b.tier - a.tier || b.matched - a.matched || section(a.url) - section(b.url) || b.count - a.count || a.order - b.order;
+    });
+    var items = ranked.map(function (r) {
+      var marks = r.words.slice().sort(function (a, b) { return b.length - a.length; });
+      var terms = {};
+      marks.forEach(function (w) { terms[w] = true; });
+      var out = [];
+      r.entries.forEach(function (e, i) {
+        var hits = marks.filter(function (w) { return found(e, w); });
+        if (i > 0 && !hits.length) return;  // a section without any of the words
+        out.push({location: e.location, title: mark(e.titleHtml, hits), text: hits.length ? snippet(e, phrase, marks) : "",
+                  score: i === 0 ? 2 : 1, terms: terms});
       });
-      // a section that has none of the words (Material matched a single character of them) is
-      // left out; the page itself stays (Material lists sections under it), without a teaser
-      group = group.filter(function (item) { return item.ckTier > 0 || item.location.indexOf("#") < 0; });
-      group.forEach(function (item) { if (!item.ckTier) item.text = ""; });
-      group.sort(function (a, b) { return b.ckTier - a.ckTier || b.score - a.score; });
-      return {group: group, tier: best, order: order};
+      return out;
     });
-    var complete = groups.filter(function (g) { return g.tier > 0; });
-    if (complete.length) groups = complete;
-    groups.sort(function (a, b) { return b.tier - a.tier || a.order - b.order; });
-    result.items = groups.map(function (g) {
-      g.group.forEach(function (item) { delete item.ckTier; });
-      return g.group;
-    });
-    return result;
+    return {items: items, suggest: fallback && fallback.suggest};
   }
 
   var post = self.postMessage.bind(self);
   self.postMessage = function (message) {
     if (message && message.type === RESULT && message.data && message.data.items) {
-      try { message.data = refine(message.data, query); } catch (err) { console.warn(err); }
+      try { message.data = answer(query, message.data); } catch (err) { console.warn(err); }
     }
     post(message);
   };
@@ -170,7 +236,7 @@
   self.addEventListener("message", function (ev) {
     if (replaying) return;  // the first message, handed on to Material's listener below
     var m = ev.data || {};
-    if (m.type === SETUP && m.data && m.data.docs) remember(m.data.docs);
+    if (m.type === SETUP && m.data && m.data.docs) remember(m.data);
     if (m.type === QUERY) query = String(m.data || "");
     if (!material) {
       material = decodeURIComponent(self.location.hash.slice(1)) || "search.a7633da7.min.js";
