@@ -136,8 +136,8 @@ def _media(e: Entry) -> str:
 def _item_date(kind, item) -> str | None:
     """An item's newest date: the latest of its date fields (schema: x-date), e.g. a case's
     rectified_on after its found_on."""
-    days = [getattr(item, name, None) for name, spec in kind.fields.items() if spec.get("x-date")]
-    days = [str(d) for d in days if d]
+    found = [getattr(item, name, None) for name, spec in kind.fields.items() if spec.get("x-date")]
+    days = [str(d) for d in found if d]
     return max(days) if days else None
 
 

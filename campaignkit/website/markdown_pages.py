@@ -16,6 +16,7 @@ import re
 import shutil
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, pass_context
 from markupsafe import Markup
@@ -28,7 +29,7 @@ from campaignkit.content.markup import plain_text, render_markdown
 from campaignkit.handouts.pdf_render import Handout
 from campaignkit.render import memo, qrcodes, templating
 from campaignkit.render import svg_charts as charts
-from campaignkit.view.campaign import Campaign, PublicItem
+from campaignkit.view.campaign import Campaign, PublicItem, Stats
 from campaignkit.website import share_cards as share_images
 from campaignkit.website.linked_files import SiteFiles
 from campaignkit.website.share_cards import ShareImages
@@ -301,7 +302,7 @@ def _write_pages(w: PageWriter, campaign: Campaign) -> list:
         {"title": site["title"], "description": desc, "hide": ["navigation", "toc"]},
         patrol_chart=patrol_chart,
     )
-    nav = [{"首页": "index.md"}]
+    nav: list[dict[str, Any]] = [{"首页": "index.md"}]
     for kind in KINDS.values():
         items = campaign.items[kind.folder]
         extra = SECTION_PAGES.get(kind.folder)
@@ -316,7 +317,7 @@ def _write_pages(w: PageWriter, campaign: Campaign) -> list:
         )
         around = ways(kind, items)
         for item in items:
-            meta = {"title": kind.page_title(item), "description": kind.describe(item, desc)}
+            meta: dict[str, object] = {"title": kind.page_title(item), "description": kind.describe(item, desc)}
             if not kind.in_search:
                 meta["search"] = {"exclude": True}
             w.write(
@@ -334,7 +335,7 @@ def _write_pages(w: PageWriter, campaign: Campaign) -> list:
     )
     nav.append({"资料下载": "downloads/index.md"})
 
-    about = []
+    about: list[dict[str, str]] = []
     for page in campaign.pages:
         w.write(
             f"{page.id}.md",
@@ -383,10 +384,10 @@ def _case_section(w: PageWriter, campaign: Campaign) -> dict:
         pager=_pager("cases/all/", len(cases)),
         current="cases/",
         status_chart=Markup(
-            charts.horizontal_bars("by-status", "隐患案例按整改状态统计", list(campaign.stats.cases_by_status.items()))
+            charts.horizontal_bars("by-status", "隐患案例按整改状态统计", list(_stats(campaign).cases_by_status.items()))
         ),
         hazard_chart=Markup(
-            charts.horizontal_bars("by-hazard", "隐患案例按类型统计", list(campaign.stats.cases_by_hazard.items()))
+            charts.horizontal_bars("by-hazard", "隐患案例按类型统计", list(_stats(campaign).cases_by_hazard.items()))
         ),
     )
 
@@ -420,3 +421,9 @@ def write_files(staged: dict[str, str], docs_dir: Path) -> None:
 def _copy_assets(source: Path, target: Path) -> None:
     if source.is_dir():
         shutil.copytree(source, target, dirs_exist_ok=True)
+
+
+def _stats(campaign: Campaign) -> Stats:
+    """The campaign's figures, which the public view always counts (view.campaign.build_campaign)."""
+    assert campaign.stats is not None
+    return campaign.stats

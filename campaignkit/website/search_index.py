@@ -48,8 +48,8 @@ def word_groups(extra: list[dict]) -> list[dict]:
     {"words": [...], "page": "facilities/"} (page only when given)."""
     given = [(tuple(g.get("words") or ()), g.get("page")) for g in extra] + default_groups()
     merged: list[tuple[list[str], str | None]] = []
-    for words, page in given:
-        words = [str(w).strip() for w in words if str(w).strip()]
+    for listed, page in given:
+        words = [str(w).strip() for w in listed if str(w).strip()]
         touching = [g for g in merged if set(g[0]) & set(words)]
         into = (list(words), page)
         for g in touching:

@@ -113,7 +113,7 @@ def _sc_index(font_path: str) -> int:
             font = ImageFont.truetype(font_path, 12, index=index)
         except OSError:
             break
-        if font.getname()[0].endswith(" SC"):
+        if (font.getname()[0] or "").endswith(" SC"):
             return index
     return 0
 
@@ -196,7 +196,7 @@ def draw_title(image: Image.Image, layout: TitleLayout, fill=WHITE) -> None:
 def _cover(photo: Path, size: tuple[int, int]) -> Image.Image:
     """The photo cropped to fill `size`, a little above centre: a portrait keeps its head."""
     with Image.open(photo) as im:
-        return ImageOps.fit(im.convert("RGB"), size, Image.LANCZOS, centering=(0.5, 0.35))
+        return ImageOps.fit(im.convert("RGB"), size, Image.Resampling.LANCZOS, centering=(0.5, 0.35))
 
 
 def wide_layout(card: Card) -> TitleLayout:
