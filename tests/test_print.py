@@ -972,3 +972,55 @@ def test_the_preview_shows_a_print_notice_on_the_edited_case_page(tmp_path):
         assert "打印提示" in error and "案例警示单一页印不下全部文字" in error
     finally:
         serve.stop(server)
+
+
+# ---- one-page lists of whole items: as many as fit, the rest on the web page --------------------------------
+
+
+def test_lists_of_many_people_and_charging_points_print_what_fits_and_say_how_many_more(scratch, tmp_path):
+    """60 consented people with long roles and stories, 30 charging points with long addresses (no
+    list of items has a limit): the 光荣榜 and 充电去哪儿 are each one page, the first items in their
+    order, then 另有 N 位 / 另有 N 处，详见网页 with N the ones left out."""
+    from campaignkit.build import pipeline
+    from campaignkit.content.kinds import KINDS as CONTENT_KINDS
+
+    limits = {kind: CONTENT_KINDS[kind].schema["properties"] for kind in ("people", "facilities")}
+    alphabet = print_limits.ALPHABETS["default"]
+    for n in range(60):
+        role = print_limits.text_of_length(limits["people"]["role"]["maxLength"], alphabet, n)
+        story = print_limits.text_of_length(2000, alphabet, n)
+        scratch.write(
+            f"people/many-{n:02d}.yml",
+            f"name: 队员{'甲乙丙丁戊己庚辛壬癸'[n // 10]}{'子丑寅卯辰巳午未申酉'[n % 10]}\nrole: {role}\n"
+            f"party_member: {'true' if n % 3 == 0 else 'false'}\nteam: 第{'一二三四'[n % 4]}巡查组\nconsent: true\n"
+            f"story: {story}\n",
+        )
+    point = scratch.read("facilities/beiqu-chongdian.yml")
+    address = print_limits.text_of_length(limits["facilities"]["address"]["maxLength"], alphabet)
+    for n in range(27):
+        text = point.replace("共建区北区集中充电处", f"共建区第{n + 1}号集中充电处")
+        scratch.write(f"facilities/many-{n:02d}.yml", re.sub(r"^address: .*$", f"address: {address}", text, flags=re.M))
+    assert scratch.check().returncode == 0
+    loaded = pipeline.load_and_validate(scratch.content, False)
+    campaign = pipeline.public_view(PROJECT, scratch.content, loaded=loaded)[0]
+    people = [p.name for _team, members in campaign.teams() for p in members]
+    points = [f.name for f in handout_kinds.charging_points(campaign)]
+    assert len(people) >= 60 and len(points) == 30
+    jobs = {j.kind: j for j in handouts.plan(campaign, TEMPLATES, MEDIA_CACHE)}
+    for kind, names, unit in (("poster", people, "位"), ("poster-a4", people, "位"), ("charging", points, "处")):
+        job = jobs[kind]
+        target = ARTIFACTS / f"many-{kind}.pdf"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        pages, warnings, level = handouts._render_layout(
+            job.html, str(TEMPLATES / "handouts"), str(target), job.epoch, job.max_pages, job.fallbacks
+        )
+        assert warnings == [] and level == handout_kinds.DIGEST, kind
+        assert pages == len(PdfReader(target).pages) == 1, (kind, pages)
+        text = flat(text_of(target)[0])
+        shown = [name for name in names if name in text]
+        assert 0 < len(shown) < len(names) and shown == names[: len(shown)], kind  # the first ones, in order
+        assert f"另有{len(names) - len(shown)}{unit}，详见网页" in text, kind
+        if kind != "charging":  # a team none of whose people fit is left out whole, heading and all
+            for team, members in campaign.teams():
+                if team.startswith("第"):
+                    assert (team in text) == any(p.name in shown for p in members), (kind, team)

@@ -14,7 +14,9 @@ clipped to what the page holds, a long description replaced by its first charact
 Every list in the schema has a maxItems and every text a maxLength, so the digest of the
 longest content the format allows fits (tests/test_print.py fills every field to its limit);
 a public one that still overflows is a bug of the kit and stops the build naming the item
-(`overflow_hint`). Kinds whose words are binding (the notice, the pledge) are never clipped:
+(`overflow_hint`). Lists of whole items that no maxItems limits (people on the 光荣榜, charging points on
+充电去哪儿, a file each) are cut in the digest to as many as fit, "另有 N 位，详见网页" after them
+(pdf_render.cut_items). Kinds whose words are binding (the notice, the pledge) are never clipped:
 they continue on further pages, the signature blocks kept whole after the text.
 """
 

@@ -556,6 +556,8 @@ def _render_layout(
                     break
                 level += 1
             level = min(level, len(fallbacks))
+            if max_pages is not None and len(document.pages) > max_pages and candidate and count_items(candidate):
+                document = _fewer_items(candidate, base_url, max_pages, document)
             document.write_pdf(target, **RENDER_OPTIONS)
         _finish(target)
         pages = len(document.pages)
@@ -570,6 +572,45 @@ def _render_layout(
             else:
                 os.environ["SOURCE_DATE_EPOCH"] = previous
     return pages, collect.messages, level
+
+
+_ITEM = re.compile(r"<!--item-->.*?<!--/item-->", re.S)
+_GROUP = re.compile(r"<!--group-->(.*?)<!--/group-->", re.S)
+_MORE = re.compile(r"<!--more:(.*?)-->", re.S)
+
+
+def count_items(html: str) -> int:
+    """The whole items a digest may cut (marked <!--item--> … <!--/item--> by its template)."""
+    return len(_ITEM.findall(html))
+
+
+def cut_items(html: str, keep: int) -> str:
+    """The digest with only its first `keep` items (in their order), a group left empty taken out,
+    and the template's "另有 {n} …，详见网页" line (hidden in <!--more:…-->) shown with the number left out."""
+    total = count_items(html)
+    if keep >= total:
+        return html
+    seen = itertools.count()
+    html = _ITEM.sub(lambda m: m.group(0) if next(seen) < keep else "", html)
+    html = _GROUP.sub(lambda m: m.group(0) if "<!--item-->" in m.group(1) else "", html)
+    return _MORE.sub(lambda m: m.group(1).replace("{n}", str(total - keep)), html)
+
+
+def _fewer_items(html: str, base_url: str, max_pages: int, overflowing):
+    """The digest of a list of whole items (people on the 光荣榜, charging points) that still overflows:
+    as many items as fit, found by bisection (each try one render), and how many more are on the web
+    page. The overflowing document is kept if not even the first item fits (the build names it)."""
+    from weasyprint import HTML
+
+    best, low, high = None, 0, count_items(html) - 1  # all of them did not fit
+    while low <= high:
+        keep = (low + high) // 2
+        document = HTML(string=cut_items(html, keep), base_url=base_url).render(**RENDER_OPTIONS)
+        if len(document.pages) <= max_pages:
+            best, low = document, keep + 1
+        else:
+            high = keep - 1
+    return best if best is not None else overflowing
 
 
 def _finish(target: str) -> None:
