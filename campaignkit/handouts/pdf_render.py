@@ -172,7 +172,7 @@ class Job:
 
 @lru_cache(maxsize=1)
 def _finishing_fingerprint() -> str:
-    """The post-processing code and libraries: a change to them re-makes every PDF."""
+    """The rendering and post-processing code and libraries: a change to them re-makes every PDF."""
     import pikepdf
 
     from campaignkit.handouts import pdf_ua as pdf_access  # (imported when PDFs are made: pikepdf is a fifth of the kit's start)
@@ -180,6 +180,7 @@ def _finishing_fingerprint() -> str:
     h = hashlib.sha256(f"{pikepdf.__version__} {pdf_fonts.harfbuzz_version()}".encode())
     for module in (pdf_fonts, pdf_access, pdf_stylesheets):
         h.update(Path(str(module.__file__)).read_bytes())
+    h.update(Path(__file__).read_bytes())  # the fit rules and the cutting of long lists are here too
     return h.hexdigest()
 
 
