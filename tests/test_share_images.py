@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import html
 import re
 from pathlib import Path
 
 import feedparser
 import pytest
+from conftest import SAMPLE_CONTENT
 from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageOps, ImageStat
 from pyzbar.pyzbar import decode
+from ruamel.yaml import YAML
 
 from campaignkit.website import share_cards as share_images
 from campaignkit.website.share_cards import RED, SAFE_MARGIN, SQUARE, WIDE, Card
 
 BASE = "https://aqcd.example.cn/"
+CHINA = dt.timezone(dt.timedelta(hours=8))  # feedparser gives UTC; the content's days are Beijing time
 pytestmark = pytest.mark.slow
 
 
@@ -164,6 +169,32 @@ def test_atom_and_rss_parse_with_the_same_entries_and_covers(sample_site):
     assert 'type="application/rss+xml"' in html_page and 'type="application/atom+xml"' in html_page
 
 
+def test_lessons_are_in_both_feeds_and_every_entry_has_a_published_date(sample_site):
+    """A subscriber gets the lessons too, each under the day it was first taught (the sample's
+    lessons carry no published_on: the first event listing them gives the day)."""
+    load = YAML(typ="safe").load
+    first_taught: dict[str, str] = {}
+    for path in sorted((SAMPLE_CONTENT / "events").glob("*.yml")):
+        event = load(path.read_text(encoding="utf-8"))
+        for lesson in event.get("lessons", []):
+            day = str(event["date"])
+            first_taught[lesson] = min(first_taught.get(lesson, day), day)
+    assert len(first_taught) == 3
+    for name in ("feed.xml", "rss.xml"):
+        feed = feedparser.parse((sample_site / name).read_bytes())
+        assert not feed.bozo, feed.get("bozo_exception")
+        for entry in feed.entries:
+            assert entry.published_parsed, (name, entry.link)
+        lessons = {e.link[len(BASE) :]: e for e in feed.entries if e.link.startswith(f"{BASE}lessons/")}
+        assert set(lessons) == {f"lessons/{lesson}/" for lesson in first_taught}, name
+        for lesson, day in first_taught.items():
+            entry = lessons[f"lessons/{lesson}/"]
+            published = dt.datetime.fromtimestamp(calendar.timegm(entry.published_parsed), CHINA)
+            assert published.date().isoformat() == day, (name, lesson)
+            title = load((SAMPLE_CONTENT / "lessons" / f"{lesson}.yml").read_text(encoding="utf-8"))["title"]
+            assert title in entry.title and entry.summary, (name, lesson)
+
+
 def test_cards_are_drawn_from_public_text_and_published_photos_only(tmp_path):
     """What a card shows comes from the public view: no anonymous case's enterprise, no person without
     consent, and photos only as published renditions (hash-named, metadata dropped)."""
@@ -200,3 +231,27 @@ def test_cards_are_drawn_from_public_text_and_published_photos_only(tmp_path):
             assert re.fullmatch(r"[0-9a-f]{16}-\d+\.jpg", card.photo.name) and card.photo.parent.name == "media", url
     assert share.cards["cases/hengshun-cangku-feixian/"].photo is not None
     assert all(card.photo is None for url, card in share.cards.items() if url.startswith("lessons/"))
+
+
+def test_a_lesson_is_published_under_its_published_on_else_its_first_event_else_not_at_all(scratch):
+    """published_on wins over the events; a lesson no event taught and without the field stays out of
+    the feeds (content of other communities without the field still builds), and the sitemap's
+    lastmod of a lesson is the day it is published under."""
+    from conftest import PROJECT
+
+    from campaignkit.build import pipeline
+    from campaignkit.content.kinds import KINDS
+    from campaignkit.website.feeds import page_dates
+
+    scratch.write("lessons/qiye-zeren.yml", scratch.read("lessons/qiye-zeren.yml") + "published_on: 2023-08-01\n")
+    scratch.write("lessons/xin-ke.yml", "title: 一门还没讲过的课\nbody: |\n  正文。\n")
+    campaign, _renditions = pipeline.public_view(PROJECT, scratch.content)
+    lessons = {item.id: item for item in campaign.items["lessons"]}
+    feed = KINDS["lessons"].feed
+    assert feed(lessons["qiye-zeren"])[0] == "2023-08-01"
+    assert feed(lessons["qishou-dianchi"])[0] == "2023-09-20"  # qishou-jiangzuo-2023-09
+    assert feed(lessons["feixian-chongdian"])[0] == "2023-07-25"  # yantaohui-2023-07, before two later events
+    assert feed(lessons["xin-ke"]) is None
+    dates = page_dates(campaign)
+    assert dates["lessons/qiye-zeren/"] == "2023-08-01" and dates["lessons/feixian-chongdian/"] == "2023-07-25"
+    assert "lessons/xin-ke/" not in dates

@@ -22,7 +22,7 @@ from campaignkit.content import schema
 from campaignkit.content.dates import cn_date
 from campaignkit.content.markup import plain_text
 
-# A feed entry: (date, title, summary).
+# A feed entry: (date, title, summary); an item without a date to publish under stays out (None).
 FeedEntry = tuple[str, str, str]
 
 
@@ -41,7 +41,7 @@ class Kind:
     sort_key: Callable[[Any], Any]  # order of the section's list
     reverse: bool = False
     in_search: bool = True  # item pages enter the site search
-    feed: Callable[[Any], FeedEntry] | None = None  # items enter the Atom feed
+    feed: Callable[[Any], FeedEntry | None] | None = None  # items enter the Atom and RSS feeds
     handouts: tuple[str, ...] = ()  # handout kinds this kind's items feed (handouts.py)
     relations: tuple[str, ...] = ()  # attributes the model adds from other kinds (lesson.events)
     defaults: dict = field(default_factory=dict)  # values of absent fields other than None / [] / false
@@ -92,6 +92,19 @@ def _first(*texts: str) -> str:
 def _newest_first(item) -> tuple:
     """Newest first by a YYYY-MM-DD date, then by id: ISO dates sort as text."""
     return (_negated(item.found_on), item.id)
+
+
+def _lesson_published(lesson) -> str | None:
+    """The day a lesson is published under: its published_on, else the first event that taught it."""
+    return lesson.published_on or min((str(e.date) for e in lesson.events), default=None)
+
+
+def _lesson_feed(lesson) -> FeedEntry | None:
+    day = _lesson_published(lesson)
+    if not day:
+        return None
+    summary = _first(_sentences(lesson.key_points[:2]), plain_text(lesson.body, 140))
+    return day, f"【安全课堂】{lesson.title}", summary
 
 
 def _negated(day: str) -> tuple:
@@ -158,6 +171,7 @@ KINDS_LIST = (
         page_title=lambda lesson: lesson.title,
         describe=lambda lesson, site: _first(_sentences(lesson.key_points[:2]), plain_text(lesson.body, 100), site),
         sort_key=lambda lesson: lesson.id,
+        feed=_lesson_feed,
         handouts=("lesson",),
         relations=("related_cases", "events"),
     ),

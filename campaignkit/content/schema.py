@@ -302,6 +302,7 @@ LESSON = item(
             20,
         ),
         "quiz": list_of(QUESTION, "小测验", 10),
+        "published_on": date("发布日期：订阅（RSS/Atom）里的日期（不填时用第一次讲这门课的活动日期）"),
     },
     required=("title",),
 )

@@ -1,5 +1,6 @@
 """The site's feeds: Atom (feed.xml) and its RSS 2.0 twin (rss.xml), the same entries in both:
-the newest items of every kind the registry puts in the feed (cases, events).
+the newest items of every kind the registry puts in the feed (cases, events, lessons: a lesson
+under its published_on, else the day of the first event that taught it).
 
 Each entry carries a cover image: the item page's wide share image (share_images.py: its
 title and own photo on the campaign red), as an enclosure (Atom link rel="enclosure", RSS
@@ -49,8 +50,10 @@ def entries(campaign: Campaign, site_dir: Path) -> list[Entry]:
     for kind in KINDS.values():
         if kind.feed is not None:
             for item in campaign.items[kind.folder]:
-                day, title, summary = kind.feed(item)
-                found.append((day, item, title, summary))
+                entry = kind.feed(item)
+                if entry is not None:
+                    day, title, summary = entry
+                    found.append((day, item, title, summary))
     found.sort(key=lambda x: (x[0], x[1].id), reverse=True)
     out = []
     for day, item, title, summary in found[:FEED_ENTRIES]:
@@ -135,9 +138,12 @@ def _media(e: Entry) -> str:
 
 def _item_date(kind, item) -> str | None:
     """An item's newest date: the latest of its date fields (schema: x-date), e.g. a case's
-    rectified_on after its found_on."""
+    rectified_on after its found_on; without any, the day it entered the feed under."""
     found = [getattr(item, name, None) for name, spec in kind.fields.items() if spec.get("x-date")]
     days = [str(d) for d in found if d]
+    if not days and kind.feed is not None:  # a lesson without published_on: its feed day
+        entry = kind.feed(item)
+        days = [entry[0]] if entry else []
     return max(days) if days else None
 
 
