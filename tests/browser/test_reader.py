@@ -169,14 +169,45 @@ def test_enterprise_pills_have_no_bullet_and_keep_their_words(phone):
             assert p["label"] <= 1 and p["name"] == 1 and p["height"] >= 44, p
 
 
-def test_thumbnails_show_the_whole_photo(phone):
-    page = phone.open("cases/all/")
-    thumbs = page.evaluate("""() => Array.from(document.querySelectorAll('img.ck-thumb')).map(i => ({
-        src: i.currentSrc, shown: i.clientWidth / i.clientHeight, natural: i.naturalWidth / i.naturalHeight,
-        fit: getComputedStyle(i).objectFit}))""")
-    assert len(thumbs) == len(CASES)
-    for t in thumbs:
-        assert abs(t["shown"] - t["natural"]) < 0.03 or t["fit"] == "contain", t
+@pytest.mark.parametrize("path", ["cases/all/", "enterprises/", "events/", "facilities/"])
+def test_card_thumbnails_fill_their_box_and_leave_no_white_space(phone, path):
+    """Each card's photo fills its 4:3 box at the card's top left (cover: never letterboxed) and
+    shows the whole photo (the sample's are 4:3); below it the card either ends or its text runs
+    on under the photo: no white column beside text (issue 28)."""
+    page = phone.open(path)
+    cards = page.evaluate("""() => Array.from(document.querySelectorAll('a.ck-card')).map(card => {
+        const img = card.querySelector('img.ck-thumb');
+        if (!img) return null;
+        const c = card.getBoundingClientRect(), i = img.getBoundingClientRect();
+        const border = parseFloat(getComputedStyle(card).borderLeftWidth);
+        const body = card.querySelector('.ck-card-body'), walk = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+        const lines = [];  // the text's line boxes
+        for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+            const range = document.createRange();
+            range.selectNodeContents(node);
+            lines.push(...Array.from(range.getClientRects()).filter(r => r.width > 0));
+        }
+        const under = lines.filter(r => r.top >= i.bottom - 1), beside = lines.filter(r => r.left >= i.right - 1 && r.bottom > i.bottom);
+        return {href: card.getAttribute('href'), fit: getComputedStyle(img).objectFit,
+            box: i.width / i.height, shown: img.clientWidth / img.clientHeight, natural: img.naturalWidth / img.naturalHeight,
+            left: i.left - c.left - border, top: i.top - c.top - border, below: c.bottom - border - i.bottom,
+            under: under.length ? Math.min(...under.map(r => r.left)) - i.right : null,
+            overhang: beside.length ? Math.max(...beside.map(r => r.bottom)) - i.bottom : 0,
+            line: Math.max(0, ...lines.map(r => r.height)), padding: parseFloat(getComputedStyle(body).paddingBottom)};
+    })""")
+    cards = [c for c in cards if c]
+    assert cards, path
+    for c in cards:
+        assert c["fit"] == "cover" and abs(c["box"] - 4 / 3) < 0.02, c  # the photo fills its box
+        assert abs(c["shown"] - c["natural"]) < 0.03, c  # and shows all of a 4:3 photo
+        assert abs(c["left"]) <= 0.5 and abs(c["top"]) <= 0.5, c  # flush with the card's edges
+        # Under the photo: text runs on from the card's left edge, or the card ends there (but for
+        # the rest of one line of text still beside the photo, and the card's padding).
+        ends = c["overhang"] <= c["line"] + 1 and c["below"] <= c["overhang"] + c["padding"] + 8
+        assert (c["under"] is not None and c["under"] < 0) or ends, c
+    if path == "cases/all/":
+        assert len(cards) == len(CASES)
+    page.screenshot(path=str(artifacts_dir() / f"cards-{path.strip('/').replace('/', '-')}-375.png"), full_page=True)
 
 
 # --------------------------------------------------------------------------- help, maps, ways around
