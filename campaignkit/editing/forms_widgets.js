@@ -61,10 +61,12 @@
       this.listener = this.ask.bind(this);
       document.addEventListener("input", this.listener, true);
       document.addEventListener("change", this.listener, true);
+      this.poll = setInterval(this.listener, 1000);  // and in case an edit sent no event (a picked date)
       this.ask();
     },
     componentWillUnmount: function () {
       clearTimeout(this.timer);
+      clearInterval(this.poll);
       document.removeEventListener("input", this.listener, true);
       document.removeEventListener("change", this.listener, true);
     },

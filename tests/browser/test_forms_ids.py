@@ -14,18 +14,21 @@ from ruamel.yaml import YAML
 from campaignkit.content.schema import ID_RE
 from tests.conftest import run_build
 
-from .test_forms import choose, preview, publish, wait_for_new_file  # noqa: F401 - preview is a fixture
+from .test_forms import choose, photo, preview, publish, wait_for_new_file  # noqa: F401 - preview is a fixture
 
 pytestmark = pytest.mark.slow
 
 
-def test_a_new_case_gets_a_readable_id_shown_before_saving(preview, browser):  # noqa: F811
+def test_a_new_case_gets_a_readable_id_shown_before_saving(preview, browser, tmp_path):  # noqa: F811
+    """…and its photo keeps the name the camera gave it (IMG_4021.JPG), though Decap lower-cases it."""
     server, content = preview
+    camera = photo(tmp_path, "IMG_4021.JPG", "sushe-chuangkou-feixian-before.jpg")
     existing = set((content / "cases").iterdir())
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     failed = []
     context.on("response", lambda r: r.status >= 400 and failed.append((r.status, r.url)))
     page = context.new_page()
+    page.on("console", lambda m: m.type == "error" and failed.append(m.text))  # the favicon's too
     try:
         page.goto(server.url + "admin/")
         page.get_by_role("button", name="登录").click()
@@ -39,6 +42,8 @@ def test_a_new_case_gets_a_readable_id_shown_before_saving(preview, browser):  #
         assert failed == [], failed  # a normal visit: no 404, no 500
 
         page.goto(server.url + "admin/#/collections/cases/new")
+        # the new, empty form (not the case's still on screen): its id is empty until there is a title
+        page.wait_for_function("() => document.querySelector(\"input[id^='id-field']\")?.value === ''")
         page.get_by_label("标题").fill("新泰仓库飞线充电")
         page.locator("input[id^='found_on-field']").fill("2026-12-05")
         expected = "2026-12-xintai-cangku-feixian-chongdian"
@@ -52,6 +57,14 @@ def test_a_new_case_gets_a_readable_id_shown_before_saving(preview, browser):  #
         choose(page, "hazard", "飞线充电")
         choose(page, "risk", "高风险")
         choose(page, "status", "已发现")
+        page.get_by_role("button", name="新增照片").click()
+        page.get_by_role("button", name="选择图片", exact=True).first.click()
+        page.locator("input[type=file]").set_input_files(str(camera))
+        page.get_by_text(re.compile(r"^IMG_4021\.JPG$", re.I)).first.wait_for()
+        page.get_by_role("button", name="选用已选中项目").click()
+        page.get_by_label("图片内容的文字说明").first.fill("仓库门口一根电线拖到电动车")
+        page.locator("input[id^='stage-field']").first.fill("整改前")
+        page.keyboard.press("Enter")
         publish(page)
         created = wait_for_new_file(content / "cases", existing, page)
     finally:
@@ -59,6 +72,9 @@ def test_a_new_case_gets_a_readable_id_shown_before_saving(preview, browser):  #
     assert created.name == expected + ".yml"
     data = YAML(typ="safe", pure=True).load(created.read_text(encoding="utf-8"))
     assert "id" not in data and data["title"] == "新泰仓库飞线充电"  # the id is the file's name, not a field
+    assert [p["file"] for p in data["photos"]] == ["cases/IMG_4021.JPG"]
+    assert (content / "media/cases/IMG_4021.JPG").read_bytes() == camera.read_bytes()
+    assert not (content / "media/cases/img_4021.jpg").exists()
     assert failed == [], failed
     check = run_build("check", "--content", str(content))
     assert check.returncode == 0, check.stderr
