@@ -34,6 +34,11 @@ def test_a_new_item_is_offered_a_readable_id_free_in_its_folder(tmp_path):
     long = ask(routes, {"action": admin.SUGGEST_ID, "params": {**params, "text": "宿舍三楼窗口拉线给电动车充电被当场制止"}})
     assert len(long[1]["id"]) <= len("2026-12-") + admin.ID_LETTERS  # short, whatever the title's length
     assert ask(routes, {"action": admin.SUGGEST_ID, "params": {**params, "text": "  "}}) == (200, {"id": ""})
+    # a patrol round, which has no title: the widget sends its number after the prefix
+    (patrol_id,) = [c["fields"][0] for c in decap.config()["collections"] if c["name"] == "patrols"]
+    assert (patrol_id["source_fields"], patrol_id["prefix"]) == (["round"], "round")
+    round_11 = {"collection": "patrols", "text": "round 11", "date": "2026-12-06"}
+    assert ask(routes, {"action": admin.SUGGEST_ID, "params": round_11})[1]["id"] == "2026-12-round-11"
     assert ask(routes, {"action": admin.SUGGEST_ID, "params": {**params, "collection": "../x"}})[0] == 400
     assert routes.proxy.process is None  # answered by the kit, never forwarded
 

@@ -197,7 +197,9 @@ def id_field(kind: str, shown: list[str]) -> dict:
         "widget": "item-id",
         "kind": kind,
         "required": False,  # an existing item's file has none; the widget requires it of a new one
-        "source_fields": shown,
+        # a patrol round has no title: its id is made from its number, 2026-12-round-11
+        "source_fields": shown if shown[0] in NAME_FIELDS else shown[:1],
+        "prefix": "" if shown[0] in NAME_FIELDS else shown[0],
         "date_field": dates[0] if dates else "",
         "hint": "新条目的编号由日期和标题的拼音自动生成，保存后成为网页地址，之后不再改变",
     }

@@ -79,6 +79,7 @@
       var field = this.props.field, self = this;
       var names = field.get("source_fields") ? field.get("source_fields").toJS() : [];
       var words = names.map(function (n) { return self.current(n); }).filter(Boolean).join(" ");
+      if (words && field.get("prefix")) words = field.get("prefix") + " " + words;  // round 11
       var date = this.current(field.get("date_field"));
       var key = words + "|" + date;
       if (key === this.state.asked) return;
