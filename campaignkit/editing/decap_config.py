@@ -22,9 +22,13 @@ from campaignkit.content.schema import ID_RE, label_of
 # The site settings file is one file, not a folder of items.
 SITE_FILE = "site.yml"
 SITE_NAME = "网站设置"
-# New items get a date-and-time id (a valid id and URL; Chinese titles cannot be made into
-# one). Decap never changes the id of an existing item, so published URLs stay put.
-NEW_ID = "{{year}}{{month}}{{day}}-{{hour}}{{minute}}{{second}}"
+# A new item's id (its file name and page address) is the form's first field, `id`, filled by
+# the kit's `item-id` widget (forms_widgets.js) from the server (forms.py, SUGGEST_ID): the
+# month and the pinyin of the title, 2026-12-xintai-feixian, shown before saving. The field is
+# the form's only: form_input removes it from the file. Decap never changes the id of an
+# existing item, so published URLs stay put.
+ID_FIELD = "id"
+NEW_ID = "{{fields.%s}}" % ID_FIELD  # noqa: UP031 - braces are Decap's
 # Fields that name an item in lists and in relation pick-lists, in order of preference.
 NAME_FIELDS = ("name", "title")
 # How a pick-list shows an item of a kind that has no name (a patrol round: 第 11 轮（2026-12-06）)
@@ -158,6 +162,8 @@ def collection(kind: str) -> dict:
     if is_page:
         fields.append({"name": "body", "label": "正文", "widget": "markdown", "required": True, "hint": "页面正文（Markdown）"})
     shown = identifying_fields(kind)
+    assert ID_FIELD not in schema_of(kind)["properties"], f"{kind}: the form's {ID_FIELD} field would hide a real one"
+    fields.insert(0, id_field(kind, shown))
     out = {
         "name": kind,
         "label": KINDS[kind].name if kind in KINDS else PAGE_NAME,
@@ -178,6 +184,25 @@ def collection(kind: str) -> dict:
     if kind in KINDS:
         out["preview_path"] = f"{kind}/{{{{slug}}}}/"
     return out
+
+
+def id_field(kind: str, shown: list[str]) -> dict:
+    """The form's `id` field: filled from the title for a new item, the file's id for an existing one."""
+    from campaignkit.editing.new_file import TODAY_FIELDS
+
+    dates = [f for f in TODAY_FIELDS.get(kind, ()) if f in schema_of(kind)["properties"]]
+    return {
+        "name": ID_FIELD,
+        "label": "编号（网址）",
+        "widget": "item-id",
+        "kind": kind,
+        "required": False,  # an existing item's file has none; the widget requires it of a new one
+        # a patrol round has no title: its id is made from its number, 2026-12-round-11
+        "source_fields": shown if shown[0] in NAME_FIELDS else shown[:1],
+        "prefix": "" if shown[0] in NAME_FIELDS else shown[0],
+        "date_field": dates[0] if dates else "",
+        "hint": "新条目的编号由日期和标题的拼音自动生成，保存后成为网页地址，之后不再改变",
+    }
 
 
 def site_collection() -> dict:

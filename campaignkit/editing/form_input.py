@@ -21,6 +21,7 @@ import re
 from ruamel.yaml.error import YAMLError
 
 from campaignkit.content import yaml_edit
+from campaignkit.editing.decap_config import ID_FIELD  # the form's own field: the file's name is the id
 
 # Decap 3 writes a page (format: frontmatter) as --- / fields / --- / body.
 FRONT_MATTER = re.compile(r"\A(---\s*\n)(.*?\n)(---\s*(?:\n|\Z))(.*)\Z", re.S)
@@ -57,7 +58,10 @@ def normalised_yaml(text: str) -> str | None:
         data = yaml_edit.load(text)
     except (YAMLError, ValueError):
         return None
-    if not isinstance(data, dict) or not clean(data):
+    if not isinstance(data, dict):
+        return None
+    form_only = data.pop(ID_FIELD, None) is not None  # the form's id field: the file name is the id
+    if not clean(data) and not form_only:
         return None
     return yaml_edit.dump(data) if data else ""
 

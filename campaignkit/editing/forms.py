@@ -35,6 +35,7 @@ import json
 import mimetypes
 import os
 import posixpath
+import re
 import secrets
 import shutil
 import signal
@@ -57,7 +58,7 @@ from campaignkit.content import yaml_edit as yamlmerge
 from campaignkit.content.kinds import KINDS, MEDIA, PAGES, SITE, schema_of
 from campaignkit.content.photos import SUFFIXES as PHOTO_SUFFIXES
 from campaignkit.editing import decap_config as decap
-from campaignkit.editing import form_input
+from campaignkit.editing import form_input, new_file
 from campaignkit.editing import request_guard as guard
 
 PREFIX = "/admin/"
@@ -67,6 +68,9 @@ USER = "editor"
 # Actions of decap-server's local-files middleware the forms use; anything else is refused.
 READS = ("info", "entriesByFolder", "entriesByFiles", "getEntry", "getMedia", "getMediaFile", "getDeployPreview")
 ACCEPTED = (*READS, "persistEntry", "persistMedia", "deleteFile", "deleteFiles")
+# The kit's own action (answered here, never forwarded): the id a new item would get, shown in its form.
+SUGGEST_ID = "suggestId"
+ID_WORDS, ID_LETTERS = 4, 40  # a short id: the first words of the title's pinyin
 MAX_REQUEST_BYTES = 30_000_000  # one save: a phone photo (~22 MB once base64-encoded) and its item
 MAX_SESSION_UPLOAD_BYTES = 500_000_000  # photos uploaded through one running server
 PROXY_SCRIPT = Path(__file__).parent / "decap_proxy.js"
@@ -401,9 +405,14 @@ class AdminRoutes:
             request = json.loads(body)
         except ValueError:
             return _json(400, {"error": "请求格式不对"})
+        if isinstance(request, dict) and request.get("action") == SUGGEST_ID:
+            return self.suggest_id(request.get("params"))
         refused = vet(request)
         if refused:
             return _json(403, {"error": refused})
+        missing = self.missing_photo(request)
+        if missing:  # decap-server would answer 500 "Unknown error"
+            return _json(404, {"error": f"找不到照片 {missing}：可能已被删除或改名，请重新选择照片"})
         size = _upload_bytes(request)
         with self._upload_lock:
             if self.uploaded + size > MAX_SESSION_UPLOAD_BYTES:
@@ -416,6 +425,34 @@ class AdminRoutes:
                 )
             self.uploaded += size
         return self.proxy.forward(json.dumps(self.accepted(request), ensure_ascii=False).encode("utf-8"))
+
+    def missing_photo(self, request: dict) -> str | None:
+        """The photo a getMediaFile request asks for when content/ has no such file (vetted: a media path)."""
+        path = (request.get("params") or {}).get("path") if request.get("action") == "getMediaFile" else None
+        return path if isinstance(path, str) and not (self.proxy.content_root / path).is_file() else None
+
+    def suggest_id(self, params) -> Response:
+        """The id a new item gets (`decap.ID_FIELD`, which the collection's slug is made from): the
+        month of its date (or this month) and the pinyin of the first words of its title,
+        2026-12-xintai-feixian; valid (ID_RE) and not taken in its folder. Empty without a title."""
+        params = params if isinstance(params, dict) else {}
+        kind, text, date = params.get("collection"), params.get("text"), params.get("date")
+        if kind not in (*KINDS, PAGES) or not isinstance(text, str):
+            return _json(400, {"error": "请求格式不对"})
+        month = date[:7] if isinstance(date, str) and re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", date) else ""
+        month = month or time.strftime("%Y-%m")
+        words = new_file.suggest_id(text[:200]).split("-") if text.strip() else []
+        if not re.search(r"[a-z0-9]", text.lower()) and not re.search(r"[\u3400-\u9fff]", text):
+            words = []
+        short = ""
+        for word in words[:ID_WORDS]:
+            if short and len(short) + len(word) >= ID_LETTERS:
+                break
+            short = f"{short}-{word}" if short else word[:ID_LETTERS]
+        if not short:
+            return _json(200, {"id": ""})
+        taken = new_file._existing_ids(self.proxy.content_root / kind)
+        return _json(200, {"id": new_file.suggest_id(f"{month}-{short}", taken)})
 
     def accepted(self, request: dict) -> dict:
         """An accepted request (guard and `vet` passed) as it is passed on to decap-server: the one
@@ -529,6 +566,7 @@ def _page(site_title: str, token: str) -> str:
         '<!doctype html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="robots" content="noindex">\n'
+        '<link rel="icon" href="data:,">\n'  # no /favicon.ico request: a 404 on every visit
         f'<meta name="{guard.TOKEN_META}" content="{escape(token)}">\n'
         f"<title>{title}</title>\n</head>\n<body>\n"
         '<script src="token.js"></script>\n'
