@@ -64,3 +64,11 @@ def test_a_missing_photo_is_a_chinese_404():
     status, answer = ask(routes, {"action": "getMediaFile", "params": {"path": "media/cases/IMG_0000.JPG"}})
     assert status == 404 and "找不到照片 media/cases/IMG_0000.JPG" in answer["error"]
     assert routes.proxy.process is None
+
+
+def test_kinds_without_a_date_are_named_by_their_title_alone(tmp_path):
+    """An enterprise or a person has no date: its id is the pinyin of its name, as the sample's are."""
+    shutil.copytree(SAMPLE_CONTENT, tmp_path / "content")
+    routes = admin.AdminRoutes(tmp_path / "content")
+    params = {"collection": "enterprises", "text": "新安纸品", "date": ""}
+    assert ask(routes, {"action": admin.SUGGEST_ID, "params": params})[1]["id"] == "xinan-zhipin"

@@ -439,8 +439,14 @@ class AdminRoutes:
         kind, text, date = params.get("collection"), params.get("text"), params.get("date")
         if kind not in (*KINDS, PAGES) or not isinstance(text, str):
             return _json(400, {"error": "请求格式不对"})
+        # Kinds that must have a date (cases, patrol rounds, events) start with its month; enterprises,
+        # people, lessons and free pages are named by their title alone, as the sample's are (hengshun-wuliu).
+        required = KINDS[kind].schema.get("required", ()) if kind in KINDS else ()
+        dated = (
+            any(spec.get("x-date") and name in required for name, spec in KINDS[kind].fields.items()) if kind in KINDS else False
+        )
         month = date[:7] if isinstance(date, str) and re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", date) else ""
-        month = month or time.strftime("%Y-%m")
+        month = (month or time.strftime("%Y-%m")) if dated else ""
         words = new_file.suggest_id(text[:200]).split("-") if text.strip() else []
         if not re.search(r"[a-z0-9]", text.lower()) and not re.search(r"[\u3400-\u9fff]", text):
             words = []
@@ -452,7 +458,7 @@ class AdminRoutes:
         if not short:
             return _json(200, {"id": ""})
         taken = new_file._existing_ids(self.proxy.content_root / kind)
-        return _json(200, {"id": new_file.suggest_id(f"{month}-{short}", taken)})
+        return _json(200, {"id": new_file.suggest_id(f"{month}-{short}" if month else short, taken)})
 
     def accepted(self, request: dict) -> dict:
         """An accepted request (guard and `vet` passed) as it is passed on to decap-server: the one
