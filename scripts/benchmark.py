@@ -143,7 +143,6 @@ def plain_mkdocs(project: Project, settings: dict, target: Path) -> float:
     from campaignkit.build.pipeline import FILE_FOLDERS
     from campaignkit.website import engine
 
-    config = yaml.safe_load((project.root / "mkdocs.yml").read_text(encoding="utf-8"))
     settings = dict(settings)
     # The same site: the kit links its photos, share cards and QR codes into the site beside MkDocs
     # (pipeline.FILE_FOLDERS); a plain MkDocs site has them in its docs folder and copies them.
@@ -153,8 +152,9 @@ def plain_mkdocs(project: Project, settings: dict, target: Path) -> float:
     for folder in FILE_FOLDERS:
         shutil.copytree(project.root / "site" / folder, docs / folder, copy_function=os.link, dirs_exist_ok=True)
     settings["docs_dir"] = str(docs)
-    config.setdefault("extra", {}).update(settings.pop("extra", {}))  # extra.help, as the kit sets it
-    config.update(settings, site_dir=str(target))
+    # The kit's mkdocs.yml as it is (it holds Python tags, e.g. the headings' slugify), with what the
+    # kit sets at build time on top: MkDocs' INHERIT merges mappings (extra.help) and replaces the rest.
+    config = {"INHERIT": "mkdocs.yml", **settings, "site_dir": str(target)}
     config_file = project.root / "plain-mkdocs.yml"
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     shutil.rmtree(target, ignore_errors=True)

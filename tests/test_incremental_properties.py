@@ -81,21 +81,17 @@ def _people(p: Project, half: int) -> list[Path]:
 
 
 def edit_anonymous(p: Project, n: int) -> str:
-    """A case kept anonymous by the corpus is named (its enterprise's page appears), then made
-    anonymous again: the enterprise's page goes (withdrawn on purpose, as the build asks), and
-    nothing public may connect the two any more."""
+    """A case kept anonymous by the corpus is named, then made anonymous again. Anonymity hides
+    the link, not the enterprise: its page stays published either way (no URL is withdrawn), and
+    nothing public may connect the two while the case is anonymous."""
     case = _pick(sorted(p.hidden), n)
-    path, url = p.content / "cases" / f"{case}.yml", f"enterprises/{p.hidden[case]}/"
+    path = p.content / "cases" / f"{case}.yml"
     if case in p.named:
         _set(path, "anonymous", "true")
         p.named.discard(case)
-        p.gone.add(url)
-        _write_withdrawn(p)
         return f"case {case} made anonymous again"
     _set(path, "anonymous", "false")
     p.named.add(case)
-    p.gone.discard(url)
-    _write_withdrawn(p)
     return f"case {case} named"
 
 
