@@ -5,6 +5,7 @@ preview. Every request the page makes goes to 127.0.0.1."""
 from __future__ import annotations
 
 import shutil
+import time
 import urllib.parse
 from pathlib import Path
 
@@ -71,8 +72,14 @@ def where(url: str) -> str:
     return urllib.parse.urlsplit(url).hostname or url
 
 
+# How long a save may take on a busy CI machine before the test gives up: a deadline for a
+# condition polled every quarter second, never a wait of its own.
+SAVE_DEADLINE = 180
+
+
 def wait_for_new_file(folder: Path, existing: set, page) -> Path:
-    for _ in range(60):
+    deadline = time.monotonic() + SAVE_DEADLINE
+    while time.monotonic() < deadline:
         new = set(folder.iterdir()) - existing
         if new:
             (created,) = new
@@ -116,7 +123,7 @@ def test_an_editor_creates_a_case_with_a_photo_pair_through_the_forms(preview, b
         shutil.copyfile(created, shots / "created-case.yml")
 
         # The open preview reloads by itself and lists the new case; its page shows the photo pair.
-        site.wait_for_function("(t) => document.body.innerText.includes(t)", arg=TITLE, timeout=60_000)
+        site.wait_for_function("(t) => (document.body ? document.body.innerText : '').includes(t)", arg=TITLE, timeout=60_000)
         site.goto(server.url + f"cases/{created.stem}/", wait_until="load")
         assert site.locator("h1").inner_text().strip() == TITLE
         assert "速达" not in site.content()  # anonymous: the enterprise is not named on the page
@@ -140,7 +147,7 @@ def test_an_editor_creates_a_case_with_a_photo_pair_through_the_forms(preview, b
         choose(page, "status", "已整改")
         publish(page)
         expected = f"content/cases/{created.name}:"
-        site.wait_for_function("(t) => document.body.innerText.includes(t)", arg=expected, timeout=60_000)
+        site.wait_for_function("(t) => (document.body ? document.body.innerText : '').includes(t)", arg=expected, timeout=60_000)
         body = site.inner_text("body")
         # in the form's words, with a link to the case's form
         assert "整改完成日期（rectified_on）: 状态为“已整改”时必须填写整改完成日期" in body
@@ -159,6 +166,11 @@ def choose(page, field: str, shown: str) -> None:
 
 
 def publish(page) -> None:
+    # A new item is saved only once its id is shown (the item-id widget asks the server for it).
+    page.wait_for_function(
+        "() => { const f = document.querySelector(\"input[id^='id-field']\"); return !f || f.value !== ''; }",
+        timeout=SAVE_DEADLINE * 1000,
+    )
     page.get_by_role("button", name="发布").first.click()
     page.get_by_text("立即发布").click()
 
@@ -185,9 +197,8 @@ def test_a_multiple_choice_answer_typed_in_the_form_is_saved_as_a_list(browser, 
         answers.nth(1).fill("A、B")
         before = lesson.stat().st_mtime_ns
         publish(page)
-        for _ in range(60):
-            if lesson.stat().st_mtime_ns != before:
-                break
+        deadline = time.monotonic() + SAVE_DEADLINE
+        while lesson.stat().st_mtime_ns == before and time.monotonic() < deadline:
             page.wait_for_timeout(250)
         page.wait_for_timeout(500)
     finally:

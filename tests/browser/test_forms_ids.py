@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import http.client
 import re
+import time
 
 import pytest
 from ruamel.yaml import YAML
@@ -93,9 +94,8 @@ def test_a_missing_photo_is_a_chinese_404_in_the_forms_and_the_preview(preview, 
         page.goto(server.url + "admin/#/collections/cases/entries/sushe-chuangkou-feixian")
         page.locator("input[id^='id-field']").wait_for()
         page.wait_for_function("() => document.querySelectorAll(\"img[src^='blob:']\").length >= 1", timeout=30_000)
-        for _ in range(120):  # the missing thumbnail's request
-            if answers:
-                break
+        deadline = time.monotonic() + 120
+        while not answers and time.monotonic() < deadline:  # the missing thumbnail's request
             page.wait_for_timeout(250)
     finally:
         context.close()

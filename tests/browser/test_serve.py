@@ -89,7 +89,7 @@ def test_edit_break_fix_in_the_browser(preview, browser):
             if text.startswith("statu: ")
         )
         expected = f"content/{CASE}:{line}: statu: 不认识的字段，是不是要写“整改状态（status）”？"
-        page.wait_for_function("(t) => document.body.innerText.includes(t)", arg=expected, timeout=60_000)
+        page.wait_for_function("(t) => (document.body ? document.body.innerText : '').includes(t)", arg=expected, timeout=60_000)
         assert "内容有问题，预览暂停更新" in page.inner_text("h1")
         assert "共发现 1 处问题" in page.inner_text("body")
         page.screenshot(path=str(artifacts("serve-error-page.png")))

@@ -297,7 +297,7 @@ def test_the_preview_server_has_the_export_page_and_follows_edits(browser, tmp_p
         case = project / "content" / "cases" / "hengshun-cangku-feixian.yml"
         text = case.read_text(encoding="utf-8")
         case.write_text(text.replace("summary: ", "summary: 【预览修改】", 1), encoding="utf-8")
-        page.wait_for_function("() => document.body.innerText.includes('【预览修改】')", timeout=90_000)
+        page.wait_for_function("() => (document.body ? document.body.innerText : '').includes('【预览修改】')", timeout=90_000)
     finally:
         context.close()
         serve.stop(server)
