@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -32,8 +33,17 @@ EVENTS = ("events/yantaohui-2023-07/", "events/yanlian-2023-11/")
 
 
 def fetch(server, path: str) -> str:
-    with urllib.request.urlopen(server.url + path, timeout=30) as reply:
-        return reply.read().decode("utf-8")
+    """The page as the preview serves it now; a page the preview's next rebuild is still making
+    (404 while a save is being built) is asked for again until SAVE_DEADLINE."""
+    deadline = time.monotonic() + SAVE_DEADLINE
+    while True:
+        try:
+            with urllib.request.urlopen(server.url + path, timeout=30) as reply:
+                return reply.read().decode("utf-8")
+        except urllib.error.HTTPError as error:
+            if error.code != 404 or time.monotonic() > deadline:
+                raise
+        time.sleep(0.5)  # polling interval of the condition above, not a wait for it
 
 
 def wait_for_save(page, path, before: int) -> None:
