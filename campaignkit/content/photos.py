@@ -435,10 +435,13 @@ class PhotoPublisher:
 
         try:
             digest = published_name(source)  # read and hashed once per photo and build
-            if cached_renditions(digest, self.cache_dir) is not None:
+            cached = cached_renditions(digest, self.cache_dir)
+            if cached is not None:
                 self.from_cache += 1
-            with timing.stage("photos"):
-                renditions = publish_photo(source, self.cache_dir, digest)
+                renditions = cached
+            else:
+                with timing.stage("photos"):
+                    renditions = publish_photo(source, self.cache_dir, digest)
         except (OSError, SyntaxError, ValueError, EOFError):
             self.problems.add(
                 doc.relpath,
