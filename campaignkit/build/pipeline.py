@@ -76,6 +76,7 @@ class Build:
     beside_mkdocs: list = field(default_factory=list)  # outputs that run while MkDocs builds (Output.beside_mkdocs)
     memo_dir: Path | None = None  # where renders are remembered between builds (None: render everything)
     site_name: str = "site"  # the published folder's name, which the 公众号 export page links back to
+    published_articles: Path | None = None  # the 公众号 articles' published folder (wechat/ beside the site)
 
     def __post_init__(self):
         if self.files is None:
@@ -515,6 +516,7 @@ def _build_locked(
             not_made=not_made,
             memo_dir=incremental.folder_for(base, site_dir) if incremental_build else None,
             site_name=site_dir.name,
+            published_articles=site_dir.parent / wechat.OUTPUT_DIR,
         )
         b.docs.mkdir(parents=True, exist_ok=True)
         with _source_date_epoch(content_epoch(campaign)):
@@ -635,7 +637,7 @@ def _audit_and_publish(b: Build, site_dir: Path, articles, everything: list[str]
         publish.swap_into_place(b.out, site_dir, b.kept.spare if b.kept is not None else None)
         if b.kept is not None:
             b.kept.commit()
-        publish.swap_into_place(articles_dir, site_dir.parent / wechat.OUTPUT_DIR, publish.DISCARD)
+        publish.swap_into_place(articles_dir, site_dir.parent / wechat.OUTPUT_DIR, _articles_spare(b) or publish.DISCARD)
 
 
 class _Done:
@@ -676,6 +678,7 @@ def _articles(b: Build, articles_dir: Path, site_name: str) -> tuple[int, list[s
     # fragments the audit found clean.
     writer = wechat.ArticleWriter(b.campaign, b.templates, b.memo_dir / "articles.memo" if b.memo_dir else None)
     written = wechat.render_articles(b.campaign, b.templates, writer)
+    _articles_from_published(b, articles_dir)
     wechat.write_output(written, b.templates, articles_dir, base_url, site_name, b.files.source)
     clean = safety.KnownClean(writer.memo.known) if writer.memo is not None else None
     findings = safety.audit_site(articles_dir, list(wechat.audit_rules(base_url, clean)))
@@ -683,6 +686,23 @@ def _articles(b: Build, articles_dir: Path, site_name: str) -> tuple[int, list[s
         writer.memo.known = clean.used
         writer.memo.save()
     return len(written), findings
+
+
+def _articles_spare(b: Build) -> Path | None:
+    """The articles' folder published before the current one, kept after the swap (incremental
+    builds): the next build starts from it, as the site's does (incremental.py)."""
+    return b.memo_dir / "wechat-spare" if b.memo_dir is not None else None
+
+
+def _articles_from_published(b: Build, articles_dir: Path) -> None:
+    """Start the new articles' folder as links to the published one (from the spare tree, which
+    mostly links the same files already), so that write_output writes only what differs."""
+    spare, published = _articles_spare(b), b.published_articles
+    if spare is None or published is None or not published.is_dir():
+        return
+    if spare.is_dir() and not articles_dir.exists():
+        os.replace(spare, articles_dir)
+    fstree.sync_links(published, articles_dir)
 
 
 def _replace_private(made: Path, target: Path) -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import html as html_lib
 import json
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -258,19 +259,22 @@ def write_output(
 ) -> None:
     """Fragments (<key>.html), the manifest (articles.json), each article's images numbered
     (photos/<key>/01.jpg …: links to the site's files, given by `site_file(path in the site)`)
-    and the export page (index.html) into `target`, a fresh folder.
+    and the export page (index.html) into `target`.
+
+    `target` may already hold a tree of links to the published articles (pipeline: an
+    incremental build): then only what differs is written, and what is no longer wanted goes, so
+    a one-case edit writes a few files instead of 3,400 (and the next build deletes as few). A
+    file there is never written into: it is the published one.
 
     The export page copies each fragment as it is (photos at their public https address), but
     shows the photos from the built site beside it (../site/media/…), so an editor can look at
     an article before the site is published."""
-    target.mkdir(parents=True, exist_ok=True)
+    folder = _Folder(target)
     base = base_url.rstrip("/") + "/"
     local = SITE_FROM_OUTPUT.format(site=site_name)
     manifest, shown = [], []
     for a in articles:
-        path = target / f"{a.key}.html"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(a.html, encoding="utf-8")
+        folder.put(f"{a.key}.html", a.html.encode("utf-8"))
         images = a.images(base)
         manifest.append(
             {
@@ -286,22 +290,64 @@ def write_output(
         for n, (rel, alt) in enumerate(images, 1):
             name = f"{n:02d}{Path(rel).suffix}"
             if site_file is not None:
-                fstree.link_or_copy(site_file(rel), _mkdirs(target / PHOTOS_DIR / a.key) / name)
+                folder.link(f"{PHOTOS_DIR}/{a.key}/{name}", site_file(rel))
             numbered.append((name, local + rel, alt))
         preview = Markup(a.html.replace(f'src="{base}', f'src="{local}'))
         shown.append(Shown(a, Markup(a.html), preview, numbered, f"{OUTPUT_DIR}/{PHOTOS_DIR}/{a.key}/"))
     listing = {"base_url": base, "articles": manifest}
-    (target / MANIFEST).write_text(json.dumps(listing, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    folder.put(MANIFEST, (json.dumps(listing, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
     env = templating.environment(templates / "wechat")
     page = env.get_template("export.html.j2").render(
         articles=shown, local_site=local, base_url=base, photos_ready=site_file is not None
     )
-    (target / "index.html").write_text(page, encoding="utf-8")
+    folder.put("index.html", page.encode("utf-8"))
+    folder.remove_unwanted()
 
 
-def _mkdirs(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+class _Folder:
+    """An output folder that may hold links to the published files: each file is left as it is
+    when it already has the wanted bytes (or is already a link to the wanted file), else
+    unlinked and written anew; `remove_unwanted` removes everything else."""
+
+    def __init__(self, root: Path):
+        root.mkdir(parents=True, exist_ok=True)
+        self.root = root
+        self.held = dict(fstree.entries(root))
+        self.wanted: set[str] = set()
+        self._made: set[str] = set()
+
+    def put(self, rel: str, data: bytes) -> None:
+        path = self._claim(rel)
+        held = self.held.get(rel)
+        if held is not None:
+            if held.stat().st_size == len(data) and path.read_bytes() == data:
+                return
+            path.unlink()
+        path.write_bytes(data)
+
+    def link(self, rel: str, source: Path) -> None:
+        path = self._claim(rel)
+        held = self.held.get(rel)
+        if held is not None:
+            found = os.stat(source)
+            if (held.inode(), held.stat().st_dev) == (found.st_ino, found.st_dev):
+                return
+            path.unlink()
+        fstree.link_or_copy(source, path)
+
+    def _claim(self, rel: str) -> Path:
+        self.wanted.add(rel)
+        parent = os.path.dirname(rel)
+        if parent and parent not in self._made and rel not in self.held:
+            os.makedirs(self.root / parent, exist_ok=True)
+            self._made.add(parent)
+        return self.root / rel
+
+    def remove_unwanted(self) -> None:
+        gone = [rel for rel in self.held if rel not in self.wanted]
+        for rel in gone:
+            (self.root / rel).unlink()
+        fstree.remove_empty(os.fspath(self.root), {os.path.dirname(rel) for rel in gone})
 
 
 def audit_rules(base_url: str, clean: safety.KnownClean | None = None):
