@@ -13,6 +13,8 @@ from pathlib import Path
 import cssselect2
 import tinycss2
 import tinyhtml5
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tinycss2 import ast
 
 from campaignkit.website import theme_css
@@ -257,3 +259,13 @@ def _selectors(rule, with_tokens: bool = False):
     elif rule.type == "at-rule" and rule.content is not None and rule.lower_at_keyword in theme_css._GROUPS:
         for inner in tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True):
             yield from _selectors(inner, with_tokens)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=300) | st.text(alphabet="ab1_- -<>\"'{}.:é中\n", max_size=200).map(str.encode))
+def test_a_files_words_are_the_words_the_pattern_finds_in_the_whole_file(data):
+    """`_words` runs the word pattern on each distinct run of word bytes, not on the file: the
+    same words as the pattern on the whole file, hyphen prefixes and leading digits included."""
+    path = Path("page.html")
+    found, _composed = theme_css._words(path, data)
+    assert found == frozenset(theme_css._WORD_BYTES.findall(data))

@@ -52,6 +52,8 @@ WORD_SOURCES = ("**/*.html", search_index.PATH, "assets/**/*.js")
 NO_DOM_SCRIPTS = "assets/javascripts/lunr/"
 _WORD = re.compile(r"-{0,2}[A-Za-z_][A-Za-z0-9_-]*")
 _WORD_BYTES = re.compile(_WORD.pattern.encode())
+_WORD_CHARS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
+_WORD_RUNS = bytes(c if c in _WORD_CHARS else 0x20 for c in range(256))  # every other byte → space
 # A class name a script composes: `md-tag--${name}` in a template literal, "md-x--"+name.
 RUNTIME_PREFIX = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*(?:--|__|-))(?:\$\{|[\"']\s*\+)")
 # Pseudo-classes whose arguments are selectors that need not match for the rule to be useful.
@@ -95,7 +97,10 @@ def _words(path: Path, data: bytes | None = None) -> tuple[frozenset[bytes], tup
     """A file's words, and for a script the class prefixes it composes (`data`: its bytes, when
     they are at hand)."""
     data = path.read_bytes() if data is None else data
-    found = frozenset(_interned(w) for w in set(_WORD_BYTES.findall(data)))
+    # A word never spans a byte outside [A-Za-z0-9_-]: the regular expression runs on each distinct
+    # run of word bytes, not on the file (the search index: 3 MB, 0.09 s; its runs: 0.015 s).
+    runs = set(data.translate(_WORD_RUNS).split())
+    found = frozenset(_interned(w) for run in runs for w in _WORD_BYTES.findall(run))
     if path.suffix != ".js":
         return found, ()
     return found, tuple(RUNTIME_PREFIX.findall(data.decode("utf-8", errors="replace")))
