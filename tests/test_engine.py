@@ -83,6 +83,52 @@ def test_the_engines_warnings_become_the_kits_chinese_error_and_its_functions_ar
     assert (File.copy_file, File.is_modified) == before
 
 
+def test_the_theme_files_listed_ahead_are_the_ones_the_engine_lists_and_no_walk_is_made(tmp_path, monkeypatch):
+    """warm_up lists the theme's files with the engine's own method while the pages are written;
+    the build's add_files_from_theme then adds exactly the files the method adds (a docs file of
+    the same path wins), in the same order, without walking the theme's 14,500 files again; a
+    build whose theme folders differ (another custom_dir) gets the method itself."""
+    import jinja2
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File, Files
+
+    docs = _tiny_docs(tmp_path, "# 首页\n")
+    (docs / "assets" / "images").mkdir(parents=True)
+    (docs / "assets" / "images" / "favicon.png").write_bytes(b"own icon")  # the theme has one too
+    config = load_config(config_file=str(PROJECT / "mkdocs.yml"), docs_dir=str(docs), site_dir=str(tmp_path / "site"))
+
+    def listed(files: Files) -> list[tuple[str, str, str]]:
+        return [(f.src_uri, f.src_dir, f.dest_uri) for f in files]
+
+    by_engine = Files([File("assets/images/favicon.png", str(docs), config.site_dir, config.use_directory_urls)])
+    by_engine.add_files_from_theme(config.theme.get_env(), config)
+    assert len(by_engine) > 20
+
+    monkeypatch.setattr(engine, "_theme_files", None)
+    engine.warm_up(PROJECT / "mkdocs.yml")
+    walked = []
+    real_walk = jinja2.Environment.list_templates
+    monkeypatch.setattr(jinja2.Environment, "list_templates", lambda *a, **k: walked.append(1) or real_walk(*a, **k))
+    with engine._theme_files_listed_ahead():
+        ahead = Files([File("assets/images/favicon.png", str(docs), config.site_dir, config.use_directory_urls)])
+        ahead.add_files_from_theme(config.theme.get_env(), config)
+    assert listed(ahead) == listed(by_engine)
+    assert walked == [], "the theme was walked again"
+    assert Files.add_files_from_theme.__qualname__ == "Files.add_files_from_theme", "the engine's method is put back"
+
+    other = tmp_path / "mkdocs.yml"  # another theme folder: the listing ahead is not for this build
+    overrides = tmp_path / "overrides"
+    overrides.mkdir()
+    (overrides / "extra.js").write_text("// 覆盖", encoding="utf-8")
+    text = (PROJECT / "mkdocs.yml").read_text(encoding="utf-8")
+    other.write_text(re.sub(r"custom_dir: .*", f"custom_dir: {overrides}", text), encoding="utf-8")
+    config = load_config(config_file=str(other), docs_dir=str(docs), site_dir=str(tmp_path / "site"))
+    with engine._theme_files_listed_ahead():
+        own = Files([])
+        own.add_files_from_theme(config.theme.get_env(), config)
+    assert walked and "extra.js" in {f.src_uri for f in own}
+
+
 # ---- ProperDocs ------------------------------------------------------------------------------------
 
 PROPERDOCS = PROJECT / ".venv-properdocs" / "bin" / "python"

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -474,7 +475,7 @@ def _mkdocs_ready(project: Path, jobs: int) -> workers.Warm | None:
     """A MkDocs process getting ready on the second core, when there is one: the preview's too, so
     that its rebuilds run MkDocs as build.py's do (the preview's own process is warm, but busy with
     the pages meanwhile)."""
-    return workers.Warm(site.warm_up) if jobs > 1 else None
+    return workers.Warm(partial(site.warm_up, project / "mkdocs.yml")) if jobs > 1 else None
 
 
 def _build_locked(
