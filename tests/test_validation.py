@@ -544,3 +544,36 @@ def test_remembered_verdicts_report_what_a_fresh_check_reports(scratch, tmp_path
     fixed = _problems(s.content, memory)
     assert fixed == _problems(s.content, None) and len(fixed) == len(fresh) - 1
     assert not any("summery" in line for line in fixed)
+
+
+def test_remembered_parses_read_what_a_fresh_parse_reads(scratch, tmp_path, monkeypatch):
+    """The fast reading of each file is remembered by its text: the second build parses nothing
+    that did not change, reads the very same data, gives no build the objects of another (each is
+    kept pickled), and an edited file is read anew."""
+    from campaignkit.build import pipeline
+    from campaignkit.content import load
+
+    s = scratch
+    memory = tmp_path / "memory"
+
+    def loaded():
+        with load.remembered_parses(memory):
+            content, _checked = pipeline.load_and_validate(s.content, False)
+        return {(d.kind, d.id): d.data for docs in content.items.values() for d in docs}
+
+    fresh = loaded()
+    assert (memory / "parses.pickle").exists()
+    with monkeypatch.context() as m:
+        m.setattr(load, "_fast_parse", lambda text: pytest.fail("an unchanged file was parsed again"))
+        again = loaded()
+    assert again == fresh
+    first = next(iter(again.values()))
+    first["title"] = "被后面的步骤改过"
+    assert loaded()[next(iter(again))] == fresh[next(iter(again))], "one build's data reached the next"
+    s.replace(CASE, "status: 已整改", "status: 整改中")
+    edited = loaded()
+    case_id = Path(CASE).stem
+    assert edited[("cases", case_id)]["status"] == "整改中"
+    assert {k: v for k, v in edited.items() if k != ("cases", case_id)} == {
+        k: v for k, v in fresh.items() if k != ("cases", case_id)
+    }

@@ -27,7 +27,7 @@ from campaignkit.common import fstree, progress, timing, workers
 from campaignkit.common.problems import BuildError, Problems
 from campaignkit.content import photos as media
 from campaignkit.content.kinds import KINDS
-from campaignkit.content.load import Content, load_content
+from campaignkit.content.load import Content, load_content, remembered_parses
 from campaignkit.handouts import font_check as fonts
 from campaignkit.handouts import kinds as handout_kinds
 from campaignkit.handouts import page_images as handout_pages
@@ -483,7 +483,11 @@ def _build_locked(
 ) -> str:
     """build()'s work, holding the build lock; `ready`: a MkDocs worker started ahead, or None."""
     with media.remembered_inspections(project / ".cache" / "media"):
-        with timing.stage("load+validate"), remembered_verdicts(project / ".cache" / "validation"):
+        with (
+            timing.stage("load+validate"),
+            remembered_verdicts(project / ".cache" / "validation"),
+            remembered_parses(project / ".cache" / "validation"),
+        ):
             loaded = load_and_validate(content_root, include_drafts, published_site or site_dir)
         if pdf:
             missing = fonts.check_pdf_environment()

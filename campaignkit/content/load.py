@@ -7,9 +7,13 @@ billion-laughs file is refused before it is expanded), tabs reported by line.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 import re
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +22,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from campaignkit.common import cache_store
 from campaignkit.common.problems import Problems, field_name
 from campaignkit.content.kinds import KINDS, MEDIA, PAGES
 
@@ -337,10 +342,60 @@ def _parse_yaml(text: str, rel: str, problems: Problems, line_offset: int = 0):
     if _FORBIDDEN_CHARS.search(text) or _TAB_OR_WIDE_INDENT.search(text):
         if not _report_bad_lines(text, rel, problems, line_offset):
             return None
-    fast = _fast_parse(text)
+    fast = _remembered_fast_parse(text)
     if fast is not None:
         return fast
     return _slow_parse(text, rel, problems, line_offset)
+
+
+# The fast reading of each file's text by the text's digest, from the last build (remembered_parses):
+# a rebuild parses only the files that changed (1,250 files at 1,000 cases cost 0.13 s to parse,
+# their digests and the pickles 0.015 s). Each is kept pickled, so no build's data is shared.
+_parses: dict[bytes, bytes] | None = None
+_parses_used: dict[bytes, bytes] = {}
+
+
+@contextmanager
+def remembered_parses(cache_dir: Path) -> Iterator[None]:
+    """Within this block, the fast reading of a text read in the last build is not done again."""
+    global _parses
+    path = Path(cache_dir) / "parses.pickle"
+    stamp = {"key": cache_store.kit_digest(), "parsers": _parser_versions()}
+    stored = cache_store.read_stored(path, stamp)
+    _parses = stored["parses"] if stored is not None else {}
+    _parses_used.clear()
+    try:
+        yield
+    finally:
+        if stored is None or _parses_used.keys() != _parses.keys():
+            try:
+                cache_store.store(path, {**stamp, "parses": dict(_parses_used)})
+            except OSError:
+                pass  # a read-only cache folder costs time, never correctness
+        _parses = None
+        _parses_used.clear()
+
+
+@lru_cache(maxsize=1)
+def _parser_versions() -> tuple[str, str]:
+    """libyaml's binding and ruamel (whose resolver decides what a plain value is)."""
+    from importlib import metadata
+
+    return metadata.version("PyYAML"), metadata.version("ruamel.yaml")
+
+
+def _remembered_fast_parse(text: str):
+    if _parses is None:
+        return _fast_parse(text)
+    key = hashlib.blake2b(text.encode(), digest_size=16).digest()
+    kept = _parses.get(key)
+    if kept is not None:
+        _parses_used[key] = kept
+        return pickle.loads(kept)
+    data = _fast_parse(text)
+    if data is not None:
+        _parses_used[key] = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+    return data
 
 
 # Any line indented with a tab or a full-width/no-break space (searched in the whole text at once).
