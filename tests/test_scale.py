@@ -28,3 +28,20 @@ def test_case_pages_stay_small_with_a_thousand_cases(scratch):
     assert len(all_pages) == 21
     for p in all_pages:
         assert len(re.findall(r'class="ck-card ck-case-card"', p.read_text(encoding="utf-8"))) <= 50
+    # A lesson shows ten of its cases (those it cites first) and links to all of them, on
+    # paginated lists of their own: the lesson page was 230 KB, every card of 1,008 cases.
+    lesson = (site / "lessons" / "feixian-chongdian" / "index.html").read_text(encoding="utf-8")
+    assert len(lesson.encode()) < 60_000, len(lesson.encode())
+    assert len(re.findall(r'class="ck-card ck-case-card"', lesson)) == 10
+    found = re.search(
+        r'href="([^"]*cases/lesson/feixian-chongdian/)"[^>]*>另有 (\d+) 个案例也讲到这节课，查看全部 (\d+) 个', lesson
+    )
+    assert found, "no link to the lesson's cases"
+    more, total = int(found[2]), int(found[3])
+    assert more == total - 10 and total > 1000
+    lists = sorted((site / "cases" / "lesson" / "feixian-chongdian").glob("**/index.html"))
+    listed = sum(len(re.findall(r'class="ck-card ck-case-card"', p.read_text(encoding="utf-8"))) for p in lists)
+    assert listed == total and len(lists) == -(-total // 50)
+    article = (scratch.root / "wechat" / "lessons" / "feixian-chongdian.html").read_text(encoding="utf-8")
+    assert f"另有 {more} 个案例也讲到这节课" in article
+    assert not (site / "cases" / "lesson" / "qishou-dianchi").exists(), "a lesson with few cases has no list of its own"

@@ -357,6 +357,8 @@ def _case_section(w: PageWriter, campaign: Campaign) -> dict:
     groups = [("全部案例", "cases/all/", cases)]
     groups += [(f"状态：{v.text}", f"cases/status/{v.slug}/", [c for c in cases if c.status == v.text]) for v in STATUS]
     groups += [(f"类型：{v.text}", f"cases/hazard/{v.slug}/", [c for c in cases if c.hazard == v.text]) for v in HAZARD]
+    # a lesson with more cases than its page shows (presentation.LESSON_CASES_SHOWN): all of them
+    groups += [(f"课程：{x.title}", x.shown.cases_url, x.related_cases) for x in campaign.lessons if x.shown.more_cases]
     for heading, base, members in groups:
         if not members:
             continue
