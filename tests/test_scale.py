@@ -42,6 +42,10 @@ def test_case_pages_stay_small_with_a_thousand_cases(scratch):
     lists = sorted((site / "cases" / "lesson" / "feixian-chongdian").glob("**/index.html"))
     listed = sum(len(re.findall(r'class="ck-card ck-case-card"', p.read_text(encoding="utf-8"))) for p in lists)
     assert listed == total and len(lists) == -(-total // 50)
+    back = lists[0].read_text(encoding="utf-8")
+    assert re.search(r'href="[./]*lessons/feixian-chongdian/"[^>]*>这 \d+ 个案例都讲到课程“[^”]+”，回到这节课', back), (
+        "no way back to the lesson"
+    )
     article = (scratch.root / "wechat" / "lessons" / "feixian-chongdian.html").read_text(encoding="utf-8")
     assert f"另有 {more} 个案例也讲到这节课" in article
     assert not (site / "cases" / "lesson" / "qishou-dianchi").exists(), "a lesson with few cases has no list of its own"

@@ -354,12 +354,12 @@ def _write_pages(w: PageWriter, campaign: Campaign) -> list:
 def _case_section(w: PageWriter, campaign: Campaign) -> dict:
     """The case section's lists by status and by hazard (paginated); returns the index page's variables."""
     cases = campaign.cases
-    groups = [("全部案例", "cases/all/", cases)]
-    groups += [(f"状态：{v.text}", f"cases/status/{v.slug}/", [c for c in cases if c.status == v.text]) for v in STATUS]
-    groups += [(f"类型：{v.text}", f"cases/hazard/{v.slug}/", [c for c in cases if c.hazard == v.text]) for v in HAZARD]
+    groups = [("全部案例", "cases/all/", cases, None)]
+    groups += [(f"状态：{v.text}", f"cases/status/{v.slug}/", [c for c in cases if c.status == v.text], None) for v in STATUS]
+    groups += [(f"类型：{v.text}", f"cases/hazard/{v.slug}/", [c for c in cases if c.hazard == v.text], None) for v in HAZARD]
     # a lesson with more cases than its page shows (presentation.LESSON_CASES_SHOWN): all of them
-    groups += [(f"课程：{x.title}", x.shown.cases_url, x.related_cases) for x in campaign.lessons if x.shown.more_cases]
-    for heading, base, members in groups:
+    groups += [(f"课程：{x.title}", x.shown.cases_url, x.related_cases, x) for x in campaign.lessons if x.shown.more_cases]
+    for heading, base, members, lesson in groups:
         if not members:
             continue
         pages = max(1, -(-len(members) // PAGE_SIZE))
@@ -375,6 +375,7 @@ def _case_section(w: PageWriter, campaign: Campaign) -> dict:
                 },  # lists repeat the case pages' text
                 cases=members[(n - 1) * PAGE_SIZE : n * PAGE_SIZE],
                 heading=heading,
+                lesson=lesson,
                 current=base,
                 pager=_pager(base, len(members), n),
                 status_chart=None,
