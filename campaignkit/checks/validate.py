@@ -220,21 +220,13 @@ _verdicts_used: dict[bytes, list[Problem]] = {}
 @contextmanager
 def remembered_verdicts(cache_dir: Path):
     """Within this block, each document's own problems (_own_problems) are remembered."""
-    global _verdicts
-    store = Path(cache_dir) / "verdicts.pickle"
-    stamp = {"key": cache_store.kit_digest()}
-    stored = cache_store.read_stored(store, stamp)
-    _verdicts = stored["verdicts"] if stored is not None else {}
-    _verdicts_used.clear()
-    try:
-        yield
-    finally:
-        _verdicts = None
+    global _verdicts, _verdicts_used
+    path, stamp = Path(cache_dir) / "verdicts.pickle", {"key": cache_store.kit_digest()}
+    with cache_store.kept_between_builds(path, stamp, "verdicts") as (_verdicts, _verdicts_used):
         try:
-            cache_store.store(store, {**stamp, "verdicts": dict(_verdicts_used)})
-        except OSError:
-            pass  # a read-only cache folder costs time, never correctness
-        _verdicts_used.clear()
+            yield
+        finally:
+            _verdicts, _verdicts_used = None, {}
 
 
 def _own_problems(doc: Document) -> list[Problem]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -45,3 +47,22 @@ def read_stored(path: Path, expected: dict) -> dict | None:
 def store(path: Path, data: dict) -> None:
     """Pickle `data` into `path` by rename: a reader never sees half a file."""
     fstree.replace_file(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+@contextmanager
+def kept_between_builds(path: Path, stamp: dict, name: str) -> Iterator[tuple[dict, dict]]:
+    """What the last build kept under `name` in `path` (by key, valid while `stamp` is the same),
+    and an empty dict for what this build uses of it or adds: that is kept for the next build when
+    the block ends, unless it holds the very same keys (a key's value is the same while the stamp
+    is). A read-only cache folder costs time, never correctness."""
+    stored = read_stored(path, stamp)
+    kept: dict = stored[name] if stored is not None else {}
+    used: dict = {}
+    try:
+        yield kept, used
+    finally:
+        if stored is None or used.keys() != kept.keys():
+            try:
+                store(path, {**stamp, name: used})
+            except OSError:
+                pass

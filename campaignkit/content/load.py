@@ -358,22 +358,13 @@ _parses_used: dict[bytes, bytes] = {}
 @contextmanager
 def remembered_parses(cache_dir: Path) -> Iterator[None]:
     """Within this block, the fast reading of a text read in the last build is not done again."""
-    global _parses
-    path = Path(cache_dir) / "parses.pickle"
+    global _parses, _parses_used
     stamp = {"key": cache_store.kit_digest(), "parsers": _parser_versions()}
-    stored = cache_store.read_stored(path, stamp)
-    _parses = stored["parses"] if stored is not None else {}
-    _parses_used.clear()
-    try:
-        yield
-    finally:
-        if stored is None or _parses_used.keys() != _parses.keys():
-            try:
-                cache_store.store(path, {**stamp, "parses": dict(_parses_used)})
-            except OSError:
-                pass  # a read-only cache folder costs time, never correctness
-        _parses = None
-        _parses_used.clear()
+    with cache_store.kept_between_builds(Path(cache_dir) / "parses.pickle", stamp, "parses") as (_parses, _parses_used):
+        try:
+            yield
+        finally:
+            _parses, _parses_used = None, {}
 
 
 @lru_cache(maxsize=1)
