@@ -170,8 +170,11 @@ def test_a_new_value_is_one_line(tmp_path):
 # ---- the public view is all templates get ------------------------------------------------------
 
 
-def reachable(*roots) -> tuple[list[str], list[object]]:
-    """Every string and every object reachable from `roots` (attributes, slots, items, properties)."""
+def reachable(*roots, own_of: object = None) -> tuple[list[str], list[object]]:
+    """Every string and every object reachable from `roots` (attributes, slots, items, properties).
+    `own_of`: only what a template reaches from that one item: its values and the items it refers
+    to, without going on through those (a case's lessons lead to other cases, and those to their
+    enterprises: not this case's link), nor through computed properties."""
     strings, objects, seen, todo = [], [], set(), list(roots)
     while todo:
         obj = todo.pop()
@@ -182,34 +185,7 @@ def reachable(*roots) -> tuple[list[str], list[object]]:
             strings.append(obj)
             continue
         objects.append(obj)
-        if isinstance(obj, dict):
-            todo += list(obj.keys()) + list(obj.values())
-        elif isinstance(obj, (list, tuple, set, frozenset)):
-            todo += list(obj)
-        elif dataclasses.is_dataclass(obj):
-            todo += [getattr(obj, f.name) for f in dataclasses.fields(obj)]
-            for name, value in vars(type(obj)).items():  # properties: what templates can compute
-                if isinstance(value, property):
-                    todo.append(getattr(obj, name))
-        elif callable(obj):
-            continue
-    return strings, objects
-
-
-def own_reach(item) -> tuple[list[str], list[object]]:
-    """What a template reaches from one item: its values and the items it refers to, without going on
-    through those (a case's lessons lead to other cases, and those to their enterprises: not this case's link)."""
-    strings, objects, seen, todo = [], [], set(), [item]
-    while todo:
-        obj = todo.pop()
-        if id(obj) in seen or obj is None or isinstance(obj, (int, float, bool, bytes)):
-            continue
-        seen.add(id(obj))
-        if isinstance(obj, str):
-            strings.append(obj)
-            continue
-        objects.append(obj)
-        if obj is not item and isinstance(obj, PublicItem):
+        if own_of is not None and obj is not own_of and isinstance(obj, PublicItem):
             continue  # another item: reached, not walked through
         if isinstance(obj, dict):
             todo += list(obj.keys()) + list(obj.values())
@@ -217,7 +193,15 @@ def own_reach(item) -> tuple[list[str], list[object]]:
             todo += list(obj)
         elif dataclasses.is_dataclass(obj):
             todo += [getattr(obj, f.name) for f in dataclasses.fields(obj)]
+            if own_of is None:
+                for name, value in vars(type(obj)).items():  # properties: what templates can compute
+                    if isinstance(value, property):
+                        todo.append(getattr(obj, name))
     return strings, objects
+
+
+def own_reach(item) -> tuple[list[str], list[object]]:
+    return reachable(item, own_of=item)
 
 
 def anonymous_links(content=SAMPLE_CONTENT) -> list[tuple[str, str]]:
