@@ -208,6 +208,7 @@ class Watch:
     requests: list[str] = field(default_factory=list)
     foreign: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    abandoned: list[str] = field(default_factory=list)  # cut off by the page leaving, not a fault
     console_errors: list[str] = field(default_factory=list)
     responses: list = field(default_factory=list)
 
@@ -223,9 +224,27 @@ def watch(context, host: str) -> Watch:
     """Record every request of a browser context (pages and their workers). Requests to any host
     but the local server are recorded and aborted, so a test never waits on the internet."""
     w = Watch(host)
+    # How many navigations each frame has started: a request still in flight when its frame
+    # navigates away is cancelled by the browser (net::ERR_ABORTED), which says nothing about
+    # the site. Counting at request time orders it: the navigation request is always issued
+    # before the old document's requests are cancelled.
+    navigations: dict = {}
+    started_in: dict = {}
+
+    def frame_of(request):
+        try:
+            return request.frame
+        except Exception:  # a worker's request has no frame
+            return None
 
     def on_request(request):
         w.requests.append(request.url)
+        frame = frame_of(request)
+        if frame is not None:
+            if request.is_navigation_request():
+                navigations[frame] = navigations.get(frame, 0) + 1
+            else:
+                started_in[request] = (frame, navigations.get(frame, 0))
         if not _is_local(request.url, host):
             w.foreign.append(request.url)
 
@@ -235,7 +254,12 @@ def watch(context, host: str) -> Watch:
             w.failed.append(f"{response.url} (HTTP {response.status})")
 
     def on_failed(request):
-        if _is_local(request.url, host):  # foreign ones are already reported, and aborted by us
+        if not _is_local(request.url, host):  # foreign ones are already reported, and aborted by us
+            return
+        frame, generation = started_in.pop(request, (None, 0))
+        if request.failure == "net::ERR_ABORTED" and frame is not None and navigations.get(frame, 0) > generation:
+            w.abandoned.append(request.url)
+        else:
             w.failed.append(f"{request.url} ({request.failure})")
 
     def route(r):
@@ -248,6 +272,7 @@ def watch(context, host: str) -> Watch:
     context.on("request", on_request)
     context.on("response", on_response)
     context.on("requestfailed", on_failed)
+    context.on("requestfinished", lambda request: started_in.pop(request, None))
     context.on("page", lambda page: _watch_console(page, w))
     for page in context.pages:
         _watch_console(page, w)

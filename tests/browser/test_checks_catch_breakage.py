@@ -56,8 +56,8 @@ def test_overflow_check_accepts_a_wide_table_in_its_scroll_box(phone):
 def test_console_error_and_uncaught_exception_are_caught(phone):
     page = phone.open(CASE, scroll=False, wait="load")
     assert phone.watch.problems() == []
-    page.evaluate("() => { console.error('测试：控制台错误'); setTimeout(() => { throw new Error('测试：未捕获'); }); }")
-    page.wait_for_timeout(200)
+    with page.expect_event("pageerror"), page.expect_console_message(lambda m: m.type == "error"):
+        page.evaluate("() => { console.error('测试：控制台错误'); setTimeout(() => { throw new Error('测试：未捕获'); }); }")
     problems = phone.watch.problems()
     assert any("测试：控制台错误" in p for p in problems), problems
     assert any("uncaught" in p and "测试：未捕获" in p for p in problems), problems
@@ -65,18 +65,43 @@ def test_console_error_and_uncaught_exception_are_caught(phone):
 
 def test_failed_request_is_caught(phone):
     page = phone.open(CASE, scroll=False, wait="load")
-    add_html(page, '<img src="/media/no-such-photo.jpg" alt="不存在的照片">')
-    page.wait_for_timeout(300)
+    with page.expect_response("**/no-such-photo.jpg"):
+        add_html(page, '<img src="/media/no-such-photo.jpg" alt="不存在的照片">')
+    page.wait_for_function("() => document.querySelector('img[src$=\"no-such-photo.jpg\"]').complete")
     assert any("no-such-photo.jpg (HTTP 404)" in p for p in phone.watch.problems()), phone.watch.problems()
     assert any("did not load" in p and "no-such-photo.jpg" in p for p in image_problems(page))
 
 
+def test_a_request_cut_off_by_leaving_the_page_is_not_a_fault_but_a_stalled_one_is(phone):
+    """A reader who taps a link while photos still load cancels them (net::ERR_ABORTED): that
+    says nothing about the site. The same cancellation without the page being left does."""
+    page = phone.open(CASE, scroll=False, wait="load")
+    page.route("**/held-*.jpg", lambda route: None)  # never answered, as on a slow line
+    with page.expect_request("**/held-1.jpg"):
+        add_html(page, '<img src="/media/held-1.jpg" alt="慢">')
+    with page.expect_request("**/held-2.jpg"):
+        page.evaluate(
+            "() => { window.held = new AbortController(); fetch('/media/held-2.jpg', {signal: held.signal}).catch(() => 0); }"
+        )
+    with page.expect_event("requestfailed", lambda r: r.url.endswith("held-2.jpg")):
+        page.evaluate("() => held.abort()")  # cancelled by the page's own script while it stays
+    assert [p for p in phone.watch.problems() if "held-" in p] == [
+        f"failed request: {phone.server.url('media/held-2.jpg')} (net::ERR_ABORTED)"
+    ]
+    with page.expect_event("requestfailed", lambda r: r.url.endswith("held-1.jpg")):
+        page.goto(phone.server.url(""), wait_until="load")  # the reader leaves
+    assert phone.watch.abandoned == [phone.server.url("media/held-1.jpg")]
+    assert [p for p in phone.watch.problems() if "held-1" in p] == []
+
+
 def test_request_to_another_host_is_caught_from_the_page_and_from_a_worker(phone):
     page = phone.open(CASE, scroll=False, wait="load")
-    add_html(page, '<img src="https://cdn.example.com/banner.png" alt="外部图片">')
-    page.evaluate("""() => new Worker(URL.createObjectURL(new Blob(
-        ["fetch('https://stats.example.net/hit').catch(() => 0)"], {type: 'text/javascript'})))""")
-    page.wait_for_timeout(500)
+    context = phone.context
+    with context.expect_event("request", lambda r: "cdn.example.com" in r.url):
+        add_html(page, '<img src="https://cdn.example.com/banner.png" alt="外部图片">')
+    with context.expect_event("request", lambda r: "stats.example.net" in r.url):
+        page.evaluate("""() => new Worker(URL.createObjectURL(new Blob(
+            ["fetch('https://stats.example.net/hit').catch(() => 0)"], {type: 'text/javascript'})))""")
     problems = phone.watch.problems()
     assert "request to another host: https://cdn.example.com/banner.png" in problems, problems
     assert "request to another host: https://stats.example.net/hit" in problems, problems
@@ -88,8 +113,7 @@ def test_request_to_another_host_is_caught_from_the_page_and_from_a_worker(phone
 def test_image_without_alt_is_caught(phone):
     page = phone.open(CASE, scroll=False, wait="load")
     src = page.locator("article img").first.get_attribute("src")
-    add_html(page, f'<img src="{src}"><img src="{src}" alt=" ">')
-    page.wait_for_timeout(200)
+    add_html(page, f'<img src="{src}"><img src="{src}" alt=" ">')  # alt is read from the DOM, loaded or not
     assert sum("without alt text" in p for p in image_problems(page)) == 2
 
 

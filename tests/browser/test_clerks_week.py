@@ -22,7 +22,7 @@ from campaignkit.editing.workbook_kinds import BOOKS
 from tests.conftest import run_build
 
 from .support import artifacts_dir
-from .test_forms import SAVE_DEADLINE, add_photo, choose, photo, publish, wait_for_new_file
+from .test_forms import SAVE_DEADLINE, add_photo, choose, photo, publish, the_new_file
 from .test_forms import preview as forms_preview
 
 pytestmark = pytest.mark.slow
@@ -46,14 +46,9 @@ def fetch(server, path: str) -> str:
         time.sleep(0.5)  # polling interval of the condition above, not a wait for it
 
 
-def wait_for_save(page, path, before: int) -> None:
-    deadline = time.monotonic() + SAVE_DEADLINE
-    while time.monotonic() < deadline:
-        if path.stat().st_mtime_ns != before:
-            page.wait_for_timeout(300)  # the write has finished
-            return
-        page.wait_for_timeout(250)
-    raise AssertionError("the form's save wrote nothing")
+def saved(path, before: int) -> None:
+    """After publish() (which returns once the server answered the save): the file was written."""
+    assert path.stat().st_mtime_ns != before, "the form's save wrote nothing"
 
 
 def preview_is_clean(site, server, expected: str) -> None:
@@ -121,7 +116,7 @@ def test_the_clerks_week(preview, browser, tmp_path):
         page.get_by_text("第 5 轮（2023-09-27）", exact=True).click()
         add_photo(page, before, "车间窗口垂下一根电线连着电动车", "整改前")
         publish(page)
-        created = wait_for_new_file(content / "cases", existing, page)
+        created = the_new_file(content / "cases", existing)
         data = load(created.read_text(encoding="utf-8"))
         assert data["enterprise"] == "xintai-baozhuang" and data.get("anonymous", True) is True
         assert data["patrol"] == "round-05"
@@ -135,7 +130,7 @@ def test_the_clerks_week(preview, browser, tmp_path):
         page.keyboard.press("Backspace")
         mtime = created.stat().st_mtime_ns
         publish(page)
-        wait_for_save(page, created, mtime)
+        saved(created, mtime)
         text = created.read_text(encoding="utf-8")
         assert "enterprise" not in text and "''" not in text, text
         preview_is_clean(site, server, TITLE)
@@ -147,7 +142,7 @@ def test_the_clerks_week(preview, browser, tmp_path):
         pick_enterprise(page)
         mtime = created.stat().st_mtime_ns
         publish(page)
-        wait_for_save(page, created, mtime)
+        saved(created, mtime)
         assert load(created.read_text(encoding="utf-8"))["enterprise"] == "xintai-baozhuang"
         preview_is_clean(site, server, TITLE)
 
@@ -159,7 +154,7 @@ def test_the_clerks_week(preview, browser, tmp_path):
         add_photo(page, after, "电动车停进集中充电棚充电", "整改后")
         mtime = created.stat().st_mtime_ns
         publish(page)
-        wait_for_save(page, created, mtime)
+        saved(created, mtime)
         data = load(created.read_text(encoding="utf-8"))
         assert data["status"] == "已整改" and [p["stage"] for p in data["photos"]] == ["before", "after"]
         preview_is_clean(site, server, TITLE)

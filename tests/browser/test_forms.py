@@ -5,7 +5,6 @@ preview. Every request the page makes goes to 127.0.0.1."""
 from __future__ import annotations
 
 import shutil
-import time
 import urllib.parse
 from pathlib import Path
 
@@ -77,15 +76,11 @@ def where(url: str) -> str:
 SAVE_DEADLINE = 180
 
 
-def wait_for_new_file(folder: Path, existing: set, page) -> Path:
-    deadline = time.monotonic() + SAVE_DEADLINE
-    while time.monotonic() < deadline:
-        new = set(folder.iterdir()) - existing
-        if new:
-            (created,) = new
-            return created
-        page.wait_for_timeout(250)
-    raise AssertionError("the form's save wrote no file")
+def the_new_file(folder: Path, existing: set) -> Path:
+    """The one file a save (publish() has had the server's answer) added to `folder`."""
+    new = set(folder.iterdir()) - existing
+    assert len(new) == 1, f"the form's save wrote {len(new)} new files: {sorted(new)}"
+    return new.pop()
 
 
 def test_an_editor_creates_a_case_with_a_photo_pair_through_the_forms(preview, browser, tmp_path):
@@ -119,7 +114,7 @@ def test_an_editor_creates_a_case_with_a_photo_pair_through_the_forms(preview, b
         add_photo(page, after, "电动车停在集中充电棚里充电", "整改后")
         page.screenshot(path=str(shots / "case-form.png"), full_page=True)
         publish(page)
-        created = wait_for_new_file(content / "cases", existing, page)
+        created = the_new_file(content / "cases", existing)
         shutil.copyfile(created, shots / "created-case.yml")
 
         # The open preview reloads by itself and lists the new case; its page shows the photo pair.
@@ -172,7 +167,14 @@ def publish(page) -> None:
         timeout=SAVE_DEADLINE * 1000,
     )
     page.get_by_role("button", name="发布").first.click()
-    page.get_by_text("立即发布").click()
+    # Done when the server has answered the save: decap-server answers once the file is written.
+    with page.expect_response(_is_save, timeout=SAVE_DEADLINE * 1000):
+        page.get_by_text("立即发布").click()
+
+
+def _is_save(response) -> bool:
+    request = response.request
+    return request.method == "POST" and request.url.endswith("/admin/api/v1") and '"persistEntry"' in (request.post_data or "")
 
 
 def test_a_multiple_choice_answer_typed_in_the_form_is_saved_as_a_list(browser, tmp_path):
@@ -197,10 +199,7 @@ def test_a_multiple_choice_answer_typed_in_the_form_is_saved_as_a_list(browser, 
         answers.nth(1).fill("A、B")
         before = lesson.stat().st_mtime_ns
         publish(page)
-        deadline = time.monotonic() + SAVE_DEADLINE
-        while lesson.stat().st_mtime_ns == before and time.monotonic() < deadline:
-            page.wait_for_timeout(250)
-        page.wait_for_timeout(500)
+        assert lesson.stat().st_mtime_ns != before, "the form's save wrote nothing"
     finally:
         context.close()
         server.shutdown()

@@ -15,7 +15,7 @@ from ruamel.yaml import YAML
 from campaignkit.content.schema import ID_RE
 from tests.conftest import run_build
 
-from .test_forms import choose, photo, preview, publish, wait_for_new_file  # noqa: F401 - preview is a fixture
+from .test_forms import choose, photo, preview, publish, the_new_file  # noqa: F401 - preview is a fixture
 
 pytestmark = pytest.mark.slow
 
@@ -67,7 +67,7 @@ def test_a_new_case_gets_a_readable_id_shown_before_saving(preview, browser, tmp
         page.locator("input[id^='stage-field']").first.fill("整改前")
         page.keyboard.press("Enter")
         publish(page)
-        created = wait_for_new_file(content / "cases", existing, page)
+        created = the_new_file(content / "cases", existing)
     finally:
         context.close()
     assert created.name == expected + ".yml"

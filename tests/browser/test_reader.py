@@ -28,6 +28,8 @@ def open_search(phone, query: str, key: bool = False):
     if not page.locator("#__search").is_checked():
         page.locator("label.md-header__button[for='__search']").click()
     box = page.locator("input.md-search__input")
+    box.fill("")  # the last query's results go: what is listed next answers this one
+    page.wait_for_function("() => document.querySelector('.md-search-result__list').children.length === 0")
     box.fill(query)
     if key:
         box.press("End")
@@ -37,8 +39,7 @@ def open_search(phone, query: str, key: bool = False):
         return meta && !['正在初始化搜索引擎', '键入以开始搜索'].includes(meta.textContent.trim())
             && document.querySelector('input.md-search__input').value === q; }""",
         arg=query,
-    )
-    page.wait_for_timeout(200)
+    )  # Material writes the count and the first ten results in one go
     return page.locator(".md-search-result__item > a.md-search-result__link").evaluate_all(
         """links => links.map(a => ({href: a.href, title: a.querySelector('h1, h2').textContent.replace(/\\u200b/g, ''),
             snippet: Array.from(a.querySelectorAll('article > p:not(.md-search-result__terms)')).map(p => p.textContent).join(' ')}))"""
@@ -362,8 +363,7 @@ def test_handout_pages_swipe_and_wechat_note(phone):
     sizes = strip.evaluate("s => [s.scrollWidth, s.clientWidth]")
     assert sizes[0] > sizes[1] * 1.5  # several pages side by side, swiped sideways
     strip.evaluate("s => s.scrollBy(s.clientWidth, 0)")
-    page.wait_for_timeout(300)
-    assert strip.evaluate("s => s.scrollLeft") > 0
+    page.wait_for_function("s => s.scrollLeft > 0", arg=strip.element_handle(), timeout=10_000)  # smooth scrolling
     hint = page.locator(".ck-wechat-hint").first
     assert hint.is_visible() and "在浏览器打开" in hint.text_content()
     assert phone.problems() == []
