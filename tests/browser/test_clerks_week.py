@@ -22,7 +22,7 @@ from campaignkit.editing.workbook_kinds import BOOKS
 from tests.conftest import run_build
 
 from .support import artifacts_dir
-from .test_forms import SAVE_DEADLINE, add_photo, choose, photo, publish, the_new_file
+from .test_forms import SAVE_DEADLINE, add_photo, choose, photo, publish, saved, the_new_file
 from .test_forms import preview as forms_preview
 
 pytestmark = pytest.mark.slow
@@ -44,11 +44,6 @@ def fetch(server, path: str) -> str:
             if error.code != 404 or time.monotonic() > deadline:
                 raise
         time.sleep(0.5)  # polling interval of the condition above, not a wait for it
-
-
-def saved(path, before: int) -> None:
-    """After publish() (which returns once the server answered the save): the file was written."""
-    assert path.stat().st_mtime_ns != before, "the form's save wrote nothing"
 
 
 def preview_is_clean(site, server, expected: str) -> None:

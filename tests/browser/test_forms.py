@@ -83,6 +83,11 @@ def the_new_file(folder: Path, existing: set) -> Path:
     return new.pop()
 
 
+def saved(path: Path, before: int) -> None:
+    """After publish() (which returns once the server answered the save): the file was written."""
+    assert path.stat().st_mtime_ns != before, "the form's save wrote nothing"
+
+
 def test_an_editor_creates_a_case_with_a_photo_pair_through_the_forms(preview, browser, tmp_path):
     server, content = preview
     before = photo(tmp_path, "sushe-sanlou-before.jpg", "sushe-chuangkou-feixian-before.jpg")
@@ -199,7 +204,7 @@ def test_a_multiple_choice_answer_typed_in_the_form_is_saved_as_a_list(browser, 
         answers.nth(1).fill("A、B")
         before = lesson.stat().st_mtime_ns
         publish(page)
-        assert lesson.stat().st_mtime_ns != before, "the form's save wrote nothing"
+        saved(lesson, before)
     finally:
         context.close()
         server.shutdown()
