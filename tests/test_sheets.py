@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import struct
 
 import pytest
 from openpyxl import load_workbook
@@ -285,3 +286,29 @@ def test_a_file_that_is_not_a_workbook_is_one_chinese_line(clerk):
     result = kit(clerk, "import", "x.xlsx")
     assert result.returncode == 1
     assert result.stderr.startswith("x.xlsx: 打不开这个表格文件") and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ((8, 10), 99),  # compression method: an archive tool's AES (zipfile: NotImplementedError)
+        ((6, 8), 1),  # flags: encrypted (zipfile: RuntimeError, password required)
+    ],
+    ids=["unknown-method", "encrypted"],
+)
+def test_a_workbook_the_kit_cannot_unpack_is_one_chinese_line(clerk, field, value):
+    """A zip Excel did not write (packed by an archive tool, or with a password): zipfile raises
+    on reading it, which must end as the same line, nothing written."""
+    assert kit(clerk, "template", "巡查记录").returncode == 0
+    data = bytearray((clerk / "巡查记录.xlsx").read_bytes())
+    for signature, offset in zip((b"PK\x03\x04", b"PK\x01\x02"), field):  # local headers, central directory
+        at = data.find(signature)
+        while at >= 0:
+            data[at + offset : at + offset + 2] = struct.pack("<H", value)
+            at = data.find(signature, at + 4)
+    (clerk / "巡查记录.xlsx").write_bytes(data)
+    before = tree(clerk / "content")
+    result = kit(clerk, "import", "巡查记录.xlsx", "--apply")
+    assert result.returncode == 1
+    assert result.stderr.startswith("巡查记录.xlsx: 打不开这个表格文件") and "Traceback" not in result.stderr
+    assert tree(clerk / "content") == before
